@@ -1,0 +1,36 @@
+# lookout: `make demo` runs the dashboard against the embedded mock Prometheus; `make test` installs what the tests
+# need (Debian packages) when missing and runs every test.
+SWIFT ?= swift
+APT_PACKAGES := libncurses-dev prometheus prometheus-alertmanager tmux
+
+.PHONY: all deps build release test clean
+
+all: build
+
+# Installs the Debian packages the build and the tests need, only those missing.
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != "0" ]; then \
+	    echo "make deps: missing Debian packages:$$missing. Run 'sudo make deps' or 'sudo apt-get install$$missing'." >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "make deps: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build

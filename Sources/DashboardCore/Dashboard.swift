@@ -1,0 +1,171 @@
+import PrometheusAPI
+
+/// A dashboard: a title and its panels. Everything lookout shows (the TUI, snapshots, YAML, exports) is driven by
+/// this value.
+public struct Dashboard: Sendable, Equatable, Codable {
+    public var title: String
+    public var panels: [Panel]
+
+    public init(title: String, panels: [Panel]) {
+        self.title = title
+        self.panels = panels
+    }
+}
+
+/// How a panel shows its data.
+public enum PanelKind: String, Sendable, Equatable, Codable, CaseIterable {
+    /// One tile per series: UP/DOWN for health queries, or the last value.
+    case stat
+    /// A time series per target result, drawn as sparklines.
+    case graph
+}
+
+/// One PromQL query of a panel and how its series are named.
+public struct Target: Sendable, Equatable, Codable {
+    public var expr: String
+    /// A Grafana legend template: `{{service}}`.
+    public var legendFormat: String
+
+    public init(expr: String, legendFormat: String = "") {
+        self.expr = expr
+        self.legendFormat = legendFormat
+    }
+}
+
+/// The unit of a panel's values, which decides how they are printed.
+public enum Unit: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Requests per second: `48.2 req/s`, `1.2k req/s`.
+    case requestsPerSecond = "req/s"
+    /// A ratio between 0 and 1, shown as a percentage: `11.4 %`.
+    case percent
+    /// Seconds, shown as `850 ms` or `4.05 s`.
+    case seconds
+    /// A plain number.
+    case none
+}
+
+/// Levels at which a value becomes a warning or critical. Higher is worse.
+public struct Thresholds: Sendable, Equatable, Codable {
+    public var warning: Double
+    public var critical: Double
+
+    public init(warning: Double, critical: Double) {
+        self.warning = warning
+        self.critical = critical
+    }
+
+    public func state(of value: Double) -> ThresholdState {
+        if value.isNaN { return .unknown }
+        if value >= critical { return .critical }
+        if value >= warning { return .warning }
+        return .ok
+    }
+}
+
+public enum ThresholdState: String, Sendable, Equatable, Codable, Comparable {
+    case unknown, ok, warning, critical
+
+    private var rank: Int {
+        switch self {
+        case .unknown: return 0
+        case .ok: return 1
+        case .warning: return 2
+        case .critical: return 3
+        }
+    }
+
+    public static func < (lhs: ThresholdState, rhs: ThresholdState) -> Bool { lhs.rank < rhs.rank }
+}
+
+public struct Panel: Sendable, Equatable, Codable {
+    public var title: String
+    public var kind: PanelKind
+    public var targets: [Target]
+    public var unit: Unit
+    public var thresholds: Thresholds?
+    /// For a health stat panel: the query of every series that should be present. A series of this query that is
+    /// missing from the panel's own result is DOWN (`up{job="x"} == 1` drops the services that are down).
+    public var expectedSeries: String?
+
+    public init(
+        title: String, kind: PanelKind, targets: [Target], unit: Unit = .none, thresholds: Thresholds? = nil,
+        expectedSeries: String? = nil
+    ) {
+        self.title = title
+        self.kind = kind
+        self.targets = targets
+        self.unit = unit
+        self.thresholds = thresholds
+        self.expectedSeries = expectedSeries
+    }
+
+    private enum CodingKeys: String, CodingKey { case title, type, targets, unit, thresholds, expectedSeries }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        title = try c.decode(String.self, forKey: .title)
+        kind = try c.decode(PanelKind.self, forKey: .type)
+        targets = try c.decode([Target].self, forKey: .targets)
+        unit = try c.decodeIfPresent(Unit.self, forKey: .unit) ?? .none
+        thresholds = try c.decodeIfPresent(Thresholds.self, forKey: .thresholds)
+        expectedSeries = try c.decodeIfPresent(String.self, forKey: .expectedSeries)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(title, forKey: .title)
+        try c.encode(kind, forKey: .type)
+        try c.encode(targets, forKey: .targets)
+        try c.encode(unit, forKey: .unit)
+        try c.encodeIfPresent(thresholds, forKey: .thresholds)
+        try c.encodeIfPresent(expectedSeries, forKey: .expectedSeries)
+    }
+
+    /// True for a stat panel that tells which services are up (it has an `expectedSeries` query).
+    public var isHealth: Bool { kind == .stat && expectedSeries != nil }
+}
+
+extension Dashboard {
+    /// The source design's dashboard (`shared/monitoring/dashboard-config.ts`), verbatim: title, panel titles,
+    /// types, PromQL and legend formats. Units, thresholds and the health panel's `expectedSeries` are lookout's
+    /// additions; the thresholds follow the design's alert rules (HighErrorRate at 5 %, HighLatency at 1 s).
+    public static let microservices = Dashboard(
+        title: "Microservices Health Dashboard",
+        panels: [
+            Panel(
+                title: "Service Health Status",
+                kind: .stat,
+                targets: [Target(expr: #"up{job="microservices"} == 1"#, legendFormat: "{{service}}")],
+                expectedSeries: #"up{job="microservices"}"#
+            ),
+            Panel(
+                title: "Request Rate",
+                kind: .graph,
+                targets: [Target(expr: "sum(rate(http_requests_total[5m])) by (service)", legendFormat: "{{service}}")],
+                unit: .requestsPerSecond
+            ),
+            Panel(
+                title: "Error Rate",
+                kind: .graph,
+                targets: [
+                    Target(
+                        expr: #"sum(rate(http_requests_total{status_code=~"4..|5.."}[5m])) by (service) / sum(rate(http_requests_total[5m])) by (service)"#,
+                        legendFormat: "{{service}}")
+                ],
+                unit: .percent,
+                thresholds: Thresholds(warning: 0.01, critical: 0.05)
+            ),
+            Panel(
+                title: "Response Time (95th percentile)",
+                kind: .graph,
+                targets: [
+                    Target(
+                        expr: "histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket[5m])) by (service, le))",
+                        legendFormat: "{{service}}")
+                ],
+                unit: .seconds,
+                thresholds: Thresholds(warning: 0.5, critical: 1)
+            ),
+        ]
+    )
+}

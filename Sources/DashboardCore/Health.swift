@@ -1,0 +1,58 @@
+import PrometheusAPI
+
+/// The state of one service on a health panel.
+public enum HealthStatus: Sendable, Equatable, Codable {
+    case up
+    case down
+    /// Some of the service's series (instances) are down.
+    case partial(up: Int, total: Int)
+
+    public var word: String {
+        switch self {
+        case .up: return "UP"
+        case .down: return "DOWN"
+        case .partial(let up, let total): return "\(up)/\(total) UP"
+        }
+    }
+}
+
+public struct ServiceHealth: Sendable, Equatable, Codable {
+    public var name: String
+    public var status: HealthStatus
+
+    public init(name: String, status: HealthStatus) {
+        self.name = name
+        self.status = status
+    }
+}
+
+public enum HealthEvaluator {
+    /// Health per legend name. `present` are the series of the panel's query (`up{job="x"} == 1`), `expected` the
+    /// series that should be there (`up{job="x"}`). A series of `expected` missing from `present` is down; a name
+    /// only in `present` is up. Names are sorted; down services come first, so they are seen first.
+    public static func evaluate(present: [Labels], expected: [Labels], legendFormat: String) -> [ServiceHealth] {
+        func key(_ labels: Labels) -> Labels { labels.filter { $0.key != "__name__" } }
+        let presentKeys = Set(present.map(key))
+        var counts: [String: (up: Int, total: Int)] = [:]
+        for labels in expected {
+            let name = LegendTemplate.render(legendFormat, labels: labels)
+            let up = presentKeys.contains(key(labels)) ? 1 : 0
+            counts[name, default: (0, 0)].up += up
+            counts[name, default: (0, 0)].total += 1
+        }
+        let expectedKeys = Set(expected.map(key))
+        for labels in present where !expectedKeys.contains(key(labels)) {
+            let name = LegendTemplate.render(legendFormat, labels: labels)
+            counts[name, default: (0, 0)].up += 1
+            counts[name, default: (0, 0)].total += 1
+        }
+        return counts.map { name, c in
+            let status: HealthStatus = c.up == c.total ? .up : (c.up == 0 ? .down : .partial(up: c.up, total: c.total))
+            return ServiceHealth(name: name, status: status)
+        }.sorted { a, b in
+            let ra = a.status == .up ? 1 : 0
+            let rb = b.status == .up ? 1 : 0
+            return ra != rb ? ra < rb : a.name < b.name
+        }
+    }
+}

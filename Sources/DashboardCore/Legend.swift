@@ -1,0 +1,37 @@
+import PrometheusAPI
+import SafeText
+
+/// Grafana's legend templates: `{{service}}` or `{{ service }}` is replaced by the label's value, a missing label
+/// by nothing; an empty template (or one that renders empty) names the series in PromQL form,
+/// `up{instance="a", job="b"}`. The result is sanitised: it is server text.
+public enum LegendTemplate {
+    public static func render(_ template: String, labels: Labels) -> String {
+        if template.trimmingCharacters(in: .whitespaces).isEmpty { return seriesName(labels) }
+        var output = ""
+        var rest = Substring(template)
+        while let open = rest.range(of: "{{") {
+            output += rest[..<open.lowerBound]
+            let afterOpen = rest[open.upperBound...]
+            guard let close = afterOpen.range(of: "}}") else {
+                output += rest[open.lowerBound...]
+                rest = ""
+                break
+            }
+            let name = afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            output += labels[name] ?? ""
+            rest = afterOpen[close.upperBound...]
+        }
+        output += rest
+        let safe = SafeText.sanitize(output)
+        return safe.trimmingCharacters(in: .whitespaces).isEmpty ? seriesName(labels) : safe
+    }
+
+    /// `name{a="1", b="2"}` with labels sorted, `{}` for an empty label set.
+    public static func seriesName(_ labels: Labels) -> String {
+        let name = labels["__name__"] ?? ""
+        let pairs = labels.filter { $0.key != "__name__" }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\"\($0.value)\"" }
+        if pairs.isEmpty && !name.isEmpty { return SafeText.sanitize(name) }
+        return SafeText.sanitize(name + "{" + pairs.joined(separator: ", ") + "}")
+    }
+}

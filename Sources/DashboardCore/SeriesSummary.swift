@@ -1,0 +1,94 @@
+import PrometheusAPI
+
+/// One named series of a panel with the figures every view shows: last, min, max and the threshold state of the
+/// last value.
+public struct SeriesSummary: Sendable, Equatable {
+    public var legend: String
+    public var labels: Labels
+    public var points: [SamplePair]
+    public var last: Double
+    public var lastTimestamp: Double?
+    public var min: Double
+    public var max: Double
+    public var state: ThresholdState
+
+    public init(legend: String, labels: Labels, points: [SamplePair], thresholds: Thresholds?) {
+        self.legend = legend
+        self.labels = labels
+        self.points = points
+        let finite = points.map(\.value).filter { !$0.isNaN }
+        last = points.last?.value ?? .nan
+        lastTimestamp = points.last?.timestamp
+        min = finite.min() ?? .nan
+        max = finite.max() ?? .nan
+        state = thresholds?.state(of: last) ?? (last.isNaN ? .unknown : .ok)
+    }
+
+    /// Seconds between the last point and `now`, when that is more than `tolerance`: the series stopped.
+    public func staleness(now: Double, tolerance: Double) -> Double? {
+        guard let lastTimestamp else { return nil }
+        let age = now - lastTimestamp
+        return age > tolerance ? age : nil
+    }
+
+    /// The series of a query result, named by the legend template and sorted by name.
+    public static func from(
+        _ streams: [SampleStream], legendFormat: String, thresholds: Thresholds?
+    ) -> [SeriesSummary] {
+        streams.map {
+            SeriesSummary(
+                legend: LegendTemplate.render(legendFormat, labels: $0.metric), labels: $0.metric, points: $0.values,
+                thresholds: thresholds)
+        }.sorted { $0.legend < $1.legend }
+    }
+}
+
+/// Turns a series into sparkline levels: one value per column over a fixed time window.
+public enum SparklineModel {
+    /// One column: a level in `0..<levels`, or a gap (no finite data in the column).
+    public struct Column: Sendable, Equatable {
+        public var level: Int?
+        /// The column held +Inf or -Inf, clamped to the top or bottom.
+        public var clamped: Bool
+    }
+
+    /// Buckets `points` into `width` columns between `start` and `end`, takes each column's maximum (a spike stays
+    /// visible) and scales between the series' finite minimum and maximum. Infinite values are clamped to the edges
+    /// and marked; columns without data are gaps.
+    public static func columns(
+        _ points: [SamplePair], start: Double, end: Double, width: Int, levels: Int = 8
+    ) -> [Column] {
+        guard width > 0 else { return [] }
+        var maxima = [Double?](repeating: nil, count: width)
+        var clamped = [Bool](repeating: false, count: width)
+        let span = Swift.max(end - start, 1e-9)
+        for p in points {
+            let position = (p.timestamp - start) / span
+            guard position >= -1e-9, position <= 1 + 1e-9 else { continue }
+            let index = Swift.min(width - 1, Swift.max(0, Int(position * Double(width))))
+            if p.value.isNaN { continue }
+            if p.value.isInfinite { clamped[index] = true }
+            maxima[index] = Swift.max(maxima[index] ?? -.infinity, p.value)
+        }
+        let finite = maxima.compactMap { $0 }.filter { $0.isFinite }
+        let lo = finite.min() ?? 0
+        let hi = finite.max() ?? 0
+        return (0..<width).map { i in
+            guard let v = maxima[i] else { return Column(level: nil, clamped: clamped[i]) }
+            if v == .infinity { return Column(level: levels - 1, clamped: true) }
+            if v == -.infinity { return Column(level: 0, clamped: true) }
+            if hi - lo <= 0 { return Column(level: hi == 0 ? 0 : levels / 2, clamped: clamped[i]) }
+            let level = Int(((v - lo) / (hi - lo) * Double(levels - 1)).rounded())
+            return Column(level: Swift.min(levels - 1, Swift.max(0, level)), clamped: clamped[i])
+        }
+    }
+
+    public static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+    public static let ascii: [Character] = ["_", ".", "-", "~", "=", "+", "*", "#"]
+
+    /// The sparkline as text: block characters (or ASCII), a space for a gap.
+    public static func text(_ columns: [Column], ascii: Bool = false) -> String {
+        let glyphs = ascii ? Self.ascii : blocks
+        return String(columns.map { c in c.level.map { glyphs[Swift.min($0, glyphs.count - 1)] } ?? " " })
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Short, unit-aware numbers for narrow columns: `48.2 req/s`, `1.2k req/s`, `11.4 %`, `850 ms`, `4.05 s`.
+/// NaN (no defined value) is `–`; infinities are `+Inf` / `-Inf`.
+public enum ValueFormat {
+    public static func format(_ value: Double, unit: Unit) -> String {
+        if value.isNaN { return "–" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        switch unit {
+        case .requestsPerSecond: return compact(value) + " req/s"
+        case .percent: return percent(value * 100) + " %"
+        case .seconds: return duration(value)
+        case .none: return compact(value)
+        }
+    }
+
+    /// Three significant figures at most, with k/M/G/T above a thousand.
+    public static func compact(_ value: Double) -> String {
+        let a = abs(value)
+        if a >= 1000 {
+            let suffixes = ["k", "M", "G", "T", "P"]
+            var scaled = value / 1000
+            var index = 0
+            while abs(scaled) >= 999.5, index < suffixes.count - 1 {
+                scaled /= 1000
+                index += 1
+            }
+            let digits = abs(scaled) >= 99.95 ? 0 : 1
+            return fixed(scaled, digits) + suffixes[index]
+        }
+        if a == 0 { return "0" }
+        if a >= 99.95 { return fixed(value, 0) }
+        if a >= 9.995 { return fixed(value, 1) }
+        if a >= 0.9995 { return fixed(value, 2) }
+        if a >= 0.001 { return trimZeros(fixed(value, 3)) }
+        return String(format: "%.2g", value)
+    }
+
+    static func percent(_ p: Double) -> String {
+        let a = abs(p)
+        if a == 0 { return "0" }
+        if a >= 99.95 { return fixed(p, 0) }
+        if a >= 0.995 { return fixed(p, 1) }
+        if a >= 0.01 { return fixed(p, 2) }
+        return String(format: "%.1g", p)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let a = abs(seconds)
+        if a == 0 { return "0 s" }
+        if a >= 59.95 { return fixed(seconds, 0) + " s" }
+        if a >= 9.995 { return fixed(seconds, 1) + " s" }
+        if a >= 0.9995 { return fixed(seconds, 2) + " s" }
+        let ms = seconds * 1000
+        if abs(ms) >= 1 { return compact(ms) + " ms" }
+        return compact(ms * 1000) + " µs"
+    }
+
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)f", value)
+    }
+
+    static func trimZeros(_ text: String) -> String {
+        guard text.contains(".") else { return text }
+        var t = Substring(text)
+        while t.hasSuffix("0") { t = t.dropLast() }
+        if t.hasSuffix(".") { t = t.dropLast() }
+        return String(t)
+    }
+
+    /// How long ago, in one short word: `45s`, `12m`, `3h`, `2d`.
+    public static func age(_ seconds: TimeInterval) -> String {
+        let s = max(0, Int(seconds))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" }
+        if s < 86_400 { return "\(s / 3600)h" }
+        return "\(s / 86_400)d"
+    }
+
+    /// A range as its flag is written: `5m`, `1h`, `7d`.
+    public static func rangeLabel(_ seconds: TimeInterval) -> String {
+        let s = Int(seconds)
+        if s % 86_400 == 0 { return "\(s / 86_400)d" }
+        if s % 3600 == 0 { return "\(s / 3600)h" }
+        if s % 60 == 0 { return "\(s / 60)m" }
+        return "\(s)s"
+    }
+
+    /// Parses `30s`, `5m`, `1h`, `7d`, `2w` (and a plain number of seconds).
+    public static func parseDuration(_ text: String) -> TimeInterval? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard let last = t.last else { return nil }
+        let factors: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
+        let (number, factor): (Substring, Double) = last.isNumber ? (Substring(t), 1) : (t.dropLast(), factors[last] ?? -1)
+        guard factor > 0, let n = Double(number), n.isFinite, n > 0 else { return nil }
+        return n * factor
+    }
+}

@@ -1,0 +1,248 @@
+import DashboardCore
+import Foundation
+import PrometheusAPI
+import SafeText
+
+/// One frame of the dashboard as data: what `lookout snapshot` prints as text or JSON.
+public struct Snapshot: Sendable {
+    public var dashboard: Dashboard
+    public var server: String
+    public var range: QueryRange
+    public var takenAt: Date
+    public var panels: [PanelOutcome]
+    public var alerts: Result<[AlertItem], PrometheusError>
+
+    /// Exit codes of `lookout snapshot`.
+    public enum ExitCode {
+        public static let ok: Int32 = 0
+        public static let warningFiring: Int32 = 1
+        public static let criticalFiring: Int32 = 2
+        public static let unreachable: Int32 = 3
+    }
+
+    /// Queries every panel and the alerts once, concurrently.
+    public static func take(
+        client: PrometheusClient, dashboard: Dashboard, rangeSeconds: TimeInterval, points: Int = 60,
+        now: Date = Date()
+    ) async -> Snapshot {
+        let fetcher = DashboardFetcher(client: client, dashboard: dashboard)
+        let range = QueryRange(last: rangeSeconds, end: now, points: points)
+        async let panels = fetcher.fetchAll(range: range)
+        async let alerts = fetcher.fetchAlerts()
+        return Snapshot(
+            dashboard: dashboard, server: client.options.baseURL.absoluteString, range: range, takenAt: now,
+            panels: await panels, alerts: await alerts)
+    }
+
+    /// 0 nothing firing, 1 warnings firing, 2 critical firing, 3 the server could not be queried (the alerts
+    /// could not be read, or no panel could).
+    public var exitCode: Int32 {
+        switch alerts {
+        case .failure: return ExitCode.unreachable
+        case .success(let items):
+            let allFailed = !panels.isEmpty && panels.allSatisfy { if case .failed = $0 { true } else { false } }
+            if allFailed { return ExitCode.unreachable }
+            return AlertCounts(items).exitCode
+        }
+    }
+
+    /// Seconds after which a series' last point counts as stale: two steps, and at least a minute.
+    var staleTolerance: Double { max(2 * range.step, 60) }
+}
+
+// MARK: - Text
+
+extension Snapshot {
+    /// The plain-text report: health, each graph series with a sparkline and figures, then the active alerts.
+    public func text(sparklineWidth: Int = 30, ascii: Bool = false) -> String {
+        var lines: [String] = []
+        let rangeLabel = ValueFormat.rangeLabel(range.end.timeIntervalSince(range.start))
+        lines.append("\(dashboard.title) — \(SafeText.sanitize(server)) — range \(rangeLabel) — \(Self.clock(takenAt))")
+        for (panel, outcome) in zip(dashboard.panels, panels) {
+            lines.append("")
+            lines += panelLines(panel, outcome, sparklineWidth: sparklineWidth, ascii: ascii)
+        }
+        lines.append("")
+        lines += alertLines()
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func panelLines(_ panel: Panel, _ outcome: PanelOutcome, sparklineWidth: Int, ascii: Bool) -> [String] {
+        guard case .loaded(let data) = outcome else {
+            if case .failed(let message) = outcome { return [panel.title, "  query failed: \(message)"] }
+            return [panel.title]
+        }
+        var lines: [String] = []
+        if panel.isHealth {
+            let up = data.services.filter { $0.status == .up }.count
+            lines.append("\(panel.title)  (\(up)/\(data.services.count) up)")
+            let width = data.services.map { $0.status.word.count }.max() ?? 0
+            for service in data.services {
+                lines.append("  " + Self.pad(service.status.word, width) + "  " + service.name)
+            }
+        } else {
+            lines.append(panel.title)
+            let legendWidth = min(36, data.series.map { $0.legend.count }.max() ?? 0)
+            let start = range.start.timeIntervalSince1970
+            let end = range.end.timeIntervalSince1970
+            for series in data.series {
+                let columns = SparklineModel.columns(series.points, start: start, end: end, width: sparklineWidth)
+                var line = "  " + Self.pad(Self.truncate(series.legend, legendWidth), legendWidth) + "  "
+                line += SparklineModel.text(columns, ascii: ascii)
+                line += "  last " + Self.pad(ValueFormat.format(series.last, unit: panel.unit), 11)
+                line += "  min " + Self.pad(ValueFormat.format(series.min, unit: panel.unit), 11)
+                line += "  max " + Self.pad(ValueFormat.format(series.max, unit: panel.unit), 11)
+                if panel.thresholds != nil { line += "  " + Self.stateWord(series.state) }
+                if let age = series.staleness(now: end, tolerance: staleTolerance) {
+                    line += "  STALE (no data for \(ValueFormat.age(age)))"
+                }
+                lines.append(line.trimmingTrailingSpaces())
+            }
+        }
+        if data.isEmpty { lines.append("  no data") }
+        for warning in data.warnings { lines.append("  warning: \(warning)") }
+        return lines
+    }
+
+    func alertLines() -> [String] {
+        switch alerts {
+        case .failure(let error):
+            return ["Alerts: unavailable: \(error.description)"]
+        case .success(let items):
+            let counts = AlertCounts(items)
+            var header = "Alerts: "
+            if counts.firing == 0 {
+                header += "nothing firing"
+            } else {
+                var parts: [String] = []
+                if counts.critical > 0 { parts.append("\(counts.critical) critical") }
+                if counts.warning > 0 { parts.append("\(counts.warning) warning") }
+                if counts.info > 0 { parts.append("\(counts.info) info") }
+                header += parts.joined(separator: ", ") + " firing"
+            }
+            if counts.pending > 0 { header += ", \(counts.pending) pending" }
+            var lines = [header]
+            let nameWidth = min(32, items.map { $0.name.count }.max() ?? 0)
+            let subjectWidth = min(32, items.map { $0.subject.count }.max() ?? 0)
+            for item in items {
+                let badge = item.state == .pending ? "pend" : item.severity.badge
+                let age = item.activeAt.map { ValueFormat.age(takenAt.timeIntervalSince($0)) } ?? "?"
+                let line = "  " + Self.pad(badge, 4) + "  " + Self.pad(Self.truncate(item.name, nameWidth), nameWidth)
+                    + "  " + Self.pad(Self.truncate(item.subject, subjectWidth), subjectWidth) + "  "
+                    + Self.pad(age, 4, left: true) + "  " + item.text
+                lines.append(line.trimmingTrailingSpaces())
+            }
+            return lines
+        }
+    }
+
+    static func stateWord(_ state: ThresholdState) -> String {
+        switch state {
+        case .ok: return "ok"
+        case .warning: return "WARN"
+        case .critical: return "CRIT"
+        case .unknown: return "–"
+        }
+    }
+
+    static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
+        let padding = String(repeating: " ", count: max(0, width - text.count))
+        return left ? padding + text : text + padding
+    }
+
+    static func truncate(_ text: String, _ width: Int) -> String {
+        text.count <= width ? text : String(text.prefix(max(0, width - 1))) + "…"
+    }
+
+    static func clock(_ date: Date) -> String {
+        let text = RFC3339.format(date)
+        return String(text.prefix(19)).replacingOccurrences(of: "T", with: " ") + " UTC"
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+// MARK: - JSON
+
+extension Snapshot {
+    struct JSONReport: Encodable {
+        var dashboard: String
+        var server: String
+        var takenAt: String
+        var range: JSONRange
+        var panels: [JSONPanel]
+        var alerts: [AlertItem]?
+        var alertsError: String?
+        var exitCode: Int32
+    }
+
+    struct JSONRange: Encodable {
+        var start: String
+        var end: String
+        var step: Double
+    }
+
+    struct JSONPanel: Encodable {
+        var title: String
+        var type: PanelKind
+        var unit: DashboardCore.Unit
+        var error: String?
+        var warnings: [String]
+        var services: [ServiceHealth]?
+        var series: [JSONSeries]?
+    }
+
+    struct JSONSeries: Encodable {
+        var legend: String
+        var labels: Labels
+        var last: Double
+        var min: Double
+        var max: Double
+        var state: ThresholdState
+        var stale: Bool
+        var points: [SamplePair]
+    }
+
+    /// The same report as JSON, for scripts. NaN and infinities are written as the strings Prometheus uses.
+    public func json() throws -> String {
+        let panels = zip(dashboard.panels, self.panels).map { panel, outcome -> JSONPanel in
+            switch outcome {
+            case .failed(let message):
+                return JSONPanel(title: panel.title, type: panel.kind, unit: panel.unit, error: message, warnings: [])
+            case .loaded(let data):
+                let series = data.series.map {
+                    JSONSeries(
+                        legend: $0.legend, labels: $0.labels, last: $0.last, min: $0.min, max: $0.max, state: $0.state,
+                        stale: $0.staleness(now: range.end.timeIntervalSince1970, tolerance: staleTolerance) != nil,
+                        points: $0.points)
+                }
+                return JSONPanel(
+                    title: panel.title, type: panel.kind, unit: panel.unit, error: nil, warnings: data.warnings,
+                    services: panel.isHealth ? data.services : nil, series: panel.isHealth ? nil : series)
+            }
+        }
+        var report = JSONReport(
+            dashboard: dashboard.title, server: server, takenAt: RFC3339.format(takenAt),
+            range: JSONRange(start: RFC3339.format(range.start), end: RFC3339.format(range.end), step: range.step),
+            panels: panels, exitCode: exitCode)
+        switch alerts {
+        case .success(let items): report.alerts = items
+        case .failure(let error): report.alertsError = error.description
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.format(date))
+        }
+        return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+
+/// Where a secret comes from. Secrets are never taken as flag values, where they would show in `ps` and in
+/// shell history.
+public enum SecretSource: Sendable, Equatable {
+    case file(String)
+    case environment(String)
+
+    /// Reads the secret. A file's trailing line break is dropped; an empty secret is an error.
+    public func resolve(what: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> String
+    {
+        switch self {
+        case .file(let path):
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: path))
+            } catch {
+                throw ConfigurationError("cannot read \(what) file '\(path)': \(Self.reason(error))")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw ConfigurationError("\(what) file '\(path)' is not UTF-8 text")
+            }
+            let secret = text.trimmingCharacters(in: .newlines)
+            guard !secret.isEmpty else { throw ConfigurationError("\(what) file '\(path)' is empty") }
+            return secret
+        case .environment(let name):
+            guard let secret = environment[name], !secret.isEmpty else {
+                throw ConfigurationError("\(what) environment variable \(name) is not set or empty")
+            }
+            return secret
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+           let text = strerror(Int32(underlying.code))
+        {
+            return String(cString: text)
+        }
+        if ns.domain == NSCocoaErrorDomain, ns.code == NSFileReadNoSuchFileError { return "No such file or directory" }
+        if ns.domain == NSCocoaErrorDomain, ns.code == NSFileReadNoPermissionError { return "Permission denied" }
+        return ns.localizedDescription
+    }
+}
+
+public enum Authorization: Sendable, Equatable {
+    case bearer(token: String)
+    case basic(username: String, password: String)
+
+    var headerValue: String {
+        switch self {
+        case .bearer(let token): return "Bearer \(token)"
+        case .basic(let user, let password): return "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+        }
+    }
+}
+
+/// One extra request header, e.g. `X-Scope-OrgID: team-a` for Mimir and Cortex tenants.
+public struct HeaderField: Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    /// Parses `Name: value`.
+    public static func parse(_ text: String) throws -> HeaderField {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw ConfigurationError("bad --header '\(clip(text, 80))': expected 'Name: value'")
+        }
+        let name = text[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let token = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        guard !name.isEmpty, name.allSatisfy({ token.contains($0) }) else {
+            throw ConfigurationError("bad --header '\(clip(text, 80))': '\(clip(name, 40))' is not a header name")
+        }
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw ConfigurationError("bad --header '\(clip(name, 40))': the value has control characters")
+        }
+        return HeaderField(name: name, value: value)
+    }
+}
+
+public struct TLSOptions: Sendable, Equatable {
+    /// PEM file of the certificate authorities to trust instead of the system's.
+    public var caFile: String?
+    /// PEM client certificate (chain) and key for mutual TLS.
+    public var certFile: String?
+    public var keyFile: String?
+    public var insecureSkipVerify: Bool
+
+    public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, insecureSkipVerify: Bool = false) {
+        self.caFile = caFile
+        self.certFile = certFile
+        self.keyFile = keyFile
+        self.insecureSkipVerify = insecureSkipVerify
+    }
+}
+
+/// An HTTP proxy taken from `HTTP_PROXY` / `HTTPS_PROXY` / `NO_PROXY` (either case), as curl and Go do.
+public struct ProxySetting: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var username: String?
+    public var password: String?
+
+    /// The proxy for `url` under `environment`, or nil for a direct connection.
+    public static func fromEnvironment(for url: URL, environment: [String: String]) throws -> ProxySetting? {
+        func env(_ name: String) -> String? {
+            let value = environment[name.lowercased()] ?? environment[name.uppercased()]
+            return value?.isEmpty == false ? value : nil
+        }
+        guard let host = url.host?.lowercased() else { return nil }
+        if let noProxy = env("no_proxy") {
+            for raw in noProxy.split(separator: ",") {
+                var entry = raw.trimmingCharacters(in: .whitespaces).lowercased()
+                if entry == "*" { return nil }
+                if entry.filter({ $0 == ":" }).count == 1, let colon = entry.firstIndex(of: ":") {
+                    entry = String(entry[..<colon])  // host:port; IPv6 literals have more colons
+                }
+                if entry.hasPrefix(".") { entry.removeFirst() }
+                if !entry.isEmpty, host == entry || host.hasSuffix("." + entry) { return nil }
+            }
+        }
+        let variable = url.scheme == "https" ? "https_proxy" : "http_proxy"
+        guard let text = env(variable) else { return nil }
+        let withScheme = text.contains("://") ? text : "http://" + text
+        guard let proxyURL = URL(string: withScheme), let proxyHost = proxyURL.host, !proxyHost.isEmpty else {
+            throw ConfigurationError("bad \(variable.uppercased()) '\(clip(text, 80))': expected http://host:port")
+        }
+        return ProxySetting(
+            host: proxyHost, port: proxyURL.port ?? 3128,
+            username: proxyURL.user.flatMap { $0.removingPercentEncoding }, password: proxyURL.password.flatMap { $0.removingPercentEncoding })
+    }
+}
+
+/// How to reach a Prometheus-compatible server (Prometheus, Thanos, Mimir, Cortex, VictoriaMetrics).
+public struct ConnectionOptions: Sendable, Equatable {
+    /// The API root, with any path prefix (`https://host/prometheus`) and no trailing slash.
+    public var baseURL: URL
+    public var authorization: Authorization?
+    public var headers: [HeaderField]
+    public var tls: TLSOptions
+    /// Per-request limit for the whole exchange.
+    public var timeout: Duration
+    public var proxy: ProxySetting?
+
+    public init(
+        baseURL: URL, authorization: Authorization? = nil, headers: [HeaderField] = [], tls: TLSOptions = TLSOptions(),
+        timeout: Duration = .seconds(10), proxy: ProxySetting? = nil
+    ) {
+        self.baseURL = baseURL
+        self.authorization = authorization
+        self.headers = headers
+        self.tls = tls
+        self.timeout = timeout
+        self.proxy = proxy
+    }
+
+    /// Parses a server URL as a user types it: `http://prometheus:9090`, `https://host/prometheus/`, or
+    /// `localhost:9090` (http assumed).
+    public static func parseBaseURL(_ text: String) throws -> URL {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw ConfigurationError("the server URL is empty") }
+        let withScheme = trimmed.contains("://") ? trimmed : "http://" + trimmed
+        guard let components = URLComponents(string: withScheme) else {
+            throw ConfigurationError("bad URL '\(clip(text, 100))': not a URL")
+        }
+        guard let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw ConfigurationError("bad URL '\(clip(text, 100))': the scheme must be http or https")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw ConfigurationError("bad URL '\(clip(text, 100))': no host")
+        }
+        if let port = components.port, !(1...65535).contains(port) {
+            throw ConfigurationError("bad URL '\(clip(text, 100))': port \(port) is out of range")
+        }
+        guard components.query == nil, components.fragment == nil else {
+            throw ConfigurationError("bad URL '\(clip(text, 100))': a server URL takes no query or fragment")
+        }
+        guard components.user == nil, components.password == nil else {
+            throw ConfigurationError(
+                "bad URL '\(clip(host, 60))…': credentials in the URL are not accepted, use --basic-auth-user and --basic-auth-password-file")
+        }
+        var clean = components
+        clean.scheme = scheme
+        while clean.path.hasSuffix("/") { clean.path.removeLast() }
+        guard let url = clean.url else { throw ConfigurationError("bad URL '\(clip(text, 100))'") }
+        return url
+    }
+
+    /// `host:port` of the server, for status lines.
+    public var displayHost: String {
+        let host = baseURL.host ?? baseURL.absoluteString
+        let withPort = baseURL.port.map { "\(host):\($0)" } ?? host
+        let path = baseURL.path
+        return path.isEmpty || path == "/" ? withPort : withPort + path
+    }
+}

@@ -1,0 +1,311 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import SafeText
+
+/// A time range for `query_range`.
+public struct QueryRange: Sendable, Equatable {
+    public var start: Date
+    public var end: Date
+    /// Seconds between points.
+    public var step: TimeInterval
+
+    public init(start: Date, end: Date, step: TimeInterval) {
+        self.start = start
+        self.end = end
+        self.step = step
+    }
+
+    /// The range of `duration` seconds ending at `end`, with `points` steps across it (at least one second each).
+    public init(last duration: TimeInterval, end: Date, points: Int) {
+        let step = max(1, (duration / Double(max(1, points))).rounded())
+        self.init(start: end.addingTimeInterval(-duration), end: end, step: step)
+    }
+}
+
+/// A client of the Prometheus HTTP API (`/api/v1`), for Prometheus and the engines that speak it.
+///
+/// It owns an `HTTPClient`; call `shutdown()` when done, or use `withPrometheusClient`.
+public final class PrometheusClient: Sendable {
+    public let options: ConnectionOptions
+    private let http: HTTPClient
+    private let maxBodyBytes = 64 << 20
+
+    public init(options: ConnectionOptions) throws {
+        self.options = options
+        var configuration = HTTPClient.Configuration()
+        configuration.tlsConfiguration = try Self.tlsConfiguration(options.tls)
+        configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+        configuration.decompression = .enabled(limit: .size(maxBodyBytes))
+        let seconds = Int64(options.timeout.components.seconds)
+        let connect = TimeAmount.seconds(max(1, min(seconds, 10)))
+        configuration.timeout = .init(connect: connect, read: .nanoseconds(options.timeout.totalNanoseconds))
+        if let proxy = options.proxy {
+            let auth: HTTPClient.Authorization? = proxy.username.map { .basic(username: $0, password: proxy.password ?? "") }
+            configuration.proxy = .server(host: proxy.host, port: proxy.port, authorization: auth)
+        }
+        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    static func tlsConfiguration(_ options: TLSOptions) throws -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let ca = options.caFile {
+            do {
+                let certificates = try NIOSSLCertificate.fromPEMFile(ca)
+                guard !certificates.isEmpty else { throw ConfigurationError("no certificate in it") }
+                tls.trustRoots = .certificates(certificates)
+            } catch {
+                throw ConfigurationError("cannot load --ca-file '\(ca)': \(describeFileError(error))")
+            }
+        }
+        switch (options.certFile, options.keyFile) {
+        case (nil, nil): break
+        case (let cert?, let key?):
+            do {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) }
+            } catch {
+                throw ConfigurationError("cannot load --cert-file '\(cert)': \(describeFileError(error))")
+            }
+            do {
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+            } catch {
+                throw ConfigurationError("cannot load --key-file '\(key)': \(describeFileError(error))")
+            }
+        default:
+            throw ConfigurationError("--cert-file and --key-file go together: give both or neither")
+        }
+        if options.insecureSkipVerify { tls.certificateVerification = .none }
+        return tls
+    }
+
+    // MARK: - API
+
+    /// `/api/v1/query`: evaluates `expr` at `time` (the server's now when nil).
+    public func query(_ expr: String, at time: Date? = nil) async throws -> APIResponse<QueryResult> {
+        var form = [("query", expr)]
+        if let time { form.append(("time", Self.formatTime(time))) }
+        return try await call("/api/v1/query", form: form, as: QueryResult.self)
+    }
+
+    /// `/api/v1/query_range`.
+    public func queryRange(_ expr: String, range: QueryRange) async throws -> APIResponse<QueryResult> {
+        let form = [
+            ("query", expr), ("start", Self.formatTime(range.start)), ("end", Self.formatTime(range.end)),
+            ("step", Self.formatNumber(range.step)),
+        ]
+        return try await call("/api/v1/query_range", form: form, as: QueryResult.self)
+    }
+
+    /// `/api/v1/alerts`: pending and firing alerts.
+    public func alerts() async throws -> APIResponse<[Alert]> {
+        let response = try await call("/api/v1/alerts", form: nil, as: AlertsData.self)
+        return APIResponse(data: response.data.alerts, warnings: response.warnings)
+    }
+
+    /// `/api/v1/rules`.
+    public func rules() async throws -> APIResponse<[RuleGroup]> {
+        let response = try await call("/api/v1/rules", form: nil, as: RulesData.self)
+        return APIResponse(data: response.data.groups, warnings: response.warnings)
+    }
+
+    /// `/api/v1/targets`.
+    public func targets() async throws -> APIResponse<TargetsResult> {
+        try await call("/api/v1/targets", form: nil, as: TargetsResult.self)
+    }
+
+    /// `/api/v1/status/buildinfo`.
+    public func buildInfo() async throws -> APIResponse<BuildInfo> {
+        try await call("/api/v1/status/buildinfo", form: nil, as: BuildInfo.self)
+    }
+
+    // MARK: - Transport
+
+    /// The URL of an API path under the base URL (keeping its path prefix).
+    public func url(for path: String) -> String {
+        options.baseURL.absoluteString + path
+    }
+
+    /// GET without a form; POST `application/x-www-form-urlencoded` with one (queries can be long).
+    private func call<Payload: Decodable & Sendable>(
+        _ path: String, form: [(String, String)]?, as: Payload.Type
+    ) async throws -> APIResponse<Payload> {
+        let url = url(for: path)
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Accept-Encoding", value: "gzip")
+        request.headers.add(name: "User-Agent", value: "lookout")
+        if let authorization = options.authorization {
+            request.headers.add(name: "Authorization", value: authorization.headerValue)
+        }
+        for header in options.headers { request.headers.replaceOrAdd(name: header.name, value: header.value) }
+        if let form {
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: Self.formEncode(form)))
+        }
+        let timeout = TimeAmount.nanoseconds(options.timeout.totalNanoseconds)
+        let status: HTTPResponseStatus
+        let body: ByteBuffer
+        do {
+            let response = try await http.execute(request, deadline: .now() + timeout)
+            status = response.status
+            body = try await response.body.collect(upTo: maxBodyBytes)
+        } catch {
+            throw mapTransportError(error, url: url)
+        }
+        return try Self.decode(Payload.self, status: status, body: body, url: url)
+    }
+
+    static func decode<Payload: Decodable & Sendable>(
+        _: Payload.Type, status: HTTPResponseStatus, body: ByteBuffer, url: String
+    ) throws -> APIResponse<Payload> {
+        let bytes = Data(body.readableBytesView)
+        let decoder = JSONDecoder()
+        guard let envelope = try? decoder.decode(EnvelopeHeader.self, from: bytes) else {
+            throw PrometheusError.unexpectedResponse(
+                url: url, httpStatus: Int(status.code), reason: status.reasonPhrase, firstLine: firstLine(of: bytes))
+        }
+        if envelope.status == "error" {
+            throw PrometheusError.api(
+                errorType: envelope.errorType ?? "unknown", message: envelope.error ?? "", httpStatus: Int(status.code))
+        }
+        guard envelope.status == "success", (200..<300).contains(status.code) else {
+            throw PrometheusError.unexpectedResponse(
+                url: url, httpStatus: Int(status.code), reason: status.reasonPhrase, firstLine: firstLine(of: bytes))
+        }
+        do {
+            let full = try decoder.decode(Envelope<Payload>.self, from: bytes)
+            return APIResponse(data: full.data, warnings: (full.warnings ?? []).map(SafeText.sanitize))
+        } catch {
+            throw PrometheusError.decoding(url: url, detail: describeDecodingError(error))
+        }
+    }
+
+    private func mapTransportError(_ error: any Error, url: String) -> PrometheusError {
+        if let error = error as? PrometheusError { return error }
+        let seconds = Double(options.timeout.totalNanoseconds) / 1e9
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .writeTimeout: return .timeout(url: url, seconds: seconds)
+            case .connectTimeout: return .transport(url: url, reason: "connection timed out")
+            case .cancelled: return .transport(url: url, reason: "request cancelled")
+            case .tlsHandshakeTimeout: return .transport(url: url, reason: "TLS handshake timed out")
+            case .remoteConnectionClosed: return .transport(url: url, reason: "the server closed the connection")
+            default: break
+            }
+        }
+        if error is NIOTooManyBytesError {
+            return .transport(url: url, reason: "answer larger than \(maxBodyBytes >> 20) MiB")
+        }
+        if error is CancellationError { return .transport(url: url, reason: "request cancelled") }
+        return .transport(url: url, reason: describeTransportError(error))
+    }
+
+    // MARK: - Encoding helpers
+
+    static func formatTime(_ date: Date) -> String { formatNumber(date.timeIntervalSince1970) }
+
+    static func formatNumber(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(format: "%.3f", value)
+    }
+
+    static func formEncode(_ fields: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        allowed.insert(charactersIn: "-._~")
+        return fields.map { name, value in
+            let n = name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
+            let v = value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+            return "\(n)=\(v)"
+        }.joined(separator: "&")
+    }
+
+    static func firstLine(of bytes: Data) -> String {
+        let prefix = bytes.prefix(512)
+        let text = String(decoding: prefix, as: UTF8.self)
+        let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? ""
+        return clip(line, 160)
+    }
+}
+
+/// Runs `body` with a client and shuts the client down afterwards, also when `body` throws.
+public func withPrometheusClient<T: Sendable>(
+    _ options: ConnectionOptions, _ body: (PrometheusClient) async throws -> T
+) async throws -> T {
+    let client = try PrometheusClient(options: options)
+    do {
+        let result = try await body(client)
+        await client.shutdown()
+        return result
+    } catch {
+        await client.shutdown()
+        throw error
+    }
+}
+
+struct EnvelopeHeader: Decodable {
+    var status: String
+    var errorType: String?
+    var error: String?
+}
+
+struct Envelope<Payload: Decodable>: Decodable {
+    var data: Payload
+    var warnings: [String]?
+}
+
+func describeDecodingError(_ error: any Error) -> String {
+    guard let error = error as? DecodingError else { return "\(error)" }
+    func path(_ context: DecodingError.Context) -> String {
+        let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        return keys.isEmpty ? "" : " at \(keys)"
+    }
+    switch error {
+    case .typeMismatch(let type, let context): return "expected \(type)\(path(context))"
+    case .valueNotFound(let type, let context): return "missing \(type) value\(path(context))"
+    case .keyNotFound(let key, let context): return "missing key \"\(key.stringValue)\"\(path(context))"
+    case .dataCorrupted(let context): return "\(context.debugDescription)\(path(context))"
+    @unknown default: return "\(error)"
+    }
+}
+
+func describeFileError(_ error: any Error) -> String {
+    if let error = error as? ConfigurationError { return error.message }
+    if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+    if let error = error as? NIOSSLError { return "not a valid PEM file (\(error))" }
+    return clip("\(error)", 120)
+}
+
+func describeTransportError(_ error: any Error) -> String {
+    if let error = error as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
+    if let error = error as? NIOConnectionError {
+        if let dnsA = error.dnsAError ?? error.dnsAAAAError {
+            return "cannot resolve host \(error.host) (\(clip("\(dnsA)", 80)))"
+        }
+        if let first = error.connectionErrors.first?.error { return describeTransportError(first) }
+        return "cannot connect to \(error.host):\(error.port)"
+    }
+    if let error = error as? NIOSSLError { return "TLS error: \(clip("\(error)", 150))" }
+    if let error = error as? BoringSSLError { return "TLS error: \(clip("\(error)", 150))" }
+    if let error = error as? NIOSSLExtraError { return "TLS error: \(clip("\(error)", 150))" }
+    if let error = error as? ChannelError, case .connectTimeout = error { return "connection timed out" }
+    let text = "\(error)"
+    if text.contains("NXDOMAIN") || text.lowercased().contains("resolve") { return "cannot resolve host (\(clip(text, 120)))" }
+    return clip(text, 160)
+}
+
+extension Duration {
+    /// The whole duration in nanoseconds (saturating).
+    public var totalNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : scaled + attoseconds / 1_000_000_000
+    }
+}

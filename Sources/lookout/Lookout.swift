@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+
+struct Lookout: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lookout",
+        abstract: "A terminal dashboard for Prometheus: service health, request rate, error rate, p95 latency, alerts.",
+        discussion: """
+            The server URL comes from --url, else LOOKOUT_URL, else PROMETHEUS_URL, else http://localhost:9090.
+            Secrets are read from files or environment variables, never from flag values.
+            """,
+        version: "0.1.0",
+        subcommands: [SnapshotCommand.self]
+    )
+}
+
+/// Entry point: parses, runs, and turns any error into one line on stderr and a non-zero exit code.
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try Lookout.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exitFor(error)
+        }
+    }
+
+    static func exitFor(_ error: any Error) -> Never {
+        let code = Lookout.exitCode(for: error)
+        if code == .success {
+            print(Lookout.fullMessage(for: error))
+            exit(0)
+        }
+        let message = Lookout.message(for: error)
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .joined(separator: "; ")
+        if !message.isEmpty {
+            let hint = error is CommandError || code == .validationFailure ? " (see 'lookout --help')" : ""
+            FileHandle.standardError.write(Data("lookout: \(message)\(hint)\n".utf8))
+        }
+        exit(code.rawValue)
+    }
+}
+
+/// A failure of a subcommand, already worded for the user.
+struct CommandError: Error, CustomStringConvertible {
+    var description: String
+    var exitCode: Int32
+}

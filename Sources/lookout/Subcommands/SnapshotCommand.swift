@@ -1,0 +1,66 @@
+import ArgumentParser
+import DashboardCore
+import Foundation
+import LookoutApp
+import PrometheusAPI
+
+struct SnapshotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Query every panel and the alerts once and print a plain-text (or JSON) report.",
+        discussion: """
+            Exit codes:
+              0  nothing firing
+              1  warning (or other non-critical) alerts firing
+              2  critical alerts firing
+              3  the server could not be queried
+              64 bad flags or settings
+            """
+    )
+
+    enum Output: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @OptionGroup var connection: ConnectionFlags
+
+    @Option(help: ArgumentHelp("Time range of the graphs: 5m, 1h, 24h, 7d.", valueName: "duration"))
+    var range = "1h"
+
+    @Option(help: "Output format: text or json.")
+    var output: Output = .text
+
+    @Flag(help: "ASCII sparklines instead of block characters.")
+    var ascii = false
+
+    func validate() throws {
+        guard let seconds = ValueFormat.parseDuration(range), seconds >= 60, seconds <= 366 * 86_400 else {
+            throw ValidationError("bad --range '\(range)': expected a duration from 1m to 366d, such as 15m, 1h or 7d")
+        }
+    }
+
+    func run() async throws {
+        let options: ConnectionOptions
+        do {
+            options = try connection.settings.resolve()
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.message)
+        }
+        let rangeSeconds = ValueFormat.parseDuration(range) ?? 3600
+        let snapshot: Snapshot
+        do {
+            snapshot = try await withPrometheusClient(options) { client in
+                await Snapshot.take(client: client, dashboard: .microservices, rangeSeconds: rangeSeconds)
+            }
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.message)
+        }
+        switch output {
+        case .text: print(snapshot.text(ascii: ascii), terminator: "")
+        case .json: print(try snapshot.json(), terminator: "")
+        }
+        if case .failure(let error) = snapshot.alerts {
+            FileHandle.standardError.write(Data("lookout: \(error.description)\n".utf8))
+        }
+        let code = snapshot.exitCode
+        if code != 0 { throw ExitCode(code) }
+    }
+}
