@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "lookout",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lookout", targets: ["lookout"]),
     ],
@@ -46,6 +46,7 @@ let package = Package(
             dependencies: [
                 "PrometheusAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Fixtures")]
         ),

@@ -46,6 +46,11 @@ public struct Snapshot: Sendable {
         }
     }
 
+    /// True when at least one panel was read.
+    public var hasAnyData: Bool {
+        panels.contains { if case .loaded = $0 { true } else { false } }
+    }
+
     /// Seconds after which a series' last point counts as stale: two steps, and at least a minute.
     var staleTolerance: Double { max(2 * range.step, 60) }
 }

@@ -39,6 +39,8 @@ public final class PrometheusClient: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.tlsConfiguration = try Self.tlsConfiguration(options.tls)
         configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+        // A refused connection is an answer: report it at once instead of retrying until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .enabled(limit: .size(maxBodyBytes))
         let seconds = Int64(options.timeout.components.seconds)
         let connect = TimeAmount.seconds(max(1, min(seconds, 10)))

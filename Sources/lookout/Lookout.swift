@@ -31,6 +31,10 @@ enum Main {
     }
 
     static func exitFor(_ error: any Error) -> Never {
+        if let error = error as? CommandError {
+            FileHandle.standardError.write(Data("lookout: \(error.description)\n".utf8))
+            exit(error.exitCode)
+        }
         let code = Lookout.exitCode(for: error)
         if code == .success {
             print(Lookout.fullMessage(for: error))
@@ -40,7 +44,7 @@ enum Main {
             .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             .joined(separator: "; ")
         if !message.isEmpty {
-            let hint = error is CommandError || code == .validationFailure ? " (see 'lookout --help')" : ""
+            let hint = code == .validationFailure ? " (see 'lookout --help')" : ""
             FileHandle.standardError.write(Data("lookout: \(message)\(hint)\n".utf8))
         }
         exit(code.rawValue)

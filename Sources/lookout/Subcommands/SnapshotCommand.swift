@@ -53,6 +53,10 @@ struct SnapshotCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.message)
         }
+        // Nothing could be read at all: one line that says why, not a report of four identical failures.
+        if case .failure(let error) = snapshot.alerts, !snapshot.hasAnyData {
+            throw CommandError(description: error.description, exitCode: Snapshot.ExitCode.unreachable)
+        }
         switch output {
         case .text: print(snapshot.text(ascii: ascii), terminator: "")
         case .json: print(try snapshot.json(), terminator: "")

@@ -1,0 +1,195 @@
+import Foundation
+
+/// Debian's Prometheus and Alertmanager, started on free loopback ports with temporary data folders, scraping the
+/// test exporter every second and evaluating the source design's alert rules (`examples/microservices.rules.yml`
+/// with `for` and `interval` shortened). `withPrometheusHarness` stops every process, also when the test fails.
+public final class PrometheusHarness: Sendable {
+    public let directory: TemporaryDirectory
+    public let prometheusPort: Int
+    public let alertmanagerPort: Int
+    public let exporter: TestHTTPServer?
+    let prometheus: ChildProcess
+    let alertmanager: ChildProcess?
+
+    public var prometheusURL: String { "http://127.0.0.1:\(prometheusPort)" }
+    public var alertmanagerURL: String { "http://127.0.0.1:\(alertmanagerPort)" }
+    /// The target that is configured but never answers.
+    public static let downService = "shipping-service"
+
+    public struct Options: Sendable {
+        public var withExporter = true
+        public var withAlertmanager = true
+        /// Contents of a `--web.config.file` (basic auth, TLS), if any.
+        public var webConfig: String?
+        public init() {}
+    }
+
+    init(
+        directory: TemporaryDirectory, prometheusPort: Int, alertmanagerPort: Int, exporter: TestHTTPServer?,
+        prometheus: ChildProcess, alertmanager: ChildProcess?
+    ) {
+        self.directory = directory
+        self.prometheusPort = prometheusPort
+        self.alertmanagerPort = alertmanagerPort
+        self.exporter = exporter
+        self.prometheus = prometheus
+        self.alertmanager = alertmanager
+    }
+
+    /// The seed's rules with `for: 1s` and a 1 s evaluation interval.
+    public static func testRules() throws -> String {
+        let url = Repository.root.appendingPathComponent("examples/microservices.rules.yml")
+        return try String(contentsOf: url, encoding: .utf8)
+            .replacingOccurrences(of: "for: 5m", with: "for: 1s")
+            .replacingOccurrences(of: "interval: 30s", with: "interval: 1s")
+    }
+
+    static func start(_ options: Options) async throws -> PrometheusHarness {
+        let dir = try TemporaryDirectory(prefix: "lookout-prom")
+        var exporter: TestHTTPServer?
+        var alertmanager: ChildProcess?
+        do {
+            if options.withExporter { exporter = try await TestHTTPServer.start(router: TestExporter.router()) }
+            let amPort = try FreePort.allocate()
+            if options.withAlertmanager {
+                let amConfig = try dir.write(
+                    "alertmanager.yml",
+                    """
+                    route: {receiver: "null", group_wait: 1s, group_interval: 1s}
+                    receivers: [{name: "null"}]
+                    """)
+                alertmanager = try ChildProcess(
+                    name: "alertmanager", executable: "/usr/bin/prometheus-alertmanager",
+                    arguments: [
+                        "--config.file=\(amConfig.path)", "--storage.path=\(dir.url.path)/am-data",
+                        "--web.listen-address=127.0.0.1:\(amPort)", "--cluster.listen-address=",
+                    ], directory: dir.url)
+            }
+            let rules = try dir.write("rules.yml", try testRules())
+            var scrape = ""
+            if let exporter {
+                let targets = TestExporter.services.map {
+                    """
+                      - targets: ["127.0.0.1:\(exporter.port)"]
+                        labels: {service: \($0.name), __metrics_path__: /metrics/\($0.name)}
+                    """
+                }.joined(separator: "\n")
+                let closedPort = try FreePort.allocate()
+                scrape = """
+                    scrape_configs:
+                    - job_name: microservices
+                      honor_labels: true
+                      static_configs:
+                    \(targets)
+                      - targets: ["127.0.0.1:\(closedPort)"]
+                        labels: {service: \(downService)}
+                    - job_name: kube-state-metrics
+                      honor_labels: true
+                      metrics_path: /metrics/kube-state-metrics
+                      static_configs: [{targets: ["127.0.0.1:\(exporter.port)"]}]
+                    """
+            }
+            let alerting = options.withAlertmanager
+                ? "alerting: {alertmanagers: [{static_configs: [{targets: [\"127.0.0.1:\(amPort)\"]}]}]}" : ""
+            let config = try dir.write(
+                "prometheus.yml",
+                """
+                global: {scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 1s}
+                rule_files: ["\(rules.path)"]
+                \(alerting)
+                \(scrape)
+                """)
+            let promPort = try FreePort.allocate()
+            var arguments = [
+                "--config.file=\(config.path)", "--storage.tsdb.path=\(dir.url.path)/data",
+                "--web.listen-address=127.0.0.1:\(promPort)",
+            ]
+            if let webConfig = options.webConfig {
+                arguments.append("--web.config.file=\(try dir.write("web.yml", webConfig).path)")
+            }
+            let prometheus = try ChildProcess(
+                name: "prometheus", executable: "/usr/bin/prometheus", arguments: arguments, directory: dir.url)
+            let harness = PrometheusHarness(
+                directory: dir, prometheusPort: promPort, alertmanagerPort: amPort, exporter: exporter,
+                prometheus: prometheus, alertmanager: alertmanager)
+            do {
+                try await harness.waitUntilListening(port: promPort, process: prometheus)
+                if let alertmanager { try await harness.waitUntilListening(port: amPort, process: alertmanager) }
+            } catch {
+                await harness.stop()
+                throw error
+            }
+            return harness
+        } catch {
+            await alertmanager?.stop()
+            await exporter?.stop()
+            dir.remove()
+            throw error
+        }
+    }
+
+    /// Waits until something accepts connections on the port (Prometheus answers even before it is ready; the
+    /// web config may require auth, so a TCP connect is the check).
+    func waitUntilListening(port: Int, process: ChildProcess, limit: TimeInterval = 30) async throws {
+        let deadline = Date().addingTimeInterval(limit)
+        while Date() < deadline {
+            if !process.isRunning {
+                throw TestFailure("\(process.name) exited early:\n\(process.logTail())")
+            }
+            if Self.canConnect(port: port) { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("\(process.name) did not listen on \(port) within \(Int(limit)) s:\n\(process.logTail())")
+    }
+
+    static func canConnect(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = UInt16(port).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        } == 0
+    }
+
+    /// Stops Prometheus only (to test an unreachable server while the rest runs).
+    public func stopPrometheus() async { await prometheus.stop() }
+
+    public func stop() async {
+        await prometheus.stop()
+        await alertmanager?.stop()
+        await exporter?.stop()
+        directory.remove()
+    }
+
+    /// Polls `condition` every 500 ms until it holds or `limit` seconds pass.
+    public static func eventually(
+        _ limit: TimeInterval, _ what: String, _ condition: () async throws -> Bool
+    ) async throws {
+        let deadline = Date().addingTimeInterval(limit)
+        while Date() < deadline {
+            if (try? await condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        throw TestFailure("timed out after \(Int(limit)) s waiting for \(what)")
+    }
+}
+
+public func withPrometheusHarness<T: Sendable>(
+    _ options: PrometheusHarness.Options = .init(), _ body: (PrometheusHarness) async throws -> T
+) async throws -> T {
+    let harness = try await PrometheusHarness.start(options)
+    do {
+        let result = try await body(harness)
+        await harness.stop()
+        return result
+    } catch {
+        await harness.stop()
+        throw error
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// A Hummingbird server on 127.0.0.1 and a free port, for tests: stub answers and the test exporter.
+public final class TestHTTPServer: Sendable {
+    public let port: Int
+    private let task: Task<Void, any Error>
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    private init(port: Int, task: Task<Void, any Error>) {
+        self.port = port
+        self.task = task
+    }
+
+    public static func start(router: Router<BasicRequestContext>) async throws -> TestHTTPServer {
+        var logger = Logger(label: "test-http-server")
+        logger.logLevel = .critical
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            },
+            logger: logger)
+        let task = Task { try await app.run() }
+        var iterator = stream.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            task.cancel()
+            throw TestFailure("test HTTP server did not start")
+        }
+        return TestHTTPServer(port: port, task: task)
+    }
+
+    public func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
+
+/// Runs `body` with a server and stops the server afterwards, also when `body` throws.
+public func withTestHTTPServer<T: Sendable>(
+    _ router: Router<BasicRequestContext>, _ body: (TestHTTPServer) async throws -> T
+) async throws -> T {
+    let server = try await TestHTTPServer.start(router: router)
+    do {
+        let result = try await body(server)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
+}

@@ -1,0 +1,225 @@
+import AsyncHTTPClient
+import DashboardCore
+import Foundation
+import LookoutApp
+import PrometheusAPI
+import Testing
+import TestSupport
+
+/// lookout against Debian's real Prometheus and Alertmanager, scraping the test exporter.
+@Suite("Snapshot against a real Prometheus", .timeLimit(.minutes(3)))
+struct SnapshotAgainstPrometheusTests {
+    static let alertNames: Set = ["HighErrorRate", "HighLatency", "PodCrashLooping", "DeploymentReplicasMismatch"]
+
+    func options(_ url: String) throws -> ConnectionOptions {
+        ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(url))
+    }
+
+    func lookoutBinary() throws -> String {
+        guard let url = Repository.builtProduct("lookout") else {
+            throw TestFailure("the lookout executable is not built next to the tests (run swift build --build-tests)")
+        }
+        return url.path
+    }
+
+    /// Waits until all four rules of the source design fire.
+    func waitForAllAlerts(_ client: PrometheusClient) async throws {
+        try await PrometheusHarness.eventually(90, "the four alerts to fire") {
+            let firing = try await client.alerts().data.filter { $0.state == .firing }.map(\.name)
+            return Set(firing) == Self.alertNames
+        }
+    }
+
+    @Test("the seed's rules, as the tests load them, pass promtool check rules")
+    func rulesPassPromtool() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let file = try dir.write("rules.yml", try PrometheusHarness.testRules())
+        let result = try await runCommand("/usr/bin/promtool", ["check", "rules", file.path])
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("SUCCESS: 4 rules found"))
+        let shipped = try await runCommand(
+            "/usr/bin/promtool", ["check", "rules", Repository.root.appendingPathComponent("examples/microservices.rules.yml").path])
+        #expect(shipped.exitCode == 0, "\(shipped.stdout)\(shipped.stderr)")
+    }
+
+    @Test("an incident shows every service, the down target, the values and all four alerts; exit code 2")
+    func incidentSnapshot() async throws {
+        let binary = try lookoutBinary()
+        try await withPrometheusHarness { harness in
+            try await withPrometheusClient(try options(harness.prometheusURL)) { client in
+                try await waitForAllAlerts(client)
+                // Rates need two scrapes of every target.
+                try await PrometheusHarness.eventually(30, "rates of all four services") {
+                    let r = try await client.query("sum(rate(http_requests_total[5m])) by (service)").data.streams
+                    return r.count == 4
+                }
+
+                let snapshot = await Snapshot.take(client: client, dashboard: .microservices, rangeSeconds: 300)
+                #expect(snapshot.exitCode == 2)
+                guard case .loaded(let health) = snapshot.panels[0] else {
+                    Issue.record("health panel failed: \(snapshot.panels[0])")
+                    return
+                }
+                let services = Dictionary(uniqueKeysWithValues: health.services.map { ($0.name, $0.status) })
+                for service in TestExporter.services { #expect(services[service.name] == .up, "\(service.name)") }
+                #expect(services[PrometheusHarness.downService] == .down)
+                #expect(health.services.first?.name == PrometheusHarness.downService, "down services come first")
+
+                func last(_ panel: Int, _ service: String) -> Double? {
+                    guard case .loaded(let data) = snapshot.panels[panel] else { return nil }
+                    return data.series.first { $0.legend == service }?.last
+                }
+                // rate(…[5m]) on a fresh Prometheus ramps up for five minutes: absolute rates start low and never
+                // exceed the exporter's, and their order is already the exporter's.
+                var previous = Double.infinity
+                for service in TestExporter.services {
+                    let rate = try #require(last(1, service.name))
+                    #expect(rate > 0 && rate <= service.requestsPerSecond * 1.1, "\(service.name) rate \(rate)")
+                    #expect(rate < previous, "\(service.name) rate \(rate) should be below the previous service's")
+                    previous = rate
+                    let errors = try #require(last(2, service.name))
+                    let expected = service.serverErrorRatio + service.clientErrorRatio
+                    #expect(abs(errors - expected) < 0.005, "\(service.name) error ratio \(errors)")
+                    let p95 = try #require(last(3, service.name))
+                    #expect(abs(p95 - TestExporter.expectedP95(service)) < 0.05, "\(service.name) p95 \(p95)")
+                }
+                guard case .loaded(let errorPanel) = snapshot.panels[2],
+                      case .loaded(let latencyPanel) = snapshot.panels[3]
+                else { return }
+                #expect(errorPanel.series.first { $0.legend == "payment-service" }?.state == .critical)
+                #expect(errorPanel.series.first { $0.legend == "user-service" }?.state == .ok)
+                #expect(latencyPanel.series.first { $0.legend == "inventory-service" }?.state == .critical)
+
+                let alerts = try snapshot.alerts.get()
+                #expect(Set(alerts.filter { $0.state == .firing }.map(\.name)) == Self.alertNames)
+                #expect(alerts.prefix(2).allSatisfy { $0.severity == .critical }, "critical first")
+                let highError = try #require(alerts.first { $0.name == "HighErrorRate" })
+                #expect(highError.subject == "payment-service")
+                #expect(highError.description.hasPrefix("payment-service has an error rate of 1"))
+
+                // The same through the command line, as a user runs it.
+                let result = try await runCommand(binary, ["snapshot", "--url", harness.prometheusURL, "--range", "5m"])
+                #expect(result.exitCode == 2, "stderr: \(result.stderr)")
+                let out = result.stdout
+                #expect(out.contains("Microservices Health Dashboard"))
+                for title in Dashboard.microservices.panels.map(\.title) { #expect(out.contains(title)) }
+                for service in TestExporter.services { #expect(out.contains("UP    \(service.name)")) }
+                #expect(out.contains("DOWN  \(PrometheusHarness.downService)"))
+                #expect(out.contains("Alerts: 2 critical, 2 warning firing"))
+                for name in Self.alertNames { #expect(out.contains(name)) }
+                #expect(out.range(of: #"payment-service +[▁▂▃▄▅▆▇█ ]+ +last 13\.\d %"#, options: .regularExpression) != nil, "\(out)")
+                #expect(out.range(of: #"CRIT +HighErrorRate"#, options: .regularExpression) != nil)
+
+                let json = try await runCommand(binary, ["snapshot", "--url", harness.prometheusURL, "--output", "json"])
+                #expect(json.exitCode == 2)
+                let decoded = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+                #expect(decoded?["exitCode"] as? Int == 2)
+                #expect((decoded?["alerts"] as? [Any])?.count == 4)
+
+                // Prometheus delivered the alerts to the real Alertmanager.
+                try await PrometheusHarness.eventually(30, "Alertmanager to hold the four alerts") {
+                    let response = try await HTTPClient.shared.execute(
+                        HTTPClientRequest(url: harness.alertmanagerURL + "/api/v2/alerts"), timeout: .seconds(5))
+                    let body = try await response.body.collect(upTo: 1 << 20)
+                    let list = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [[String: Any]]
+                    let names = (list ?? []).compactMap { ($0["labels"] as? [String: String])?["alertname"] }
+                    return Set(names) == Self.alertNames
+                }
+            }
+        }
+    }
+
+    @Test("an invalid query gives Prometheus' bad_data message")
+    func invalidQuery() async throws {
+        var options = PrometheusHarness.Options()
+        options.withExporter = false
+        options.withAlertmanager = false
+        try await withPrometheusHarness(options) { harness in
+            try await withPrometheusClient(try self.options(harness.prometheusURL)) { client in
+                try await PrometheusHarness.eventually(20, "Prometheus to answer") {
+                    (try? await client.buildInfo()) != nil
+                }
+                let error = await #expect(throws: PrometheusError.self) {
+                    _ = try await client.query("sum(rate(http_requests_total[5m])) by (service")
+                }
+                guard case .api(let type, let message, let status) = error else {
+                    Issue.record("expected an API error, got \(String(describing: error))")
+                    return
+                }
+                #expect(type == "bad_data")
+                #expect(status == 400)
+                #expect(message.contains("parse error"))
+                #expect(error?.description.hasPrefix("Prometheus API error bad_data (HTTP 400): invalid parameter") == true)
+
+                let build = try await client.buildInfo().data
+                #expect(build.version.hasPrefix("2."))
+                let targets = try await client.targets().data
+                #expect(targets.activeTargets.isEmpty)
+                let rules = try await client.rules().data
+                #expect(rules.first?.rules.map(\.name).sorted() == Self.alertNames.sorted())
+            }
+        }
+    }
+
+    @Test("a stopped Prometheus gives the transport error and exit code 3")
+    func stoppedPrometheus() async throws {
+        let binary = try lookoutBinary()
+        var options = PrometheusHarness.Options()
+        options.withExporter = false
+        options.withAlertmanager = false
+        try await withPrometheusHarness(options) { harness in
+            await harness.stopPrometheus()
+            let result = try await runCommand(binary, ["snapshot", "--url", harness.prometheusURL])
+            #expect(result.exitCode == 3, "stdout: \(result.stdout)")
+            #expect(result.stderr.contains("cannot reach \(harness.prometheusURL)/api/v1/"), "\(result.stderr)")
+            #expect(result.stderr.contains("connection refused"), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
+        }
+    }
+
+    @Test("basic auth: a wrong password gives 401 unauthorized, the right one gives data")
+    func basicAuth() async throws {
+        let binary = try lookoutBinary()
+        var options = PrometheusHarness.Options()
+        options.withExporter = false
+        options.withAlertmanager = false
+        // bcrypt of "correct-horse" (cost 4).
+        options.webConfig = #"basic_auth_users: {oncall: "$2b$04$hu/nmv0zvLY9b4uCi7PAcudgc38QWykrXz7qUWOsL7NK3Nz39omnu"}"#
+        try await withPrometheusHarness(options) { harness in
+            var wrong = try self.options(harness.prometheusURL)
+            wrong.authorization = .basic(username: "oncall", password: "wrong")
+            try await withPrometheusClient(wrong) { client in
+                let error = await #expect(throws: PrometheusError.self) { _ = try await client.buildInfo() }
+                #expect(error?.description.lowercased().contains("401 unauthorized") == true, "\(String(describing: error))")
+            }
+            var right = try self.options(harness.prometheusURL)
+            right.authorization = .basic(username: "oncall", password: "correct-horse")
+            try await withPrometheusClient(right) { client in
+                try await PrometheusHarness.eventually(20, "Prometheus to answer with the password") {
+                    (try? await client.buildInfo()) != nil
+                }
+                let result = try await client.query("vector(42)").data
+                #expect(result.streams.first?.values.first?.value == 42)
+            }
+
+            let dir = try TemporaryDirectory()
+            defer { dir.remove() }
+            let passwordFile = try dir.write("password", "correct-horse\n")
+            let ok = try await runCommand(binary, [
+                "snapshot", "--url", harness.prometheusURL, "--basic-auth-user", "oncall",
+                "--basic-auth-password-file", passwordFile.path,
+            ])
+            #expect(ok.exitCode == 0, "\(ok.stdout)\(ok.stderr)")
+            #expect(ok.stdout.contains("Alerts: nothing firing"))
+            var environment = ProcessInfo.processInfo.environment
+            environment["LOOKOUT_TEST_PASSWORD"] = "nope"
+            let denied = try await runCommand(binary, [
+                "snapshot", "--url", harness.prometheusURL, "--basic-auth-user", "oncall",
+                "--basic-auth-password-env", "LOOKOUT_TEST_PASSWORD",
+            ], environment: environment)
+            #expect(denied.exitCode == 3)
+            #expect(denied.stderr.contains("HTTP 401 Unauthorized"), "\(denied.stderr)")
+        }
+    }
+}
