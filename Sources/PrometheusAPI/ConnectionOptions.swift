@@ -108,6 +108,13 @@ public struct ProxySetting: Sendable, Equatable {
     public var username: String?
     public var password: String?
 
+    public init(host: String, port: Int, username: String? = nil, password: String? = nil) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+    }
+
     /// The proxy for `url` under `environment`, or nil for a direct connection.
     public static func fromEnvironment(for url: URL, environment: [String: String]) throws -> ProxySetting? {
         func env(_ name: String) -> String? {

@@ -57,6 +57,17 @@ public final class PrometheusClient: Sendable {
     }
 
     static func tlsConfiguration(_ options: TLSOptions) throws -> TLSConfiguration {
+        if (options.certFile == nil) != (options.keyFile == nil) {
+            throw ConfigurationError("--cert-file and --key-file go together: give both or neither")
+        }
+        for (flag, path) in [("--ca-file", options.caFile), ("--cert-file", options.certFile), ("--key-file", options.keyFile)] {
+            guard let path else { continue }
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0 else {
+                throw ConfigurationError("cannot load \(flag) '\(path)': \(String(cString: strerror(errno)))")
+            }
+            close(fd)
+        }
         var tls = TLSConfiguration.makeClientConfiguration()
         if let ca = options.caFile {
             do {
@@ -81,7 +92,7 @@ public final class PrometheusClient: Sendable {
                 throw ConfigurationError("cannot load --key-file '\(key)': \(describeFileError(error))")
             }
         default:
-            throw ConfigurationError("--cert-file and --key-file go together: give both or neither")
+            break  // checked above
         }
         if options.insecureSkipVerify { tls.certificateVerification = .none }
         return tls
