@@ -52,7 +52,7 @@ public enum SparklineModel {
         public var clamped: Bool
     }
 
-    /// Buckets `points` into `width` columns between `start` and `end`, takes each column's maximum (a spike stays
+    /// Buckets `points` into `width` columns between `start` and `end` (a range query with `width` steps), takes each column's maximum (a spike stays
     /// visible) and scales between the series' finite minimum and maximum. Infinite values are clamped to the edges
     /// and marked; columns without data are gaps.
     public static func columns(
@@ -65,7 +65,9 @@ public enum SparklineModel {
         for p in points {
             let position = (p.timestamp - start) / span
             guard position >= -1e-9, position <= 1 + 1e-9 else { continue }
-            let index = Swift.min(width - 1, Swift.max(0, Int(position * Double(width))))
+            // Column i holds the points in (start + i·w, start + (i+1)·w]: a range query's last point, at `end`,
+            // lands in the last column, and its first, at `start`, joins the first.
+            let index = Swift.min(width - 1, Swift.max(0, Int((position * Double(width) - 1e-9).rounded(.up)) - 1))
             if p.value.isNaN { continue }
             if p.value.isInfinite { clamped[index] = true }
             maxima[index] = Swift.max(maxima[index] ?? -.infinity, p.value)

@@ -12,6 +12,18 @@ public struct Snapshot: Sendable {
     public var panels: [PanelOutcome]
     public var alerts: Result<[AlertItem], PrometheusError>
 
+    public init(
+        dashboard: Dashboard, server: String, range: QueryRange, takenAt: Date, panels: [PanelOutcome],
+        alerts: Result<[AlertItem], PrometheusError>
+    ) {
+        self.dashboard = dashboard
+        self.server = server
+        self.range = range
+        self.takenAt = takenAt
+        self.panels = panels
+        self.alerts = alerts
+    }
+
     /// Exit codes of `lookout snapshot`.
     public enum ExitCode {
         public static let ok: Int32 = 0
@@ -90,13 +102,17 @@ extension Snapshot {
             let legendWidth = min(36, data.series.map { $0.legend.count }.max() ?? 0)
             let start = range.start.timeIntervalSince1970
             let end = range.end.timeIntervalSince1970
-            for series in data.series {
+            let figures = data.series.map { series in
+                [series.last, series.min, series.max].map { ValueFormat.format($0, unit: panel.unit) }
+            }
+            let figureWidth = figures.flatMap { $0 }.map(\.count).max() ?? 0
+            for (series, values) in zip(data.series, figures) {
                 let columns = SparklineModel.columns(series.points, start: start, end: end, width: sparklineWidth)
                 var line = "  " + Self.pad(Self.truncate(series.legend, legendWidth), legendWidth) + "  "
                 line += SparklineModel.text(columns, ascii: ascii)
-                line += "  last " + Self.pad(ValueFormat.format(series.last, unit: panel.unit), 11)
-                line += "  min " + Self.pad(ValueFormat.format(series.min, unit: panel.unit), 11)
-                line += "  max " + Self.pad(ValueFormat.format(series.max, unit: panel.unit), 11)
+                line += "  last " + Self.pad(values[0], figureWidth)
+                line += "  min " + Self.pad(values[1], figureWidth)
+                line += "  max " + Self.pad(values[2], figureWidth)
                 if panel.thresholds != nil { line += "  " + Self.stateWord(series.state) }
                 if let age = series.staleness(now: end, tolerance: staleTolerance) {
                     line += "  STALE (no data for \(ValueFormat.age(age)))"
