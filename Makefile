@@ -1,7 +1,7 @@
 # lookout: `make demo` runs the dashboard against the embedded mock Prometheus; `make test` installs what the tests
 # need (Debian packages) when missing and runs every test.
 SWIFT ?= swift
-APT_PACKAGES := libncurses-dev prometheus prometheus-alertmanager tmux
+APT_PACKAGES := libncurses-dev prometheus prometheus-alertmanager tmux openssl
 
 .PHONY: all deps build release test clean
 

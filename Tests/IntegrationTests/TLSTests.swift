@@ -1,0 +1,81 @@
+import Foundation
+import PrometheusAPI
+import Testing
+import TestSupport
+
+/// A Prometheus serving HTTPS and requiring client certificates (mutual TLS), with a CA made for the test.
+@Suite("TLS against a real Prometheus", .timeLimit(.minutes(2)))
+struct TLSTests {
+    struct Certificates {
+        var ca: URL
+        var serverCert: URL
+        var serverKey: URL
+        var clientCert: URL
+        var clientKey: URL
+    }
+
+    func makeCertificates(in dir: TemporaryDirectory) async throws -> Certificates {
+        let d = dir.url.path
+        func openssl(_ arguments: [String]) async throws {
+            let result = try await runCommand("/usr/bin/openssl", arguments)
+            guard result.exitCode == 0 else { throw TestFailure("openssl \(arguments.first ?? ""): \(result.stderr)") }
+        }
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        try await openssl(["req", "-x509"] + ec + ["-keyout", "\(d)/ca.key", "-out", "\(d)/ca.crt", "-days", "2", "-subj", "/CN=lookout-test-ca"])
+        for (name, ext) in [("server", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth"), ("client", "extendedKeyUsage=clientAuth")] {
+            _ = try dir.write("\(name).ext", ext + "\n")
+            try await openssl(["req"] + ec + ["-keyout", "\(d)/\(name).key", "-out", "\(d)/\(name).csr", "-subj", "/CN=\(name)"])
+            try await openssl([
+                "x509", "-req", "-in", "\(d)/\(name).csr", "-CA", "\(d)/ca.crt", "-CAkey", "\(d)/ca.key", "-CAcreateserial",
+                "-out", "\(d)/\(name).crt", "-days", "2", "-extfile", "\(d)/\(name).ext",
+            ])
+        }
+        return Certificates(
+            ca: dir.url.appendingPathComponent("ca.crt"),
+            serverCert: dir.url.appendingPathComponent("server.crt"), serverKey: dir.url.appendingPathComponent("server.key"),
+            clientCert: dir.url.appendingPathComponent("client.crt"), clientKey: dir.url.appendingPathComponent("client.key"))
+    }
+
+    @Test("a CA file and a client certificate reach a Prometheus that requires mutual TLS")
+    func mutualTLS() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let certs = try await makeCertificates(in: dir)
+        var options = PrometheusHarness.Options()
+        options.withExporter = false
+        options.withAlertmanager = false
+        options.webConfig = """
+            tls_server_config:
+              cert_file: \(certs.serverCert.path)
+              key_file: \(certs.serverKey.path)
+              client_auth_type: RequireAndVerifyClientCert
+              client_ca_file: \(certs.ca.path)
+            """
+        try await withPrometheusHarness(options) { harness in
+            let url = try ConnectionOptions.parseBaseURL("https://127.0.0.1:\(harness.prometheusPort)")
+            func attempt(_ tls: TLSOptions) async throws -> String {
+                try await withPrometheusClient(ConnectionOptions(baseURL: url, tls: tls, timeout: .seconds(5))) { client in
+                    try await client.buildInfo().data.version
+                }
+            }
+            let full = TLSOptions(caFile: certs.ca.path, certFile: certs.clientCert.path, keyFile: certs.clientKey.path)
+            try await PrometheusHarness.eventually(20, "Prometheus to answer over mutual TLS") {
+                (try? await attempt(full)) != nil
+            }
+            #expect(try await attempt(full).hasPrefix("2."))
+
+            // Without the CA, the server's certificate is not trusted.
+            await #expect {
+                _ = try await attempt(TLSOptions(certFile: certs.clientCert.path, keyFile: certs.clientKey.path))
+            } throws: { error in
+                guard case PrometheusError.transport(_, let reason) = error else { return false }
+                return reason.hasPrefix("TLS error")
+            }
+            // Without a client certificate, the server refuses the handshake.
+            await #expect(throws: PrometheusError.self) { _ = try await attempt(TLSOptions(caFile: certs.ca.path)) }
+            // Skipping verification trusts any server certificate; the client certificate is still needed.
+            let insecure = TLSOptions(certFile: certs.clientCert.path, keyFile: certs.clientKey.path, insecureSkipVerify: true)
+            #expect(try await attempt(insecure).hasPrefix("2."))
+        }
+    }
+}
