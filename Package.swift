@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The one sanitiser for untrusted (server) text: no control characters or escape sequences get through.
@@ -31,6 +32,11 @@ let package = Package(
         ),
         // The dashboard as data: panels, units, thresholds, legends, health, formatting.
         .target(name: "DashboardCore", dependencies: ["PrometheusAPI", "SafeText"]),
+        // Cells, widgets, layout and themes: everything drawn, as text, without a terminal.
+        .target(
+            name: "TerminalCanvas",
+            dependencies: ["DashboardCore", "PrometheusAPI", "SafeText", .product(name: "Yams", package: "Yams")]
+        ),
         // Wiring: snapshot, fetching, (later) the run loop.
         .target(name: "LookoutApp", dependencies: ["PrometheusAPI", "DashboardCore", "SafeText"]),
         .executableTarget(
@@ -53,6 +59,7 @@ let package = Package(
         .testTarget(name: "SafeTextTests", dependencies: ["SafeText"]),
         .testTarget(name: "PrometheusAPITests", dependencies: ["PrometheusAPI", "TestSupport"]),
         .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore", "TestSupport"]),
+        .testTarget(name: "TerminalCanvasTests", dependencies: ["TerminalCanvas", "DashboardCore", "TestSupport"]),
         .testTarget(name: "LookoutAppTests", dependencies: ["LookoutApp", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LookoutApp", "TestSupport"]),
     ]

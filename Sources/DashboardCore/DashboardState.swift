@@ -1,0 +1,114 @@
+import Foundation
+import PrometheusAPI
+
+/// What is known about one panel: its last good data, and what happened since.
+public struct PanelState: Sendable, Equatable {
+    /// The last data that arrived (kept when later queries fail, and shown as stale).
+    public var data: PanelData?
+    /// When `data` arrived.
+    public var updatedAt: Date?
+    /// The last query's error, if it failed (one sanitised line).
+    public var error: String?
+    /// A query is in flight.
+    public var isLoading: Bool
+
+    public init(data: PanelData? = nil, updatedAt: Date? = nil, error: String? = nil, isLoading: Bool = false) {
+        self.data = data
+        self.updatedAt = updatedAt
+        self.error = error
+        self.isLoading = isLoading
+    }
+}
+
+/// What is known about the alerts.
+public struct AlertsState: Sendable, Equatable {
+    public var items: [AlertItem]
+    public var updatedAt: Date?
+    public var error: String?
+
+    public init(items: [AlertItem] = [], updatedAt: Date? = nil, error: String? = nil) {
+        self.items = items
+        self.updatedAt = updatedAt
+        self.error = error
+    }
+}
+
+/// Whether the server answers.
+public enum ConnectionState: Sendable, Equatable {
+    /// No answer yet.
+    case connecting
+    case connected
+    /// The last attempt failed; the next one is due at `retryAt`.
+    case unreachable(message: String, retryAt: Date)
+}
+
+/// Everything the dashboard view draws. The run loop changes it; views only read it.
+public struct DashboardState: Sendable, Equatable {
+    public var dashboard: Dashboard
+    /// `host:port` of the server, for the status bar.
+    public var server: String
+    public var rangeSeconds: TimeInterval
+    public var refreshSeconds: TimeInterval
+    public var panels: [PanelState]
+    public var alerts: AlertsState
+    public var connection: ConnectionState
+    public var now: Date
+    public var paused: Bool
+    /// The panel shown alone, full screen (`1`–`4`).
+    public var zoomedPanel: Int?
+    /// The panel with the keyboard focus.
+    public var focusedPanel: Int
+    public var showHelp: Bool
+    /// Series whose legend contains this text are shown; empty shows all.
+    public var filter: String
+    public var themeName: String
+
+    public init(
+        dashboard: Dashboard, server: String, rangeSeconds: TimeInterval = 3600, refreshSeconds: TimeInterval = 15,
+        now: Date = Date()
+    ) {
+        self.dashboard = dashboard
+        self.server = server
+        self.rangeSeconds = rangeSeconds
+        self.refreshSeconds = refreshSeconds
+        panels = Array(repeating: PanelState(), count: dashboard.panels.count)
+        alerts = AlertsState()
+        connection = .connecting
+        self.now = now
+        paused = false
+        zoomedPanel = nil
+        focusedPanel = 0
+        showHelp = false
+        filter = ""
+        themeName = "default"
+    }
+
+    /// The newest time any data arrived.
+    public var lastUpdate: Date? {
+        (panels.compactMap(\.updatedAt) + [alerts.updatedAt].compactMap { $0 }).max()
+    }
+
+    /// Data older than this many seconds is stale: two refresh intervals, at least 30 s.
+    public var staleAfter: TimeInterval { max(2 * refreshSeconds, 30) }
+
+    /// The age of a panel's data when it is stale, else nil.
+    public func staleAge(ofPanel index: Int) -> TimeInterval? {
+        guard panels.indices.contains(index), let at = panels[index].updatedAt else { return nil }
+        let age = now.timeIntervalSince(at)
+        return age > staleAfter ? age : nil
+    }
+
+    /// The series of a panel that pass the filter.
+    public func visibleSeries(ofPanel index: Int) -> [SeriesSummary] {
+        guard panels.indices.contains(index), let series = panels[index].data?.series else { return [] }
+        guard !filter.isEmpty else { return series }
+        return series.filter { $0.legend.localizedCaseInsensitiveContains(filter) }
+    }
+
+    /// The services of a health panel that pass the filter.
+    public func visibleServices(ofPanel index: Int) -> [ServiceHealth] {
+        guard panels.indices.contains(index), let services = panels[index].data?.services else { return [] }
+        guard !filter.isEmpty else { return services }
+        return services.filter { $0.name.localizedCaseInsensitiveContains(filter) }
+    }
+}

@@ -1,0 +1,199 @@
+import SafeText
+
+/// A rectangle of cells: origin at the top left, x to the right, y down.
+public struct Rect: Sendable, Equatable, CustomStringConvertible {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = max(0, width)
+        self.height = max(0, height)
+    }
+
+    public var maxX: Int { x + width }
+    public var maxY: Int { y + height }
+    public var isEmpty: Bool { width <= 0 || height <= 0 }
+    public var description: String { "\(width)x\(height)+\(x)+\(y)" }
+
+    /// The rectangle shrunk by `by` cells on every side.
+    public func inset(_ by: Int) -> Rect { Rect(x: x + by, y: y + by, width: width - 2 * by, height: height - 2 * by) }
+
+    public func intersection(_ other: Rect) -> Rect {
+        let nx = max(x, other.x)
+        let ny = max(y, other.y)
+        return Rect(x: nx, y: ny, width: min(maxX, other.maxX) - nx, height: min(maxY, other.maxY) - ny)
+    }
+
+    /// The top `rows` rows, and the rest below.
+    public func splitTop(_ rows: Int) -> (Rect, Rect) {
+        let r = min(max(0, rows), height)
+        return (Rect(x: x, y: y, width: width, height: r), Rect(x: x, y: y + r, width: width, height: height - r))
+    }
+
+    /// The left `columns` columns, and the rest to the right.
+    public func splitLeft(_ columns: Int) -> (Rect, Rect) {
+        let c = min(max(0, columns), width)
+        return (Rect(x: x, y: y, width: c, height: height), Rect(x: x + c, y: y, width: width - c, height: height))
+    }
+
+    /// `count` columns of (nearly) equal width side by side.
+    public func columns(_ count: Int) -> [Rect] {
+        guard count > 0 else { return [] }
+        return (0..<count).map { i in
+            let start = width * i / count
+            let end = width * (i + 1) / count
+            return Rect(x: x + start, y: y, width: end - start, height: height)
+        }
+    }
+
+    /// Rows of the given heights, top to bottom (clipped to this rectangle).
+    public func rows(_ heights: [Int]) -> [Rect] {
+        var top = y
+        return heights.map { h in
+            let r = Rect(x: x, y: top, width: width, height: min(h, maxY - top))
+            top += h
+            return r
+        }
+    }
+}
+
+/// Text attributes a theme role may add.
+public struct TextAttributes: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    public static let bold = TextAttributes(rawValue: 1)
+    public static let dim = TextAttributes(rawValue: 2)
+    public static let underline = TextAttributes(rawValue: 4)
+    public static let reverse = TextAttributes(rawValue: 8)
+}
+
+/// How a cell looks: a semantic role (resolved to colours by the theme) plus attributes of its own.
+public struct Style: Sendable, Hashable {
+    public var role: StyleRole
+    public var attributes: TextAttributes
+
+    public init(_ role: StyleRole = .text, _ attributes: TextAttributes = []) {
+        self.role = role
+        self.attributes = attributes
+    }
+}
+
+/// One terminal cell: a grapheme and its style. A wide grapheme occupies its cell and a continuation cell to its
+/// right, whose `text` is empty.
+public struct Cell: Sendable, Hashable {
+    public var text: String
+    public var style: Style
+    public var isContinuation: Bool
+
+    public init(_ text: String = " ", style: Style = Style(), isContinuation: Bool = false) {
+        self.text = text
+        self.style = style
+        self.isContinuation = isContinuation
+    }
+
+    public static let blank = Cell()
+}
+
+/// An in-memory grid of cells. Widgets draw here; a terminal backend copies it to the screen; tests compare its
+/// lines as text.
+public struct Canvas: Sendable, Equatable {
+    public private(set) var width: Int
+    public private(set) var height: Int
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int, fill: Cell = .blank) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        cells = Array(repeating: fill, count: self.width * self.height)
+    }
+
+    public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        guard x >= 0, y >= 0, x < width, y < height else { return .blank }
+        return cells[y * width + x]
+    }
+
+    /// Fills `area` with `cell`.
+    public mutating func fill(_ area: Rect, with cell: Cell = .blank) {
+        let a = area.intersection(bounds)
+        guard !a.isEmpty else { return }
+        for y in a.y..<a.maxY {
+            for x in a.x..<a.maxX { cells[y * width + x] = cell }
+        }
+    }
+
+    /// Sets the style of the cells in `area`, keeping their text.
+    public mutating func setStyle(_ area: Rect, _ style: Style) {
+        let a = area.intersection(bounds)
+        guard !a.isEmpty else { return }
+        for y in a.y..<a.maxY {
+            for x in a.x..<a.maxX { cells[y * width + x].style = style }
+        }
+    }
+
+    /// Writes `text` from (x, y), clipped to `clip` (the whole canvas when nil), and returns the column after the
+    /// last one written. Control characters are refused (dropped) as a second line of defence behind `SafeText`;
+    /// a wide character that would not fit whole before the clip edge is not drawn, and neither is anything after it.
+    @discardableResult
+    public mutating func put(_ text: some StringProtocol, x: Int, y: Int, style: Style = Style(), clip: Rect? = nil) -> Int {
+        let area = (clip ?? bounds).intersection(bounds)
+        guard y >= area.y, y < area.maxY else { return x }
+        var column = x
+        for character in text {
+            if character.unicodeScalars.contains(where: { !SafeText.isPlain($0) && $0.value != 0x200D }) { continue }
+            let w = DisplayWidth.of(character)
+            if w == 0 {
+                // A lone zero-width character: attach it to the previous cell if that cell is ours.
+                if column - 1 >= area.x, column - 1 < area.maxX, column > x {
+                    cells[y * width + column - 1].text.append(character)
+                }
+                continue
+            }
+            if column + w > area.maxX { break }
+            if column >= area.x {
+                clearWide(at: column, y: y)
+                cells[y * width + column] = Cell(String(character), style: style)
+                if w == 2 {
+                    clearWide(at: column + 1, y: y)
+                    cells[y * width + column + 1] = Cell("", style: style, isContinuation: true)
+                }
+            }
+            column += w
+        }
+        return column
+    }
+
+    /// Overwriting half of a wide character blanks its other half, so no half-character is left on screen.
+    private mutating func clearWide(at x: Int, y: Int) {
+        guard x >= 0, x < width else { return }
+        let i = y * width + x
+        if cells[i].isContinuation, x > 0 {
+            cells[i - 1] = Cell(" ", style: cells[i - 1].style)
+        } else if x + 1 < width, cells[i + 1].isContinuation {
+            cells[i + 1] = Cell(" ", style: cells[i + 1].style)
+        }
+    }
+
+    /// The rows as text (continuation cells contribute nothing), for tests and plain output.
+    public var lines: [String] {
+        (0..<height).map { y in
+            var line = ""
+            for x in 0..<width where !cells[y * width + x].isContinuation { line += cells[y * width + x].text }
+            return line
+        }
+    }
+
+    /// The rows as text with trailing spaces removed.
+    public var trimmedLines: [String] {
+        lines.map { line in
+            var s = Substring(line)
+            while s.last == " " { s = s.dropLast() }
+            return String(s)
+        }
+    }
+}
