@@ -18,11 +18,13 @@ let package = Package(
     targets: [
         // The one sanitiser for untrusted (server) text: no control characters or escape sequences get through.
         .target(name: "SafeText"),
+        // The Prometheus API's wire models (vector, matrix, alerts, …), without networking.
+        .target(name: "PrometheusModels"),
         // Prometheus HTTP API: wire models, typed errors, the client.
         .target(
             name: "PrometheusAPI",
             dependencies: [
-                "SafeText",
+                "SafeText", "PrometheusModels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -31,12 +33,14 @@ let package = Package(
             ]
         ),
         // The dashboard as data: panels, units, thresholds, legends, health, formatting.
-        .target(name: "DashboardCore", dependencies: ["PrometheusAPI", "SafeText"]),
+        .target(name: "DashboardCore", dependencies: ["PrometheusModels", "SafeText"]),
         // Cells, widgets, layout and themes: everything drawn, as text, without a terminal.
         .target(
             name: "TerminalCanvas",
-            dependencies: ["DashboardCore", "PrometheusAPI", "SafeText", .product(name: "Yams", package: "Yams")]
+            dependencies: ["DashboardCore", "PrometheusModels", "SafeText", .product(name: "Yams", package: "Yams")]
         ),
+        // `swift run -c release lookout-bench`: frame rendering time (see README, Performance).
+        .executableTarget(name: "lookout-bench", dependencies: ["TerminalCanvas", "DashboardCore", "PrometheusModels"]),
         // Wiring: snapshot, fetching, (later) the run loop.
         .target(name: "LookoutApp", dependencies: ["PrometheusAPI", "DashboardCore", "SafeText"]),
         .executableTarget(

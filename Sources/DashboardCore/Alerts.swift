@@ -1,5 +1,5 @@
 import Foundation
-import PrometheusAPI
+import PrometheusModels
 import SafeText
 
 /// How loud an alert is, from its `severity` label. Unknown severities rank with warnings, so nothing firing is

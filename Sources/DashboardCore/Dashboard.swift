@@ -1,4 +1,4 @@
-import PrometheusAPI
+import PrometheusModels
 
 /// A dashboard: a title and its panels. Everything lookout shows (the TUI, snapshots, YAML, exports) is driven by
 /// this value.

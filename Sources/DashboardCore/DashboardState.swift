@@ -1,5 +1,5 @@
 import Foundation
-import PrometheusAPI
+import PrometheusModels
 
 /// What is known about one panel: its last good data, and what happened since.
 public struct PanelState: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import PrometheusAPI
+import PrometheusModels
 
 /// The state of one service on a health panel.
 public enum HealthStatus: Sendable, Equatable, Codable {

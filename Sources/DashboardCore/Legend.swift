@@ -1,4 +1,4 @@
-import PrometheusAPI
+import PrometheusModels
 import SafeText
 
 /// Grafana's legend templates: `{{service}}` or `{{ service }}` is replaced by the label's value, a missing label

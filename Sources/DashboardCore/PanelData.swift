@@ -1,4 +1,4 @@
-import PrometheusAPI
+import PrometheusModels
 
 /// What one panel's queries returned.
 public struct PanelData: Sendable, Equatable {

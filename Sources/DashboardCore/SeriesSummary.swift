@@ -1,4 +1,4 @@
-import PrometheusAPI
+import PrometheusModels
 
 /// One named series of a panel with the figures every view shows: last, min, max and the threshold state of the
 /// last value.

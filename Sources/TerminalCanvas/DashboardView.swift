@@ -1,6 +1,6 @@
 import DashboardCore
 import Foundation
-import PrometheusAPI
+import PrometheusModels
 
 /// Draws a `DashboardState` onto a canvas, laid out for the canvas' size:
 /// - 160 columns and more: the four panels in one row, the alerts below;

@@ -1,6 +1,6 @@
 import DashboardCore
 import Foundation
-import PrometheusAPI
+import PrometheusModels
 
 /// How graphs are drawn: Unicode blocks, braille dots (two points per cell), or plain ASCII.
 public enum GraphGlyphs: String, Sendable, Equatable, CaseIterable {

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import Testing
 import TestSupport
+import PrometheusModels
 
 @testable import PrometheusAPI
 

@@ -204,7 +204,8 @@ public struct Alert: Sendable, Equatable, Codable {
     public var name: String { labels["alertname"] ?? "" }
 }
 
-struct AlertsData: Decodable { var alerts: [Alert] }
+/// The `data` of `/api/v1/alerts`.
+public struct AlertsData: Decodable, Sendable { public var alerts: [Alert] }
 
 /// A rule group of `/api/v1/rules`.
 public struct RuleGroup: Sendable, Equatable, Decodable {
@@ -247,7 +248,8 @@ public struct Rule: Sendable, Equatable, Decodable {
     }
 }
 
-struct RulesData: Decodable { var groups: [RuleGroup] }
+/// The `data` of `/api/v1/rules`.
+public struct RulesData: Decodable, Sendable { public var groups: [RuleGroup] }
 
 /// `/api/v1/targets`.
 public struct TargetsResult: Sendable, Equatable, Decodable {
