@@ -104,23 +104,25 @@ struct ClientTests {
             var options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL))
             options.timeout = .milliseconds(300)
             try await withPrometheusClient(options) { client in
-                let start = ContinuousClock.now
+                // The stub answers after 5 s: a timeout error (not an answer) shows the limit was applied.
                 let error = await #expect(throws: PrometheusError.self) { _ = try await client.buildInfo() }
                 #expect(error == .timeout(url: "\(server.baseURL)/api/v1/status/buildinfo", seconds: 0.3))
                 #expect(error?.description == "no answer from \(server.baseURL)/api/v1/status/buildinfo within 0.3 s")
-                #expect(ContinuousClock.now - start < .seconds(3))
             }
         }
     }
 
     @Test func aRefusedConnectionIsReportedAtOnceWithTheURL() async throws {
         let port = try FreePort.allocate()
-        let options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL("127.0.0.1:\(port)"))
+        // With a 60 s limit, an answer well before it shows the client did not retry the refused connection until
+        // the deadline (AsyncHTTPClient's default).
+        var options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL("127.0.0.1:\(port)"))
+        options.timeout = .seconds(60)
         try await withPrometheusClient(options) { client in
             let start = ContinuousClock.now
             let error = await #expect(throws: PrometheusError.self) { _ = try await client.alerts() }
             #expect(error == .transport(url: "http://127.0.0.1:\(port)/api/v1/alerts", reason: "connection refused"))
-            #expect(ContinuousClock.now - start < .seconds(2))
+            #expect(ContinuousClock.now - start < .seconds(30))
         }
     }
 

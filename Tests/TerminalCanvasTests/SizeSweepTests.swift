@@ -5,7 +5,7 @@ import TerminalCanvas
 
 /// Every terminal size from 20x5 to 300x100 renders every sample state (and a zoomed panel and the help) without a
 /// crash, inside the canvas, with no control characters.
-@Suite("Every size renders")
+@Suite("Every size renders", .serialized)  // CPU-bound: one case at a time leaves a thread for the others
 struct SizeSweepTests {
     @Test(arguments: Array(stride(from: 20, through: 300, by: 1)))
     func everyHeightAtThisWidth(width: Int) {
@@ -17,7 +17,9 @@ struct SizeSweepTests {
         let states = SampleStates.all.map(\.1) + [zoomed, help]
         for height in 5...100 {
             var canvas = Canvas(width: width, height: height)
-            for (i, state) in states.enumerated() where (height + i) % 3 == 0 || height < 12 || width < 45 {
+            // One state per size, rotating, so every state meets every layout; all of them where layouts change.
+            let edge = height < 12 || width < 45 || (78...82).contains(width) || (158...162).contains(width)
+            for (i, state) in states.enumerated() where edge || (width + height) % states.count == i {
                 DashboardView.render(state, into: &canvas, options: RenderOptions(ascii: (width + height) % 5 == 0))
             }
             #expect(canvas.lines.count == height)
