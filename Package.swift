@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // The one sanitiser for untrusted (server) text: no control characters or escape sequences get through.
@@ -39,14 +40,25 @@ let package = Package(
             name: "TerminalCanvas",
             dependencies: ["DashboardCore", "PrometheusModels", "SafeText", .product(name: "Yams", package: "Yams")]
         ),
+        // ncursesw, for NcursesTerminal only: a module map and a shim for the macros Swift cannot import.
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
+        // The only code that calls ncurses.
+        .target(name: "NcursesTerminal", dependencies: ["CNcurses", "TerminalCanvas"]),
         // `swift run -c release lookout-bench`: frame rendering time (see README, Performance).
         .executableTarget(name: "lookout-bench", dependencies: ["TerminalCanvas", "DashboardCore", "PrometheusModels"]),
         // Wiring: snapshot, fetching, (later) the run loop.
-        .target(name: "LookoutApp", dependencies: ["PrometheusAPI", "DashboardCore", "SafeText"]),
+        .target(
+            name: "LookoutApp",
+            dependencies: [
+                "PrometheusAPI", "DashboardCore", "SafeText", "TerminalCanvas",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "lookout",
             dependencies: [
-                "LookoutApp", "DashboardCore", "PrometheusAPI",
+                "LookoutApp", "DashboardCore", "PrometheusAPI", "TerminalCanvas", "NcursesTerminal",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

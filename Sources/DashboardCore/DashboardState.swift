@@ -42,6 +42,17 @@ public enum ConnectionState: Sendable, Equatable {
     case unreachable(message: String, retryAt: Date)
 }
 
+/// The full-screen alert list: which alert is selected, and whether its details are open.
+public struct AlertView: Sendable, Equatable {
+    public var selected: Int
+    public var showDetail: Bool
+
+    public init(selected: Int = 0, showDetail: Bool = false) {
+        self.selected = selected
+        self.showDetail = showDetail
+    }
+}
+
 /// Everything the dashboard view draws. The run loop changes it; views only read it.
 public struct DashboardState: Sendable, Equatable {
     public var dashboard: Dashboard
@@ -61,7 +72,20 @@ public struct DashboardState: Sendable, Equatable {
     public var showHelp: Bool
     /// Series whose legend contains this text are shown; empty shows all.
     public var filter: String
+    /// Typing a filter after `/`: keys go to the filter text.
+    public var isEditingFilter: Bool
     public var themeName: String
+    /// The alert list, full screen (`a`), when open.
+    public var alertView: AlertView?
+    /// Results of older generations are dropped; a new one starts with every refresh, range change and resize.
+    public var generation: Int
+    /// Failed attempts in a row, for the back-off.
+    public var failures: Int
+    /// When the next refresh is due.
+    public var nextRefreshAt: Date?
+    /// The terminal size, for the number of points per query.
+    public var columns: Int
+    public var rows: Int
 
     public init(
         dashboard: Dashboard, server: String, rangeSeconds: TimeInterval = 3600, refreshSeconds: TimeInterval = 15,
@@ -80,7 +104,14 @@ public struct DashboardState: Sendable, Equatable {
         focusedPanel = 0
         showHelp = false
         filter = ""
+        isEditingFilter = false
         themeName = "default"
+        alertView = nil
+        generation = 0
+        failures = 0
+        nextRefreshAt = nil
+        columns = 120
+        rows = 40
     }
 
     /// The newest time any data arrived.

@@ -15,6 +15,14 @@ public struct DashboardFetcher: Sendable {
 
     /// Fetches one panel. Errors become `.failed` with a one-line message; they never throw.
     public func fetch(panel: Panel, range: QueryRange) async -> PanelOutcome {
+        switch await fetchResult(panel: panel, range: range) {
+        case .success(let data): return .loaded(data)
+        case .failure(let error): return .failed(error.description)
+        }
+    }
+
+    /// Fetches one panel, keeping the error's kind (the run loop tells a down server from a bad query).
+    public func fetchResult(panel: Panel, range: QueryRange) async -> Result<PanelData, PrometheusError> {
         do {
             switch panel.kind {
             case .graph:
@@ -25,7 +33,7 @@ public struct DashboardFetcher: Sendable {
                     data.series += SeriesSummary.from(
                         response.data.streams, legendFormat: target.legendFormat, thresholds: panel.thresholds)
                 }
-                return .loaded(data)
+                return .success(data)
             case .stat:
                 var data = PanelData()
                 for target in panel.targets {
@@ -43,12 +51,14 @@ public struct DashboardFetcher: Sendable {
                             present, legendFormat: target.legendFormat, thresholds: panel.thresholds)
                     }
                 }
-                return .loaded(data)
+                return .success(data)
             }
         } catch let error as PrometheusError {
-            return .failed(error.description)
+            return .failure(error)
+        } catch is CancellationError {
+            return .failure(.transport(url: client.url(for: "/api/v1"), reason: "request cancelled"))
         } catch {
-            return .failed("\(error)")
+            return .failure(.transport(url: client.url(for: "/api/v1"), reason: "\(error)"))
         }
     }
 

@@ -20,9 +20,11 @@ public struct QueryRange: Sendable, Equatable {
     }
 
     /// The range of `duration` seconds ending at `end`, with `points` steps across it (at least one second each).
+    /// The start is `end - step·points`, so the last point is evaluated at `end` itself (not up to a step before).
     public init(last duration: TimeInterval, end: Date, points: Int) {
-        let step = max(1, (duration / Double(max(1, points))).rounded())
-        self.init(start: end.addingTimeInterval(-duration), end: end, step: step)
+        let count = max(1, points)
+        let step = max(1, (duration / Double(count)).rounded())
+        self.init(start: end.addingTimeInterval(-step * Double(count)), end: end, step: step)
     }
 }
 

@@ -31,6 +31,18 @@ public enum PrometheusError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 
+    /// The cause alone, without the URL, for a status line: `connection refused`, `no answer within 10 s`,
+    /// `HTTP 502 Bad Gateway`.
+    public var shortReason: String {
+        switch self {
+        case .transport(_, let reason): return clip(reason, 80)
+        case .timeout(_, let seconds): return "no answer within \(formatSeconds(seconds))"
+        case .unexpectedResponse(_, let status, let reason, _): return "HTTP \(status) \(clip(reason, 40))"
+        case .api(let type, _, let status): return "API error \(clip(type, 30)) (HTTP \(status))"
+        case .decoding: return "unexpected JSON"
+        }
+    }
+
     /// True when the server itself could not be talked to (as opposed to rejecting one query).
     public var isConnectionFailure: Bool {
         switch self {

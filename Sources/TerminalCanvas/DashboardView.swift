@@ -23,8 +23,10 @@ public enum DashboardView {
         }
         let (statusArea, body) = area.splitTop(1)
         StatusBar.draw(into: &canvas, area: statusArea, state: state, options: options)
-        let (main, filterLine) = state.filter.isEmpty ? (body, nil) : { let (a, b) = body.splitTop(body.height - 1); return (a, Optional(b)) }()
-        if let zoomed = state.zoomedPanel, state.dashboard.panels.indices.contains(zoomed) {
+        let (main, filterLine) = state.filter.isEmpty && !state.isEditingFilter ? (body, nil) : { let (a, b) = body.splitTop(body.height - 1); return (a, Optional(b)) }()
+        if let view = state.alertView {
+            renderAlertView(state, view: view, into: &canvas, area: main, options: options)
+        } else if let zoomed = state.zoomedPanel, state.dashboard.panels.indices.contains(zoomed) {
             renderZoomed(state, panel: zoomed, into: &canvas, area: main, options: options)
         } else if area.width >= 80 {
             renderGrid(state, into: &canvas, area: main, perRow: area.width >= 160 ? 4 : 2, options: options)
@@ -33,7 +35,8 @@ public enum DashboardView {
         }
         if let filterLine {
             canvas.fill(filterLine, with: Cell(" ", style: Style(.filter)))
-            canvas.put(" filter: /\(state.filter)", x: filterLine.x, y: filterLine.y, style: Style(.filter), clip: filterLine)
+            let hint = state.isEditingFilter ? "_   Enter: keep  Esc: clear" : "   Esc: clear"
+            canvas.put(" filter: /\(state.filter)\(hint)", x: filterLine.x, y: filterLine.y, style: Style(.filter), clip: filterLine)
         }
         if state.showHelp { HelpOverlay.draw(into: &canvas, area: body, options: options) }
     }
@@ -208,6 +211,54 @@ public enum DashboardView {
             canvas.put("   stale \(ValueFormat.age(state.now.timeIntervalSince(at)))", x: end, y: area.y, style: Style(.warning), clip: headerRow)
         }
         AlertList.draw(into: &canvas, area: Rect(x: list.x + 1, y: list.y, width: list.width - 1, height: list.height), items: state.alerts.items, now: state.now, options: options)
+    }
+
+    // MARK: - Alert view
+
+    /// Every active alert, one per line, with a selection; Enter opens every label and annotation of one.
+    static func renderAlertView(_ state: DashboardState, view: AlertView, into canvas: inout Canvas, area: Rect, options: RenderOptions) {
+        let items = state.alerts.items
+        let (header, role) = AlertList.header(items, ascii: options.ascii)
+        let inner = PanelFrame.draw(
+            into: &canvas, area: area, title: "Alerts: \(header)  (↑↓ select, Enter details, Esc back)".replacingOccurrences(of: "↑↓", with: options.ascii ? "up/down" : "↑↓"),
+            badge: state.alerts.error.map { _ in ("stale", StyleRole.warning) }, focused: true, options: options)
+        _ = role
+        guard !inner.isEmpty else { return }
+        guard !items.isEmpty else {
+            canvas.put(state.alerts.updatedAt == nil ? "loading…" : "No alerts firing or pending", x: inner.x, y: inner.y, style: Style(.ok), clip: inner)
+            return
+        }
+        let selected = min(view.selected, items.count - 1)
+        if view.showDetail {
+            let item = items[selected]
+            var lines: [(String, StyleRole)] = [
+                ("\(item.state == .pending ? "PENDING" : "FIRING") \(item.severity.badge)  \(item.name)", item.severity == .critical ? .critical : .warning),
+                ("active since \(item.activeAt.map { RFC3339.format($0) } ?? "?") (\(item.activeAt.map { ValueFormat.age(state.now.timeIntervalSince($0)) } ?? "?"))", .dim),
+                ("", .text), ("Labels", .title),
+            ]
+            lines += item.labels.sorted { $0.key < $1.key }.map { ("  \($0.key) = \($0.value)", .text) }
+            lines += [("", .text), ("Annotations", .title)]
+            lines += item.annotations.sorted { $0.key < $1.key }.map { ("  \($0.key): \($0.value)", .text) }
+            var y = inner.y
+            for (text, role) in lines where y < inner.maxY {
+                // Long annotations wrap instead of being cut.
+                var rest = Substring(text)
+                repeat {
+                    let piece = String(rest.prefix(max(1, inner.width)))
+                    canvas.put(piece, x: inner.x, y: y, style: Style(role), clip: inner)
+                    rest = rest.dropFirst(piece.count)
+                    y += 1
+                } while !rest.isEmpty && y < inner.maxY
+            }
+            return
+        }
+        let top = max(0, min(selected - inner.height / 2, items.count - inner.height))
+        let visible = Array(items.dropFirst(top).prefix(inner.height))
+        AlertList.draw(
+            into: &canvas, area: inner, items: visible, now: state.now, selected: selected - top, options: options)
+        if selected - top >= 0, selected - top < inner.height {
+            canvas.setStyle(Rect(x: inner.x, y: inner.y + selected - top, width: 4, height: 1), Style(.focus, .reverse))
+        }
     }
 
     // MARK: - Compact

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Debian's Prometheus and Alertmanager, started on free loopback ports with temporary data folders, scraping the
 /// test exporter every second and evaluating the source design's alert rules (`examples/microservices.rules.yml`
@@ -8,8 +9,10 @@ public final class PrometheusHarness: Sendable {
     public let prometheusPort: Int
     public let alertmanagerPort: Int
     public let exporter: TestHTTPServer?
-    let prometheus: ChildProcess
+    private let prometheusProcess: Mutex<ChildProcess>
+    private let prometheusArguments: [String]
     let alertmanager: ChildProcess?
+    var prometheus: ChildProcess { prometheusProcess.withLock { $0 } }
 
     public var prometheusURL: String { "http://127.0.0.1:\(prometheusPort)" }
     public var alertmanagerURL: String { "http://127.0.0.1:\(alertmanagerPort)" }
@@ -26,13 +29,14 @@ public final class PrometheusHarness: Sendable {
 
     init(
         directory: TemporaryDirectory, prometheusPort: Int, alertmanagerPort: Int, exporter: TestHTTPServer?,
-        prometheus: ChildProcess, alertmanager: ChildProcess?
+        prometheus: ChildProcess, prometheusArguments: [String], alertmanager: ChildProcess?
     ) {
         self.directory = directory
         self.prometheusPort = prometheusPort
         self.alertmanagerPort = alertmanagerPort
         self.exporter = exporter
-        self.prometheus = prometheus
+        self.prometheusProcess = Mutex(prometheus)
+        self.prometheusArguments = prometheusArguments
         self.alertmanager = alertmanager
     }
 
@@ -111,7 +115,7 @@ public final class PrometheusHarness: Sendable {
                 name: "prometheus", executable: "/usr/bin/prometheus", arguments: arguments, directory: dir.url)
             let harness = PrometheusHarness(
                 directory: dir, prometheusPort: promPort, alertmanagerPort: amPort, exporter: exporter,
-                prometheus: prometheus, alertmanager: alertmanager)
+                prometheus: prometheus, prometheusArguments: arguments, alertmanager: alertmanager)
             do {
                 try await harness.waitUntilListening(port: promPort, process: prometheus)
                 if let alertmanager { try await harness.waitUntilListening(port: amPort, process: alertmanager) }
@@ -159,6 +163,15 @@ public final class PrometheusHarness: Sendable {
 
     /// Stops Prometheus only (to test an unreachable server while the rest runs).
     public func stopPrometheus() async { await prometheus.stop() }
+
+    /// Starts Prometheus again, on the same port with the same data, after `stopPrometheus()`.
+    public func restartPrometheus() async throws {
+        await prometheus.stop()
+        let process = try ChildProcess(
+            name: "prometheus", executable: "/usr/bin/prometheus", arguments: prometheusArguments, directory: directory.url)
+        prometheusProcess.withLock { $0 = process }
+        try await waitUntilListening(port: prometheusPort, process: process)
+    }
 
     public func stop() async {
         await prometheus.stop()

@@ -1,0 +1,53 @@
+#ifndef LOOKOUT_CNCURSES_SHIM_H
+#define LOOKOUT_CNCURSES_SHIM_H
+
+// Why this shim exists: Swift imports neither C macros with arguments (getmaxyx, COLOR_PAIR) nor the attribute
+// constants built from NCURSES_BITS (A_BOLD, …), and ncurses only declares its wide-character API when
+// NCURSES_WIDECHAR is set before <curses.h>. The wrappers are prefixed `lookout_` so they cannot collide with
+// ncurses' own names. Only the NcursesTerminal module uses this.
+
+#define NCURSES_WIDECHAR 1
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#include <locale.h>
+#include <langinfo.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+static inline int lookout_lines(void) { return LINES; }
+static inline int lookout_cols(void) { return COLS; }
+static inline int lookout_colors(void) { return COLORS; }
+static inline int lookout_color_pairs(void) { return COLOR_PAIRS; }
+static inline WINDOW *lookout_stdscr(void) { return stdscr; }
+
+static inline attr_t lookout_a_normal(void) { return A_NORMAL; }
+static inline attr_t lookout_a_bold(void) { return A_BOLD; }
+static inline attr_t lookout_a_dim(void) { return A_DIM; }
+static inline attr_t lookout_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t lookout_a_reverse(void) { return A_REVERSE; }
+
+static inline int lookout_key_resize(void) { return KEY_RESIZE; }
+static inline int lookout_key_up(void) { return KEY_UP; }
+static inline int lookout_key_down(void) { return KEY_DOWN; }
+static inline int lookout_key_left(void) { return KEY_LEFT; }
+static inline int lookout_key_right(void) { return KEY_RIGHT; }
+static inline int lookout_key_btab(void) { return KEY_BTAB; }
+static inline int lookout_key_enter(void) { return KEY_ENTER; }
+static inline int lookout_key_backspace(void) { return KEY_BACKSPACE; }
+static inline int lookout_key_ppage(void) { return KEY_PPAGE; }
+static inline int lookout_key_npage(void) { return KEY_NPAGE; }
+static inline int lookout_key_home(void) { return KEY_HOME; }
+static inline int lookout_key_end(void) { return KEY_END; }
+static inline int lookout_key_code_yes(void) { return KEY_CODE_YES; }
+
+/// Sets the attributes and colour pair for the following writes (attr_set is a macro in some builds).
+static inline int lookout_attr_set(attr_t attrs, int pair) { return wattr_set(stdscr, attrs, (short)pair, NULL); }
+
+/// Writes `n` wide characters at (y, x).
+static inline int lookout_put(int y, int x, const wchar_t *text, int n) { return mvaddnwstr(y, x, text, n); }
+
+/// Reads one key without waiting: the key or KEY_CODE_YES with the code in *out; ERR when none.
+static inline int lookout_get_key(wint_t *out) { return get_wch(out); }
+
+#endif

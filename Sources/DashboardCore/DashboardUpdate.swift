@@ -1,0 +1,182 @@
+import Foundation
+import PrometheusModels
+
+/// Something that happened: a key, a resize, a timer, or a query's result.
+public enum DashboardEvent: Sendable, Equatable {
+    case key(String)
+    case resize(width: Int, height: Int)
+    /// A clock tick (once a second): ages and countdowns move on, and a due refresh starts.
+    case tick(Date)
+    case panelLoaded(index: Int, generation: Int, outcome: PanelOutcome, at: Date)
+    case alertsLoaded(generation: Int, items: [AlertItem]?, error: String?, at: Date)
+    /// Every query of a generation has answered. `unreachable` holds the error when the server could not be talked
+    /// to at all.
+    case fetchFinished(generation: Int, unreachable: String?, at: Date)
+}
+
+/// What the run loop must do after an event.
+public enum DashboardEffect: Sendable, Equatable {
+    /// Query every panel and the alerts, tagging the results with `generation`, with `points` steps per range.
+    case fetch(generation: Int, rangeSeconds: TimeInterval, points: Int)
+    case setTheme(String)
+    case quit
+}
+
+extension DashboardState {
+    /// Seconds to wait after `failures` failed attempts in a row: 5, 10, 20, 40, then 60.
+    public static func backoff(failures: Int) -> TimeInterval {
+        guard failures > 0 else { return 0 }
+        return min(60, 5 * pow(2, Double(min(failures - 1, 6))))
+    }
+
+    /// Points per range query: one per column of the widest sparkline, at least 30.
+    public var queryPoints: Int {
+        let panelWidth = columns >= 160 ? columns / 4 : (columns >= 80 ? columns / 2 : columns)
+        return max(30, min(600, panelWidth - 2))
+    }
+
+    mutating func startFetch(at now: Date) -> [DashboardEffect] {
+        generation += 1
+        for i in panels.indices { panels[i].isLoading = true }
+        nextRefreshAt = nil
+        return [.fetch(generation: generation, rangeSeconds: rangeSeconds, points: queryPoints)]
+    }
+
+    /// Applies an event and says what to do next. Pure: the time comes from the events.
+    public mutating func update(_ event: DashboardEvent, themes: [String] = []) -> [DashboardEffect] {
+        switch event {
+        case .tick(let date):
+            now = date
+            if !paused, let due = nextRefreshAt, date >= due { return startFetch(at: date) }
+            return []
+
+        case .resize(let width, let height):
+            let before = queryPoints
+            columns = width
+            rows = height
+            // More or fewer columns: fetch again with as many points, unless waiting out a back-off.
+            return queryPoints != before && !paused && connection == .connected ? startFetch(at: now) : []
+
+        case .panelLoaded(let index, let gen, let outcome, let at):
+            guard gen == generation, panels.indices.contains(index) else { return [] }
+            panels[index].isLoading = false
+            switch outcome {
+            case .loaded(let data):
+                panels[index].data = data
+                panels[index].updatedAt = at
+                panels[index].error = nil
+            case .failed(let message):
+                panels[index].error = message
+            }
+            return []
+
+        case .alertsLoaded(let gen, let items, let error, let at):
+            guard gen == generation else { return [] }
+            if let items {
+                alerts.items = items
+                alerts.updatedAt = at
+                alerts.error = nil
+                if let view = alertView, view.selected >= items.count {
+                    alertView?.selected = max(0, items.count - 1)
+                }
+            } else {
+                alerts.error = error
+            }
+            return []
+
+        case .fetchFinished(let gen, let unreachable, let at):
+            guard gen == generation else { return [] }
+            now = at
+            for i in panels.indices { panels[i].isLoading = false }
+            if let message = unreachable {
+                failures += 1
+                let retry = at.addingTimeInterval(Self.backoff(failures: failures))
+                connection = .unreachable(message: message, retryAt: retry)
+                nextRefreshAt = retry
+            } else {
+                failures = 0
+                connection = .connected
+                nextRefreshAt = at.addingTimeInterval(refreshSeconds)
+            }
+            return []
+
+        case .key(let key):
+            return handleKey(key, themes: themes)
+        }
+    }
+
+    mutating func handleKey(_ key: String, themes: [String]) -> [DashboardEffect] {
+        if isEditingFilter {
+            switch key {
+            case "enter": isEditingFilter = false
+            case "esc":
+                isEditingFilter = false
+                filter = ""
+            case "backspace": if !filter.isEmpty { filter.removeLast() }
+            case "ctrl-c": return [.quit]
+            case "space": filter.append(" ")
+            default: if key.count == 1 { filter.append(contentsOf: key) }
+            }
+            return []
+        }
+        if var view = alertView {
+            switch key {
+            case "up", "k": view.selected = max(0, view.selected - 1)
+            case "down", "j": view.selected = min(max(0, alerts.items.count - 1), view.selected + 1)
+            case "pgup": view.selected = max(0, view.selected - 10)
+            case "pgdn": view.selected = min(max(0, alerts.items.count - 1), view.selected + 10)
+            case "enter": view.showDetail.toggle()
+            case "esc", "a":
+                if view.showDetail && key == "esc" { view.showDetail = false } else {
+                    alertView = nil
+                    return []
+                }
+            case "q", "ctrl-c": return [.quit]
+            default: break
+            }
+            alertView = view
+            return []
+        }
+        guard let binding = KeyMap.binding(for: key) else { return [] }
+        switch binding.action {
+        case .quit: return [.quit]
+        case .refresh: return startFetch(at: now)
+        case .togglePause:
+            paused.toggle()
+            return paused ? [] : startFetch(at: now)
+        case .widerRange, .narrowerRange:
+            let ranges = KeyMap.ranges
+            let current = ranges.firstIndex { $0 >= rangeSeconds } ?? (ranges.count - 1)
+            let next = binding.action == .widerRange ? min(ranges.count - 1, current + 1) : max(0, current - 1)
+            guard ranges[next] != rangeSeconds else { return [] }
+            rangeSeconds = ranges[next]
+            return startFetch(at: now)
+        case .zoom:
+            if let n = Int(key), dashboard.panels.indices.contains(n - 1) {
+                zoomedPanel = zoomedPanel == n - 1 ? nil : n - 1
+                focusedPanel = n - 1
+            }
+        case .unzoom:
+            if showHelp { showHelp = false } else if zoomedPanel != nil { zoomedPanel = nil } else if !filter.isEmpty { filter = "" }
+        case .focusNext:
+            focusedPanel = (focusedPanel + 1) % max(1, dashboard.panels.count)
+            if zoomedPanel != nil { zoomedPanel = focusedPanel }
+        case .focusPrevious:
+            focusedPanel = (focusedPanel + dashboard.panels.count - 1) % max(1, dashboard.panels.count)
+            if zoomedPanel != nil { zoomedPanel = focusedPanel }
+        case .alertView:
+            alertView = AlertView()
+            showHelp = false
+        case .cycleTheme:
+            guard !themes.isEmpty else { return [] }
+            let index = themes.firstIndex(of: themeName).map { ($0 + 1) % themes.count } ?? 0
+            themeName = themes[index]
+            return [.setTheme(themeName)]
+        case .filter:
+            isEditingFilter = true
+        case .help:
+            showHelp.toggle()
+        }
+        return []
+    }
+}

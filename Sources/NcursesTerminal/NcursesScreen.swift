@@ -1,0 +1,227 @@
+import CNcurses
+import Dispatch
+import Foundation
+import TerminalCanvas
+
+/// The only code that calls ncurses. Everything happens on the main actor; input is read when stdin becomes
+/// readable (no polling), resizes arrive through SIGWINCH.
+@MainActor
+public final class NcursesScreen: Terminal {
+    public private(set) var width: Int
+    public private(set) var height: Int
+    public let colorDepth: ColorDepth
+    public let events: AsyncStream<TerminalEvent>
+    private let continuation: AsyncStream<TerminalEvent>.Continuation
+    private var input: (any DispatchSourceRead)?
+    private var winch: (any DispatchSourceSignal)?
+    private var active = true
+    private var previous: Canvas?
+    private var previousTheme: Theme?
+    private var pairs: [PairKey: Int32] = [:]
+    private var nextPair: Int32 = 1
+    /// Bytes ncurses wrote to the terminal, when counting was asked for (benchmarks).
+    public private(set) var drawCalls = 0
+
+    public struct NoTerminal: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    struct PairKey: Hashable {
+        var foreground: Int32
+        var background: Int32
+    }
+
+    /// Whether the given locale uses UTF-8 (else the dashboard draws ASCII only).
+    public static var localeIsUTF8: Bool {
+        guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+        let name = String(cString: codeset).uppercased()
+        return name == "UTF-8" || name == "UTF8"
+    }
+
+    /// Takes over the terminal. Fails with a clear message when stdin or stdout is not a terminal.
+    public init() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw NoTerminal(description: "lookout needs a terminal (stdin and stdout must be a TTY); for a report on stdout use 'lookout snapshot'")
+        }
+        setlocale(LC_ALL, "")
+        // ncurses installs its own SIGWINCH handler only while the signal has its default action; ours comes
+        // through a dispatch source instead.
+        signal(SIGWINCH, SIG_IGN)
+        guard initscr() != nil else { throw NoTerminal(description: "cannot initialise the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))") }
+        cbreak()
+        noecho()
+        nonl()
+        keypad(lookout_stdscr(), true)
+        nodelay(lookout_stdscr(), true)
+        curs_set(0)
+        set_escdelay(25)
+        if has_colors() {
+            start_color()
+            use_default_colors()
+            let colors = lookout_colors()
+            colorDepth = colors >= 256 ? .colors256 : (colors >= 16 ? .colors16 : (colors >= 8 ? .colors8 : .mono))
+        } else {
+            colorDepth = .mono
+        }
+        width = Int(lookout_cols())
+        height = Int(lookout_lines())
+        (events, continuation) = AsyncStream.makeStream(of: TerminalEvent.self, bufferingPolicy: .bufferingNewest(256))
+
+        let input = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)
+        input.setEventHandler { [weak self] in MainActor.assumeIsolated { self?.readKeys() } }
+        input.resume()
+        self.input = input
+        let winch = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .main)
+        winch.setEventHandler { [weak self] in MainActor.assumeIsolated { self?.resized() } }
+        winch.resume()
+        self.winch = winch
+    }
+
+    private func readKeys() {
+        guard active else { return }
+        var ch: wint_t = 0
+        while true {
+            let r = lookout_get_key(&ch)
+            if r == ERR { break }
+            if r == lookout_key_code_yes() {
+                // resizeterm (called on SIGWINCH) queues KEY_RESIZE: the size is already taken, nothing to do.
+                if Int32(ch) == lookout_key_resize() { sizeChanged(); continue }
+                if let name = Self.keyName(code: Int32(ch)) { continuation.yield(.key(name)) }
+            } else if let name = Self.keyName(character: UInt32(ch)) {
+                continuation.yield(.key(name))
+            }
+        }
+    }
+
+    static func keyName(code: Int32) -> String? {
+        switch code {
+        case lookout_key_up(): return "up"
+        case lookout_key_down(): return "down"
+        case lookout_key_left(): return "left"
+        case lookout_key_right(): return "right"
+        case lookout_key_btab(): return "backtab"
+        case lookout_key_enter(): return "enter"
+        case lookout_key_backspace(): return "backspace"
+        case lookout_key_ppage(): return "pgup"
+        case lookout_key_npage(): return "pgdn"
+        case lookout_key_home(): return "home"
+        case lookout_key_end(): return "end"
+        default: return nil
+        }
+    }
+
+    static func keyName(character: UInt32) -> String? {
+        switch character {
+        case 3: return "ctrl-c"
+        case 9: return "tab"
+        case 10, 13: return "enter"
+        case 27: return "esc"
+        case 32: return "space"
+        case 8, 127: return "backspace"
+        case 0..<32: return nil
+        default: return Unicode.Scalar(character).map { String(Character($0)) }
+        }
+    }
+
+    /// SIGWINCH: tells ncurses the new size.
+    private func resized() {
+        guard active else { return }
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 {
+            resizeterm(Int32(size.ws_row), Int32(size.ws_col))
+        }
+        sizeChanged()
+    }
+
+    /// Reports the size when it changed; the next draw repaints everything.
+    private func sizeChanged() {
+        let (w, h) = (Int(lookout_cols()), Int(lookout_lines()))
+        guard w != width || h != height else { return }
+        width = w
+        height = h
+        previous = nil
+        clear()
+        continuation.yield(.resize(width: width, height: height))
+    }
+
+    public func draw(_ canvas: Canvas, theme: Theme) {
+        guard active else { return }
+        if previousTheme != theme {
+            previous = nil
+            previousTheme = theme
+            pairs = [:]
+            nextPair = 1
+        }
+        let same = previous.map { $0.width == canvas.width && $0.height == canvas.height } ?? false
+        var buffer: [wchar_t] = []
+        for y in 0..<min(canvas.height, height) {
+            var x = 0
+            while x < min(canvas.width, width) {
+                let cell = canvas[x, y]
+                if cell.isContinuation || (same && previous?[x, y] == cell) {
+                    x += 1
+                    continue
+                }
+                // A run of changed cells with the same style goes out in one call.
+                let style = cell.style
+                let start = x
+                buffer.removeAll(keepingCapacity: true)
+                while x < min(canvas.width, width) {
+                    let c = canvas[x, y]
+                    if c.isContinuation { x += 1; continue }
+                    if c.style != style || (same && previous?[x, y] == c && x > start) { break }
+                    for scalar in c.text.unicodeScalars { buffer.append(wchar_t(bitPattern: scalar.value)) }
+                    x += 1
+                }
+                apply(style, theme: theme)
+                buffer.withUnsafeBufferPointer { _ = lookout_put(Int32(y), Int32(start), $0.baseAddress, Int32($0.count)) }
+                drawCalls += 1
+            }
+        }
+        previous = canvas
+        refresh()
+    }
+
+    private func apply(_ style: Style, theme: Theme) {
+        let role = theme.style(style.role)
+        var attributes = lookout_a_normal()
+        let all = role.attributes.union(style.attributes)
+        if all.contains(.bold) { attributes |= lookout_a_bold() }
+        if all.contains(.dim) { attributes |= lookout_a_dim() }
+        if all.contains(.underline) { attributes |= lookout_a_underline() }
+        if all.contains(.reverse) { attributes |= lookout_a_reverse() }
+        var pair: Int32 = 0
+        if colorDepth != .mono {
+            let key = PairKey(foreground: index(role.foreground), background: index(role.background))
+            if key.foreground != -1 || key.background != -1 {
+                if let existing = pairs[key] {
+                    pair = existing
+                } else if nextPair < lookout_color_pairs() {
+                    init_pair(Int16(nextPair), Int16(key.foreground), Int16(key.background))
+                    pairs[key] = nextPair
+                    pair = nextPair
+                    nextPair += 1
+                }
+            }
+        }
+        _ = lookout_attr_set(attributes, pair)
+    }
+
+    private func index(_ color: Color) -> Int32 {
+        switch color.mapped(to: colorDepth) {
+        case .default: return -1
+        case .indexed(let i): return Int32(i)
+        case .rgb: return -1  // not reached: mapped below true colour
+        }
+    }
+
+    public func restore() {
+        guard active else { return }
+        active = false
+        input?.cancel()
+        winch?.cancel()
+        continuation.finish()
+        curs_set(1)
+        endwin()
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import PrometheusAPI
+import Testing
+import TestSupport
+
+/// The interactive dashboard in a real terminal (tmux) against the real Prometheus of the harness.
+@Suite("Dashboard end to end in tmux", .timeLimit(.minutes(4)))
+struct DashboardEndToEndTests {
+    func lookout() throws -> String {
+        guard let url = Repository.builtProduct("lookout") else { throw TestFailure("the lookout executable is not built") }
+        return url.path
+    }
+
+    static let titles = ["Service Health Status", "Request Rate", "Error Rate", "Response Time (95th percentile)"]
+
+    @Test("panels, keys, resizes, an outage and its recovery, and a clean exit")
+    func fullSession() async throws {
+        let binary = try lookout()
+        try await withPrometheusHarness { harness in
+            try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(harness.prometheusURL))) { client in
+                try await PrometheusHarness.eventually(90, "the four alerts to fire") {
+                    Set(try await client.alerts().data.filter { $0.state == .firing }.map(\.name)).count == 4
+                }
+            }
+            let command = "\(binary) --url \(harness.prometheusURL) --refresh 2s"
+            try await withTmux(command, width: 120, height: 40) { tmux in
+                let screen = try await tmux.waitFor("the panels, the services and the alerts", timeout: 20) { s in
+                    Self.titles.allSatisfy { s.contains($0) } && s.contains("FIRING 2 critical · 2 warning")
+                        && s.contains("shipping-service") && s.contains("inventory-service")
+                }
+                for service in ["user-service", "order-service", "inventory-service", "payment-service"] {
+                    #expect(screen.contains(service))
+                }
+                #expect(screen.contains("DOWN"))
+                for alert in ["HighErrorRate", "HighLatency", "PodCrashLooping", "DeploymentReplicasMismatch"] {
+                    #expect(screen.contains(alert))
+                }
+
+                try await tmux.send("2")
+                let zoomed = try await tmux.waitFor("the zoomed panel with its chart") { $0.contains("2 Request Rate  (Esc: back)") && $0.contains("now") }
+                #expect(!zoomed.contains("Error Rate"))
+                #expect(zoomed.contains("now"))
+                try await tmux.send("Escape")
+                try await tmux.waitFor("the grid again") { $0.contains("3 Error Rate") && !$0.contains("(Esc: back)") }
+
+                try await tmux.send("+")
+                try await tmux.waitFor(text: "range 3h")
+                try await tmux.send("-")
+                try await tmux.waitFor(text: "range 1h")
+
+                try await tmux.send("?")
+                try await tmux.waitFor(text: "this help")
+                try await tmux.send("Escape")
+                try await tmux.waitFor("help to close") { !$0.contains("this help") }
+
+                try await tmux.resize(width: 80, height: 24)
+                let small = try await tmux.waitFor("an 80x24 layout") { s in
+                    let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
+                    return lines.count <= 25 && s.contains("1 Service Health Status") && s.contains("4 Response Time")
+                }
+                #expect(small.split(separator: "\n").allSatisfy { $0.count <= 80 })
+                for service in ["user-service", "order-service", "inventory-service", "payment-service"] {
+                    #expect(small.contains(service), "\(service) readable at 80x24")
+                }
+                try await tmux.resize(width: 200, height: 60)
+                try await tmux.waitFor("four panels in a row") { s in
+                    guard let row = s.split(separator: "\n").dropFirst().first else { return false }
+                    return Self.titles.allSatisfy { row.contains($0) }
+                }
+
+                // The server goes away: lookout says so within two refresh intervals and keeps running.
+                await harness.stopPrometheus()
+                let down = try await tmux.waitFor(text: "cannot reach", timeout: 8)
+                #expect(down.contains("retrying in"))
+                #expect(!down.contains("EXIT="))
+                #expect(down.contains("Request Rate"), "the last data stays on screen")
+                // It comes back: lookout recovers by itself.
+                try await harness.restartPrometheus()
+                try await tmux.waitFor("recovery", timeout: 30) { !$0.contains("cannot reach") && $0.contains("updated") }
+
+                try await tmux.send("q")
+                let after = try await tmux.waitFor(text: "EXIT=0")
+                #expect(!after.contains("Request Rate"), "the terminal is restored (alternate screen left)")
+            }
+        }
+    }
+
+    @Test("Ctrl-C and SIGTERM quit with exit code 0, also while the server is unreachable")
+    func signalsQuitCleanly() async throws {
+        let binary = try lookout()
+        let port = try FreePort.allocate()
+        try await withTmux("\(binary) --url http://127.0.0.1:\(port) --refresh 1s", width: 100, height: 30) { tmux in
+            try await tmux.waitFor(text: "cannot reach")
+            try await tmux.send("C-c")
+            try await tmux.waitFor(text: "EXIT=0")
+        }
+        let marker = try FreePort.allocate()
+        try await withTmux("\(binary) --url http://127.0.0.1:\(marker) --refresh 1s", width: 100, height: 30) { tmux in
+            try await tmux.waitFor(text: "cannot reach")
+            // Anchored at the binary, so the tmux server (whose command line holds the same text) is spared.
+            _ = try await runCommand("/usr/bin/pkill", ["-TERM", "-f", "^\(binary) --url http://127.0.0.1:\(marker) "])
+            let screen = try await tmux.waitFor(text: "EXIT=0")
+            #expect(!screen.contains("cannot reach"))
+        }
+    }
+
+    @Test("without a terminal, one clear line and exit code 2")
+    func noTerminal() async throws {
+        let result = try await runCommand(try lookout(), ["--url", "http://127.0.0.1:9"])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr == "lookout: lookout needs a terminal (stdin and stdout must be a TTY); for a report on stdout use 'lookout snapshot'\n")
+    }
+}
