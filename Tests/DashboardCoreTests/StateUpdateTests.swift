@@ -1,0 +1,192 @@
+import DashboardCore
+import Foundation
+import PrometheusModels
+import Testing
+
+/// The run loop's logic, event in, effects out. Time comes only from the events: `t(n)` is n seconds after start.
+@Suite("Dashboard state update")
+struct StateUpdateTests {
+    static let start = Date(timeIntervalSince1970: 1_000_000)
+    func t(_ seconds: TimeInterval) -> Date { Self.start.addingTimeInterval(seconds) }
+
+    func fresh() -> DashboardState {
+        var state = DashboardState(dashboard: .microservices, server: "p:9090", rangeSeconds: 3600, refreshSeconds: 15, now: Self.start)
+        state.columns = 120
+        return state
+    }
+
+    func finishedOK(_ state: inout DashboardState, at seconds: TimeInterval) {
+        let g = state.generation
+        for i in 0..<4 {
+            _ = state.update(.panelLoaded(index: i, generation: g, outcome: .loaded(PanelData()), at: t(seconds)))
+        }
+        _ = state.update(.alertsLoaded(generation: g, items: [], error: nil, at: t(seconds)))
+        _ = state.update(.fetchFinished(generation: g, unreachable: nil, at: t(seconds)))
+    }
+
+    @Test func theFirstRefreshFetchesEverythingWithAPointPerColumn() {
+        var state = fresh()
+        #expect(state.update(.key("r")) == [.fetch(generation: 1, rangeSeconds: 3600, points: 58)])
+        #expect(state.panels.allSatisfy { $0.isLoading })
+    }
+
+    @Test func aRefreshIsDueOneIntervalAfterTheLastOne() {
+        var state = fresh()
+        _ = state.update(.key("r"))
+        finishedOK(&state, at: 1)
+        #expect(state.connection == .connected)
+        #expect(state.update(.tick(t(15))) == [])
+        #expect(state.update(.tick(t(16))) == [.fetch(generation: 2, rangeSeconds: 3600, points: 58)])
+    }
+
+    @Test func resultsOfAnOlderGenerationAreDropped() {
+        var state = fresh()
+        _ = state.update(.key("r"))
+        _ = state.update(.key("+"))  // generation 2, range 3h
+        let old = PanelData(series: [SeriesSummary(legend: "old", labels: [:], points: [], thresholds: nil)])
+        _ = state.update(.panelLoaded(index: 1, generation: 1, outcome: .loaded(old), at: t(1)))
+        #expect(state.panels[1].data == nil)
+        _ = state.update(.fetchFinished(generation: 1, unreachable: "connection refused", at: t(1)))
+        #expect(state.connection == .connecting)
+        _ = state.update(.panelLoaded(index: 1, generation: 2, outcome: .loaded(old), at: t(2)))
+        #expect(state.panels[1].data == old)
+    }
+
+    @Test func anUnreachableServerIsRetriedWithBackOffUpToAMinute() {
+        var state = fresh()
+        var retries: [TimeInterval] = []
+        var now: TimeInterval = 0
+        _ = state.update(.key("r"))
+        for _ in 0..<7 {
+            _ = state.update(.fetchFinished(generation: state.generation, unreachable: "connection refused", at: t(now)))
+            guard case .unreachable(let message, let retryAt) = state.connection else {
+                Issue.record("not unreachable")
+                return
+            }
+            #expect(message == "connection refused")
+            retries.append(retryAt.timeIntervalSince(t(now)))
+            now = retryAt.timeIntervalSince(Self.start)
+            #expect(state.update(.tick(t(now - 1))) == [])
+            #expect(state.update(.tick(t(now))).count == 1)
+        }
+        #expect(retries == [5, 10, 20, 40, 60, 60, 60])
+        finishedOK(&state, at: now + 1)
+        #expect(state.connection == .connected)
+        #expect(state.failures == 0)
+    }
+
+    @Test func aFailureMidRunKeepsTheLastDataAndMarksItStale() {
+        var state = fresh()
+        _ = state.update(.key("r"))
+        let data = PanelData(series: [SeriesSummary(legend: "a", labels: [:], points: [SamplePair(timestamp: 1, value: 1)], thresholds: nil)])
+        _ = state.update(.panelLoaded(index: 1, generation: 1, outcome: .loaded(data), at: t(0)))
+        _ = state.update(.fetchFinished(generation: 1, unreachable: nil, at: t(0)))
+        _ = state.update(.tick(t(15)))
+        _ = state.update(.panelLoaded(index: 1, generation: 2, outcome: .failed("cannot reach"), at: t(16)))
+        #expect(state.panels[1].data == data)
+        #expect(state.panels[1].error == "cannot reach")
+        #expect(state.staleAge(ofPanel: 1) == nil)
+        _ = state.update(.tick(t(31)))
+        #expect(state.staleAge(ofPanel: 1) == 31)
+    }
+
+    @Test func aQueryErrorStaysInItsPanel() {
+        var state = fresh()
+        _ = state.update(.key("r"))
+        _ = state.update(.panelLoaded(index: 2, generation: 1, outcome: .failed("Prometheus API error bad_data"), at: t(1)))
+        _ = state.update(.panelLoaded(index: 1, generation: 1, outcome: .loaded(PanelData()), at: t(1)))
+        _ = state.update(.fetchFinished(generation: 1, unreachable: nil, at: t(1)))
+        #expect(state.connection == .connected)
+        #expect(state.panels[2].error == "Prometheus API error bad_data")
+        #expect(state.panels[1].error == nil)
+    }
+
+    @Test func pauseStopsRefreshingAndResumeRefreshesAtOnce() {
+        var state = fresh()
+        _ = state.update(.key("r"))
+        finishedOK(&state, at: 0)
+        #expect(state.update(.key("p")) == [])
+        #expect(state.paused)
+        #expect(state.update(.tick(t(100))) == [])
+        #expect(state.update(.key("space")) == [.fetch(generation: 2, rangeSeconds: 3600, points: 58)])
+    }
+
+    @Test func rangeKeysStepThroughTheListAndStopAtItsEnds() {
+        var state = fresh()
+        #expect(state.update(.key("+")) == [.fetch(generation: 1, rangeSeconds: 10_800, points: 58)])
+        for _ in 0..<10 { _ = state.update(.key("+")) }
+        #expect(state.rangeSeconds == 604_800)
+        #expect(state.update(.key("+")) == [])
+        for _ in 0..<10 { _ = state.update(.key("-")) }
+        #expect(state.rangeSeconds == 300)
+    }
+
+    @Test func zoomFocusHelpAndEscape() {
+        var state = fresh()
+        _ = state.update(.key("2"))
+        #expect(state.zoomedPanel == 1)
+        _ = state.update(.key("tab"))
+        #expect(state.zoomedPanel == 2 && state.focusedPanel == 2)
+        _ = state.update(.key("esc"))
+        #expect(state.zoomedPanel == nil)
+        _ = state.update(.key("?"))
+        #expect(state.showHelp)
+        _ = state.update(.key("esc"))
+        #expect(!state.showHelp)
+        _ = state.update(.key("backtab"))
+        #expect(state.focusedPanel == 1)
+        _ = state.update(.key("9"))
+        #expect(state.zoomedPanel == nil)
+    }
+
+    @Test func theFilterTakesTypedKeys() {
+        var state = fresh()
+        _ = state.update(.key("/"))
+        for key in ["p", "a", "y", "q"] { #expect(state.update(.key(key)) == []) }
+        _ = state.update(.key("backspace"))
+        #expect(state.filter == "pay")
+        _ = state.update(.key("enter"))
+        #expect(!state.isEditingFilter)
+        #expect(state.update(.key("q")) == [.quit])
+    }
+
+    @Test func theAlertViewScrollsAndOpensDetails() {
+        var state = fresh()
+        let items = (0..<3).map { AlertItem(Alert(labels: ["alertname": "A\($0)"], state: .firing, activeAt: Self.start)) }
+        _ = state.update(.key("r"))
+        _ = state.update(.alertsLoaded(generation: 1, items: items, error: nil, at: t(1)))
+        _ = state.update(.key("a"))
+        #expect(state.alertView == AlertView(selected: 0))
+        for _ in 0..<5 { _ = state.update(.key("down")) }
+        #expect(state.alertView?.selected == 2)
+        _ = state.update(.key("enter"))
+        #expect(state.alertView?.showDetail == true)
+        _ = state.update(.key("esc"))
+        #expect(state.alertView == AlertView(selected: 2))
+        _ = state.update(.key("esc"))
+        #expect(state.alertView == nil)
+    }
+
+    @Test func themesCycle() {
+        var state = fresh()
+        #expect(state.update(.key("t"), themes: ["default", "light", "mono"]) == [.setTheme("light")])
+        #expect(state.update(.key("t"), themes: ["default", "light", "mono"]) == [.setTheme("mono")])
+        #expect(state.update(.key("t"), themes: ["default", "light", "mono"]) == [.setTheme("default")])
+    }
+
+    @Test func aResizeChangesThePointsAndRefetches() {
+        var state = fresh()
+        _ = state.update(.key("r"))
+        finishedOK(&state, at: 0)
+        #expect(state.update(.resize(width: 200, height: 60)) == [.fetch(generation: 2, rangeSeconds: 3600, points: 48)])
+        #expect(state.update(.resize(width: 201, height: 60)) == [])
+    }
+
+    @Test func quitFromEveryMode() {
+        for setup in ["", "/", "a"] {
+            var state = fresh()
+            if !setup.isEmpty { _ = state.update(.key(setup)) }
+            #expect(state.update(.key("ctrl-c")) == [.quit], "after '\(setup)'")
+        }
+    }
+}
