@@ -374,8 +374,10 @@ public enum Chart {
             for (dx, value) in maxima.enumerated() {
                 guard let value else { previous = nil; continue }
                 let dy = dotsY - 1 - row(for: value, dots: dotsY)
-                let from = previous.map { Swift.min($0, dy) } ?? dy
-                let to = previous.map { Swift.max($0, dy) } ?? dy
+                // Braille dots are fine enough to join consecutive points into a line; ASCII marks points only.
+                let join = perCellX == 2 ? previous : nil
+                let from = join.map { Swift.min($0, dy) } ?? dy
+                let to = join.map { Swift.max($0, dy) } ?? dy
                 for y in from...to {
                     let cell = (y / perCellY) * plot.width + dx / perCellX
                     if perCellX == 2 {

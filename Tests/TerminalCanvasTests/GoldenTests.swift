@@ -11,15 +11,16 @@ struct GoldenTests {
     static let sizes = [(80, 24), (120, 40), (200, 60)]
     static var cases: [(String, Int, Int)] {
         SampleStates.all.flatMap { name, _ in sizes.map { (name, $0.0, $0.1) } }
+            + SampleStates.views.map { ($0.0, 100, 30) }
     }
 
     static let directory = Repository.root.appendingPathComponent("Tests/TerminalCanvasTests/Golden")
 
     @Test(arguments: cases)
     func matchesGolden(name: String, width: Int, height: Int) throws {
-        let state = try #require(SampleStates.all.first { $0.0 == name }?.1)
+        let state = try #require((SampleStates.all + SampleStates.views).first { $0.0 == name }?.1)
         var canvas = Canvas(width: width, height: height)
-        DashboardView.render(state, into: &canvas)
+        DashboardView.render(state, into: &canvas, options: RenderOptions(ascii: name.hasSuffix("ascii")))
         let text = canvas.trimmedLines.joined(separator: "\n") + "\n"
         let file = Self.directory.appendingPathComponent("\(name)-\(width)x\(height).txt")
         if ProcessInfo.processInfo.environment["LOOKOUT_RECORD_GOLDEN"] == "1" {

@@ -88,4 +88,21 @@ enum SampleStates {
     }
 
     static let all: [(String, DashboardState)] = [("healthy", healthy), ("incident", incident), ("server-down", serverDown), ("no-data", noData)]
+
+    /// Views other than the grid, checked at one size each.
+    static let views: [(String, DashboardState)] = [
+        ("incident-zoom-latency", with(incident) { $0.zoomedPanel = 3; $0.focusedPanel = 3 }),
+        ("incident-alerts", with(incident) { $0.alertView = AlertView(selected: 1) }),
+        ("incident-alert-detail", with(incident) { $0.alertView = AlertView(selected: 0, showDetail: true) }),
+        ("healthy-help", with(healthy) { $0.showHelp = true }),
+        ("incident-filter", with(incident) { $0.filter = "pay"; $0.isEditingFilter = true }),
+        ("incident-ascii", incident),
+        ("loading", base { $0.connection = .connecting }),
+    ]
+
+    static func with(_ state: DashboardState, _ change: (inout DashboardState) -> Void) -> DashboardState {
+        var copy = state
+        change(&copy)
+        return copy
+    }
 }
