@@ -104,6 +104,18 @@ struct DashboardEndToEndTests {
         }
     }
 
+    @Test("runs and exits cleanly under common TERM values", arguments: ["xterm", "xterm-256color", "screen", "linux", "vt100"])
+    func terminalTypes(term: String) async throws {
+        let binary = try lookout()
+        let port = try FreePort.allocate()
+        try await withTmux("\(binary) --url http://127.0.0.1:\(port) --refresh 1s", width: 100, height: 30, environment: ["TERM": term]) { tmux in
+            let screen = try await tmux.waitFor("the dashboard under TERM=\(term)") { $0.contains("Service Health Status") && $0.contains("cannot reach") }
+            #expect(screen.contains("Response Time (95th percentile)"))
+            try await tmux.send("q")
+            try await tmux.waitFor(text: "EXIT=0")
+        }
+    }
+
     @Test("without a terminal, one clear line and exit code 2")
     func noTerminal() async throws {
         let result = try await runCommand(try lookout(), ["--url", "http://127.0.0.1:9"])
