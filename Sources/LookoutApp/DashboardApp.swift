@@ -21,9 +21,9 @@ public final class DashboardApp {
     private let continuation: AsyncStream<DashboardEvent>.Continuation
     private var fetchTask: Task<Void, Never>?
     private var canvas: Canvas
-    /// Time from the start until the first frame with data, for the performance report.
-    public private(set) var firstDataFrameAt: Duration?
-    private let started = ContinuousClock.now
+    /// When the first panel data arrived, and how long until it was on screen (logged, for the performance report).
+    private var firstDataArrived: ContinuousClock.Instant?
+    private var firstDataFrameLogged = false
 
     public init(
         terminal: any Terminal, client: PrometheusClient, dashboard: Dashboard, theme: Theme, themes: [String],
@@ -86,6 +86,7 @@ public final class DashboardApp {
         render()
         for await event in events {
             if case .resize(let w, let h) = event { canvas = Canvas(width: w, height: h) }
+            if firstDataArrived == nil, case .panelLoaded(_, _, .loaded, _) = event { firstDataArrived = .now }
             let effects = state.update(event, themes: themes)
             for effect in effects {
                 if effect == .quit {
@@ -171,8 +172,10 @@ public final class DashboardApp {
         }
         DashboardView.render(state, into: &canvas, options: options)
         terminal.draw(canvas, theme: theme)
-        if firstDataFrameAt == nil, state.panels.contains(where: { $0.data != nil }) {
-            firstDataFrameAt = ContinuousClock.now - started
+        if !firstDataFrameLogged, let arrived = firstDataArrived {
+            firstDataFrameLogged = true
+            let elapsed = ContinuousClock.now - arrived
+            logger.info("first frame with data on screen \(elapsed.components.attoseconds / 1_000_000_000_000) µs after the answer arrived")
         }
     }
 }
