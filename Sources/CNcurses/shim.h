@@ -15,6 +15,9 @@
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
+/// Starts curses on stdin/stdout; NULL for an unknown terminal type (initscr would exit the process instead).
+static inline SCREEN *lookout_newterm(void) { return newterm(NULL, stdout, stdin); }
+
 static inline int lookout_lines(void) { return LINES; }
 static inline int lookout_cols(void) { return COLS; }
 static inline int lookout_colors(void) { return COLORS; }
@@ -41,8 +44,14 @@ static inline int lookout_key_home(void) { return KEY_HOME; }
 static inline int lookout_key_end(void) { return KEY_END; }
 static inline int lookout_key_code_yes(void) { return KEY_CODE_YES; }
 
+/// Defines a colour pair; extended, so direct-colour terminals (COLORS = 2^24, TERM=*-direct) take RGB values.
+static inline int lookout_init_pair(int pair, int fg, int bg) { return init_extended_pair(pair, fg, bg); }
+
 /// Sets the attributes and colour pair for the following writes (attr_set is a macro in some builds).
-static inline int lookout_attr_set(attr_t attrs, int pair) { return wattr_set(stdscr, attrs, (short)pair, NULL); }
+static inline int lookout_attr_set(attr_t attrs, int pair) {
+    // Pairs above 32767 need the extended form: the pair number goes through the opts pointer.
+    return wattr_set(stdscr, attrs, (short)(pair < 32767 ? pair : 0), pair < 32767 ? NULL : (void *)&pair);
+}
 
 /// Writes `n` wide characters at (y, x).
 static inline int lookout_put(int y, int x, const wchar_t *text, int n) { return mvaddnwstr(y, x, text, n); }

@@ -47,7 +47,11 @@ public final class NcursesScreen: Terminal {
         // ncurses installs its own SIGWINCH handler only while the signal has its default action; ours comes
         // through a dispatch source instead.
         signal(SIGWINCH, SIG_IGN)
-        guard initscr() != nil else { throw NoTerminal(description: "cannot initialise the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))") }
+        // newterm, unlike initscr, returns nil for an unknown TERM instead of exiting the process.
+        guard lookout_newterm() != nil else {
+            let term = ProcessInfo.processInfo.environment["TERM"] ?? "unset"
+            throw NoTerminal(description: "unknown terminal type TERM=\(term) (no terminfo entry); try TERM=xterm-256color")
+        }
         cbreak()
         noecho()
         nonl()
@@ -59,7 +63,8 @@ public final class NcursesScreen: Terminal {
             start_color()
             use_default_colors()
             let colors = lookout_colors()
-            colorDepth = colors >= 256 ? .colors256 : (colors >= 16 ? .colors16 : (colors >= 8 ? .colors8 : .mono))
+            colorDepth = colors >= 1 << 24 ? .trueColor
+                : (colors >= 256 ? .colors256 : (colors >= 16 ? .colors16 : (colors >= 8 ? .colors8 : .mono)))
         } else {
             colorDepth = .mono
         }
@@ -197,7 +202,7 @@ public final class NcursesScreen: Terminal {
                 if let existing = pairs[key] {
                     pair = existing
                 } else if nextPair < lookout_color_pairs() {
-                    init_pair(Int16(nextPair), Int16(key.foreground), Int16(key.background))
+                    _ = lookout_init_pair(nextPair, key.foreground, key.background)
                     pairs[key] = nextPair
                     pair = nextPair
                     nextPair += 1
@@ -207,11 +212,15 @@ public final class NcursesScreen: Terminal {
         _ = lookout_attr_set(attributes, pair)
     }
 
+    /// The ncurses colour number: a palette index, or on a direct-colour terminal the RGB value itself.
     private func index(_ color: Color) -> Int32 {
         switch color.mapped(to: colorDepth) {
         case .default: return -1
-        case .indexed(let i): return Int32(i)
-        case .rgb: return -1  // not reached: mapped below true colour
+        case .indexed(let i):
+            guard colorDepth == .trueColor else { return Int32(i) }
+            let (r, g, b) = Color.rgbOf(index: i)
+            return Int32(r << 16 | g << 8 | b)
+        case .rgb(let r, let g, let b): return Int32(r) << 16 | Int32(g) << 8 | Int32(b)
         }
     }
 

@@ -116,6 +116,15 @@ struct DashboardEndToEndTests {
         }
     }
 
+    @Test("an unknown TERM gives one clear line and exit code 2 (not ncurses' own exit)")
+    func unknownTerminalType() async throws {
+        let binary = try lookout()
+        try await withTmux("\(binary) --url http://127.0.0.1:9", width: 100, height: 30, environment: ["TERM": "no-such-terminal"]) { tmux in
+            let screen = try await tmux.waitFor(text: "EXIT=2")
+            #expect(screen.contains("lookout: unknown terminal type TERM=no-such-terminal (no terminfo entry); try TERM=xterm-256color"))
+        }
+    }
+
     @Test("without a terminal, one clear line and exit code 2")
     func noTerminal() async throws {
         let result = try await runCommand(try lookout(), ["--url", "http://127.0.0.1:9"])
