@@ -1,5 +1,6 @@
 import ArgumentParser
 import LookoutApp
+import PrometheusAPI
 
 /// Flags that say how to reach the server; shared by every command that talks to one.
 struct ConnectionFlags: ParsableArguments {
@@ -41,6 +42,15 @@ struct ConnectionFlags: ParsableArguments {
 
     @Option(help: ArgumentHelp("Limit for each request (default 10s).", valueName: "duration"))
     var timeout: String?
+
+    /// The options these flags and the environment describe; a bad one is a usage error (exit 64), in one line.
+    func resolve() throws -> ConnectionOptions {
+        do {
+            return try settings.resolve()
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.message)
+        }
+    }
 
     var settings: ConnectionSettings {
         var s = ConnectionSettings()

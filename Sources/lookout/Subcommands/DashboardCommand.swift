@@ -26,12 +26,7 @@ struct DashboardCommand: AsyncParsableCommand {
     func validate() throws { try display.check() }
 
     func run() async throws {
-        let options: ConnectionOptions
-        do {
-            options = try connection.settings.resolve()
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.message)
-        }
+        let options = try connection.resolve()
         try await runDashboard(connection: options, display: display, dashboard: .microservices)
     }
 }

@@ -38,12 +38,7 @@ struct SnapshotCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options: ConnectionOptions
-        do {
-            options = try connection.settings.resolve()
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.message)
-        }
+        let options = try connection.resolve()
         let rangeSeconds = ValueFormat.parseDuration(range) ?? 3600
         let snapshot: Snapshot
         do {
