@@ -37,9 +37,11 @@ struct DashboardEndToEndTests {
                 }
 
                 try await tmux.send("2")
-                let zoomed = try await tmux.waitFor("the zoomed panel with its chart") { $0.contains("2 Request Rate  (Esc: back)") && $0.contains("now") }
-                #expect(!zoomed.contains("Error Rate"))
-                #expect(zoomed.contains("now"))
+                // Each wait re-reads the screen until the whole expectation holds, so a capture taken in the middle
+                // of a redraw cannot fail the test; a real failure times out and prints the last screen.
+                try await tmux.waitFor("the zoomed panel alone, with its chart") {
+                    $0.contains("2 Request Rate  (Esc: back)") && $0.contains("now") && !$0.contains("Error Rate")
+                }
                 try await tmux.send("Escape")
                 try await tmux.waitFor("the grid again") { $0.contains("3 Error Rate") && !$0.contains("(Esc: back)") }
 
@@ -54,13 +56,11 @@ struct DashboardEndToEndTests {
                 try await tmux.waitFor("help to close") { !$0.contains("this help") }
 
                 try await tmux.resize(width: 80, height: 24)
-                let small = try await tmux.waitFor("an 80x24 layout") { s in
+                let services = ["user-service", "order-service", "inventory-service", "payment-service"]
+                try await tmux.waitFor("an 80x24 layout with every service readable") { s in
                     let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
-                    return lines.count <= 25 && s.contains("1 Service Health Status") && s.contains("4 Response Time")
-                }
-                #expect(small.split(separator: "\n").allSatisfy { $0.count <= 80 })
-                for service in ["user-service", "order-service", "inventory-service", "payment-service"] {
-                    #expect(small.contains(service), "\(service) readable at 80x24")
+                    return lines.count <= 25 && lines.allSatisfy { $0.count <= 80 } && s.contains("1 Service Health Status")
+                        && s.contains("4 Response Time") && services.allSatisfy { s.contains($0) }
                 }
                 try await tmux.resize(width: 200, height: 60)
                 try await tmux.waitFor("four panels in a row") { s in
@@ -70,17 +70,16 @@ struct DashboardEndToEndTests {
 
                 // The server goes away: lookout says so within two refresh intervals and keeps running.
                 await harness.stopPrometheus()
-                let down = try await tmux.waitFor(text: "cannot reach", timeout: 8)
-                #expect(down.contains("retrying in"))
-                #expect(!down.contains("EXIT="))
-                #expect(down.contains("Request Rate"), "the last data stays on screen")
+                try await tmux.waitFor("'cannot reach … retrying in', with the last data kept", timeout: 8) {
+                    $0.contains("cannot reach") && $0.contains("retrying in") && $0.contains("Request Rate") && !$0.contains("EXIT=")
+                }
                 // It comes back: lookout recovers by itself.
                 try await harness.restartPrometheus()
                 try await tmux.waitFor("recovery", timeout: 30) { !$0.contains("cannot reach") && $0.contains("updated") }
 
                 try await tmux.send("q")
-                let after = try await tmux.waitFor(text: "EXIT=0")
-                #expect(!after.contains("Request Rate"), "the terminal is restored (alternate screen left)")
+                // The alternate screen is left: the dashboard is gone and the shell's line is back.
+                try await tmux.waitFor("exit code 0 and the terminal restored") { $0.contains("EXIT=0") && !$0.contains("Request Rate") }
             }
         }
     }
