@@ -7,10 +7,11 @@ import NcursesTerminal
 import PrometheusAPI
 import TerminalCanvas
 
-/// `lookout [--url URL] …`: the interactive dashboard (the default command).
+/// `lookout [--url URL] …` (or `lookout watch …`): the interactive dashboard, the default command. (`dashboard` is
+/// kept free for the dashboard-file commands: print, export, import.)
 struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dashboard",
+        commandName: "watch",
         abstract: "The interactive dashboard (the default command).",
         discussion: """
             Keys: q quit, r refresh, p pause, + / - range, 1-4 zoom (Esc back), Tab focus, a alerts, t theme,
