@@ -34,7 +34,10 @@ let package = Package(
             ]
         ),
         // The dashboard as data: panels, units, thresholds, legends, health, formatting.
-        .target(name: "DashboardCore", dependencies: ["PrometheusModels", "SafeText"]),
+        .target(
+            name: "DashboardCore",
+            dependencies: ["PrometheusModels", "SafeText", .product(name: "Yams", package: "Yams")]
+        ),
         // Cells, widgets, layout and themes: everything drawn, as text, without a terminal.
         .target(
             name: "TerminalCanvas",

@@ -24,11 +24,17 @@ struct DashboardCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionFlags
     @OptionGroup var display: DisplayFlags
 
-    func validate() throws { try display.check() }
+    @Option(help: ArgumentHelp("A dashboard YAML file instead of the built-in one (see 'lookout dashboard print').", valueName: "file"))
+    var dashboard: String?
+
+    func validate() throws {
+        try display.check()
+        _ = try DashboardChoice.load(dashboard)
+    }
 
     func run() async throws {
         let options = try connection.resolve()
-        try await runDashboard(connection: options, display: display, dashboard: .microservices)
+        try await runDashboard(connection: options, display: display, dashboard: try DashboardChoice.load(dashboard))
     }
 }
 

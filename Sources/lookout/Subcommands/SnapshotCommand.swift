@@ -31,19 +31,24 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Flag(help: "ASCII sparklines instead of block characters.")
     var ascii = false
 
+    @Option(help: ArgumentHelp("A dashboard YAML file instead of the built-in one (see 'lookout dashboard print').", valueName: "file"))
+    var dashboard: String?
+
     func validate() throws {
         guard let seconds = ValueFormat.parseDuration(range), seconds >= 60, seconds <= 366 * 86_400 else {
             throw ValidationError("bad --range '\(range)': expected a duration from 1m to 366d, such as 15m, 1h or 7d")
         }
+        _ = try DashboardChoice.load(dashboard)
     }
 
     func run() async throws {
         let options = try connection.resolve()
         let rangeSeconds = ValueFormat.parseDuration(range) ?? 3600
+        let board = try DashboardChoice.load(dashboard)
         let snapshot: Snapshot
         do {
             snapshot = try await withPrometheusClient(options) { client in
-                await Snapshot.take(client: client, dashboard: .microservices, rangeSeconds: rangeSeconds)
+                await Snapshot.take(client: client, dashboard: board, rangeSeconds: rangeSeconds)
             }
         } catch let error as ConfigurationError {
             throw ValidationError(error.message)

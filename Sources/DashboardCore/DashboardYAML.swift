@@ -1,0 +1,185 @@
+import Foundation
+import Yams
+
+/// A dashboard file that cannot be used. The message names the file, the line and column, the key, and what was
+/// expected: `my.yaml:12:11: panels[2].type: unknown panel type 'pie' (expected stat or graph)`.
+public struct DashboardFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension Dashboard {
+    /// The dashboard as YAML, in the shape `Dashboard.parse(yaml:)` reads back to an equal value.
+    public func yaml() -> String {
+        var lines = [
+            "# A lookout dashboard. Use it with: lookout --dashboard FILE",
+            "title: \(Self.quote(title))",
+            "panels:",
+        ]
+        for panel in panels {
+            lines.append("  - title: \(Self.quote(panel.title))")
+            lines.append("    type: \(panel.kind.rawValue)")
+            lines.append("    unit: \(panel.unit.rawValue)")
+            if let t = panel.thresholds {
+                lines.append("    thresholds: {warning: \(Self.number(t.warning)), critical: \(Self.number(t.critical))}")
+            }
+            if let expected = panel.expectedSeries { lines.append("    expectedSeries: \(Self.quote(expected))") }
+            lines.append("    targets:")
+            for target in panel.targets {
+                lines.append("      - expr: \(Self.quote(target.expr))")
+                lines.append("        legendFormat: \(Self.quote(target.legendFormat))")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += String(format: "\\x%02X", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+    }
+
+    /// Reads a dashboard file.
+    public static func load(file path: String) throws -> Dashboard {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw DashboardFileError(message: "\(path): cannot read the dashboard file")
+        }
+        return try parse(yaml: text, source: path)
+    }
+
+    /// Parses a dashboard; `source` names the file in errors.
+    public static func parse(yaml: String, source: String) throws -> Dashboard {
+        func fail(_ node: Node?, _ path: String, _ what: String) -> DashboardFileError {
+            let at = node?.mark.map { ":\($0.line):\($0.column)" } ?? ""
+            return DashboardFileError(message: "\(source)\(at): \(path.isEmpty ? "" : path + ": ")\(what)")
+        }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else { throw fail(nil, "", "the file is empty") }
+            root = node
+        } catch let error as DashboardFileError {
+            throw error
+        } catch {
+            let detail = "\(error)".split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.joined(separator: " ")
+            throw DashboardFileError(message: "\(source): not valid YAML: \(detail)")
+        }
+        func mapping(_ node: Node, _ path: String, keys allowed: [String]) throws -> [(String, Node, Node)] {
+            guard let map = node.mapping else { throw fail(node, path, "expected a mapping with \(allowed.joined(separator: ", "))") }
+            return try map.map { key, value in
+                guard let name = key.string, allowed.contains(name) else {
+                    throw fail(key, path, "unknown key '\(key.string ?? "?")' (expected \(allowed.joined(separator: ", ")))")
+                }
+                return (name, key, value)
+            }
+        }
+        func string(_ node: Node, _ path: String, nonEmpty: Bool = true) throws -> String {
+            guard let s = node.scalar?.string, node.scalar != nil else { throw fail(node, path, "expected a string") }
+            if nonEmpty && s.trimmingCharacters(in: .whitespaces).isEmpty { throw fail(node, path, "must not be empty") }
+            return s
+        }
+        func number(_ node: Node, _ path: String) throws -> Double {
+            guard let text = node.scalar?.string, let value = Double(text), value.isFinite else {
+                throw fail(node, path, "expected a number, got '\(node.scalar?.string ?? "a collection")'")
+            }
+            return value
+        }
+
+        var title: String?
+        var panels: [Panel] = []
+        for (key, keyNode, value) in try mapping(root, "", keys: ["title", "panels"]) {
+            _ = keyNode
+            switch key {
+            case "title": title = try string(value, "title")
+            default:
+                guard let list = value.sequence else { throw fail(value, "panels", "expected a list of panels") }
+                for (i, panelNode) in list.enumerated() {
+                    let path = "panels[\(i)]"
+                    var panelTitle: String?
+                    var kind: PanelKind?
+                    var unit = Unit.none
+                    var thresholds: Thresholds?
+                    var expected: String?
+                    var targets: [Target]?
+                    for (k, _, v) in try mapping(panelNode, path, keys: ["title", "type", "unit", "thresholds", "expectedSeries", "targets"]) {
+                        switch k {
+                        case "title": panelTitle = try string(v, "\(path).title")
+                        case "type":
+                            let text = try string(v, "\(path).type")
+                            guard let k = PanelKind(rawValue: text) else {
+                                throw fail(v, "\(path).type", "unknown panel type '\(text)' (expected stat or graph)")
+                            }
+                            kind = k
+                        case "unit":
+                            let text = try string(v, "\(path).unit")
+                            guard let u = Unit(rawValue: text) else {
+                                throw fail(v, "\(path).unit", "unknown unit '\(text)' (expected req/s, percent, seconds or none)")
+                            }
+                            unit = u
+                        case "thresholds":
+                            var warning: Double?
+                            var critical: Double?
+                            for (tk, _, tv) in try mapping(v, "\(path).thresholds", keys: ["warning", "critical"]) {
+                                if tk == "warning" { warning = try number(tv, "\(path).thresholds.warning") } else {
+                                    critical = try number(tv, "\(path).thresholds.critical")
+                                }
+                            }
+                            guard let w = warning, let c = critical else {
+                                throw fail(v, "\(path).thresholds", "needs both warning and critical")
+                            }
+                            guard w <= c else {
+                                throw fail(v, "\(path).thresholds", "warning (\(Self.number(w))) must not be above critical (\(Self.number(c)))")
+                            }
+                            thresholds = Thresholds(warning: w, critical: c)
+                        case "expectedSeries": expected = try string(v, "\(path).expectedSeries")
+                        default:
+                            guard let list = v.sequence, !list.isEmpty else {
+                                throw fail(v, "\(path).targets", "expected a list of at least one target")
+                            }
+                            targets = try list.enumerated().map { j, targetNode in
+                                let tpath = "\(path).targets[\(j)]"
+                                var expr: String?
+                                var legend = ""
+                                for (tk, _, tv) in try mapping(targetNode, tpath, keys: ["expr", "legendFormat"]) {
+                                    if tk == "expr" { expr = try string(tv, "\(tpath).expr") } else {
+                                        legend = try string(tv, "\(tpath).legendFormat", nonEmpty: false)
+                                    }
+                                }
+                                guard let expr else { throw fail(targetNode, tpath, "missing expr (the PromQL query)") }
+                                return Target(expr: expr, legendFormat: legend)
+                            }
+                        }
+                    }
+                    guard let panelTitle else { throw fail(panelNode, path, "missing title") }
+                    guard let kind else { throw fail(panelNode, path, "missing type (stat or graph)") }
+                    guard let targets else { throw fail(panelNode, path, "missing targets") }
+                    panels.append(Panel(title: panelTitle, kind: kind, targets: targets, unit: unit, thresholds: thresholds, expectedSeries: expected))
+                }
+            }
+        }
+        guard let title else { throw fail(root, "", "missing title") }
+        guard !panels.isEmpty else { throw fail(root, "", "missing panels (at least one)") }
+        return Dashboard(title: title, panels: panels)
+    }
+}

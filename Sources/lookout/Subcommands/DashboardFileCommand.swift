@@ -1,0 +1,35 @@
+import ArgumentParser
+import DashboardCore
+
+/// `lookout dashboard …`: dashboard files.
+struct DashboardFileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Dashboard files: print the built-in dashboard as YAML (edit it, then run it with --dashboard FILE).",
+        subcommands: [Print.self]
+    )
+
+    struct Print: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the built-in dashboard (the source design's, as Swift data) or a dashboard file as YAML.")
+
+        @Option(help: ArgumentHelp("A dashboard YAML file to check and print instead.", valueName: "file"))
+        var dashboard: String?
+
+        func run() throws {
+            print(try DashboardChoice.load(dashboard).yaml(), terminator: "")
+        }
+    }
+}
+
+/// `--dashboard FILE` or the built-in one; a bad file is a usage error naming file, line and column.
+enum DashboardChoice {
+    static func load(_ path: String?) throws -> Dashboard {
+        guard let path else { return .microservices }
+        do {
+            return try Dashboard.load(file: path)
+        } catch let error as DashboardFileError {
+            throw ValidationError(error.message)
+        }
+    }
+}
