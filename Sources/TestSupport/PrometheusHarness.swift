@@ -196,13 +196,5 @@ public final class PrometheusHarness: Sendable {
 public func withPrometheusHarness<T: Sendable>(
     _ options: PrometheusHarness.Options = .init(), _ body: (PrometheusHarness) async throws -> T
 ) async throws -> T {
-    let harness = try await PrometheusHarness.start(options)
-    do {
-        let result = try await body(harness)
-        await harness.stop()
-        return result
-    } catch {
-        await harness.stop()
-        throw error
-    }
+    try await using(try await PrometheusHarness.start(options), release: { await $0.stop() }, body)
 }

@@ -46,13 +46,5 @@ public final class TestHTTPServer: Sendable {
 public func withTestHTTPServer<T: Sendable>(
     _ router: Router<BasicRequestContext>, _ body: (TestHTTPServer) async throws -> T
 ) async throws -> T {
-    let server = try await TestHTTPServer.start(router: router)
-    do {
-        let result = try await body(server)
-        await server.stop()
-        return result
-    } catch {
-        await server.stop()
-        throw error
-    }
+    try await using(try await TestHTTPServer.start(router: router), release: { await $0.stop() }, body)
 }

@@ -71,13 +71,7 @@ public func withTmux<T: Sendable>(
     _ command: String, width: Int, height: Int, environment: [String: String] = [:],
     _ body: (TmuxSession) async throws -> T
 ) async throws -> T {
-    let session = try await TmuxSession.start(command, width: width, height: height, environment: environment)
-    do {
-        let result = try await body(session)
-        await session.kill()
-        return result
-    } catch {
-        await session.kill()
-        throw error
-    }
+    try await using(
+        try await TmuxSession.start(command, width: width, height: height, environment: environment),
+        release: { await $0.kill() }, body)
 }
