@@ -33,10 +33,19 @@ let package = Package(
         .target(name: "DashboardCore", dependencies: ["PrometheusAPI", "SafeText"]),
         // Wiring: snapshot, fetching, (later) the run loop.
         .target(name: "LookoutApp", dependencies: ["PrometheusAPI", "DashboardCore", "SafeText"]),
+        // A Prometheus look-alike: the HTTP API over a synthetic, deterministic world, a small PromQL evaluator and
+        // the source design's alert rules (`lookout mock`, and `lookout demo` later).
+        .target(
+            name: "MockPrometheus",
+            dependencies: [
+                "PrometheusAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "lookout",
             dependencies: [
-                "LookoutApp", "DashboardCore", "PrometheusAPI",
+                "LookoutApp", "DashboardCore", "PrometheusAPI", "MockPrometheus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,5 +64,6 @@ let package = Package(
         .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore", "TestSupport"]),
         .testTarget(name: "LookoutAppTests", dependencies: ["LookoutApp", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LookoutApp", "TestSupport"]),
+        .testTarget(name: "MockPrometheusTests", dependencies: ["MockPrometheus", "PrometheusAPI", "TestSupport"]),
     ]
 )

@@ -10,7 +10,7 @@ struct Lookout: AsyncParsableCommand {
             Secrets are read from files or environment variables, never from flag values.
             """,
         version: "0.1.0",
-        subcommands: [SnapshotCommand.self]
+        subcommands: [SnapshotCommand.self, MockCommand.self]
     )
 }
 
