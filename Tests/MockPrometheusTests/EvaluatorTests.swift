@@ -34,7 +34,7 @@ struct EvaluatorTests {
         gauge(["__name__": "available", "deployment": "a"], 3),
         gauge(["__name__": "available", "deployment": "b"], 2),
         (["__name__": "resets_total"], [0, 10, 20, 5, 15].enumerated().map { Point(t: Int64($0.offset) * 15_000, v: $0.element) }),
-        (["__name__": "late_total"], [Point(t: 270_000, v: 5), Point(t: 285_000, v: 15), Point(t: 300_000, v: 25)]),
+        (["__name__": "late_total"], [Point(t: 270_000, v: 2), Point(t: 285_000, v: 12), Point(t: 300_000, v: 22)]),
         (["__name__": "gone"], [Point(t: 0, v: 1)]),
     ])
 
@@ -109,8 +109,9 @@ struct EvaluatorTests {
         // Window [247 s, 307 s] holds 255…300: 45 s sampled, extrapolated by 8 s and 7 s to the whole minute.
         let extrapolated = try #require(try vector("increase(http_requests_total[1m])", at: 307)[a500])
         #expect(abs(extrapolated - 60) < 1e-9)
-        // The counter starts at 270 s with 5: extrapolation stops where it would have been zero (7.5 s before).
-        #expect(try vector("increase(late_total[1m])")[[:]] == 25)
+        // The counter starts at 270 s with 2: extrapolation stops where it would have been zero (3 s before),
+        // not half an interval (7.5 s) before.
+        #expect(try abs(#require(try vector("increase(late_total[1m])")[[:]]) - 22) < 1e-9)
         // A reset (20 → 5) adds the value before it back.
         #expect(try vector("increase(resets_total[1m])", at: 60)[[:]] == 35)
         #expect(try vector("rate(resets_total[1m])", at: 60)[[:]] == 35.0 / 60)
