@@ -64,6 +64,6 @@ let package = Package(
         .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore", "TestSupport"]),
         .testTarget(name: "LookoutAppTests", dependencies: ["LookoutApp", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LookoutApp", "TestSupport"]),
-        .testTarget(name: "MockPrometheusTests", dependencies: ["MockPrometheus", "PrometheusAPI", "TestSupport"]),
+        .testTarget(name: "MockPrometheusTests", dependencies: ["MockPrometheus", "PrometheusAPI", "DashboardCore", "TestSupport"]),
     ]
 )

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// A Prometheus look-alike on a loopback port: the HTTP API (`/api/v1/…`), `/-/healthy`, `/-/ready` and `/metrics`
 /// over the synthetic `World`, with the source design's alert rules.
@@ -32,15 +33,17 @@ public final class MockPrometheusServer: Sendable {
     public let port: Int
     public let host: String
     public let api: MockPrometheusAPI
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
     /// `http://host:port`.
     public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 
-    private init(host: String, port: Int, api: MockPrometheusAPI, task: Task<Void, any Error>) {
+    private init(host: String, port: Int, api: MockPrometheusAPI, group: ServiceGroup, task: Task<Void, any Error>) {
         self.host = host
         self.port = port
         self.api = api
+        self.group = group
         self.task = task
     }
 
@@ -110,9 +113,14 @@ public final class MockPrometheusServer: Sendable {
             continuation.yield(port)
             continuation.finish()
         }
+        // A service group without signal handlers, so that `stop()` can shut the server down gracefully: it stops
+        // listening, finishes requests in flight and closes idle keep-alive connections.
+        var logger = Logger(label: "lookout-mock")
+        logger.logLevel = .error
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             defer { continuation.finish() }
-            try await app.run()
+            try await group.run()
         }
         var iterator = stream.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
@@ -127,12 +135,12 @@ public final class MockPrometheusServer: Sendable {
             throw MockServerError(
                 "cannot listen on \(configuration.host):\(configuration.port)" + (failure.map { ": \($0)" } ?? ""))
         }
-        return MockPrometheusServer(host: configuration.host, port: port, api: api, task: task)
+        return MockPrometheusServer(host: configuration.host, port: port, api: api, group: group, task: task)
     }
 
     /// Stops the server and waits until it has stopped. Safe to call twice.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 }
