@@ -270,6 +270,14 @@ struct EvaluatorTests {
         #expect(failure("up", step: 0)?.contains("zero or negative query resolution step widths are not accepted") == true)
         #expect(failure("up", step: 1, end: 11_001) == "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         #expect(failure("up", step: 1, end: 11_000) == nil)
+        #expect(throws: QueryError.self) { _ = try engine.rangeQuery("up", start: .min, end: .max, step: 1) }
+        #expect(throws: QueryError.self) { _ = try engine.rangeQuery("up", start: .max, end: .min, step: .max) }
+        #expect(throws: Never.self) { _ = try engine.instantQuery("rate(up[5m])", at: .min) }
+        #expect(throws: Never.self) { _ = try engine.instantQuery("rate(up[5m])", at: .max) }
+        let world = Engine(source: World(seed: 1, scenario: .incident))
+        #expect(throws: Never.self) { _ = try world.instantQuery("rate(up[5m])", at: .min) }
+        #expect(throws: Never.self) { _ = try world.instantQuery("rate(up[5m]) + up", at: .max) }
+        #expect(throws: Never.self) { _ = try world.rangeQuery("up", start: .max - 100_000, end: .max, step: 15_000) }
     }
 
     @Test("a query that would read too many samples fails instead of running away")

@@ -124,7 +124,8 @@ public struct Engine: Sendable {
         guard end >= start else {
             throw .badData("invalid parameter \"end\": end timestamp must not be before start time")
         }
-        guard (end - start) / step <= Int64(limits.maxPoints) else {
+        let (span, overflow) = end.subtractingReportingOverflow(start)
+        guard !overflow, span / step <= Int64(limits.maxPoints) else {
             throw .badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
         let context = QueryContext(source: source, limits: limits, step: step, end: end)

@@ -111,16 +111,18 @@ public struct World: SeriesSource {
 
     /// The first sample time at or after `t`.
     static func gridCeil(_ t: Int64) -> Int64 {
-        let q = t / resolution
-        let candidate = q * resolution
-        return candidate < t ? candidate + resolution : candidate
+        let candidate = t / resolution * resolution
+        guard candidate < t else { return candidate }
+        let (next, overflow) = candidate.addingReportingOverflow(resolution)
+        return overflow ? candidate : next
     }
 
     /// The last sample time at or before `t`.
     static func gridFloor(_ t: Int64) -> Int64 {
-        let q = t / resolution
-        let candidate = q * resolution
-        return candidate > t ? candidate - resolution : candidate
+        let candidate = t / resolution * resolution
+        guard candidate > t else { return candidate }
+        let (previous, overflow) = candidate.subtractingReportingOverflow(resolution)
+        return overflow ? candidate : previous
     }
 
     public func pointCount(of ref: SeriesRef, from: Int64, through: Int64) -> Int {
