@@ -3,7 +3,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncurses-dev prometheus prometheus-alertmanager tmux openssl
 
-.PHONY: all deps build release test clean
+.PHONY: all deps build release test demo clean
 
 all: build
 
@@ -31,6 +31,11 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The dashboard against the embedded mock Prometheus: no server needed.
+demo: deps
+	$(SWIFT) build --product lookout
+	$$($(SWIFT) build --show-bin-path)/lookout demo
 
 clean:
 	rm -rf .build

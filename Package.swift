@@ -57,10 +57,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A Prometheus look-alike: the HTTP API over a synthetic, deterministic world, a small PromQL evaluator and
+        // the source design's alert rules (`lookout mock`, `lookout demo`).
+        .target(
+            name: "MockPrometheus",
+            dependencies: [
+                "PrometheusModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "lookout",
             dependencies: [
-                "LookoutApp", "DashboardCore", "PrometheusAPI", "TerminalCanvas", "NcursesTerminal",
+                "LookoutApp", "DashboardCore", "PrometheusAPI", "TerminalCanvas", "NcursesTerminal", "MockPrometheus",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -81,5 +90,6 @@ let package = Package(
         .testTarget(name: "TerminalCanvasTests", dependencies: ["TerminalCanvas", "DashboardCore", "TestSupport"]),
         .testTarget(name: "LookoutAppTests", dependencies: ["LookoutApp", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LookoutApp", "TestSupport"]),
+        .testTarget(name: "MockPrometheusTests", dependencies: ["MockPrometheus", "PrometheusAPI", "DashboardCore", "TestSupport"]),
     ]
 )

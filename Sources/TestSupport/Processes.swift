@@ -45,6 +45,9 @@ func spawn(
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, stdout.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_addopen(&actions, 2, stderr.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    // Nothing else is inherited: not every socket of this process is close-on-exec, and a child holding a copy of a
+    // test server's listening socket keeps the port open (accepting, never answering) after the server has stopped.
+    closeInheritedDescriptors(&actions)
     // The child must not inherit this thread's blocked signals (or SIGTERM would never reach it).
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
@@ -70,6 +73,22 @@ func spawn(
     let rc = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
     guard rc == 0 else { throw TestFailure("cannot start \(executable): \(String(cString: strerror(rc)))") }
     return pid
+}
+
+/// Makes a spawn close every descriptor from 3 on: with glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+,
+/// looked up at run time because Swift's Glibc module does not import it), else by marking this process'
+/// descriptors close-on-exec.
+func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+        let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+        if closeFrom(&actions, 3) == 0 { return }
+    }
+    let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    for fd in descriptors.compactMap({ Int32($0) }) where fd > 2 {
+        let flags = fcntl(fd, F_GETFD)
+        if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+    }
 }
 
 /// Polls for the exit of `pid` without blocking a thread; nil when it has not exited within `limit` seconds.

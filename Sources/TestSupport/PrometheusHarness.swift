@@ -24,6 +24,9 @@ public final class PrometheusHarness: Sendable {
         public var withAlertmanager = true
         /// Contents of a `--web.config.file` (basic auth, TLS), if any.
         public var webConfig: String?
+        /// A `scrape_configs:` section of its own (YAML, top level), used instead of the test exporter's. Set
+        /// `withExporter` to false with it.
+        public var scrapeConfigs: String?
         public init() {}
     }
 
@@ -93,6 +96,7 @@ public final class PrometheusHarness: Sendable {
                       static_configs: [{targets: ["127.0.0.1:\(exporter.port)"]}]
                     """
             }
+            if let custom = options.scrapeConfigs { scrape = custom }
             let alerting = options.withAlertmanager
                 ? "alerting: {alertmanagers: [{static_configs: [{targets: [\"127.0.0.1:\(amPort)\"]}]}]}" : ""
             let config = try dir.write(

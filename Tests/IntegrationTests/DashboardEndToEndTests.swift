@@ -126,3 +126,23 @@ struct DashboardEndToEndTests {
         #expect(result.stderr == "lookout: lookout needs a terminal (stdin and stdout must be a TTY); for a report on stdout use 'lookout snapshot'\n")
     }
 }
+
+/// `lookout demo`, as a first-time user or a sales engineer runs it.
+@Suite("Demo end to end in tmux", .timeLimit(.minutes(2)))
+struct DemoEndToEndTests {
+    @Test("lookout demo shows the four panels and the firing alerts, and quits cleanly")
+    func demo() async throws {
+        guard let binary = Repository.builtProduct("lookout")?.path else { throw TestFailure("the lookout executable is not built") }
+        try await withTmux("\(binary) demo", width: 120, height: 40) { tmux in
+            // The product target is 2 s; the test allows for a loaded CI machine.
+            try await tmux.waitFor("the panels and the firing alerts", timeout: 15) { s in
+                DashboardEndToEndTests.titles.allSatisfy { s.contains($0) } && s.contains("FIRING")
+                    && ["HighErrorRate", "HighLatency", "PodCrashLooping", "DeploymentReplicasMismatch"].allSatisfy { s.contains($0) }
+                    && ["user-service", "order-service", "inventory-service", "payment-service"].allSatisfy { s.contains($0) }
+                    && s.contains("req/s")
+            }
+            try await tmux.send("q")
+            try await tmux.waitFor("exit code 0") { $0.contains("EXIT=0") && !$0.contains("Request Rate") }
+        }
+    }
+}

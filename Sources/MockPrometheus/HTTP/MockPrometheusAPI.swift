@@ -1,0 +1,374 @@
+import Foundation
+import PrometheusModels
+
+/// An HTTP answer, independent of the server library.
+public struct HTTPAnswer: Sendable, Equatable {
+    public var status: Int
+    public var contentType: String
+    public var body: String
+    public var headers: [String: String] = [:]
+}
+
+/// Form parameters in order, from the URL query and a form-encoded body (body first, as Go's `r.Form` has them).
+public struct FormParameters: Sendable {
+    public var pairs: [(String, String)]
+
+    public init(pairs: [(String, String)] = []) {
+        self.pairs = pairs
+    }
+
+    /// Parses `a=1&b=x%20y` (`+` is a space). Pairs with bad escapes are dropped, as Go's parser skips them.
+    public init(encoded: String) {
+        pairs = encoded.split(separator: "&", omittingEmptySubsequences: true).compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String? {
+                s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            }
+            guard let name = parts.first.flatMap(decode) else { return nil }
+            let value = parts.count > 1 ? decode(parts[1]) : ""
+            guard let value else { return nil }
+            return (name, value)
+        }
+    }
+
+    public func first(_ name: String) -> String? { pairs.first { $0.0 == name }?.1 }
+    public func all(_ name: String) -> [String] { pairs.filter { $0.0 == name }.map(\.1) }
+}
+
+/// The Prometheus HTTP API over the synthetic world: the answers of `MockPrometheusServer`, without the server.
+public struct MockPrometheusAPI: Sendable {
+    public let world: World
+    public let engine: Engine
+    public let rules: RuleEvaluator
+    /// Rules count as evaluated since this instant (milliseconds), as if a Prometheus had been running since then.
+    public let rulesSince: Int64
+    /// The current time.
+    public let now: @Sendable () -> Date
+
+    public init(world: World, rulesSince: Date, limits: EvaluationLimits = EvaluationLimits(), now: @escaping @Sendable () -> Date) {
+        self.world = world
+        engine = Engine(source: world, limits: limits)
+        rules = RuleEvaluator(engine: engine)
+        self.rulesSince = Int64((rulesSince.timeIntervalSince1970 * 1000).rounded())
+        self.now = now
+    }
+
+    var nowMilliseconds: Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded()) }
+
+    // MARK: - Routing
+
+    private static let apiMethods: [String: [String]] = [
+        "/api/v1/query": ["GET", "POST"], "/api/v1/query_range": ["GET", "POST"], "/api/v1/series": ["GET", "POST"],
+        "/api/v1/labels": ["GET", "POST"], "/api/v1/alerts": ["GET"], "/api/v1/rules": ["GET"],
+        "/api/v1/targets": ["GET"], "/api/v1/status/buildinfo": ["GET"], "/-/healthy": ["GET", "HEAD"],
+        "/-/ready": ["GET", "HEAD"], "/metrics": ["GET"],
+    ]
+
+    /// Answers a request: `method`, decoded `path`, and the parameters of the URL query and a form body.
+    public func handle(method: String, path: String, parameters: FormParameters) -> HTTPAnswer {
+        var route = path
+        var labelName: String?
+        if path.hasPrefix("/api/v1/label/"), path.hasSuffix("/values") {
+            let name = path.dropFirst("/api/v1/label/".count).dropLast("/values".count)
+            if !name.isEmpty, !name.contains("/") {
+                route = "/api/v1/label/:name/values"
+                labelName = String(name)
+            }
+        }
+        let methods = route == "/api/v1/label/:name/values" ? ["GET"] : MockPrometheusAPI.apiMethods[route]
+        guard let methods else {
+            return HTTPAnswer(status: 404, contentType: "text/plain; charset=utf-8", body: "404 page not found\n")
+        }
+        guard methods.contains(method) else {
+            return HTTPAnswer(
+                status: 405, contentType: "text/plain; charset=utf-8", body: "Method Not Allowed\n",
+                headers: ["Allow": (methods + ["OPTIONS"]).joined(separator: ", ")])
+        }
+        switch route {
+        case "/api/v1/query": return respond { () throws(QueryError) in try query(parameters) }
+        case "/api/v1/query_range": return respond { () throws(QueryError) in try queryRange(parameters) }
+        case "/api/v1/series": return respond { () throws(QueryError) in try series(parameters) }
+        case "/api/v1/labels": return respond { () throws(QueryError) in try labels(parameters) }
+        case "/api/v1/label/:name/values":
+            return respond { () throws(QueryError) in try labelValues(labelName ?? "", parameters) }
+        case "/api/v1/alerts": return respond { () throws(QueryError) in alerts() }
+        case "/api/v1/rules": return respond { () throws(QueryError) in try rulesData(parameters) }
+        case "/api/v1/targets": return respond { () throws(QueryError) in targets() }
+        case "/api/v1/status/buildinfo": return respond { () throws(QueryError) in buildInfo() }
+        case "/-/healthy":
+            return HTTPAnswer(status: 200, contentType: "text/plain; charset=utf-8", body: "Prometheus Server is Healthy.\n")
+        case "/-/ready":
+            return HTTPAnswer(status: 200, contentType: "text/plain; charset=utf-8", body: "Prometheus Server is Ready.\n")
+        case "/metrics":
+            return HTTPAnswer(
+                status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                body: world.exposition(at: nowMilliseconds))
+        default:
+            return HTTPAnswer(status: 404, contentType: "text/plain; charset=utf-8", body: "404 page not found\n")
+        }
+    }
+
+    /// Wraps data in `{"status":"success","data":…}`, an error in `{"status":"error","errorType":…,"error":…}`.
+    private func respond(_ body: () throws(QueryError) -> JSON) -> HTTPAnswer {
+        do {
+            let data = try body()
+            let envelope = JSON.object([("status", .string("success")), ("data", data)])
+            return HTTPAnswer(status: 200, contentType: "application/json", body: envelope.serialized)
+        } catch {
+            let envelope = JSON.object([
+                ("status", .string("error")), ("errorType", .string(error.errorType)), ("error", .string(error.description)),
+            ])
+            return HTTPAnswer(status: error.httpStatus, contentType: "application/json", body: envelope.serialized)
+        }
+    }
+
+    // MARK: - Parameters
+
+    /// Prometheus' `parseTime`: float seconds or RFC 3339, to milliseconds.
+    static func parseTime(_ text: String) -> Int64? {
+        if let seconds = Double(text) {
+            guard seconds.isFinite, abs(seconds) < 1e11 else { return nil }
+            let whole = seconds.rounded(.towardZero)
+            let millis = ((seconds - whole) * 1000).rounded()
+            return Int64(whole) * 1000 + Int64(millis)
+        }
+        guard let date = RFC3339.parse(text) else { return nil }
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite, abs(seconds) < 1e11 else { return nil }
+        return Int64((seconds * 1000).rounded())
+    }
+
+    /// Prometheus' `parseDuration`: float seconds or a duration (`15s`, `1m`), to milliseconds.
+    static func parseStep(_ text: String) throws(QueryError) -> Int64 {
+        if let seconds = Double(text) {
+            if seconds.isNaN { return 0 }
+            guard seconds * 1e9 < 9.223372036854775807e18, seconds * 1e9 > -9.223372036854775808e18 else {
+                throw .badData("invalid parameter \"step\": cannot parse \(goQuote(text)) to a valid duration. It overflows int64")
+            }
+            return Int64((seconds * 1000).rounded(.towardZero))
+        }
+        if let ms = PromDuration.parse(text) { return ms }
+        throw .badData("invalid parameter \"step\": cannot parse \(goQuote(text)) to a valid duration")
+    }
+
+    private func parseQuery(_ parameters: FormParameters) throws(QueryError) -> Expr {
+        do {
+            return try Parser.parse(parameters.first("query") ?? "")
+        } catch {
+            throw .badData("invalid parameter \"query\": \(error)")
+        }
+    }
+
+    // MARK: - Endpoints
+
+    func query(_ parameters: FormParameters) throws(QueryError) -> JSON {
+        var time = nowMilliseconds
+        if let text = parameters.first("time"), !text.isEmpty {
+            guard let parsed = MockPrometheusAPI.parseTime(text) else {
+                throw .badData(
+                    "invalid parameter \"time\": Invalid time value for 'time': cannot parse \(goQuote(text)) to a valid timestamp")
+            }
+            time = parsed
+        }
+        let expr = try parseQuery(parameters)
+        let timestamp = GoFormat.timestamp(milliseconds: time)
+        switch try engine.evaluate(expr, at: time) {
+        case .scalar(let v):
+            return resultJSON("scalar", .array([.number(GoFormat.jsonNumber(Double(time) / 1000)), .string(GoFormat.formatF(v))]))
+        case .string(let s):
+            return resultJSON("string", .array([.number(GoFormat.jsonNumber(Double(time) / 1000)), .string(s)]))
+        case .vector(let elements):
+            return resultJSON("vector", .array(elements.map { element in
+                .object([
+                    ("metric", .labels(element.labels)),
+                    ("value", .array([.number(timestamp), .string(GoFormat.sampleValue(element.value))])),
+                ])
+            }))
+        case .matrix(let series):
+            return resultJSON("matrix", matrixJSON(series))
+        }
+    }
+
+    func queryRange(_ parameters: FormParameters) throws(QueryError) -> JSON {
+        let startText = parameters.first("start") ?? ""
+        guard let start = MockPrometheusAPI.parseTime(startText) else {
+            throw .badData("invalid parameter \"start\": cannot parse \(goQuote(startText)) to a valid timestamp")
+        }
+        let endText = parameters.first("end") ?? ""
+        guard let end = MockPrometheusAPI.parseTime(endText) else {
+            throw .badData("invalid parameter \"end\": cannot parse \(goQuote(endText)) to a valid timestamp")
+        }
+        guard end >= start else {
+            throw .badData("invalid parameter \"end\": end timestamp must not be before start time")
+        }
+        let step = try MockPrometheusAPI.parseStep(parameters.first("step") ?? "")
+        guard step > 0 else {
+            throw .badData(
+                "invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer")
+        }
+        guard (end - start) / step <= 11_000 else {
+            throw .badData(
+                "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
+        }
+        let expr = try parseQuery(parameters)
+        return resultJSON("matrix", matrixJSON(try engine.evaluateRange(expr, start: start, end: end, step: step)))
+    }
+
+    private func resultJSON(_ type: String, _ result: JSON) -> JSON {
+        .object([("resultType", .string(type)), ("result", result)])
+    }
+
+    private func matrixJSON(_ series: [SeriesPoints]) -> JSON {
+        .array(series.map { s in
+            .object([
+                ("metric", .labels(s.labels)),
+                ("values", .array(s.points.map {
+                    .array([.number(GoFormat.timestamp(milliseconds: $0.t)), .string(GoFormat.sampleValue($0.v))])
+                })),
+            ])
+        })
+    }
+
+    /// Series matching any of the `match[]` selectors (none given: every series, for `labels`).
+    private func matchingSeries(_ parameters: FormParameters, required: Bool) throws(QueryError) -> [SeriesRef] {
+        let selectors = parameters.all("match[]")
+        if selectors.isEmpty {
+            if required { throw .badData("no match[] parameter provided") }
+            return world.allSeries
+        }
+        var found: [Int: SeriesRef] = [:]
+        for text in selectors {
+            let selector: VectorSelector
+            do {
+                selector = try Parser.parseSelector(text)
+            } catch {
+                throw .badData("invalid parameter \"match[]\": \(error)")
+            }
+            for series in world.series(matching: selector.matchers) { found[series.id] = series }
+        }
+        return found.keys.sorted().compactMap { found[$0] }
+    }
+
+    private func checkTimes(_ parameters: FormParameters) throws(QueryError) {
+        for name in ["start", "end"] {
+            if let text = parameters.first(name), !text.isEmpty, MockPrometheusAPI.parseTime(text) == nil {
+                throw .badData("invalid parameter \"\(name)\": cannot parse \(goQuote(text)) to a valid timestamp")
+            }
+        }
+    }
+
+    func series(_ parameters: FormParameters) throws(QueryError) -> JSON {
+        try checkTimes(parameters)
+        let series = try matchingSeries(parameters, required: true)
+        return .array(series.sorted { labelsOrder($0.labels, $1.labels) }.map { .labels($0.labels) })
+    }
+
+    func labels(_ parameters: FormParameters) throws(QueryError) -> JSON {
+        try checkTimes(parameters)
+        let names = Set(try matchingSeries(parameters, required: false).flatMap(\.labels.keys))
+        return .array(names.sorted().map { .string($0) })
+    }
+
+    func labelValues(_ name: String, _ parameters: FormParameters) throws(QueryError) -> JSON {
+        guard let first = name.utf8.first, Lexer.isAlpha(first),
+              name.utf8.allSatisfy({ Lexer.isAlpha($0) || Lexer.isDigit($0) })
+        else {
+            throw .badData("invalid label name: \(goQuote(name))")
+        }
+        try checkTimes(parameters)
+        let values = Set(try matchingSeries(parameters, required: false).compactMap { $0.labels[name] })
+        return .array(values.sorted().map { .string($0) })
+    }
+
+    private func alertJSON(_ alert: ActiveAlert) -> JSON {
+        .object([
+            ("labels", .labels(alert.labels)),
+            ("annotations", .labels(alert.annotations)),
+            ("state", .string(alert.state.rawValue)),
+            ("activeAt", .string(rfc3339Nano(milliseconds: alert.activeAt))),
+            ("value", .string(GoFormat.formatE(alert.value))),
+        ])
+    }
+
+    func alerts() -> JSON {
+        let alerts = rules.alerts(at: nowMilliseconds, historyStart: rulesSince)
+        return .object([("alerts", .array(alerts.map(alertJSON)))])
+    }
+
+    func rulesData(_ parameters: FormParameters) throws(QueryError) -> JSON {
+        let type = (parameters.first("type") ?? "").lowercased()
+        guard ["", "alert", "record"].contains(type) else {
+            throw .badData("not supported value \(goQuote(type))")
+        }
+        let statuses = type == "record" ? [] : rules.evaluate(at: nowMilliseconds, historyStart: rulesSince)
+        guard !statuses.isEmpty else { return .object([("groups", .array([]))]) }
+        let never = "0001-01-01T00:00:00Z"
+        let rulesJSON: [JSON] = statuses.map { status in
+            var members: [(String, JSON)] = [
+                ("state", .string(status.state.rawValue)),
+                ("name", .string(status.rule.name)),
+                ("query", .string(status.query)),
+                ("duration", .number(String(status.rule.holdSeconds))),
+                ("keepFiringFor", .number("0")),
+                ("labels", .labels(status.rule.labels)),
+                ("annotations", .labels(status.rule.annotations)),
+                ("alerts", .array(status.alerts.map(alertJSON))),
+                ("health", .string(status.health)),
+            ]
+            if !status.lastError.isEmpty { members.append(("lastError", .string(status.lastError))) }
+            members += [
+                ("evaluationTime", .number(GoFormat.jsonNumber(status.evaluationSeconds))),
+                ("lastEvaluation", .string(status.lastEvaluation.map { rfc3339Nano(milliseconds: $0) } ?? never)),
+                ("type", .string("alerting")),
+            ]
+            return .object(members)
+        }
+        let lastEvaluation = statuses.compactMap(\.lastEvaluation).max()
+        let group = JSON.object([
+            ("name", .string(rules.group.name)),
+            ("file", .string(rules.group.file)),
+            ("rules", .array(rulesJSON)),
+            ("interval", .number(String(rules.group.intervalSeconds))),
+            ("limit", .number("0")),
+            ("evaluationTime", .number(GoFormat.jsonNumber(statuses.reduce(0) { $0 + $1.evaluationSeconds }))),
+            ("lastEvaluation", .string(lastEvaluation.map { rfc3339Nano(milliseconds: $0) } ?? never)),
+        ])
+        return .object([("groups", .array([group]))])
+    }
+
+    func targets() -> JSON {
+        let lastScrape = rfc3339Nano(milliseconds: World.gridFloor(nowMilliseconds))
+        let active: [JSON] = world.services.map { service in
+            let url = "http://\(service.instance)/metrics"
+            return .object([
+                ("discoveredLabels", .labels([
+                    "__address__": service.instance, "__metrics_path__": "/metrics", "__scheme__": "http",
+                    "__scrape_interval__": "15s", "__scrape_timeout__": "10s", "job": World.job, "service": service.name,
+                ])),
+                ("labels", .labels(["instance": service.instance, "job": World.job, "service": service.name])),
+                ("scrapePool", .string(World.job)),
+                ("scrapeUrl", .string(url)),
+                ("globalUrl", .string(url)),
+                ("lastError", .string(service.isDown
+                    ? "Get \"\(url)\": dial tcp 10.42.0.\(11 + service.index):3000: connect: connection refused" : "")),
+                ("lastScrape", .string(lastScrape)),
+                ("lastScrapeDuration", .number(service.isDown ? "0.000412" : "0.004211")),
+                ("health", .string(service.isDown ? "down" : "up")),
+                ("scrapeInterval", .string("15s")),
+                ("scrapeTimeout", .string("10s")),
+            ])
+        }
+        return .object([("activeTargets", .array(active)), ("droppedTargets", .array([]))])
+    }
+
+    func buildInfo() -> JSON {
+        .object([
+            ("version", .string("2.42.0+lookout.mock")),
+            ("revision", .string("lookout-mock")),
+            ("branch", .string("mock")),
+            ("buildUser", .string("lookout")),
+            ("buildDate", .string("")),
+            ("goVersion", .string("none (lookout mock, Swift)")),
+        ])
+    }
+}

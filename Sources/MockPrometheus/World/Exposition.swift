@@ -1,0 +1,45 @@
+import PrometheusModels
+
+extension World {
+    /// Metric families of the world, in the order `/metrics` lists them.
+    static let families: [(name: String, type: String, help: String)] = [
+        ("http_requests_total", "counter", "HTTP requests handled, by service and status code."),
+        ("http_request_duration_seconds", "histogram", "HTTP request latency in seconds."),
+        ("up", "gauge", "Whether the service's metrics endpoint answers (1) or not (0)."),
+        ("kube_pod_container_status_restarts_total", "counter", "The number of container restarts per container."),
+        ("kube_deployment_spec_replicas", "gauge", "Number of desired pods for a deployment."),
+        ("kube_deployment_status_available_replicas", "gauge", "The number of available replicas per deployment."),
+    ]
+
+    /// Every series at the last sample time at or before `time` (milliseconds), in the Prometheus text exposition
+    /// format (version 0.0.4), for a real Prometheus to scrape.
+    public func exposition(at time: Int64) -> String {
+        let snapshot = snapshot(at: time)
+        var out = ""
+        for family in World.families {
+            out += "# HELP \(family.name) \(family.help)\n# TYPE \(family.name) \(family.type)\n"
+            for (labels, value) in snapshot {
+                guard let name = labels["__name__"] else { continue }
+                let belongs = family.type == "histogram"
+                    ? ["_bucket", "_sum", "_count"].contains { name == family.name + $0 } : name == family.name
+                guard belongs else { continue }
+                out += name + World.exposeLabels(labels) + " " + GoFormat.formatG(value) + "\n"
+            }
+        }
+        return out
+    }
+
+    /// `{a="x",b="y"}` in a fixed order (sorted, `le` last as client libraries write it), values escaped.
+    static func exposeLabels(_ labels: Labels) -> String {
+        let pairs = labels.filter { $0.key != "__name__" }.sorted { a, b in
+            a.key == "le" ? false : (b.key == "le" ? true : a.key < b.key)
+        }
+        guard !pairs.isEmpty else { return "" }
+        let body = pairs.map { key, value in
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+            return "\(key)=\"\(escaped)\""
+        }.joined(separator: ",")
+        return "{\(body)}"
+    }
+}
