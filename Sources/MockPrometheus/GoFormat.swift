@@ -70,7 +70,8 @@ public enum GoFormat {
 
     /// `%e` layout: `d.ddde±XX` (at least two exponent digits).
     private static func exponential(_ digits: [UInt8], _ point: Int) -> String {
-        var out = String(digits[0])
+        guard let first = digits.first else { return "0e+00" }
+        var out = String(first)
         if digits.count > 1 {
             out.append(".")
             out += digits.dropFirst().map(String.init).joined()

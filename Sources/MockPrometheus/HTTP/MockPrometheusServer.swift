@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// A Prometheus look-alike on a loopback port: the HTTP API (`/api/v1/…`), `/-/healthy`, `/-/ready` and `/metrics`
@@ -76,7 +77,13 @@ public final class MockPrometheusServer: Sendable {
             }
             if let query = request.uri.query { parameters.pairs += FormParameters(encoded: query).pairs }
             let path = request.uri.path.removingPercentEncoding ?? request.uri.path
-            let answer = api.handle(method: request.method.rawValue, path: path, parameters: parameters)
+            let method = request.method.rawValue
+            let pairs = parameters
+            // Evaluating a query is CPU work of up to a few seconds: on NIO's blocking-work pool, not on the
+            // cooperative pool that the rest of the process (the dashboard of `lookout demo`) runs on.
+            let answer = try await NIOThreadPool.singleton.runIfActive {
+                api.handle(method: method, path: path, parameters: pairs)
+            }
             var headers: HTTPFields = [.contentType: answer.contentType]
             for (name, value) in answer.headers {
                 if let field = HTTPField.Name(name) { headers[field] = value }
