@@ -48,9 +48,9 @@ measure() {  # $1 refresh interval
   local before after
   before=$(stat -c %s "$out"); tmux -L "$sock" resize-window -t m -x 160 -y 44; sleep 1
   tmux -L "$sock" resize-window -t m -x 160 -y 45; sleep 1; after=$(stat -c %s "$out")
-  local rss; rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-  printf 'refresh %-3s CPU %.2f %% over 60 s, peak RSS %.1f MB, %d bytes per refresh vs %d per full redraw (%.0f %%)\n' \
-    "$refresh" "$(echo "($ticks1 - $ticks0) * 100 / $hz / 60" | bc -l)" "$(echo "$rss / 1024" | bc -l)" \
+  local rss anon; rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status"); anon=$(awk '/^Anonymous/ {print $2}' "/proc/$pid/smaps_rollup")
+  printf 'refresh %-3s CPU %.2f %% over 60 s, peak RSS %.1f MB (anonymous %.1f MB), %d bytes per refresh vs %d per full redraw (%.0f %%)\n' \
+    "$refresh" "$(echo "($ticks1 - $ticks0) * 100 / $hz / 60" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$(echo "$anon / 1024" | bc -l)" \
     $(( (bytes1 - bytes0) / refreshes )) $(( (after - before) / 2 )) \
     "$(echo "($bytes1 - $bytes0) / $refreshes * 100 / (($after - $before) / 2)" | bc -l)"
   grep -h "first frame" "$log" | sed 's/^.*lookout: /  /' || true
