@@ -6,7 +6,7 @@ struct DashboardFileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
         abstract: "Dashboard files: print the built-in dashboard as YAML (edit it, then run it with --dashboard FILE).",
-        subcommands: [Print.self]
+        subcommands: [Print.self, Export.self]
     )
 
     struct Print: ParsableCommand {
@@ -18,6 +18,26 @@ struct DashboardFileCommand: ParsableCommand {
 
         func run() throws {
             print(try DashboardChoice.load(dashboard).yaml(), terminator: "")
+        }
+    }
+}
+
+extension DashboardFileCommand {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the dashboard as a Grafana dashboard JSON (same queries, legends, units and thresholds).",
+            usage: "lookout dashboard export grafana [--dashboard FILE]")
+
+        enum Format: String, ExpressibleByArgument { case grafana }
+
+        @Argument(help: "The format: grafana.")
+        var format: Format
+
+        @Option(help: ArgumentHelp("A dashboard YAML file instead of the built-in one.", valueName: "file"))
+        var dashboard: String?
+
+        func run() throws {
+            print(try DashboardChoice.load(dashboard).grafanaJSON(), terminator: "")
         }
     }
 }

@@ -1,0 +1,129 @@
+import Foundation
+
+/// Grafana's dashboard JSON from the same `Dashboard` value: one config, two dashboards that cannot drift.
+/// Health panels become stat panels with UP/DOWN value mappings, graphs become timeseries panels; queries and
+/// legend formats are copied verbatim; units map to Grafana's (reqps, percentunit, s) and thresholds to steps; the
+/// Prometheus data source is a dashboard variable (`${datasource}`).
+extension Dashboard {
+    public func grafanaJSON(refresh: String = "15s", range: String = "1h") throws -> String {
+        let datasource = GrafanaDatasource(type: "prometheus", uid: "${datasource}")
+        let panels = self.panels.enumerated().map { index, panel -> GrafanaPanel in
+            let width = 12
+            let grid = GrafanaGridPos(h: 8, w: width, x: (index % 2) * width, y: (index / 2) * 8)
+            let targets = panel.targets.enumerated().map { i, target in
+                GrafanaTarget(
+                    refId: String(UnicodeScalar(UInt8(65 + i % 26))), expr: target.expr, legendFormat: target.legendFormat,
+                    datasource: datasource)
+            }
+            var steps = [GrafanaStep(color: "green", value: nil)]
+            if let t = panel.thresholds {
+                steps += [GrafanaStep(color: "orange", value: t.warning), GrafanaStep(color: "red", value: t.critical)]
+            }
+            var mappings: [GrafanaMapping] = []
+            if panel.isHealth {
+                mappings = [GrafanaMapping(options: [
+                    "0": GrafanaMappingResult(text: "DOWN", color: "red", index: 1),
+                    "1": GrafanaMappingResult(text: "UP", color: "green", index: 0),
+                ])]
+            }
+            return GrafanaPanel(
+                id: index + 1, type: panel.kind == .stat ? "stat" : "timeseries", title: panel.title,
+                datasource: datasource, gridPos: grid, targets: targets,
+                fieldConfig: GrafanaFieldConfig(defaults: GrafanaDefaults(
+                    unit: Self.grafanaUnit(panel.unit), thresholds: GrafanaThresholds(mode: "absolute", steps: steps),
+                    mappings: mappings)))
+        }
+        let dashboard = GrafanaDashboard(
+            title: title, uid: Self.grafanaUID(title), tags: ["lookout"], schemaVersion: 39, version: 1,
+            refresh: refresh, time: GrafanaTime(from: "now-\(range)", to: "now"),
+            templating: GrafanaTemplating(list: [GrafanaVariable(
+                name: "datasource", label: "Prometheus", type: "datasource", query: "prometheus")]),
+            panels: panels)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(dashboard), as: UTF8.self) + "\n"
+    }
+
+    public static func grafanaUnit(_ unit: Unit) -> String {
+        switch unit {
+        case .requestsPerSecond: return "reqps"
+        case .percent: return "percentunit"
+        case .seconds: return "s"
+        case .none: return "none"
+        }
+    }
+
+    static func grafanaUID(_ title: String) -> String {
+        let slug = title.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        return "lookout-" + String(String(slug).split(separator: "-").joined(separator: "-").prefix(30))
+    }
+}
+
+struct GrafanaDashboard: Encodable {
+    var title: String
+    var uid: String
+    var tags: [String]
+    var schemaVersion: Int
+    var version: Int
+    var refresh: String
+    var time: GrafanaTime
+    var templating: GrafanaTemplating
+    var panels: [GrafanaPanel]
+}
+
+struct GrafanaTime: Encodable { var from: String; var to: String }
+struct GrafanaTemplating: Encodable { var list: [GrafanaVariable] }
+struct GrafanaVariable: Encodable { var name: String; var label: String; var type: String; var query: String }
+struct GrafanaDatasource: Encodable { var type: String; var uid: String }
+struct GrafanaGridPos: Encodable { var h: Int; var w: Int; var x: Int; var y: Int }
+
+struct GrafanaTarget: Encodable {
+    var refId: String
+    var expr: String
+    var legendFormat: String
+    var datasource: GrafanaDatasource
+}
+
+struct GrafanaPanel: Encodable {
+    var id: Int
+    var type: String
+    var title: String
+    var datasource: GrafanaDatasource
+    var gridPos: GrafanaGridPos
+    var targets: [GrafanaTarget]
+    var fieldConfig: GrafanaFieldConfig
+}
+
+struct GrafanaFieldConfig: Encodable {
+    var defaults: GrafanaDefaults
+    var overrides: [String] = []
+}
+
+struct GrafanaDefaults: Encodable {
+    var unit: String
+    var thresholds: GrafanaThresholds
+    var mappings: [GrafanaMapping]
+}
+
+struct GrafanaThresholds: Encodable { var mode: String; var steps: [GrafanaStep] }
+
+/// A threshold step; the base step's value is an explicit JSON null, as Grafana writes it.
+struct GrafanaStep: Encodable {
+    var color: String
+    var value: Double?
+
+    enum CodingKeys: String, CodingKey { case color, value }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(color, forKey: .color)
+        if let value { try c.encode(value, forKey: .value) } else { try c.encodeNil(forKey: .value) }
+    }
+}
+
+struct GrafanaMapping: Encodable {
+    var type = "value"
+    var options: [String: GrafanaMappingResult]
+}
+
+struct GrafanaMappingResult: Encodable { var text: String; var color: String; var index: Int }

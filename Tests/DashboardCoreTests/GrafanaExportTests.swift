@@ -1,0 +1,42 @@
+import DashboardCore
+import Foundation
+import Testing
+
+@Suite("Grafana export")
+struct GrafanaExportTests {
+    func exported() throws -> [String: Any] {
+        let json = try Dashboard.microservices.grafanaJSON()
+        return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    }
+
+    @Test func thePanelsKeepQueriesLegendsUnitsAndThresholds() throws {
+        let object = try exported()
+        #expect(object["title"] as? String == "Microservices Health Dashboard")
+        let panels = try #require(object["panels"] as? [[String: Any]])
+        #expect(panels.map { $0["type"] as? String } == ["stat", "timeseries", "timeseries", "timeseries"])
+        #expect(panels.map { $0["title"] as? String } == Dashboard.microservices.panels.map(\.title))
+        for (panel, source) in zip(panels, Dashboard.microservices.panels) {
+            let target = try #require((panel["targets"] as? [[String: Any]])?.first)
+            #expect(target["expr"] as? String == source.targets[0].expr)
+            #expect(target["legendFormat"] as? String == "{{service}}")
+            #expect((target["datasource"] as? [String: String])?["uid"] == "${datasource}")
+        }
+        let defaults = panels.map { ($0["fieldConfig"] as? [String: Any])?["defaults"] as? [String: Any] }
+        #expect(defaults.map { $0?["unit"] as? String } == ["none", "reqps", "percentunit", "s"])
+        let steps = try #require((defaults[2]?["thresholds"] as? [String: Any])?["steps"] as? [[String: Any]])
+        #expect(steps.count == 3)
+        #expect(steps[0]["value"] is NSNull)
+        #expect(steps[1]["value"] as? Double == 0.01 && steps[2]["value"] as? Double == 0.05)
+        let latency = try #require((defaults[3]?["thresholds"] as? [String: Any])?["steps"] as? [[String: Any]])
+        #expect(latency.compactMap { $0["value"] as? Double } == [0.5, 1])
+        let mapping = try #require((defaults[0]?["mappings"] as? [[String: Any]])?.first?["options"] as? [String: [String: Any]])
+        #expect(mapping["1"]?["text"] as? String == "UP" && mapping["0"]?["text"] as? String == "DOWN")
+    }
+
+    @Test func theDatasourceIsAVariable() throws {
+        let list = try #require((try exported()["templating"] as? [String: Any])?["list"] as? [[String: Any]])
+        #expect(list.first?["type"] as? String == "datasource")
+        #expect(list.first?["query"] as? String == "prometheus")
+        #expect(list.first?["name"] as? String == "datasource")
+    }
+}
