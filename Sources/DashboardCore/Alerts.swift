@@ -47,6 +47,12 @@ public struct AlertItem: Sendable, Equatable, Codable {
     public var description: String
     public var labels: Labels
     public var annotations: Labels
+    /// Silenced or inhibited in Alertmanager: shown as such, not counted as firing.
+    public var suppression: Suppression?
+    /// Alerts of the same name and service shown as one row.
+    public var count: Int = 1
+
+    public enum Suppression: String, Sendable, Equatable, Codable { case silenced, inhibited }
 
     public static let subjectLabels = ["service", "pod", "deployment", "instance", "job", "namespace"]
 
@@ -66,9 +72,39 @@ public struct AlertItem: Sendable, Equatable, Codable {
         description = annotations["description"] ?? ""
     }
 
+    /// An Alertmanager alert, with its silence or inhibition.
+    public init(_ alert: AlertmanagerAlert) {
+        self.init(alert.asAlert)
+        if !alert.status.silencedBy.isEmpty {
+            suppression = .silenced
+        } else if !alert.status.inhibitedBy.isEmpty || alert.status.state == "suppressed" {
+            suppression = .inhibited
+        }
+    }
+
     /// Firing before pending, then critical first, then the longest-active first, then by name.
-    public static func sorted(_ alerts: [Alert]) -> [AlertItem] {
-        alerts.filter { $0.state != .inactive }.map(AlertItem.init).sorted { a, b in
+    public static func sorted(_ alerts: [Alert]) -> [AlertItem] { arranged(alerts.map(AlertItem.init)) }
+
+    /// Groups alerts of the same name and service (several pods of one service are one row, with a count), then
+    /// orders them: active before suppressed, firing before pending, critical first, longest-active first.
+    public static func arranged(_ items: [AlertItem]) -> [AlertItem] {
+        var groups: [String: AlertItem] = [:]
+        var order: [String] = []
+        for item in items where item.state != .inactive {
+            let key = [item.name, item.labels["service"] ?? item.subject, item.suppression?.rawValue ?? ""].joined(separator: "\u{1F}")
+            if var existing = groups[key] {
+                existing.count += 1
+                if item.state == .firing { existing.state = .firing }
+                if item.severity < existing.severity { existing.severity = item.severity }
+                if let t = item.activeAt, t < (existing.activeAt ?? .distantFuture) { existing.activeAt = t }
+                groups[key] = existing
+            } else {
+                groups[key] = item
+                order.append(key)
+            }
+        }
+        return order.compactMap { groups[$0] }.sorted { a, b in
+            if (a.suppression == nil) != (b.suppression == nil) { return a.suppression == nil }
             if a.state != b.state { return a.state == .firing }
             if a.severity != b.severity { return a.severity < b.severity }
             let ta = a.activeAt ?? .distantFuture
@@ -95,17 +131,21 @@ public struct AlertCounts: Sendable, Equatable, Codable {
     public var warning = 0
     public var info = 0
     public var pending = 0
+    /// Silenced or inhibited: never counted as firing.
+    public var suppressed = 0
 
     public init(_ items: [AlertItem]) {
         for item in items {
-            guard item.state == .firing else {
-                if item.state == .pending { pending += 1 }
-                continue
-            }
-            switch item.severity {
-            case .critical: critical += 1
-            case .warning: warning += 1
-            case .info: info += 1
+            if item.suppression != nil {
+                suppressed += item.count
+            } else if item.state == .pending {
+                pending += item.count
+            } else if item.state == .firing {
+                switch item.severity {
+                case .critical: critical += item.count
+                case .warning: warning += item.count
+                case .info: info += item.count
+                }
             }
         }
     }

@@ -74,6 +74,8 @@ public struct DashboardState: Sendable, Equatable {
     public var filter: String
     /// Typing a filter after `/`: keys go to the filter text.
     public var isEditingFilter: Bool
+    /// Silenced and inhibited alerts (Alertmanager) are left out of the lists (`s`).
+    public var hideSuppressed: Bool
     public var themeName: String
     /// The alert list, full screen (`a`), when open.
     public var alertView: AlertView?
@@ -105,6 +107,7 @@ public struct DashboardState: Sendable, Equatable {
         showHelp = false
         filter = ""
         isEditingFilter = false
+        hideSuppressed = false
         themeName = "default"
         alertView = nil
         generation = 0
@@ -127,6 +130,11 @@ public struct DashboardState: Sendable, Equatable {
         guard panels.indices.contains(index), let at = panels[index].updatedAt else { return nil }
         let age = now.timeIntervalSince(at)
         return age > staleAfter ? age : nil
+    }
+
+    /// The alerts the lists show.
+    public var visibleAlerts: [AlertItem] {
+        hideSuppressed ? alerts.items.filter { $0.suppression == nil } : alerts.items
     }
 
     /// The series of a panel that pass the filter.

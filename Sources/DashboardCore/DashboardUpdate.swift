@@ -167,6 +167,8 @@ extension DashboardState {
         case .alertView:
             alertView = AlertView()
             showHelp = false
+        case .toggleSuppressed:
+            hideSuppressed.toggle()
         case .cycleTheme:
             guard !themes.isEmpty else { return [] }
             let index = themes.firstIndex(of: themeName).map { ($0 + 1) % themes.count } ?? 0

@@ -13,6 +13,7 @@ public final class DashboardApp {
     public private(set) var state: DashboardState
     private let terminal: any Terminal
     private let client: PrometheusClient
+    private let alertmanager: PrometheusClient?
     private var theme: Theme
     private let themes: [String]
     private let options: RenderOptions
@@ -27,10 +28,12 @@ public final class DashboardApp {
 
     public init(
         terminal: any Terminal, client: PrometheusClient, dashboard: Dashboard, theme: Theme, themes: [String],
-        rangeSeconds: TimeInterval, refreshSeconds: TimeInterval, options: RenderOptions, logger: Logger
+        rangeSeconds: TimeInterval, refreshSeconds: TimeInterval, options: RenderOptions, logger: Logger,
+        alertmanager: PrometheusClient? = nil
     ) {
         self.terminal = terminal
         self.client = client
+        self.alertmanager = alertmanager
         self.theme = theme
         self.themes = themes
         self.options = options
@@ -118,7 +121,7 @@ public final class DashboardApp {
 
     private func startFetch(generation: Int, rangeSeconds: TimeInterval, points: Int) {
         fetchTask?.cancel()
-        let fetcher = DashboardFetcher(client: client, dashboard: state.dashboard)
+        let fetcher = DashboardFetcher(client: client, dashboard: state.dashboard, alertmanager: alertmanager)
         let continuation = self.continuation
         let logger = self.logger
         let panelCount = state.dashboard.panels.count

@@ -7,10 +7,13 @@ import PrometheusAPI
 public struct DashboardFetcher: Sendable {
     public let client: PrometheusClient
     public let dashboard: Dashboard
+    /// Where the alerts come from instead of Prometheus, when set (`--alertmanager-url`).
+    public let alertmanager: PrometheusClient?
 
-    public init(client: PrometheusClient, dashboard: Dashboard) {
+    public init(client: PrometheusClient, dashboard: Dashboard, alertmanager: PrometheusClient? = nil) {
         self.client = client
         self.dashboard = dashboard
+        self.alertmanager = alertmanager
     }
 
     /// Fetches one panel. Errors become `.failed` with a one-line message; they never throw.
@@ -74,9 +77,13 @@ public struct DashboardFetcher: Sendable {
         }
     }
 
-    /// The server's active alerts, or the error that kept them away.
+    /// The active alerts (from Alertmanager when configured, with silences and inhibitions), or the error that kept
+    /// them away.
     public func fetchAlerts() async -> Result<[AlertItem], PrometheusError> {
         do {
+            if let alertmanager {
+                return .success(AlertItem.arranged(try await alertmanager.alertmanagerAlerts().map(AlertItem.init)))
+            }
             return .success(AlertItem.sorted(try await client.alerts().data))
         } catch let error as PrometheusError {
             return .failure(error)

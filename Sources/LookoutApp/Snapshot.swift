@@ -35,9 +35,9 @@ public struct Snapshot: Sendable {
     /// Queries every panel and the alerts once, concurrently.
     public static func take(
         client: PrometheusClient, dashboard: Dashboard, rangeSeconds: TimeInterval, points: Int = 60,
-        now: Date = Date()
+        now: Date = Date(), alertmanager: PrometheusClient? = nil
     ) async -> Snapshot {
-        let fetcher = DashboardFetcher(client: client, dashboard: dashboard)
+        let fetcher = DashboardFetcher(client: client, dashboard: dashboard, alertmanager: alertmanager)
         let range = QueryRange(last: rangeSeconds, end: now, points: points)
         async let panels = fetcher.fetchAll(range: range)
         async let alerts = fetcher.fetchAlerts()
@@ -142,13 +142,16 @@ extension Snapshot {
                 header += parts.joined(separator: ", ") + " firing"
             }
             if counts.pending > 0 { header += ", \(counts.pending) pending" }
+            if counts.suppressed > 0 { header += ", \(counts.suppressed) silenced or inhibited" }
             var lines = [header]
-            let nameWidth = min(32, items.map { $0.name.count }.max() ?? 0)
+            let nameWidth = min(32, items.map { $0.name.count + ($0.count > 1 ? 2 + String($0.count).count : 0) }.max() ?? 0)
             let subjectWidth = min(32, items.map { $0.subject.count }.max() ?? 0)
             for item in items {
-                let badge = item.state == .pending ? "pend" : item.severity.badge
+                let badge = item.suppression.map { $0 == .silenced ? "sil" : "inh" }
+                    ?? (item.state == .pending ? "pend" : item.severity.badge)
                 let age = item.activeAt.map { ValueFormat.age(takenAt.timeIntervalSince($0)) } ?? "?"
-                let line = "  " + Self.pad(badge, 4) + "  " + Self.pad(Self.truncate(item.name, nameWidth), nameWidth)
+                let name = item.count > 1 ? "\(item.name) ×\(item.count)" : item.name
+                let line = "  " + Self.pad(badge, 4) + "  " + Self.pad(Self.truncate(name, nameWidth), nameWidth)
                     + "  " + Self.pad(Self.truncate(item.subject, subjectWidth), subjectWidth) + "  "
                     + Self.pad(age, 4, left: true) + "  " + item.text
                 lines.append(line.trimmingTrailingSpaces())

@@ -140,6 +140,25 @@ public final class PrometheusClient: Sendable {
         try await call("/api/v1/status/buildinfo", form: nil, as: BuildInfo.self)
     }
 
+    /// Alertmanager's `/api/v2/alerts` under this client's base URL (silenced and inhibited ones included).
+    public func alertmanagerAlerts() async throws -> [AlertmanagerAlert] {
+        let url = url(for: "/api/v2/alerts")
+        let (status, body) = try await send(HTTPClientRequest(url: url), url: url)
+        let bytes = Data(body.readableBytesView)
+        guard (200..<300).contains(status.code) else {
+            throw PrometheusError.unexpectedResponse(
+                url: url, httpStatus: Int(status.code), reason: status.reasonPhrase, firstLine: Self.firstLine(of: bytes))
+        }
+        do {
+            return try JSONDecoder().decode([AlertmanagerAlert].self, from: bytes)
+        } catch is DecodingError where (try? JSONSerialization.jsonObject(with: bytes)) == nil {
+            throw PrometheusError.unexpectedResponse(
+                url: url, httpStatus: Int(status.code), reason: status.reasonPhrase, firstLine: Self.firstLine(of: bytes))
+        } catch {
+            throw PrometheusError.decoding(url: url, detail: describeDecodingError(error))
+        }
+    }
+
     // MARK: - Transport
 
     /// The URL of an API path under the base URL (keeping its path prefix).
@@ -153,6 +172,18 @@ public final class PrometheusClient: Sendable {
     ) async throws -> APIResponse<Payload> {
         let url = url(for: path)
         var request = HTTPClientRequest(url: url)
+        if let form {
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: Self.formEncode(form)))
+        }
+        let (status, body) = try await send(request, url: url)
+        return try Self.decode(Payload.self, status: status, body: body, url: url)
+    }
+
+    /// Sends a request with the client's headers and time limit; transport failures become `PrometheusError`.
+    private func send(_ request: HTTPClientRequest, url: String) async throws -> (HTTPResponseStatus, ByteBuffer) {
+        var request = request
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         request.headers.add(name: "User-Agent", value: "lookout")
@@ -160,22 +191,13 @@ public final class PrometheusClient: Sendable {
             request.headers.add(name: "Authorization", value: authorization.headerValue)
         }
         for header in options.headers { request.headers.replaceOrAdd(name: header.name, value: header.value) }
-        if let form {
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            request.body = .bytes(ByteBuffer(string: Self.formEncode(form)))
-        }
         let timeout = TimeAmount.nanoseconds(options.timeout.totalNanoseconds)
-        let status: HTTPResponseStatus
-        let body: ByteBuffer
         do {
             let response = try await http.execute(request, deadline: .now() + timeout)
-            status = response.status
-            body = try await response.body.collect(upTo: maxBodyBytes)
+            return (response.status, try await response.body.collect(upTo: maxBodyBytes))
         } catch {
             throw mapTransportError(error, url: url)
         }
-        return try Self.decode(Payload.self, status: status, body: body, url: url)
     }
 
     static func decode<Payload: Decodable & Sendable>(

@@ -289,3 +289,42 @@ public struct BuildInfo: Sendable, Equatable, Codable {
     public var buildDate: String?
     public var goVersion: String?
 }
+
+/// An alert of Alertmanager's `/api/v2/alerts` (a bare JSON array, no envelope).
+public struct AlertmanagerAlert: Sendable, Equatable, Decodable {
+    public struct Status: Sendable, Equatable, Decodable {
+        /// `active`, `suppressed` or `unprocessed`.
+        public var state: String
+        public var silencedBy: [String]
+        public var inhibitedBy: [String]
+
+        private enum CodingKeys: String, CodingKey { case state, silencedBy, inhibitedBy }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            state = try c.decodeIfPresent(String.self, forKey: .state) ?? "active"
+            silencedBy = try c.decodeIfPresent([String].self, forKey: .silencedBy) ?? []
+            inhibitedBy = try c.decodeIfPresent([String].self, forKey: .inhibitedBy) ?? []
+        }
+    }
+
+    public var labels: Labels
+    public var annotations: Labels
+    public var startsAt: Date?
+    public var status: Status
+
+    private enum CodingKeys: String, CodingKey { case labels, annotations, startsAt, status }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        labels = try c.decodeIfPresent(Labels.self, forKey: .labels) ?? [:]
+        annotations = try c.decodeIfPresent(Labels.self, forKey: .annotations) ?? [:]
+        startsAt = try c.decodeIfPresent(String.self, forKey: .startsAt).flatMap(RFC3339.parse)
+        status = try c.decode(Status.self, forKey: .status)
+    }
+
+    /// The same alert in Prometheus' shape (Alertmanager only holds firing alerts).
+    public var asAlert: Alert {
+        Alert(labels: labels, annotations: annotations, state: .firing, activeAt: startsAt)
+    }
+}

@@ -65,7 +65,7 @@ public enum DashboardView {
             wanted.append((rows.max() ?? 1) + 2)
         }
         // The alerts get at least their header and a few lines; panels shrink (with "+N more") to make room.
-        let alertsWanted = 1 + max(1, min(state.alerts.items.count, 3))
+        let alertsWanted = 1 + max(1, min(state.visibleAlerts.count, 3))
         var budget = area.height - alertsWanted
         var heights = wanted
         while heights.reduce(0, +) > budget, let i = heights.indices.max(by: { heights[$0] < heights[$1] }), heights[i] > 3 {
@@ -73,7 +73,7 @@ public enum DashboardView {
         }
         if heights.reduce(0, +) > area.height { budget = area.height }
         // Room to spare after the whole alert list: graph panels grow and show a chart above their rows.
-        let alertsFull = 2 + max(1, state.alerts.items.count)
+        let alertsFull = 2 + max(1, state.visibleAlerts.count)
         let spare = area.height - heights.reduce(0, +) - alertsFull
         if spare >= 5 * rowCount {
             let extra = min(spare / rowCount, 16)
@@ -204,20 +204,21 @@ public enum DashboardView {
             return
         }
         let (header, role) = AlertList.header(state.alerts.items, ascii: options.ascii)
+        let items = state.visibleAlerts
         var end = canvas.put(" " + header, x: area.x, y: area.y, style: Style(role), clip: headerRow)
         if let error = state.alerts.error {
             end = canvas.put("   ! " + truncate(error, to: max(0, area.maxX - end - 6), ascii: options.ascii), x: end, y: area.y, style: Style(.critical), clip: headerRow)
         } else if let at = state.alerts.updatedAt, state.now.timeIntervalSince(at) > state.staleAfter {
             canvas.put("   stale \(ValueFormat.age(state.now.timeIntervalSince(at)))", x: end, y: area.y, style: Style(.warning), clip: headerRow)
         }
-        AlertList.draw(into: &canvas, area: Rect(x: list.x + 1, y: list.y, width: list.width - 1, height: list.height), items: state.alerts.items, now: state.now, options: options)
+        AlertList.draw(into: &canvas, area: Rect(x: list.x + 1, y: list.y, width: list.width - 1, height: list.height), items: items, now: state.now, options: options)
     }
 
     // MARK: - Alert view
 
     /// Every active alert, one per line, with a selection; Enter opens every label and annotation of one.
     static func renderAlertView(_ state: DashboardState, view: AlertView, into canvas: inout Canvas, area: Rect, options: RenderOptions) {
-        let items = state.alerts.items
+        let items = state.visibleAlerts
         let (header, role) = AlertList.header(items, ascii: options.ascii)
         let inner = PanelFrame.draw(
             into: &canvas, area: area, title: "Alerts: \(header)  (↑↓ select, Enter details, Esc back)".replacingOccurrences(of: "↑↓", with: options.ascii ? "up/down" : "↑↓"),
@@ -265,7 +266,7 @@ public enum DashboardView {
 
     static func renderCompact(_ state: DashboardState, into canvas: inout Canvas, area: Rect, options: RenderOptions) {
         var y = area.y
-        let alertsWanted = 1 + min(state.alerts.items.count, 3)
+        let alertsWanted = 1 + min(state.visibleAlerts.count, 3)
         let panelBudget = max(area.height - alertsWanted, area.height / 2)
         let count = state.dashboard.panels.count
         let perPanel = max(2, panelBudget / max(1, count))

@@ -309,16 +309,19 @@ public enum AlertList {
         canvas.fill(Rect(x: area.x, y: area.y, width: area.width, height: min(area.height, items.count)))
         let fits = items.count <= area.height ? items.count : max(0, area.height - 1)
         let shown = Array(items.prefix(fits))
-        let nameWidth = min(28, shown.map { DisplayWidth.of($0.name) }.max() ?? 0)
+        let nameWidth = min(28, shown.map { DisplayWidth.of($0.name) + ($0.count > 1 ? 2 + String($0.count).count : 0) }.max() ?? 0)
         let subjectWidth = min(max(8, area.width / 4), shown.map { DisplayWidth.of($0.subject) }.max() ?? 0)
         for (i, item) in shown.enumerated() {
             let y = area.y + i
-            let pending = item.state == .pending
-            let badgeRole: StyleRole = pending ? .alertPending : (item.severity == .critical ? .critical : (item.severity == .warning ? .warning : .text))
-            let textRole: StyleRole = pending ? .alertPending : .text
+            // Pending, silenced and inhibited alerts are dimmed; they do not count as firing.
+            let quiet = item.state == .pending || item.suppression != nil
+            let badgeRole: StyleRole = quiet ? .alertPending : (item.severity == .critical ? .critical : (item.severity == .warning ? .warning : .text))
+            let textRole: StyleRole = quiet ? .alertPending : .text
             let row = Rect(x: area.x, y: y, width: area.width, height: 1)
-            var x = canvas.put(pending ? "PEND" : item.severity.badge, x: area.x, y: y, style: Style(badgeRole, selected == i ? .reverse : []), clip: row)
-            x = canvas.put("  " + pad(truncate(item.name, to: nameWidth, ascii: options.ascii), to: nameWidth), x: x, y: y, style: Style(pending ? .alertPending : .alertFiring), clip: row)
+            let badge = item.suppression.map { $0 == .silenced ? "SIL " : "INH " } ?? (item.state == .pending ? "PEND" : item.severity.badge)
+            var x = canvas.put(badge, x: area.x, y: y, style: Style(badgeRole, selected == i ? .reverse : []), clip: row)
+            let name = item.count > 1 ? "\(item.name) ×\(item.count)" : item.name
+            x = canvas.put("  " + pad(truncate(name, to: nameWidth, ascii: options.ascii), to: nameWidth), x: x, y: y, style: Style(quiet ? .alertPending : .alertFiring), clip: row)
             x = canvas.put("  " + pad(truncate(item.subject, to: subjectWidth, ascii: options.ascii), to: subjectWidth), x: x, y: y, style: Style(textRole), clip: row)
             let age = item.activeAt.map { ValueFormat.age(now.timeIntervalSince($0)) } ?? "?"
             x = canvas.put("  " + pad(age, to: 3, alignRight: true), x: x, y: y, style: Style(.dim), clip: row)
@@ -337,13 +340,17 @@ public enum AlertList {
         let counts = AlertCounts(items)
         let dot = ascii ? "," : " ·"
         guard counts.firing > 0 else {
-            return (counts.pending > 0 ? "No alerts firing\(dot) \(counts.pending) pending" : "No alerts firing", counts.pending > 0 ? .alertPending : .ok)
+            var text = "No alerts firing"
+            if counts.pending > 0 { text += "\(dot) \(counts.pending) pending" }
+            if counts.suppressed > 0 { text += "\(dot) \(counts.suppressed) silenced" }
+            return (text, counts.pending > 0 ? .alertPending : .ok)
         }
         var parts: [String] = []
         if counts.critical > 0 { parts.append("\(counts.critical) critical") }
         if counts.warning > 0 { parts.append("\(counts.warning) warning") }
         if counts.info > 0 { parts.append("\(counts.info) info") }
         if counts.pending > 0 { parts.append("\(counts.pending) pending") }
+        if counts.suppressed > 0 { parts.append("\(counts.suppressed) silenced") }
         return ("FIRING " + parts.joined(separator: "\(dot) "), counts.critical > 0 ? .critical : .warning)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LookoutApp
 import PrometheusAPI
 
@@ -8,6 +9,11 @@ struct ConnectionFlags: ParsableArguments {
         "Prometheus (or Thanos, Mimir, VictoriaMetrics) base URL, with any path prefix.",
         valueName: "url"))
     var url: String?
+
+    @Option(help: ArgumentHelp(
+        "Take the alerts from this Alertmanager (/api/v2/alerts: silenced and inhibited ones shown as such) instead of Prometheus; same auth and TLS flags.",
+        valueName: "url"))
+    var alertmanagerURL: String?
 
     @Option(help: ArgumentHelp("Read a bearer token from this file.", valueName: "file"))
     var bearerTokenFile: String?
@@ -50,6 +56,19 @@ struct ConnectionFlags: ParsableArguments {
         } catch let error as ConfigurationError {
             throw ValidationError(error.message)
         }
+    }
+
+    /// The Alertmanager to read alerts from, if `--alertmanager-url` was given: the same options, another URL.
+    func resolveAlertmanager(_ options: ConnectionOptions) throws -> ConnectionOptions? {
+        guard let alertmanagerURL else { return nil }
+        var am = options
+        do {
+            am.baseURL = try ConnectionOptions.parseBaseURL(alertmanagerURL)
+            am.proxy = try ProxySetting.fromEnvironment(for: am.baseURL, environment: ProcessInfo.processInfo.environment)
+        } catch let error as ConfigurationError {
+            throw ValidationError("\(error.message) (from --alertmanager-url)")
+        }
+        return am
     }
 
     var settings: ConnectionSettings {

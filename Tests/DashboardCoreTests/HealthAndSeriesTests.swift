@@ -162,3 +162,30 @@ struct AlertTests {
         #expect(both.critical == 1 && both.warning == 1 && both.pending == 1 && both.firing == 2)
     }
 }
+
+@Suite("Alertmanager alerts: suppression and grouping")
+struct AlertmanagerItemTests {
+    static let json = """
+        [{"annotations":{"summary":"slow"},"endsAt":"2026-11-25T15:00:00.000Z","fingerprint":"a1","receivers":[{"name":"null"}],
+          "startsAt":"2026-11-25T14:00:00.000Z","status":{"inhibitedBy":[],"silencedBy":["s-1"],"state":"suppressed"},
+          "updatedAt":"2026-11-25T14:00:01.000Z","labels":{"alertname":"HighLatency","service":"inventory-service","severity":"warning"}},
+         {"annotations":{},"startsAt":"2026-11-25T14:05:00.000Z","status":{"inhibitedBy":["x"],"silencedBy":[],"state":"suppressed"},
+          "labels":{"alertname":"Noise","severity":"info"}},
+         {"annotations":{},"startsAt":"2026-11-25T14:10:00.000Z","status":{"inhibitedBy":[],"silencedBy":[],"state":"active"},
+          "labels":{"alertname":"PodCrashLooping","service":"payment-service","pod":"p-1","severity":"critical"}},
+         {"annotations":{},"startsAt":"2026-11-25T14:02:00.000Z","status":{"inhibitedBy":[],"silencedBy":[],"state":"active"},
+          "labels":{"alertname":"PodCrashLooping","service":"payment-service","pod":"p-2","severity":"critical"}}]
+        """
+
+    @Test func silencesInhibitionsAndGroupsByNameAndService() throws {
+        let alerts = try JSONDecoder().decode([AlertmanagerAlert].self, from: Data(Self.json.utf8))
+        let items = AlertItem.arranged(alerts.map(AlertItem.init))
+        #expect(items.map(\.name) == ["PodCrashLooping", "HighLatency", "Noise"])
+        #expect(items[0].count == 2)
+        #expect(items[0].activeAt == RFC3339.parse("2026-11-25T14:02:00.000Z"), "the group is as old as its oldest alert")
+        #expect(items[1].suppression == .silenced && items[2].suppression == .inhibited)
+        let counts = AlertCounts(items)
+        #expect(counts.critical == 2 && counts.warning == 0 && counts.suppressed == 2)
+        #expect(counts.exitCode == 2)
+    }
+}

@@ -34,7 +34,9 @@ struct DashboardCommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = try connection.resolve()
-        try await runDashboard(connection: options, display: display, dashboard: try DashboardChoice.load(dashboard))
+        try await runDashboard(
+            connection: options, display: display, dashboard: try DashboardChoice.load(dashboard),
+            alertmanager: try connection.resolveAlertmanager(options))
     }
 }
 
@@ -78,7 +80,9 @@ struct DisplayFlags: ParsableArguments {
 
 /// Opens the terminal, runs the dashboard, and always gives the terminal back.
 @MainActor
-func runDashboard(connection: ConnectionOptions, display: DisplayFlags, dashboard: Dashboard) async throws {
+func runDashboard(
+    connection: ConnectionOptions, display: DisplayFlags, dashboard: Dashboard, alertmanager: ConnectionOptions? = nil
+) async throws {
     var logger = Logger(label: "lookout")
     if let path = display.logFile {
         let factory: @Sendable (String) -> any LogHandler
@@ -104,11 +108,19 @@ func runDashboard(connection: ConnectionOptions, display: DisplayFlags, dashboar
     } catch let error as ConfigurationError {
         throw ValidationError(error.message)
     }
+    let alertmanagerClient: PrometheusClient?
+    do {
+        alertmanagerClient = try alertmanager.map { try PrometheusClient(options: $0) }
+    } catch let error as ConfigurationError {
+        await client.shutdown()
+        throw ValidationError(error.message)
+    }
     let screen: NcursesScreen
     do {
         screen = try NcursesScreen()
     } catch let error as NcursesScreen.NoTerminal {
         await client.shutdown()
+        await alertmanagerClient?.shutdown()
         throw CommandError(description: error.description, exitCode: 2)
     }
     if screen.colorDepth == .mono, display.theme == nil { theme = (try? Theme.named("mono")) ?? theme }
@@ -118,10 +130,11 @@ func runDashboard(connection: ConnectionOptions, display: DisplayFlags, dashboar
     let app = DashboardApp(
         terminal: screen, client: client, dashboard: dashboard, theme: theme, themes: themes,
         rangeSeconds: display.rangeSeconds, refreshSeconds: display.refreshSeconds,
-        options: RenderOptions(ascii: ascii), logger: logger)
+        options: RenderOptions(ascii: ascii), logger: logger, alertmanager: alertmanagerClient)
     await app.run()
     screen.restore()
     await shutdown(client, within: .seconds(2))
+    if let alertmanagerClient { await shutdown(alertmanagerClient, within: .seconds(1)) }
 }
 
 /// Shuts the client down, but waits no longer than `limit`: a request stuck on a half-open connection must not keep

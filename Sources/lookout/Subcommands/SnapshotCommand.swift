@@ -43,12 +43,18 @@ struct SnapshotCommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = try connection.resolve()
+        let alertmanagerOptions = try connection.resolveAlertmanager(options)
         let rangeSeconds = ValueFormat.parseDuration(range) ?? 3600
         let board = try DashboardChoice.load(dashboard)
         let snapshot: Snapshot
         do {
             snapshot = try await withPrometheusClient(options) { client in
-                await Snapshot.take(client: client, dashboard: board, rangeSeconds: rangeSeconds)
+                guard let alertmanagerOptions else {
+                    return await Snapshot.take(client: client, dashboard: board, rangeSeconds: rangeSeconds)
+                }
+                return try await withPrometheusClient(alertmanagerOptions) { alertmanager in
+                    await Snapshot.take(client: client, dashboard: board, rangeSeconds: rangeSeconds, alertmanager: alertmanager)
+                }
             }
         } catch let error as ConfigurationError {
             throw ValidationError(error.message)
