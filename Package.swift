@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "PrometheusAPITests", dependencies: ["PrometheusAPI", "TestSupport"]),
         .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore", "TestSupport"]),
         .testTarget(name: "TerminalCanvasTests", dependencies: ["TerminalCanvas", "DashboardCore", "TestSupport"]),
-        .testTarget(name: "LookoutAppTests", dependencies: ["LookoutApp", "TestSupport"]),
+        .testTarget(name: "LookoutAppTests", dependencies: ["LookoutApp", "TestSupport", "MockPrometheus"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LookoutApp", "TestSupport"]),
         .testTarget(name: "MockPrometheusTests", dependencies: ["MockPrometheus", "PrometheusAPI", "DashboardCore", "TestSupport"]),
     ]

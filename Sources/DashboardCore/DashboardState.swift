@@ -74,6 +74,9 @@ public struct DashboardState: Sendable, Equatable {
     public var filter: String
     /// Typing a filter after `/`: keys go to the filter text.
     public var isEditingFilter: Bool
+    /// The chosen value of each dashboard variable (`All` when none was chosen), and the values on offer.
+    public var variableValues: [String: String]
+    public var variableOptions: [String: [String]]
     /// Silenced and inhibited alerts (Alertmanager) are left out of the lists (`s`).
     public var hideSuppressed: Bool
     public var themeName: String
@@ -108,6 +111,8 @@ public struct DashboardState: Sendable, Equatable {
         filter = ""
         isEditingFilter = false
         hideSuppressed = false
+        variableValues = [:]
+        variableOptions = [:]
         themeName = "default"
         alertView = nil
         generation = 0

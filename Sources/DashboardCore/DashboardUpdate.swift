@@ -9,6 +9,8 @@ public enum DashboardEvent: Sendable, Equatable {
     case tick(Date)
     case panelLoaded(index: Int, generation: Int, outcome: PanelOutcome, at: Date)
     case alertsLoaded(generation: Int, items: [AlertItem]?, error: String?, at: Date)
+    /// The values a dashboard variable can take.
+    case variableOptions(name: String, values: [String])
     /// Every query of a generation has answered. `unreachable` holds the error when the server could not be talked
     /// to at all.
     case fetchFinished(generation: Int, unreachable: String?, at: Date)
@@ -16,8 +18,9 @@ public enum DashboardEvent: Sendable, Equatable {
 
 /// What the run loop must do after an event.
 public enum DashboardEffect: Sendable, Equatable {
-    /// Query every panel and the alerts, tagging the results with `generation`, with `points` steps per range.
-    case fetch(generation: Int, rangeSeconds: TimeInterval, points: Int)
+    /// Query every panel and the alerts, tagging the results with `generation`, with `points` steps per range, with
+    /// the dashboard's variables set to `variables`.
+    case fetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String])
     case setTheme(String)
     case quit
 }
@@ -39,7 +42,7 @@ extension DashboardState {
         generation += 1
         for i in panels.indices { panels[i].isLoading = true }
         nextRefreshAt = nil
-        return [.fetch(generation: generation, rangeSeconds: rangeSeconds, points: queryPoints)]
+        return [.fetch(generation: generation, rangeSeconds: rangeSeconds, points: queryPoints, variables: variableValues)]
     }
 
     /// Applies an event and says what to do next. Pure: the time comes from the events.
@@ -82,6 +85,10 @@ extension DashboardState {
             } else {
                 alerts.error = error
             }
+            return []
+
+        case .variableOptions(let name, let values):
+            variableOptions[name] = values
             return []
 
         case .fetchFinished(let gen, let unreachable, let at):
@@ -167,6 +174,13 @@ extension DashboardState {
         case .alertView:
             alertView = AlertView()
             showHelp = false
+        case .nextVariableValue:
+            // Cycles the first variable through All and its values; the panels are fetched again with it.
+            guard let variable = dashboard.variables.first else { return [] }
+            let choices = [Variable.all] + (variableOptions[variable.name] ?? [])
+            let current = choices.firstIndex(of: variableValues[variable.name] ?? Variable.all) ?? 0
+            variableValues[variable.name] = choices[(current + 1) % choices.count]
+            return startFetch(at: now)
         case .toggleSuppressed:
             hideSuppressed.toggle()
         case .cycleTheme:

@@ -31,6 +31,13 @@ extension Dashboard {
                 lines.append("        legendFormat: \(Self.quote(target.legendFormat))")
             }
         }
+        if !variables.isEmpty {
+            lines.append("variables:")
+            for variable in variables {
+                lines.append("  - name: \(Self.quote(variable.name))")
+                lines.append("    label: \(Self.quote(variable.label))")
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -108,10 +115,26 @@ extension Dashboard {
 
         var title: String?
         var panels: [Panel] = []
-        for (key, keyNode, value) in try mapping(root, "", keys: ["title", "panels"]) {
-            _ = keyNode
+        var variables: [Variable] = []
+        for (key, _, value) in try mapping(root, "", keys: ["title", "panels", "variables"]) {
             switch key {
             case "title": title = try string(value, "title")
+            case "variables":
+                guard let list = value.sequence else { throw fail(value, "variables", "expected a list of variables") }
+                for (i, node) in list.enumerated() {
+                    let path = "variables[\(i)]"
+                    var name: String?
+                    var label: String?
+                    for (k, _, v) in try mapping(node, path, keys: ["name", "label"]) {
+                        let text = try string(v, "\(path).\(k)")
+                        guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                            throw fail(v, "\(path).\(k)", "'\(text)' is not a label name (letters, digits, _)")
+                        }
+                        if k == "name" { name = text } else { label = text }
+                    }
+                    guard let name else { throw fail(node, path, "missing name") }
+                    variables.append(Variable(name: name, label: label))
+                }
             default:
                 guard let list = value.sequence else { throw fail(value, "panels", "expected a list of panels") }
                 for (i, panelNode) in list.enumerated() {
@@ -180,6 +203,6 @@ extension Dashboard {
         }
         guard let title else { throw fail(root, "", "missing title") }
         guard !panels.isEmpty else { throw fail(root, "", "missing panels (at least one)") }
-        return Dashboard(title: title, panels: panels)
+        return Dashboard(title: title, panels: panels, variables: variables)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// What a key does in the dashboard.
 public enum KeyAction: String, Sendable, Equatable, CaseIterable {
     case quit, refresh, togglePause, widerRange, narrowerRange, zoom, unzoom, focusNext, focusPrevious
-    case alertView, toggleSuppressed, cycleTheme, filter, help
+    case alertView, toggleSuppressed, nextVariableValue, cycleTheme, filter, help
 }
 
 /// One line of the key map: the keys, what they are called in help, and what they do.
@@ -31,6 +31,7 @@ public enum KeyMap {
         KeyBinding(keys: ["backtab", "left", "up"], label: "Shift-Tab", help: "move the focus back", action: .focusPrevious),
         KeyBinding(keys: ["a"], label: "a", help: "alerts: scroll, Enter shows one alert", action: .alertView),
         KeyBinding(keys: ["s"], label: "s", help: "hide / show silenced and inhibited alerts", action: .toggleSuppressed),
+        KeyBinding(keys: ["v"], label: "v", help: "next value of the dashboard variable", action: .nextVariableValue),
         KeyBinding(keys: ["t"], label: "t", help: "next colour theme", action: .cycleTheme),
         KeyBinding(keys: ["/"], label: "/", help: "filter series by text", action: .filter),
         KeyBinding(keys: ["?", "h"], label: "?", help: "this help", action: .help),

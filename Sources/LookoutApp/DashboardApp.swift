@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import PrometheusAPI
+import SafeText
 import TerminalCanvas
 
 /// The interactive dashboard's run loop. One stream of events (keys, resizes, ticks, query results) feeds the pure
@@ -105,8 +106,8 @@ public final class DashboardApp {
     private func perform(_ effects: [DashboardEffect]) {
         for effect in effects {
             switch effect {
-            case .fetch(let generation, let rangeSeconds, let points):
-                startFetch(generation: generation, rangeSeconds: rangeSeconds, points: points)
+            case .fetch(let generation, let rangeSeconds, let points, let variables):
+                startFetch(generation: generation, rangeSeconds: rangeSeconds, points: points, variables: variables)
             case .setTheme(let name):
                 do {
                     theme = try Theme.named(name)
@@ -119,9 +120,11 @@ public final class DashboardApp {
         }
     }
 
-    private func startFetch(generation: Int, rangeSeconds: TimeInterval, points: Int) {
+    private func startFetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String]) {
         fetchTask?.cancel()
-        let fetcher = DashboardFetcher(client: client, dashboard: state.dashboard, alertmanager: alertmanager)
+        let fetcher = DashboardFetcher(
+            client: client, dashboard: state.dashboard.substituting(variables), alertmanager: alertmanager)
+        let declared = state.dashboard.variables
         let continuation = self.continuation
         let logger = self.logger
         let panelCount = state.dashboard.panels.count
@@ -157,6 +160,12 @@ public final class DashboardApp {
                 var all: [PrometheusError?] = []
                 for await failure in group { all.append(failure) }
                 return all
+            }
+            // The values each variable can take, for `v` (a failure keeps the previous list).
+            for variable in declared {
+                if let values = try? await fetcher.client.labelValues(variable.label).data {
+                    continuation.yield(.variableOptions(name: variable.name, values: values.map(SafeText.sanitize)))
+                }
             }
             guard !Task.isCancelled else { return }
             let errors = failures.compactMap { $0 }

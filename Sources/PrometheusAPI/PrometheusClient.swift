@@ -130,6 +130,13 @@ public final class PrometheusClient: Sendable {
         return APIResponse(data: response.data.groups, warnings: response.warnings)
     }
 
+    /// `/api/v1/label/<name>/values`: the values a label takes.
+    public func labelValues(_ label: String) async throws -> APIResponse<[String]> {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "_"))
+        let name = label.addingPercentEncoding(withAllowedCharacters: allowed) ?? label
+        return try await call("/api/v1/label/\(name)/values", form: nil, as: [String].self)
+    }
+
     /// `/api/v1/targets`.
     public func targets() async throws -> APIResponse<TargetsResult> {
         try await call("/api/v1/targets", form: nil, as: TargetsResult.self)

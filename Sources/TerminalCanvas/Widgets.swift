@@ -373,6 +373,9 @@ public enum StatusBar {
         if let last = state.lastUpdate {
             parts.append(("updated \(ValueFormat.age(state.now.timeIntervalSince(last))) ago", .statusBar, 3))
         }
+        for variable in state.dashboard.variables {
+            parts.append(("\(variable.name)=\(state.variableValues[variable.name] ?? Variable.all)", .statusBar, 1))
+        }
         if state.paused { parts.append(("PAUSED", .statusError, 0)) }
         switch state.connection {
         case .connecting: parts.append(("connecting…", .statusBar, 0))

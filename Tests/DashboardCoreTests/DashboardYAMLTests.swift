@@ -34,7 +34,7 @@ struct DashboardYAMLTests {
         ("title: [x", "f.yaml: not valid YAML"),
         ("panels: []\n", "f.yaml:1:1: missing title"),
         ("title: x\n", "f.yaml:1:1: missing panels (at least one)"),
-        ("title: x\ncolour: red\n", "f.yaml:2:1: unknown key 'colour' (expected title, panels)"),
+        ("title: x\ncolour: red\n", "f.yaml:2:1: unknown key 'colour' (expected title, panels, variables)"),
         ("title: x\npanels:\n  - title: A\n    type: pie\n    targets: [{expr: up}]\n", "f.yaml:4:11: panels[0].type: unknown panel type 'pie' (expected stat or graph)"),
         ("title: x\npanels:\n  - title: A\n    type: graph\n    targets: [{legendFormat: x}]\n", "f.yaml:5:15: panels[0].targets[0]: missing expr (the PromQL query)"),
         ("title: x\npanels:\n  - title: A\n    type: graph\n    unit: bytes\n    targets: [{expr: up}]\n", "f.yaml:5:11: panels[0].unit: unknown unit 'bytes' (expected req/s, percent, seconds or none)"),

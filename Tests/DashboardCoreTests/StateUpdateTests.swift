@@ -26,7 +26,7 @@ struct StateUpdateTests {
 
     @Test func theFirstRefreshFetchesEverythingWithAPointPerColumn() {
         var state = fresh()
-        #expect(state.update(.key("r")) == [.fetch(generation: 1, rangeSeconds: 3600, points: 58)])
+        #expect(state.update(.key("r")) == [.fetch(generation: 1, rangeSeconds: 3600, points: 58, variables: [:])])
         #expect(state.panels.allSatisfy { $0.isLoading })
     }
 
@@ -36,7 +36,7 @@ struct StateUpdateTests {
         finishedOK(&state, at: 1)
         #expect(state.connection == .connected)
         #expect(state.update(.tick(t(15))) == [])
-        #expect(state.update(.tick(t(16))) == [.fetch(generation: 2, rangeSeconds: 3600, points: 58)])
+        #expect(state.update(.tick(t(16))) == [.fetch(generation: 2, rangeSeconds: 3600, points: 58, variables: [:])])
     }
 
     @Test func resultsOfAnOlderGenerationAreDropped() {
@@ -108,12 +108,12 @@ struct StateUpdateTests {
         #expect(state.update(.key("p")) == [])
         #expect(state.paused)
         #expect(state.update(.tick(t(100))) == [])
-        #expect(state.update(.key("space")) == [.fetch(generation: 2, rangeSeconds: 3600, points: 58)])
+        #expect(state.update(.key("space")) == [.fetch(generation: 2, rangeSeconds: 3600, points: 58, variables: [:])])
     }
 
     @Test func rangeKeysStepThroughTheListAndStopAtItsEnds() {
         var state = fresh()
-        #expect(state.update(.key("+")) == [.fetch(generation: 1, rangeSeconds: 10_800, points: 58)])
+        #expect(state.update(.key("+")) == [.fetch(generation: 1, rangeSeconds: 10_800, points: 58, variables: [:])])
         for _ in 0..<10 { _ = state.update(.key("+")) }
         #expect(state.rangeSeconds == 604_800)
         #expect(state.update(.key("+")) == [])
@@ -178,7 +178,7 @@ struct StateUpdateTests {
         var state = fresh()
         _ = state.update(.key("r"))
         finishedOK(&state, at: 0)
-        #expect(state.update(.resize(width: 200, height: 60)) == [.fetch(generation: 2, rangeSeconds: 3600, points: 48)])
+        #expect(state.update(.resize(width: 200, height: 60)) == [.fetch(generation: 2, rangeSeconds: 3600, points: 48, variables: [:])])
         #expect(state.update(.resize(width: 201, height: 60)) == [])
     }
 
@@ -188,5 +188,41 @@ struct StateUpdateTests {
             if !setup.isEmpty { _ = state.update(.key(setup)) }
             #expect(state.update(.key("ctrl-c")) == [.quit], "after '\(setup)'")
         }
+    }
+}
+
+@Suite("Dashboard variables")
+struct VariableTests {
+    static let board = Dashboard(
+        title: "Per service", panels: [Panel(title: "Rate", kind: .graph, targets: [
+            Target(expr: #"sum(rate(http_requests_total{service=~"$service"}[5m])) by (service)"#, legendFormat: "{{service}}"),
+            Target(expr: #"up{service=~"${service}", x="$service_name"}"#),
+        ])],
+        variables: [Variable(name: "service"), Variable(name: "service_name", label: "name")])
+
+    @Test func queriesTakeTheChosenValueOrMatchEverything() {
+        let all = Self.board.substituting([:])
+        #expect(all.panels[0].targets[0].expr == #"sum(rate(http_requests_total{service=~".+"}[5m])) by (service)"#)
+        let one = Self.board.substituting(["service": "payment-service", "service_name": "p"])
+        #expect(one.panels[0].targets[0].expr == #"sum(rate(http_requests_total{service=~"payment-service"}[5m])) by (service)"#)
+        #expect(one.panels[0].targets[1].expr == #"up{service=~"payment-service", x="p"}"#)
+    }
+
+    @Test func variablesRoundTripThroughYAML() throws {
+        #expect(try Dashboard.parse(yaml: Self.board.yaml(), source: "v.yaml") == Self.board)
+        #expect(throws: DashboardFileError.self) {
+            try Dashboard.parse(yaml: "title: x\npanels: [{title: a, type: graph, targets: [{expr: up}]}]\nvariables: [{name: \"a b\"}]\n", source: "v.yaml")
+        }
+    }
+
+    @Test func vCyclesThroughAllAndTheValuesAndRefetches() {
+        var state = DashboardState(dashboard: Self.board, server: "p", now: Date(timeIntervalSince1970: 0))
+        state.columns = 120
+        _ = state.update(.variableOptions(name: "service", values: ["order-service", "payment-service"]))
+        #expect(state.update(.key("v")) == [.fetch(generation: 1, rangeSeconds: 3600, points: 58, variables: ["service": "order-service"])])
+        _ = state.update(.key("v"))
+        #expect(state.variableValues["service"] == "payment-service")
+        _ = state.update(.key("v"))
+        #expect(state.variableValues["service"] == "All")
     }
 }

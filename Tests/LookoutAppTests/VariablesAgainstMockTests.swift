@@ -1,0 +1,40 @@
+import DashboardCore
+import Foundation
+import LookoutApp
+import MockPrometheus
+import PrometheusAPI
+import Testing
+
+/// A dashboard variable filled from the label values of the mock Prometheus, and the queries it narrows.
+@Suite("Dashboard variables against the mock")
+struct VariablesAgainstMockTests {
+    @Test func theChosenServiceNarrowsThePanel() async throws {
+        let server = try await MockPrometheusServer.start()
+        let board = Dashboard(
+            title: "Per service",
+            panels: [Panel(title: "Rate", kind: .graph, targets: [
+                Target(expr: #"sum(rate(http_requests_total{service=~"$service"}[5m])) by (service)"#, legendFormat: "{{service}}"),
+            ], unit: .requestsPerSecond)],
+            variables: [Variable(name: "service")])
+        do {
+            try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL))) { client in
+                let values = try await client.labelValues("service").data
+                #expect(values.contains("payment-service") && values.contains("user-service"))
+                let range = QueryRange(last: 600, end: Date(), points: 10)
+                let all = await DashboardFetcher(client: client, dashboard: board.substituting([:])).fetch(panel: board.substituting([:]).panels[0], range: range)
+                let one = board.substituting(["service": "payment-service"])
+                let narrowed = await DashboardFetcher(client: client, dashboard: one).fetch(panel: one.panels[0], range: range)
+                guard case .loaded(let allData) = all, case .loaded(let oneData) = narrowed else {
+                    Issue.record("queries failed: \(all) \(narrowed)")
+                    return
+                }
+                #expect(allData.series.count == 4)
+                #expect(oneData.series.map(\.legend) == ["payment-service"])
+            }
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+}
