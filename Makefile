@@ -3,7 +3,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncurses-dev prometheus prometheus-alertmanager tmux openssl
 
-.PHONY: all deps build release test demo clean
+.PHONY: all deps venv build release test demo clean
 
 all: build
 
@@ -22,13 +22,25 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# The Python generators of Grafana dashboards the import tests use (pinned in Tests/IntegrationTests/grafana).
+VENV := .build-venv
+PYTHON ?= python3
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: Tests/IntegrationTests/grafana/requirements.txt
+	@command -v $(PYTHON) >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq python3 python3-venv; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(VENV)/bin/pip install -q -r Tests/IntegrationTests/grafana/requirements.txt
+	touch $@
+
 build: deps
 	$(SWIFT) build
 
 release: deps
 	$(SWIFT) build -c release
 
-test: deps
+test: deps venv
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

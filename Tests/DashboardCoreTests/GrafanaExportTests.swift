@@ -40,3 +40,29 @@ struct GrafanaExportTests {
         #expect(list.first?["name"] as? String == "datasource")
     }
 }
+
+@Suite("Grafana import edge cases")
+struct GrafanaImportEdgeTests {
+    func convert(_ json: String) throws -> GrafanaImport.Result {
+        try GrafanaImport.convert(json: Data(json.utf8), source: "g.json")
+    }
+
+    @Test func badInputIsOneClearError() {
+        #expect(throws: DashboardFileError(message: "g.json: not valid JSON")) { try convert("{") }
+        #expect(throws: DashboardFileError(message: "g.json: not a Grafana dashboard (no title)")) { try convert("{}") }
+        #expect(throws: DashboardFileError.self) { try convert(#"{"title": "t", "panels": [{"type": "text", "title": "x"}]}"#) }
+    }
+
+    @Test func wrappedExportsCollapsedRowsAndHiddenTargets() throws {
+        let json = """
+            {"dashboard": {"title": "t", "panels": [
+              {"type": "row", "title": "r", "collapsed": true, "panels": [
+                {"type": "timeseries", "title": "a", "targets": [{"expr": "up", "hide": true}, {"expr": "rate(x[$__rate_interval])"}]}]},
+              {"type": "heatmap", "title": "h", "targets": [{"expr": "y"}]}]}}
+            """
+        let result = try convert(json)
+        #expect(result.dashboard.panels.map(\.title) == ["a"])
+        #expect(result.dashboard.panels[0].targets == [Target(expr: "rate(x[5m])")])
+        #expect(result.warnings == ["skipped panel 'h' (type heatmap): lookout shows stat, gauge, graph and timeseries panels"])
+    }
+}

@@ -1,12 +1,13 @@
 import ArgumentParser
 import DashboardCore
+import Foundation
 
 /// `lookout dashboard …`: dashboard files.
 struct DashboardFileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
         abstract: "Dashboard files: print the built-in dashboard as YAML (edit it, then run it with --dashboard FILE).",
-        subcommands: [Print.self, Export.self]
+        subcommands: [Print.self, Export.self, Import.self]
     )
 
     struct Print: ParsableCommand {
@@ -38,6 +39,36 @@ extension DashboardFileCommand {
 
         func run() throws {
             print(try DashboardChoice.load(dashboard).grafanaJSON(), terminator: "")
+        }
+    }
+}
+
+extension DashboardFileCommand {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Convert a Grafana dashboard JSON into lookout YAML (stdout); panels it cannot show are listed on stderr.",
+            usage: "lookout dashboard import grafana FILE.json > my.yaml")
+
+        @Argument(help: "The format: grafana.")
+        var format: Export.Format
+
+        @Argument(help: "The Grafana dashboard JSON file.")
+        var file: String
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("cannot read '\(file)'")
+            }
+            let result: GrafanaImport.Result
+            do {
+                result = try GrafanaImport.convert(json: data, source: file)
+            } catch let error as DashboardFileError {
+                throw ValidationError(error.message)
+            }
+            for warning in result.warnings {
+                FileHandle.standardError.write(Data("lookout: warning: \(warning)\n".utf8))
+            }
+            print(result.dashboard.yaml(), terminator: "")
         }
     }
 }

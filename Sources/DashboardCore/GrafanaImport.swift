@@ -1,0 +1,124 @@
+import Foundation
+
+/// Converts a Grafana dashboard JSON into a lookout `Dashboard`: stat and gauge panels become stat panels, graph and
+/// timeseries panels become graphs, with their Prometheus targets (PromQL and legend format), unit and threshold
+/// steps. Panels in rows (also collapsed ones) are included. `$__rate_interval` becomes `5m` and `$__interval`
+/// `1m`; query and custom template variables whose values come from a label become lookout variables. Panels it
+/// cannot show are listed in `warnings`, never dropped silently.
+public enum GrafanaImport {
+    public struct Result: Sendable, Equatable {
+        public var dashboard: Dashboard
+        public var warnings: [String]
+    }
+
+    public static func convert(json data: Data, source: String) throws -> Result {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw DashboardFileError(message: "\(source): not valid JSON")
+        }
+        // Exported dashboards are sometimes wrapped: {"dashboard": {...}, "meta": {...}}.
+        guard var root = object as? [String: Any] else { throw DashboardFileError(message: "\(source): expected a JSON object") }
+        if let inner = root["dashboard"] as? [String: Any] { root = inner }
+        guard let title = root["title"] as? String, !title.isEmpty else {
+            throw DashboardFileError(message: "\(source): not a Grafana dashboard (no title)")
+        }
+        var warnings: [String] = []
+        var panels: [Panel] = []
+        func walk(_ list: [[String: Any]]) {
+            for panel in list {
+                let type = panel["type"] as? String ?? "?"
+                let name = panel["title"] as? String ?? "(untitled)"
+                if type == "row" {
+                    walk(panel["panels"] as? [[String: Any]] ?? [])
+                    continue
+                }
+                let kind: PanelKind
+                switch type {
+                case "stat", "gauge", "singlestat": kind = .stat
+                case "graph", "timeseries": kind = .graph
+                default:
+                    warnings.append("skipped panel '\(name)' (type \(type)): lookout shows stat, gauge, graph and timeseries panels")
+                    continue
+                }
+                let targets = (panel["targets"] as? [[String: Any]] ?? []).compactMap { target -> Target? in
+                    guard let expr = target["expr"] as? String, !expr.isEmpty else { return nil }
+                    if target["hide"] as? Bool == true { return nil }
+                    return Target(expr: rewriteIntervals(expr), legendFormat: target["legendFormat"] as? String ?? "")
+                }
+                guard !targets.isEmpty else {
+                    warnings.append("skipped panel '\(name)' (type \(type)): no Prometheus query")
+                    continue
+                }
+                let (unit, unitWarning) = self.unit(of: panel)
+                if let unitWarning { warnings.append("panel '\(name)': \(unitWarning)") }
+                panels.append(Panel(title: name, kind: kind, targets: targets, unit: unit, thresholds: thresholds(of: panel)))
+            }
+        }
+        walk(root["panels"] as? [[String: Any]] ?? [])
+        // Very old dashboards keep panels in rows[].panels.
+        for row in root["rows"] as? [[String: Any]] ?? [] { walk(row["panels"] as? [[String: Any]] ?? []) }
+        guard !panels.isEmpty else { throw DashboardFileError(message: "\(source): no panel lookout can show" + (warnings.isEmpty ? "" : " (\(warnings.joined(separator: "; ")))")) }
+
+        var variables: [Variable] = []
+        let templating = (root["templating"] as? [String: Any])?["list"] as? [[String: Any]] ?? []
+        for variable in templating {
+            guard let name = variable["name"] as? String else { continue }
+            let type = variable["type"] as? String ?? ""
+            if type == "datasource" || type == "interval" || type == "constant" || type == "textbox" { continue }
+            let query = (variable["query"] as? String) ?? ((variable["query"] as? [String: Any])?["query"] as? String) ?? ""
+            if let label = labelValuesLabel(query) {
+                variables.append(Variable(name: name, label: label))
+            } else {
+                warnings.append("variable '\(name)' (type \(type)) is not label_values(…): its uses stay as written")
+            }
+        }
+        return Result(dashboard: Dashboard(title: title, panels: panels, variables: variables), warnings: warnings)
+    }
+
+    /// `label_values(up, service)` or `label_values(service)` → `service`.
+    static func labelValuesLabel(_ query: String) -> String? {
+        let q = query.trimmingCharacters(in: .whitespaces)
+        guard q.hasPrefix("label_values("), q.hasSuffix(")") else { return nil }
+        let inner = q.dropFirst("label_values(".count).dropLast()
+        let label = inner.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return label.isEmpty || !label.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) ? nil : label
+    }
+
+    static func rewriteIntervals(_ expr: String) -> String {
+        expr.replacingOccurrences(of: "$__rate_interval", with: "5m").replacingOccurrences(of: "${__rate_interval}", with: "5m")
+            .replacingOccurrences(of: "$__interval", with: "1m").replacingOccurrences(of: "${__interval}", with: "1m")
+    }
+
+    static func unit(of panel: [String: Any]) -> (Unit, String?) {
+        let defaults = (panel["fieldConfig"] as? [String: Any])?["defaults"] as? [String: Any]
+        var grafana = (defaults?["unit"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        if grafana == nil, let axes = panel["yaxes"] as? [[String: Any]], let first = axes.first {
+            grafana = first["format"] as? String  // the old graph panel
+        }
+        switch grafana ?? "none" {
+        case "reqps", "rps", "ops", "opm": return (.requestsPerSecond, nil)
+        case "percentunit": return (.percent, nil)
+        case "s", "dtdurations": return (.seconds, nil)
+        case "none", "short", "": return (.none, nil)
+        case let other: return (.none, "unit '\(other)' has no lookout equivalent; values are shown as plain numbers")
+        }
+    }
+
+    static func thresholds(of panel: [String: Any]) -> Thresholds? {
+        let defaults = (panel["fieldConfig"] as? [String: Any])?["defaults"] as? [String: Any]
+        var values: [Double] = []
+        if let steps = (defaults?["thresholds"] as? [String: Any])?["steps"] as? [[String: Any]] {
+            values = steps.compactMap { ($0["value"] as? NSNumber)?.doubleValue }
+        } else if let old = panel["thresholds"] as? [[String: Any]] {
+            values = old.compactMap { ($0["value"] as? NSNumber)?.doubleValue }
+        }
+        values.sort()
+        switch values.count {
+        case 0: return nil
+        case 1: return Thresholds(warning: values[0], critical: values[0])
+        default: return Thresholds(warning: values[0], critical: values[1])
+        }
+    }
+}
