@@ -130,10 +130,12 @@ public struct Panel: Sendable, Equatable, Codable {
     /// For a health stat panel: the query of every series that should be present. A series of this query that is
     /// missing from the panel's own result is DOWN (`up{job="x"} == 1` drops the services that are down).
     public var expectedSeries: String?
+    /// Layout hint: in the grid, the panel takes a whole row.
+    public var wide: Bool
 
     public init(
         title: String, kind: PanelKind, targets: [Target], unit: Unit = .none, thresholds: Thresholds? = nil,
-        expectedSeries: String? = nil
+        expectedSeries: String? = nil, wide: Bool = false
     ) {
         self.title = title
         self.kind = kind
@@ -141,9 +143,10 @@ public struct Panel: Sendable, Equatable, Codable {
         self.unit = unit
         self.thresholds = thresholds
         self.expectedSeries = expectedSeries
+        self.wide = wide
     }
 
-    private enum CodingKeys: String, CodingKey { case title, type, targets, unit, thresholds, expectedSeries }
+    private enum CodingKeys: String, CodingKey { case title, type, targets, unit, thresholds, expectedSeries, wide }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -153,6 +156,7 @@ public struct Panel: Sendable, Equatable, Codable {
         unit = try c.decodeIfPresent(Unit.self, forKey: .unit) ?? .none
         thresholds = try c.decodeIfPresent(Thresholds.self, forKey: .thresholds)
         expectedSeries = try c.decodeIfPresent(String.self, forKey: .expectedSeries)
+        wide = try c.decodeIfPresent(Bool.self, forKey: .wide) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -163,6 +167,7 @@ public struct Panel: Sendable, Equatable, Codable {
         try c.encode(unit, forKey: .unit)
         try c.encodeIfPresent(thresholds, forKey: .thresholds)
         try c.encodeIfPresent(expectedSeries, forKey: .expectedSeries)
+        if wide { try c.encode(wide, forKey: .wide) }
     }
 
     /// True for a stat panel that tells which services are up (it has an `expectedSeries` query).

@@ -25,6 +25,7 @@ extension Dashboard {
                 lines.append("    thresholds: {warning: \(Self.number(t.warning)), critical: \(Self.number(t.critical))}")
             }
             if let expected = panel.expectedSeries { lines.append("    expectedSeries: \(Self.quote(expected))") }
+            if panel.wide { lines.append("    wide: true") }
             lines.append("    targets:")
             for target in panel.targets {
                 lines.append("      - expr: \(Self.quote(target.expr))")
@@ -145,7 +146,8 @@ extension Dashboard {
                     var thresholds: Thresholds?
                     var expected: String?
                     var targets: [Target]?
-                    for (k, _, v) in try mapping(panelNode, path, keys: ["title", "type", "unit", "thresholds", "expectedSeries", "targets"]) {
+                    var wide = false
+                    for (k, _, v) in try mapping(panelNode, path, keys: ["title", "type", "unit", "thresholds", "expectedSeries", "wide", "targets"]) {
                         switch k {
                         case "title": panelTitle = try string(v, "\(path).title")
                         case "type":
@@ -176,6 +178,9 @@ extension Dashboard {
                             }
                             thresholds = Thresholds(warning: w, critical: c)
                         case "expectedSeries": expected = try string(v, "\(path).expectedSeries")
+                        case "wide":
+                            guard let flag = v.bool else { throw fail(v, "\(path).wide", "expected true or false") }
+                            wide = flag
                         default:
                             guard let list = v.sequence, !list.isEmpty else {
                                 throw fail(v, "\(path).targets", "expected a list of at least one target")
@@ -197,7 +202,9 @@ extension Dashboard {
                     guard let panelTitle else { throw fail(panelNode, path, "missing title") }
                     guard let kind else { throw fail(panelNode, path, "missing type (stat or graph)") }
                     guard let targets else { throw fail(panelNode, path, "missing targets") }
-                    panels.append(Panel(title: panelTitle, kind: kind, targets: targets, unit: unit, thresholds: thresholds, expectedSeries: expected))
+                    panels.append(Panel(
+                        title: panelTitle, kind: kind, targets: targets, unit: unit, thresholds: thresholds,
+                        expectedSeries: expected, wide: wide))
                 }
             }
         }

@@ -52,17 +52,37 @@ public enum DashboardView {
         return max(1, state.visibleSeries(ofPanel: index).count + (state.panels[index].error != nil && state.panels[index].data != nil ? 1 : 0))
     }
 
-    static func renderGrid(_ state: DashboardState, into canvas: inout Canvas, area: Rect, perRow: Int, options: RenderOptions) {
-        let count = state.dashboard.panels.count
-        let rowCount = (count + perRow - 1) / perRow
-        var wanted: [Int] = []
-        for r in 0..<rowCount {
-            let columns = area.columns(perRow)
-            let rows = (0..<perRow).compactMap { c -> Int? in
-                let index = r * perRow + c
-                return index < count ? contentRows(state, panel: index, width: columns[c].width - 2) : nil
+    /// The panels of each grid row: `perRow` at a time, except that a panel with the `wide` layout hint takes a
+    /// row of its own.
+    static func gridRows(_ dashboard: Dashboard, perRow: Int) -> [[Int]] {
+        var rows: [[Int]] = []
+        var current: [Int] = []
+        for (index, panel) in dashboard.panels.enumerated() {
+            if panel.wide {
+                if !current.isEmpty { rows.append(current) }
+                rows.append([index])
+                current = []
+                continue
             }
-            wanted.append((rows.max() ?? 1) + 2)
+            current.append(index)
+            if current.count == perRow {
+                rows.append(current)
+                current = []
+            }
+        }
+        if !current.isEmpty { rows.append(current) }
+        return rows
+    }
+
+    static func renderGrid(_ state: DashboardState, into canvas: inout Canvas, area: Rect, perRow: Int, options: RenderOptions) {
+        let gridRows = gridRows(state.dashboard, perRow: perRow)
+        let rowCount = gridRows.count
+        func cells(_ row: [Int], in rect: Rect) -> [(Int, Rect)] {
+            let columns = rect.columns(row.count == 1 && state.dashboard.panels[row[0]].wide ? 1 : perRow)
+            return zip(row, columns).map { ($0, $1) }
+        }
+        let wanted = gridRows.map { row in
+            (cells(row, in: area).map { contentRows(state, panel: $0.0, width: $0.1.width - 2) }.max() ?? 1) + 2
         }
         // The alerts get at least their header and a few lines; panels shrink (with "+N more") to make room.
         let alertsWanted = 1 + max(1, min(state.visibleAlerts.count, 3))
@@ -80,13 +100,10 @@ public enum DashboardView {
             heights = heights.map { $0 + extra }
         }
         var y = area.y
-        for r in 0..<rowCount {
+        for (r, row) in gridRows.enumerated() {
             let h = min(heights[r], area.maxY - y)
             guard h >= 3 else { break }
-            let rowRect = Rect(x: area.x, y: y, width: area.width, height: h)
-            for (c, rect) in rowRect.columns(perRow).enumerated() {
-                let index = r * perRow + c
-                guard index < count else { continue }
+            for (index, rect) in cells(row, in: Rect(x: area.x, y: y, width: area.width, height: h)) {
                 renderPanel(state, panel: index, into: &canvas, area: rect, options: options)
             }
             y += h

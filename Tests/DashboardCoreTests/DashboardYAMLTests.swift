@@ -17,6 +17,16 @@ struct DashboardYAMLTests {
         #expect(try Dashboard.parse(yaml: dashboard.yaml(), source: "x") == dashboard)
     }
 
+    @Test func theWideLayoutHintRoundTrips() throws {
+        let yaml = "title: x\npanels:\n  - title: A\n    type: graph\n    wide: true\n    targets: [{expr: up}]\n"
+        let d = try Dashboard.parse(yaml: yaml, source: "w.yaml")
+        #expect(d.panels[0].wide)
+        #expect(try Dashboard.parse(yaml: d.yaml(), source: "w.yaml") == d)
+        #expect(throws: DashboardFileError.self) {
+            try Dashboard.parse(yaml: "title: x\npanels:\n  - title: A\n    type: graph\n    wide: sometimes\n    targets: [{expr: up}]\n", source: "w.yaml")
+        }
+    }
+
     @Test func aHandWrittenFileWithDefaults() throws {
         let yaml = """
             title: Mine

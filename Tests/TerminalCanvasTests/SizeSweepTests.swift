@@ -45,6 +45,19 @@ struct SizeSweepTests {
         #expect(!text.contains("FIRING"), "the zoomed panel takes the whole screen")
     }
 
+    @Test func aWidePanelTakesAGridRowOfItsOwn() {
+        var state = SampleStates.incident
+        state.dashboard.panels[1].wide = true
+        var canvas = Canvas(width: 120, height: 40)
+        DashboardView.render(state, into: &canvas)
+        let lines = canvas.lines
+        let first = lines.firstIndex { $0.contains("1 Service Health Status") } ?? -1
+        let wide = lines.firstIndex { $0.contains("2 Request Rate") } ?? -1
+        #expect(first == 1 && wide > first, "the wide panel starts a row below the health panel")
+        #expect(lines[wide].hasPrefix("┌ 2 Request Rate") && lines[wide].hasSuffix("┐"), "and spans the whole width")
+        #expect(lines.contains { $0.contains("3 Error Rate") && $0.contains("4 Response Time") })
+    }
+
     @Test func aTinyTerminalSaysSo() {
         var canvas = Canvas(width: 39, height: 12)
         DashboardView.render(SampleStates.healthy, into: &canvas)
