@@ -16,6 +16,8 @@ public final class DashboardApp {
     private let client: PrometheusClient
     private let alertmanager: PrometheusClient?
     private var theme: Theme
+    /// The theme given at start (possibly a file), so cycling with `t` can come back to it.
+    private let startTheme: Theme
     private let themes: [String]
     private let options: RenderOptions
     private let logger: Logger
@@ -36,6 +38,7 @@ public final class DashboardApp {
         self.client = client
         self.alertmanager = alertmanager
         self.theme = theme
+        self.startTheme = theme
         self.themes = themes
         self.options = options
         self.logger = logger
@@ -110,7 +113,7 @@ public final class DashboardApp {
                 startFetch(generation: generation, rangeSeconds: rangeSeconds, points: points, variables: variables)
             case .setTheme(let name):
                 do {
-                    theme = try Theme.named(name)
+                    theme = name == startTheme.name ? startTheme : try Theme.named(name)
                 } catch {
                     logger.error("theme \(name): \(error)")
                 }
