@@ -58,31 +58,46 @@ public enum SparklineModel {
     public static func columns(
         _ points: [SamplePair], start: Double, end: Double, width: Int, levels: Int = 8
     ) -> [Column] {
-        guard width > 0 else { return [] }
-        var maxima = [Double?](repeating: nil, count: width)
-        var clamped = [Bool](repeating: false, count: width)
-        let span = Swift.max(end - start, 1e-9)
-        for p in points {
-            let position = (p.timestamp - start) / span
-            guard position >= -1e-9, position <= 1 + 1e-9 else { continue }
-            // Column i holds the points in (start + i·w, start + (i+1)·w]: a range query's last point, at `end`,
-            // lands in the last column, and its first, at `start`, joins the first.
-            let index = Swift.min(width - 1, Swift.max(0, Int((position * Double(width) - 1e-9).rounded(.up)) - 1))
-            if p.value.isNaN { continue }
-            if p.value.isInfinite { clamped[index] = true }
-            maxima[index] = Swift.max(maxima[index] ?? -.infinity, p.value)
-        }
-        let finite = maxima.compactMap { $0 }.filter { $0.isFinite }
+        let buckets = bucket(points, start: start, end: end, width: width)
+        let finite = buckets.compactMap(\.maximum)
         let lo = finite.min() ?? 0
         let hi = finite.max() ?? 0
-        return (0..<width).map { i in
-            guard let v = maxima[i] else { return Column(level: nil, clamped: clamped[i]) }
-            if v == .infinity { return Column(level: levels - 1, clamped: true) }
-            if v == -.infinity { return Column(level: 0, clamped: true) }
-            if hi - lo <= 0 { return Column(level: hi == 0 ? 0 : levels / 2, clamped: clamped[i]) }
+        return buckets.map { b in
+            if b.positiveInfinity { return Column(level: levels - 1, clamped: true) }
+            guard let v = b.maximum else { return Column(level: b.negativeInfinity ? 0 : nil, clamped: b.negativeInfinity) }
+            if hi - lo <= 0 { return Column(level: hi == 0 ? 0 : levels / 2, clamped: b.negativeInfinity) }
             let level = Int(((v - lo) / (hi - lo) * Double(levels - 1)).rounded())
-            return Column(level: Swift.min(levels - 1, Swift.max(0, level)), clamped: clamped[i])
+            return Column(level: Swift.min(levels - 1, Swift.max(0, level)), clamped: b.negativeInfinity)
         }
+    }
+
+    /// What fell into one column: the largest finite value, and whether +Inf or -Inf did.
+    public struct Bucket: Sendable, Equatable {
+        public var maximum: Double?
+        public var positiveInfinity = false
+        public var negativeInfinity = false
+    }
+
+    /// Buckets `points` into `width` columns between `start` and `end`. Column i holds the points in
+    /// (start + i·w, start + (i+1)·w]: a range query's last point, at `end`, lands in the last column, and its first,
+    /// at `start`, joins the first. NaN is no data. Sparklines, threshold colours and charts all bucket this way.
+    public static func bucket(_ points: [SamplePair], start: Double, end: Double, width: Int) -> [Bucket] {
+        guard width > 0 else { return [] }
+        var buckets = [Bucket](repeating: Bucket(), count: width)
+        let span = Swift.max(end - start, 1e-9)
+        for p in points where !p.value.isNaN {
+            let position = (p.timestamp - start) / span
+            guard position >= -1e-9, position <= 1 + 1e-9 else { continue }
+            let index = Swift.min(width - 1, Swift.max(0, Int((position * Double(width) - 1e-9).rounded(.up)) - 1))
+            if p.value == .infinity {
+                buckets[index].positiveInfinity = true
+            } else if p.value == -.infinity {
+                buckets[index].negativeInfinity = true
+            } else {
+                buckets[index].maximum = Swift.max(buckets[index].maximum ?? -.infinity, p.value)
+            }
+        }
+        return buckets
     }
 
     public static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]

@@ -205,15 +205,7 @@ public enum Sparkline {
 
     /// The largest finite value of each column, to colour it by threshold.
     static func columnMaxima(_ points: [SamplePair], start: Double, end: Double, width: Int) -> [Double?] {
-        var maxima = [Double?](repeating: nil, count: width)
-        let span = max(end - start, 1e-9)
-        for p in points where p.value.isFinite {
-            let position = (p.timestamp - start) / span
-            guard position >= -1e-9, position <= 1 + 1e-9 else { continue }
-            let i = min(width - 1, max(0, Int((position * Double(width) - 1e-9).rounded(.up)) - 1))
-            maxima[i] = max(maxima[i] ?? -.infinity, p.value)
-        }
-        return maxima
+        SparklineModel.bucket(points, start: start, end: end, width: width).map(\.maximum)
     }
 }
 

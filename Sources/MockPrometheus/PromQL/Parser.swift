@@ -249,20 +249,21 @@ public struct Parser {
         }
     }
 
+    /// Comma-separated expressions up to (not including) the closing parenthesis of a call or an aggregation.
+    private mutating func parseArguments() throws(ParseError) -> [Parsed] {
+        var arguments: [Parsed] = []
+        guard current.token != .rightParen else { return arguments }
+        while true {
+            arguments.append(try parseExpr(minPrecedence: 0))
+            guard current.token == .comma else { return arguments }
+            advance()
+        }
+    }
+
     private mutating func parseCall(_ name: String) throws(ParseError) -> Parsed {
         let nameToken = advance()
         advance()  // (
-        var arguments: [Parsed] = []
-        if current.token != .rightParen {
-            while true {
-                arguments.append(try parseExpr(minPrecedence: 0))
-                if current.token == .comma {
-                    advance()
-                    continue
-                }
-                break
-            }
-        }
+        let arguments = try parseArguments()
         let close = try expect(.rightParen, " in function call, expected \",\" or \")\"")
         let position = PositionRange(start: nameToken.start, end: close.end)
         // As in Prometheus, the name is checked once the call is complete.
@@ -301,17 +302,7 @@ public struct Parser {
             grouping = Grouping(labels: try parseLabelList(), excluding: excluding)
         }
         _ = try expect(.leftParen, " in aggregation, expected \"(\"")
-        var arguments: [Parsed] = []
-        if current.token != .rightParen {
-            while true {
-                arguments.append(try parseExpr(minPrecedence: 0))
-                if current.token == .comma {
-                    advance()
-                    continue
-                }
-                break
-            }
-        }
+        let arguments = try parseArguments()
         var close = try expect(.rightParen, " in aggregation, expected \",\" or \")\"")
         guard arguments.count == 1, let argument = arguments.first else {
             throw error(
