@@ -6,7 +6,7 @@ import Foundation
 struct DashboardFileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
-        abstract: "Dashboard files: print the built-in dashboard as YAML (edit it, then run it with --dashboard FILE).",
+        abstract: "Dashboard files: print as YAML (run an edited copy with --dashboard FILE), export to or import from Grafana.",
         subcommands: [Print.self, Export.self, Import.self]
     )
 
