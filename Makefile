@@ -3,7 +3,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncurses-dev prometheus prometheus-alertmanager tmux openssl
 
-.PHONY: all deps venv build release test demo clean
+.PHONY: all deps venv build release test unit-test fuzz fuzz-short soak demo clean
 
 all: build
 
@@ -40,9 +40,26 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: deps venv
+# Every test, then a short fuzz pass (15 s per target; README, "Reliability").
+test: unit-test fuzz-short
+
+unit-test: deps venv
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Coverage-guided fuzzing with libFuzzer: FUZZ_SECONDS per target (default 60); fails when a crash is found.
+FUZZ_SECONDS ?= 60
+fuzz:
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+fuzz-short:
+	SWIFT=$(SWIFT) FUZZ_SECONDS=15 scripts/fuzz.sh
+
+# Ten minutes of the dashboard against a server that misbehaves in turn (README, "Reliability").
+SOAK_SECONDS ?= 600
+soak: deps
+	$(SWIFT) build --build-tests
+	LOOKOUT_SOAK_SECONDS=$(SOAK_SECONDS) $(SWIFT) test --skip-build --filter SoakTests
 
 # The dashboard against the embedded mock Prometheus: no server needed.
 demo: deps

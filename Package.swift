@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lookout", targets: ["lookout"]),
+        .library(name: "LookoutFuzzEntryPoints", targets: ["FuzzEntryPoints"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -15,12 +16,14 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Property tests (tests only).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // The one sanitiser for untrusted (server) text: no control characters or escape sequences get through.
         .target(name: "SafeText"),
         // The Prometheus API's wire models (vector, matrix, alerts, …), without networking.
-        .target(name: "PrometheusModels"),
+        .target(name: "PrometheusModels", dependencies: ["SafeText"]),
         // Prometheus HTTP API: wire models, typed errors, the client.
         .target(
             name: "PrometheusAPI",
@@ -57,12 +60,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // PromQL's lexer, parser and syntax tree (Prometheus' precedence, positions and error wording), and Go's
+        // number formatting: shared by the mock's evaluator and, later, explore's completion and alert rules.
+        .target(name: "PromQL", dependencies: ["PrometheusModels"]),
         // A Prometheus look-alike: the HTTP API over a synthetic, deterministic world, a small PromQL evaluator and
         // the source design's alert rules (`lookout mock`, `lookout demo`).
         .target(
             name: "MockPrometheus",
             dependencies: [
-                "PrometheusModels",
+                "PrometheusModels", "PromQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -71,10 +77,16 @@ let package = Package(
         .executableTarget(
             name: "lookout",
             dependencies: [
-                "LookoutApp", "DashboardCore", "PrometheusAPI", "TerminalCanvas", "NcursesTerminal", "MockPrometheus",
+                "LookoutApp", "DashboardCore", "PrometheusAPI", "TerminalCanvas", "NcursesTerminal", "MockPrometheus", "SafeText",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The entry points of the fuzz targets (Fuzz/ builds them with libFuzzer; the tests replay the corpora and
+        // every crash found through them). No networking, so the fuzz build stays small.
+        .target(
+            name: "FuzzEntryPoints",
+            dependencies: ["SafeText", "PrometheusModels", "DashboardCore", "TerminalCanvas", "PromQL"]
         ),
         // Helpers shared by the tests: fixtures, free ports, child processes, the test exporter.
         .target(
@@ -86,12 +98,19 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "SafeTextTests", dependencies: ["SafeText"]),
-        .testTarget(name: "PrometheusAPITests", dependencies: ["PrometheusAPI", "TestSupport"]),
-        .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore", "TestSupport"]),
-        .testTarget(name: "TerminalCanvasTests", dependencies: ["TerminalCanvas", "DashboardCore", "TestSupport"]),
-        .testTarget(name: "LookoutAppTests", dependencies: ["LookoutApp", "TestSupport", "MockPrometheus"]),
+        .testTarget(name: "SafeTextTests", dependencies: ["SafeText", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "PrometheusAPITests", dependencies: ["PrometheusAPI", "SafeText", "TestSupport"]),
+        .testTarget(
+            name: "DashboardCoreTests",
+            dependencies: ["DashboardCore", "SafeText", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(
+            name: "TerminalCanvasTests",
+            dependencies: [
+                "TerminalCanvas", "DashboardCore", "PrometheusModels", "SafeText", "TestSupport", "FuzzEntryPoints",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(name: "LookoutAppTests", dependencies: ["LookoutApp", "SafeText", "TerminalCanvas", "TestSupport", "MockPrometheus"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LookoutApp", "TestSupport"]),
-        .testTarget(name: "MockPrometheusTests", dependencies: ["MockPrometheus", "PrometheusAPI", "DashboardCore", "TestSupport"]),
+        .testTarget(name: "MockPrometheusTests", dependencies: ["MockPrometheus", "PromQL", "PrometheusAPI", "DashboardCore", "TestSupport"]),
     ]
 )

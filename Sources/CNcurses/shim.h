@@ -59,4 +59,59 @@ static inline int lookout_put(int y, int x, const wchar_t *text, int n) { return
 /// Reads one key without waiting: the key or KEY_CODE_YES with the code in *out; ERR when none.
 static inline int lookout_get_key(wint_t *out) { return get_wch(out); }
 
+// --- The terminal is restored even when the process dies. ---------------------------------------------------------
+// A trap (a Swift runtime failure is SIGILL or SIGTRAP), a crash or an abort would otherwise leave the terminal on the
+// alternate screen with the cursor hidden and echo off. The handler does only async-signal-safe work (tcsetattr,
+// write), then puts back the handler that was there before (Swift's backtracer, or the default) and returns: the
+// faulting instruction runs again and that handler reports the crash on the restored screen.
+#include <signal.h>
+#include <termios.h>
+#include <unistd.h>
+
+// The state lives in function-local statics: Swift emits a header's static inline functions, not its globals.
+static inline struct termios *lookout_saved_termios(void) { static struct termios saved; return &saved; }
+static inline volatile sig_atomic_t *lookout_restore_armed(void) { static volatile sig_atomic_t armed; return &armed; }
+static inline struct sigaction *lookout_previous_actions(void) { static struct sigaction previous[NSIG]; return previous; }
+static const int lookout_fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT};
+
+static inline void lookout_crash_handler(int sig, siginfo_t *info, void *context) {
+    (void)context;
+    if (*lookout_restore_armed()) {
+        *lookout_restore_armed() = 0;
+        tcsetattr(STDIN_FILENO, TCSANOW, lookout_saved_termios());
+        static const char reset[] = "\033[0m\033[?1049l\033[?25h\r\n";
+        (void)!write(STDOUT_FILENO, reset, sizeof reset - 1);
+        static const char note[] = "lookout: crashed; the terminal was restored. Please report what follows.\n";
+        (void)!write(STDERR_FILENO, note, sizeof note - 1);
+    }
+    if (sig > 0 && sig < NSIG) sigaction(sig, &lookout_previous_actions()[sig], NULL);
+    // A fault runs its instruction again on return, into the previous handler; a signal that was sent (kill, raise,
+    // abort) is sent again.
+    if (sig == SIGABRT || info == NULL || info->si_code <= 0) raise(sig);
+}
+
+/// Saves the terminal's state (call before curses changes it) and arms the crash handler.
+static inline void lookout_arm_crash_restore(void) {
+    if (tcgetattr(STDIN_FILENO, lookout_saved_termios()) != 0) return;
+    for (unsigned i = 0; i < sizeof lookout_fatal_signals / sizeof lookout_fatal_signals[0]; i++) {
+        int sig = lookout_fatal_signals[i];
+        struct sigaction action;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_NODEFER | SA_ONSTACK | SA_SIGINFO;
+        action.sa_sigaction = lookout_crash_handler;
+        sigaction(sig, &action, &lookout_previous_actions()[sig]);
+    }
+    *lookout_restore_armed() = 1;
+}
+
+/// Disarms it after a normal restore, putting the previous handlers back.
+static inline void lookout_disarm_crash_restore(void) {
+    if (!*lookout_restore_armed()) return;
+    *lookout_restore_armed() = 0;
+    for (unsigned i = 0; i < sizeof lookout_fatal_signals / sizeof lookout_fatal_signals[0]; i++) {
+        int sig = lookout_fatal_signals[i];
+        sigaction(sig, &lookout_previous_actions()[sig], NULL);
+    }
+}
+
 #endif

@@ -57,19 +57,17 @@ public struct AlertItem: Sendable, Equatable, Codable {
     public static let subjectLabels = ["service", "pod", "deployment", "instance", "job", "namespace"]
 
     public init(_ alert: Alert) {
-        let clean = { (labels: Labels) in
-            Dictionary(uniqueKeysWithValues: labels.map { (SafeText.sanitize($0.key), SafeText.sanitize($0.value)) })
-        }
-        let labels = clean(alert.labels)
+        let labels = SafeText.sanitizeKeys(alert.labels)
         self.labels = labels
-        annotations = clean(alert.annotations)
-        name = labels["alertname"] ?? "(unnamed)"
+        annotations = SafeText.sanitizeKeys(alert.annotations)
+        // What rows show is cut (labels and annotations stay whole, for the detail view and JSON).
+        name = labels["alertname"].map { SafeText.clip($0, InputLimits.labelCharacters) } ?? "(unnamed)"
         severity = Severity(label: labels["severity"])
         state = alert.state
-        subject = Self.subjectLabels.lazy.compactMap { labels[$0] }.first ?? ""
+        subject = SafeText.clip(Self.subjectLabels.lazy.compactMap { labels[$0] }.first ?? "", InputLimits.labelCharacters)
         activeAt = alert.activeAt
-        summary = annotations["summary"] ?? annotations["message"] ?? ""
-        description = annotations["description"] ?? ""
+        summary = SafeText.clip(annotations["summary"] ?? annotations["message"] ?? "", InputLimits.messageCharacters)
+        description = SafeText.clip(annotations["description"] ?? "", InputLimits.messageCharacters)
     }
 
     /// An Alertmanager alert, with its silence or inhibition.

@@ -12,8 +12,8 @@ public enum DashboardEvent: Sendable, Equatable {
     /// The values a dashboard variable can take.
     case variableOptions(name: String, values: [String])
     /// Every query of a generation has answered. `unreachable` holds the error when the server could not be talked
-    /// to at all.
-    case fetchFinished(generation: Int, unreachable: String?, at: Date)
+    /// to at all; `retryAfter` the pause the server asked for (HTTP 429 / 503 `Retry-After`), when it did.
+    case fetchFinished(generation: Int, unreachable: String?, at: Date, retryAfter: TimeInterval? = nil)
 }
 
 /// What the run loop must do after an event.
@@ -91,13 +91,15 @@ extension DashboardState {
             variableOptions[name] = values
             return []
 
-        case .fetchFinished(let gen, let unreachable, let at):
+        case .fetchFinished(let gen, let unreachable, let at, let retryAfter):
             guard gen == generation else { return [] }
             now = at
             for i in panels.indices { panels[i].isLoading = false }
             if let message = unreachable {
                 failures += 1
-                let retry = at.addingTimeInterval(Self.backoff(failures: failures))
+                // The server's own Retry-After wins over the back-off when it asks for longer (at most an hour).
+                let pause = Swift.max(Self.backoff(failures: failures), Swift.min(retryAfter ?? 0, 3600))
+                let retry = at.addingTimeInterval(pause)
                 connection = .unreachable(message: message, retryAt: retry)
                 nextRefreshAt = retry
             } else {

@@ -1,11 +1,13 @@
 import Foundation
+import SafeText
 import Yams
 
 /// A dashboard file that cannot be used. The message names the file, the line and column, the key, and what was
 /// expected: `my.yaml:12:11: panels[2].type: unknown panel type 'pie' (expected stat or graph)`.
 public struct DashboardFileError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
-    public init(message: String) { self.message = message }
+    /// The message quotes the file's own text: it is sanitised and cut here, once, for every output.
+    public init(message: String) { self.message = SafeText.clip(message, InputLimits.messageCharacters) }
     public var description: String { message }
 }
 
@@ -53,6 +55,9 @@ extension Dashboard {
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
                     out += String(format: "\\x%02X", scalar.value)
+                } else if !SafeText.isPlain(scalar) {
+                    // C1 controls and bidi overrides: escaped, so the printed file is safe to cat.
+                    out += String(format: "\\u%04X", scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
@@ -69,9 +74,9 @@ extension Dashboard {
     public static func load(file path: String) throws -> Dashboard {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try BoundedFile.text(path, limit: InputLimits.dashboardFileBytes, what: "dashboard file")
         } catch {
-            throw DashboardFileError(message: "\(path): cannot read the dashboard file")
+            throw DashboardFileError(message: error.message)
         }
         return try parse(yaml: text, source: path)
     }
@@ -92,6 +97,9 @@ extension Dashboard {
             let detail = "\(error)".split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }.joined(separator: " ")
             throw DashboardFileError(message: "\(source): not valid YAML: \(detail)")
+        }
+        guard YAMLBounds.nodeCount(root, limit: InputLimits.yamlNodes) <= InputLimits.yamlNodes else {
+            throw DashboardFileError(message: "\(source): more than \(InputLimits.yamlNodes) YAML nodes once aliases are expanded, the limit")
         }
         func mapping(_ node: Node, _ path: String, keys allowed: [String]) throws -> [(String, Node, Node)] {
             guard let map = node.mapping else { throw fail(node, path, "expected a mapping with \(allowed.joined(separator: ", "))") }
@@ -122,6 +130,9 @@ extension Dashboard {
             case "title": title = try string(value, "title")
             case "variables":
                 guard let list = value.sequence else { throw fail(value, "variables", "expected a list of variables") }
+                guard list.count <= InputLimits.variables else {
+                    throw fail(value, "variables", "\(list.count) variables, more than the limit of \(InputLimits.variables)")
+                }
                 for (i, node) in list.enumerated() {
                     let path = "variables[\(i)]"
                     var name: String?
@@ -138,6 +149,9 @@ extension Dashboard {
                 }
             default:
                 guard let list = value.sequence else { throw fail(value, "panels", "expected a list of panels") }
+                guard list.count <= InputLimits.panels else {
+                    throw fail(value, "panels", "\(list.count) panels, more than the limit of \(InputLimits.panels)")
+                }
                 for (i, panelNode) in list.enumerated() {
                     let path = "panels[\(i)]"
                     var panelTitle: String?
@@ -185,6 +199,9 @@ extension Dashboard {
                             guard let list = v.sequence, !list.isEmpty else {
                                 throw fail(v, "\(path).targets", "expected a list of at least one target")
                             }
+                            guard list.count <= InputLimits.targetsPerPanel else {
+                                throw fail(v, "\(path).targets", "\(list.count) targets, more than the limit of \(InputLimits.targetsPerPanel)")
+                            }
                             targets = try list.enumerated().map { j, targetNode in
                                 let tpath = "\(path).targets[\(j)]"
                                 var expr: String?
@@ -211,5 +228,30 @@ extension Dashboard {
         guard let title else { throw fail(root, "", "missing title") }
         guard !panels.isEmpty else { throw fail(root, "", "missing panels (at least one)") }
         return Dashboard(title: title, panels: panels, variables: variables)
+    }
+}
+
+/// Bounds on a composed YAML document, shared by dashboards and themes.
+public enum YAMLBounds {
+    /// The number of nodes of the tree with every alias expanded, counting no further than just past `limit`
+    /// (an alias fan-out of a few KB would otherwise stand for millions of nodes).
+    public static func nodeCount(_ root: Node, limit: Int) -> Int {
+        var count = 0
+        var stack = [root]
+        while let node = stack.popLast() {
+            count += 1
+            if count > limit { return count }
+            switch node {
+            case .scalar: break
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    stack.append(key)
+                    stack.append(value)
+                }
+            case .sequence(let sequence): stack.append(contentsOf: sequence)
+            case .alias: break
+            }
+        }
+        return count
     }
 }

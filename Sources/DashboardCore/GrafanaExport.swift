@@ -1,4 +1,5 @@
 import Foundation
+import SafeText
 
 /// Grafana's dashboard JSON from the same `Dashboard` value: one config, two dashboards that cannot drift.
 /// Health panels become stat panels with UP/DOWN value mappings, graphs become timeseries panels; queries and
@@ -41,7 +42,7 @@ extension Dashboard {
             panels: panels)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(dashboard), as: UTF8.self) + "\n"
+        return SafeText.escapeJSON(String(decoding: try encoder.encode(dashboard), as: UTF8.self)) + "\n"
     }
 
     public static func grafanaUnit(_ unit: Unit) -> String {

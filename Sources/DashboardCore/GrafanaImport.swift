@@ -1,4 +1,5 @@
 import Foundation
+import SafeText
 
 /// Converts a Grafana dashboard JSON into a lookout `Dashboard`: stat and gauge panels become stat panels, graph and
 /// timeseries panels become graphs, with their Prometheus targets (PromQL and legend format), unit and threshold
@@ -11,7 +12,20 @@ public enum GrafanaImport {
         public var warnings: [String]
     }
 
+    /// Reads and converts a Grafana JSON file of at most `InputLimits.grafanaFileBytes`.
+    public static func convert(file path: String) throws -> Result {
+        do {
+            let bytes = try BoundedFile.read(path, limit: InputLimits.grafanaFileBytes, what: "Grafana dashboard")
+            return try convert(json: Data(bytes), source: path)
+        } catch let error as BoundedFile.Failure {
+            throw DashboardFileError(message: error.message)
+        }
+    }
+
     public static func convert(json data: Data, source: String) throws -> Result {
+        guard data.count <= InputLimits.grafanaFileBytes else {
+            throw DashboardFileError(message: "\(source): the Grafana dashboard is larger than \(BoundedFile.describe(bytes: InputLimits.grafanaFileBytes)), the limit")
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data)
@@ -74,7 +88,22 @@ public enum GrafanaImport {
                 warnings.append("variable '\(name)' (type \(type)) is not label_values(…): its uses stay as written")
             }
         }
-        return Result(dashboard: Dashboard(title: title, panels: panels, variables: variables), warnings: warnings)
+        // The limits of a lookout dashboard: what is beyond them is said, not dropped silently.
+        if panels.count > InputLimits.panels {
+            warnings.append("\(panels.count - InputLimits.panels) panels beyond the limit of \(InputLimits.panels) were left out")
+            panels.removeLast(panels.count - InputLimits.panels)
+        }
+        for i in panels.indices where panels[i].targets.count > InputLimits.targetsPerPanel {
+            warnings.append("panel '\(panels[i].title)': \(panels[i].targets.count - InputLimits.targetsPerPanel) queries beyond the limit of \(InputLimits.targetsPerPanel) were left out")
+            panels[i].targets.removeLast(panels[i].targets.count - InputLimits.targetsPerPanel)
+        }
+        if variables.count > InputLimits.variables {
+            warnings.append("\(variables.count - InputLimits.variables) variables beyond the limit of \(InputLimits.variables) were left out")
+            variables.removeLast(variables.count - InputLimits.variables)
+        }
+        return Result(
+            dashboard: Dashboard(title: title, panels: panels, variables: variables),
+            warnings: warnings.map { SafeText.clip($0, InputLimits.messageCharacters) })
     }
 
     /// `label_values(up, service)` or `label_values(service)` → `service`.

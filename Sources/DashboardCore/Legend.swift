@@ -22,7 +22,7 @@ public enum LegendTemplate {
             rest = afterOpen[close.upperBound...]
         }
         output += rest
-        let safe = SafeText.sanitize(output)
+        let safe = SafeText.clip(output, InputLimits.labelCharacters)
         return safe.trimmingCharacters(in: .whitespaces).isEmpty ? seriesName(labels) : safe
     }
 
@@ -31,7 +31,7 @@ public enum LegendTemplate {
         let name = labels["__name__"] ?? ""
         let pairs = labels.filter { $0.key != "__name__" }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\"\($0.value)\"" }
-        if pairs.isEmpty && !name.isEmpty { return SafeText.sanitize(name) }
-        return SafeText.sanitize(name + "{" + pairs.joined(separator: ", ") + "}")
+        if pairs.isEmpty && !name.isEmpty { return SafeText.clip(name, InputLimits.labelCharacters) }
+        return SafeText.clip(name + "{" + pairs.joined(separator: ", ") + "}", InputLimits.labelCharacters)
     }
 }

@@ -66,7 +66,8 @@ public enum SparklineModel {
             if b.positiveInfinity { return Column(level: levels - 1, clamped: true) }
             guard let v = b.maximum else { return Column(level: b.negativeInfinity ? 0 : nil, clamped: b.negativeInfinity) }
             if hi - lo <= 0 { return Column(level: hi == 0 ? 0 : levels / 2, clamped: b.negativeInfinity) }
-            let level = Int(((v - lo) / (hi - lo) * Double(levels - 1)).rounded())
+            // Halves first: the span of -1e308…1e308 overflows to infinity, its half does not.
+            let level = Int(saturating: ((v / 2 - lo / 2) / (hi / 2 - lo / 2) * Double(levels - 1)).rounded())
             return Column(level: Swift.min(levels - 1, Swift.max(0, level)), clamped: b.negativeInfinity)
         }
     }
@@ -84,11 +85,11 @@ public enum SparklineModel {
     public static func bucket(_ points: [SamplePair], start: Double, end: Double, width: Int) -> [Bucket] {
         guard width > 0 else { return [] }
         var buckets = [Bucket](repeating: Bucket(), count: width)
-        let span = Swift.max(end - start, 1e-9)
+        let span = Swift.max(end / 2 - start / 2, 1e-9)
         for p in points where !p.value.isNaN {
-            let position = (p.timestamp - start) / span
+            let position = (p.timestamp / 2 - start / 2) / span
             guard position >= -1e-9, position <= 1 + 1e-9 else { continue }
-            let index = Swift.min(width - 1, Swift.max(0, Int((position * Double(width) - 1e-9).rounded(.up)) - 1))
+            let index = Swift.min(width - 1, Swift.max(0, Int(saturating: (position * Double(width) - 1e-9).rounded(.up)) - 1))
             if p.value == .infinity {
                 buckets[index].positiveInfinity = true
             } else if p.value == -.infinity {

@@ -70,7 +70,7 @@ public enum ValueFormat {
 
     /// How long ago, in one short word: `45s`, `12m`, `3h`, `2d`.
     public static func age(_ seconds: TimeInterval) -> String {
-        let s = max(0, Int(seconds))
+        let s = max(0, Int(saturating: seconds))
         if s < 60 { return "\(s)s" }
         if s < 3600 { return "\(s / 60)m" }
         if s < 86_400 { return "\(s / 3600)h" }
@@ -79,7 +79,7 @@ public enum ValueFormat {
 
     /// A range as its flag is written: `5m`, `1h`, `7d`.
     public static func rangeLabel(_ seconds: TimeInterval) -> String {
-        let s = Int(seconds)
+        let s = Int(saturating: seconds)
         if s % 86_400 == 0 { return "\(s / 86_400)d" }
         if s % 3600 == 0 { return "\(s / 3600)h" }
         if s % 60 == 0 { return "\(s / 60)m" }

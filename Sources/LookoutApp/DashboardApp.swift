@@ -53,7 +53,7 @@ public final class DashboardApp {
         (events, continuation) = AsyncStream.makeStream(of: DashboardEvent.self, bufferingPolicy: .unbounded)
     }
 
-    /// Runs until the user quits or a signal (SIGINT, SIGTERM, SIGHUP) arrives. The caller restores the terminal.
+    /// Runs until the user quits or a signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT) arrives. The caller restores the terminal.
     public func run() async {
         let continuation = self.continuation
         let terminalEvents = terminal.events
@@ -72,7 +72,8 @@ public final class DashboardApp {
             }
         }
         var signalSources: [any DispatchSourceSignal] = []
-        for number in [SIGINT, SIGTERM, SIGHUP] {
+        // SIGQUIT (Ctrl-\) too: otherwise Swift's backtracer would print into the screen and keep the terminal.
+        for number in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
             source.setEventHandler {
@@ -177,7 +178,9 @@ public final class DashboardApp {
             if let first = errors.first {
                 logger.warning("refresh \(generation): \(errors.count) of \(panelCount + 1) queries failed: \(first)")
             }
-            continuation.yield(.fetchFinished(generation: generation, unreachable: unreachable ? errors.first?.shortReason : nil, at: Date()))
+            let retryAfter = errors.compactMap(\.retryAfter).max()
+            continuation.yield(.fetchFinished(
+                generation: generation, unreachable: unreachable ? errors.first?.shortReason : nil, at: Date(), retryAfter: retryAfter))
         }
     }
 

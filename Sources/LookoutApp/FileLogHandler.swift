@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SafeText
 import Synchronization
 
 /// A swift-log handler that appends lines to a file. The dashboard owns the terminal, so logs never go there:
@@ -46,7 +47,9 @@ public struct FileLogHandler: LogHandler {
     public func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let meta = all.isEmpty ? "" : " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        sink.write("\(RFC3339Clock.now()) \(event.level) \(label): \(event.message)\(meta)\n")
+        // A log is read with cat and less: server text in it is untrusted like anywhere else.
+        let line = SafeText.clip("\(event.message)\(meta)", 4 * InputLimits.messageCharacters)
+        sink.write("\(RFC3339Clock.now()) \(event.level) \(label): \(line)\n")
     }
 
     public func log(

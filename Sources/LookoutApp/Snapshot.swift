@@ -2,6 +2,7 @@ import DashboardCore
 import Foundation
 import PrometheusAPI
 import SafeText
+import TerminalCanvas
 
 /// One frame of the dashboard as data: what `lookout snapshot` prints as text or JSON.
 public struct Snapshot: Sendable {
@@ -81,7 +82,9 @@ extension Snapshot {
         }
         lines.append("")
         lines += alertLines()
-        return lines.joined(separator: "\n") + "\n"
+        // The one boundary: whatever a line holds (titles from a dashboard file, server text), no control character
+        // or escape sequence reaches stdout, and no line is unbounded.
+        return lines.map { SafeText.clip($0, 4 * InputLimits.messageCharacters) }.joined(separator: "\n") + "\n"
     }
 
     func panelLines(_ panel: Panel, _ outcome: PanelOutcome, sparklineWidth: Int, ascii: Bool) -> [String] {
@@ -99,13 +102,13 @@ extension Snapshot {
             }
         } else {
             lines.append(panel.title)
-            let legendWidth = min(36, data.series.map { $0.legend.count }.max() ?? 0)
+            let legendWidth = min(36, data.series.map { DisplayWidth.of($0.legend) }.max() ?? 0)
             let start = range.start.timeIntervalSince1970
             let end = range.end.timeIntervalSince1970
             let figures = data.series.map { series in
                 [series.last, series.min, series.max].map { ValueFormat.format($0, unit: panel.unit) }
             }
-            let figureWidth = figures.flatMap { $0 }.map(\.count).max() ?? 0
+            let figureWidth = figures.flatMap { $0 }.map { DisplayWidth.of($0) }.max() ?? 0
             for (series, values) in zip(data.series, figures) {
                 let columns = SparklineModel.columns(series.points, start: start, end: end, width: sparklineWidth)
                 var line = "  " + Self.pad(Self.truncate(series.legend, legendWidth), legendWidth) + "  "
@@ -121,7 +124,7 @@ extension Snapshot {
             }
         }
         if data.isEmpty { lines.append("  no data") }
-        for warning in data.warnings { lines.append("  warning: \(warning)") }
+        for warning in data.warnings { lines.append("  warning: \(SafeText.clip(warning, InputLimits.messageCharacters))") }
         return lines
     }
 
@@ -144,8 +147,8 @@ extension Snapshot {
             if counts.pending > 0 { header += ", \(counts.pending) pending" }
             if counts.suppressed > 0 { header += ", \(counts.suppressed) silenced or inhibited" }
             var lines = [header]
-            let nameWidth = min(32, items.map { $0.name.count + ($0.count > 1 ? 2 + String($0.count).count : 0) }.max() ?? 0)
-            let subjectWidth = min(32, items.map { $0.subject.count }.max() ?? 0)
+            let nameWidth = min(32, items.map { DisplayWidth.of($0.name) + ($0.count > 1 ? 2 + String($0.count).count : 0) }.max() ?? 0)
+            let subjectWidth = min(32, items.map { DisplayWidth.of($0.subject) }.max() ?? 0)
             for item in items {
                 let badge = item.suppression.map { $0 == .silenced ? "sil" : "inh" }
                     ?? (item.state == .pending ? "pend" : item.severity.badge)
@@ -169,13 +172,24 @@ extension Snapshot {
         }
     }
 
+    /// `text` padded with spaces to `width` terminal columns (CJK and emoji take two).
     static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
-        let padding = String(repeating: " ", count: max(0, width - text.count))
+        let padding = String(repeating: " ", count: max(0, width - DisplayWidth.of(text)))
         return left ? padding + text : text + padding
     }
 
+    /// `text` cut to at most `width` terminal columns, ending in `…` when cut.
     static func truncate(_ text: String, _ width: Int) -> String {
-        text.count <= width ? text : String(text.prefix(max(0, width - 1))) + "…"
+        if DisplayWidth.of(text) <= width { return text }
+        var out = ""
+        var used = 0
+        for character in text {
+            let w = DisplayWidth.of(character)
+            if used + w > width - 1 { break }
+            out.append(character)
+            used += w
+        }
+        return out + "…"
     }
 
     static func clock(_ date: Date) -> String {
@@ -267,6 +281,6 @@ extension Snapshot {
             var container = encoder.singleValueContainer()
             try container.encode(RFC3339.format(date))
         }
-        return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+        return SafeText.escapeJSON(String(decoding: try encoder.encode(report), as: UTF8.self)) + "\n"
     }
 }

@@ -47,8 +47,11 @@ public final class NcursesScreen: Terminal {
         // ncurses installs its own SIGWINCH handler only while the signal has its default action; ours comes
         // through a dispatch source instead.
         signal(SIGWINCH, SIG_IGN)
+        // Whatever happens from here on, a crash leaves the terminal as it found it.
+        lookout_arm_crash_restore()
         // newterm, unlike initscr, returns nil for an unknown TERM instead of exiting the process.
         guard lookout_newterm() != nil else {
+            lookout_disarm_crash_restore()
             let term = ProcessInfo.processInfo.environment["TERM"] ?? "unset"
             throw NoTerminal(description: "unknown terminal type TERM=\(term) (no terminfo entry); try TERM=xterm-256color")
         }
@@ -232,5 +235,6 @@ public final class NcursesScreen: Terminal {
         continuation.finish()
         curs_set(1)
         endwin()
+        lookout_disarm_crash_restore()
     }
 }

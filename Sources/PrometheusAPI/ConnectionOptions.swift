@@ -1,4 +1,5 @@
 import Foundation
+import SafeText
 
 /// Where a secret comes from. Secrets are never taken as flag values, where they would show in `ps` and in
 /// shell history.
@@ -12,13 +13,13 @@ public enum SecretSource: Sendable, Equatable {
     {
         switch self {
         case .file(let path):
-            let data: Data
+            let data: [UInt8]
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path))
+                data = try BoundedFile.read(path, limit: InputLimits.secretFileBytes, what: "\(what) file")
             } catch {
-                throw ConfigurationError("cannot read \(what) file '\(path)': \(Self.reason(error))")
+                throw ConfigurationError(error.message)
             }
-            guard let text = String(data: data, encoding: .utf8) else {
+            guard let text = String(validating: data, as: UTF8.self) else {
                 throw ConfigurationError("\(what) file '\(path)' is not UTF-8 text")
             }
             let secret = text.trimmingCharacters(in: .newlines)

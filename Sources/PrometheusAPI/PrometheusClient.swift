@@ -34,7 +34,7 @@ public struct QueryRange: Sendable, Equatable {
 public final class PrometheusClient: Sendable {
     public let options: ConnectionOptions
     private let http: HTTPClient
-    private let maxBodyBytes = 64 << 20
+    private let maxBodyBytes = InputLimits.answerBytes
 
     public init(options: ConnectionOptions) throws {
         self.options = options
@@ -151,19 +151,8 @@ public final class PrometheusClient: Sendable {
     public func alertmanagerAlerts() async throws -> [AlertmanagerAlert] {
         let url = url(for: "/api/v2/alerts")
         let (status, body) = try await send(HTTPClientRequest(url: url), url: url)
-        let bytes = Data(body.readableBytesView)
-        guard (200..<300).contains(status.code) else {
-            throw PrometheusError.unexpectedResponse(
-                url: url, httpStatus: Int(status.code), reason: status.reasonPhrase, firstLine: Self.firstLine(of: bytes))
-        }
-        do {
-            return try JSONDecoder().decode([AlertmanagerAlert].self, from: bytes)
-        } catch is DecodingError where (try? JSONSerialization.jsonObject(with: bytes)) == nil {
-            throw PrometheusError.unexpectedResponse(
-                url: url, httpStatus: Int(status.code), reason: status.reasonPhrase, firstLine: Self.firstLine(of: bytes))
-        } catch {
-            throw PrometheusError.decoding(url: url, detail: describeDecodingError(error))
-        }
+        return try APIDecoding.alertmanagerAlerts(
+            status: Int(status.code), reason: status.reasonPhrase, body: Data(body.readableBytesView), url: url)
     }
 
     // MARK: - Transport
@@ -198,38 +187,37 @@ public final class PrometheusClient: Sendable {
             request.headers.add(name: "Authorization", value: authorization.headerValue)
         }
         for header in options.headers { request.headers.replaceOrAdd(name: header.name, value: header.value) }
-        let timeout = TimeAmount.nanoseconds(options.timeout.totalNanoseconds)
+        let prepared = request
+        let nanoseconds = options.timeout.totalNanoseconds
+        let http = self.http
+        let limit = maxBodyBytes
         do {
-            let response = try await http.execute(request, deadline: .now() + timeout)
-            return (response.status, try await response.body.collect(upTo: maxBodyBytes))
+            // --timeout is a deadline for the whole answer: connect, headers and every byte of the body. The client's
+            // own deadline covers the head only, and its read timeout restarts with each byte, so a server that
+            // drips its body would hold the request forever; the race below cancels it at the deadline.
+            return try await withDeadline(nanoseconds: nanoseconds) {
+                let response = try await http.execute(prepared, deadline: .now() + .nanoseconds(nanoseconds))
+                if let throttled = Self.throttling(response.status, response.headers, url: url) { throw throttled }
+                return (response.status, try await response.body.collect(upTo: limit))
+            }
         } catch {
             throw mapTransportError(error, url: url)
         }
     }
 
+    /// HTTP 429, or 503 with `Retry-After`: the server asks for a pause, which the dashboard honours.
+    static func throttling(_ status: HTTPResponseStatus, _ headers: HTTPHeaders, url: String) -> PrometheusError? {
+        let retryAfter = headers.first(name: "Retry-After").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            .flatMap { $0.isFinite && $0 >= 0 ? min($0, 3600) : nil }
+        guard status.code == 429 || (status.code == 503 && retryAfter != nil) else { return nil }
+        return .throttled(url: url, httpStatus: Int(status.code), retryAfter: retryAfter)
+    }
+
     static func decode<Payload: Decodable & Sendable>(
         _: Payload.Type, status: HTTPResponseStatus, body: ByteBuffer, url: String
     ) throws -> APIResponse<Payload> {
-        let bytes = Data(body.readableBytesView)
-        let decoder = JSONDecoder()
-        guard let envelope = try? decoder.decode(EnvelopeHeader.self, from: bytes) else {
-            throw PrometheusError.unexpectedResponse(
-                url: url, httpStatus: Int(status.code), reason: status.reasonPhrase, firstLine: firstLine(of: bytes))
-        }
-        if envelope.status == "error" {
-            throw PrometheusError.api(
-                errorType: envelope.errorType ?? "unknown", message: envelope.error ?? "", httpStatus: Int(status.code))
-        }
-        guard envelope.status == "success", (200..<300).contains(status.code) else {
-            throw PrometheusError.unexpectedResponse(
-                url: url, httpStatus: Int(status.code), reason: status.reasonPhrase, firstLine: firstLine(of: bytes))
-        }
-        do {
-            let full = try decoder.decode(Envelope<Payload>.self, from: bytes)
-            return APIResponse(data: full.data, warnings: (full.warnings ?? []).map(SafeText.sanitize))
-        } catch {
-            throw PrometheusError.decoding(url: url, detail: describeDecodingError(error))
-        }
+        try APIDecoding.decode(
+            Payload.self, status: Int(status.code), reason: status.reasonPhrase, body: Data(body.readableBytesView), url: url)
     }
 
     private func mapTransportError(_ error: any Error, url: String) -> PrometheusError {
@@ -248,6 +236,7 @@ public final class PrometheusClient: Sendable {
         if error is NIOTooManyBytesError {
             return .transport(url: url, reason: "answer larger than \(maxBodyBytes >> 20) MiB")
         }
+        if error is DeadlineExceeded { return .timeout(url: url, seconds: seconds) }
         if error is CancellationError { return .transport(url: url, reason: "request cancelled") }
         return .transport(url: url, reason: describeTransportError(error))
     }
@@ -271,12 +260,6 @@ public final class PrometheusClient: Sendable {
         }.joined(separator: "&")
     }
 
-    static func firstLine(of bytes: Data) -> String {
-        let prefix = bytes.prefix(512)
-        let text = String(decoding: prefix, as: UTF8.self)
-        let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? ""
-        return clip(line, 160)
-    }
 }
 
 /// Runs `body` with a client and shuts the client down afterwards, also when `body` throws.
@@ -291,32 +274,6 @@ public func withPrometheusClient<T: Sendable>(
     } catch {
         await client.shutdown()
         throw error
-    }
-}
-
-struct EnvelopeHeader: Decodable {
-    var status: String
-    var errorType: String?
-    var error: String?
-}
-
-struct Envelope<Payload: Decodable>: Decodable {
-    var data: Payload
-    var warnings: [String]?
-}
-
-func describeDecodingError(_ error: any Error) -> String {
-    guard let error = error as? DecodingError else { return "\(error)" }
-    func path(_ context: DecodingError.Context) -> String {
-        let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        return keys.isEmpty ? "" : " at \(keys)"
-    }
-    switch error {
-    case .typeMismatch(let type, let context): return "expected \(type)\(path(context))"
-    case .valueNotFound(let type, let context): return "missing \(type) value\(path(context))"
-    case .keyNotFound(let key, let context): return "missing key \"\(key.stringValue)\"\(path(context))"
-    case .dataCorrupted(let context): return "\(context.debugDescription)\(path(context))"
-    @unknown default: return "\(error)"
     }
 }
 
@@ -351,5 +308,22 @@ extension Duration {
         let (seconds, attoseconds) = components
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         return overflow ? .max : scaled + attoseconds / 1_000_000_000
+    }
+}
+
+/// The whole-answer deadline passed.
+struct DeadlineExceeded: Error {}
+
+/// Runs `body`, cancelling it and throwing `DeadlineExceeded` when it has not finished within `nanoseconds`.
+func withDeadline<T: Sendable>(nanoseconds: Int64, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(nanoseconds: UInt64(max(0, nanoseconds)))
+            throw DeadlineExceeded()
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next() else { throw DeadlineExceeded() }
+        return first
     }
 }

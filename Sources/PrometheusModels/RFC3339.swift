@@ -57,9 +57,11 @@ public enum RFC3339 {
 
     /// `2026-11-25T14:13:19.280Z` (milliseconds, UTC).
     public static func format(_ date: Date) -> String {
-        let total = date.timeIntervalSince1970
-        var whole = Int(total.rounded(.down))
-        var millis = Int(((total - Double(whole)) * 1000).rounded())
+        // Years 0001 to 9999: a date from a server can be anything, and the arithmetic below must not overflow.
+        let raw = date.timeIntervalSince1970
+        let total = raw.isNaN ? 0 : Swift.min(Swift.max(raw, -62_135_596_800), 253_402_300_799)
+        var whole = Int(saturating: total.rounded(.down))
+        var millis = Int(saturating: ((total - Double(whole)) * 1000).rounded())
         if millis == 1000 { whole += 1; millis = 0 }
         let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
         let secs = whole - days * 86_400

@@ -118,11 +118,13 @@ public struct Canvas: Sendable, Equatable {
         return cells[y * width + x]
     }
 
-    /// Fills `area` with `cell`.
+    /// Fills `area` with `cell`. A wide character cut by the area's edge is blanked whole, as `put` does.
     public mutating func fill(_ area: Rect, with cell: Cell = .blank) {
         let a = area.intersection(bounds)
         guard !a.isEmpty else { return }
         for y in a.y..<a.maxY {
+            clearWide(at: a.x, y: y)
+            clearWide(at: a.maxX - 1, y: y)
             for x in a.x..<a.maxX { cells[y * width + x] = cell }
         }
     }
@@ -144,20 +146,31 @@ public struct Canvas: Sendable, Equatable {
         let area = (clip ?? bounds).intersection(bounds)
         guard y >= area.y, y < area.maxY else { return x }
         var column = x
+        // Characters that take no column are bounded too, so a 100 KB value costs what its visible part costs.
+        var zeroWidthBudget = 64
         for character in text {
-            if character.unicodeScalars.contains(where: { !SafeText.isPlain($0) && $0.value != 0x200D }) { continue }
-            let w = DisplayWidth.of(character)
+            let scalars = character.unicodeScalars
+            if scalars.contains(where: { !SafeText.isPlain($0) && $0.value != 0x200D }) {
+                zeroWidthBudget -= 1
+                if zeroWidthBudget < 0 { break }
+                continue
+            }
+            // A grapheme of dozens of combining marks ("Zalgo") would spill over its neighbours on most terminals.
+            let drawn: Character = scalars.count > 12 ? "\u{FFFD}" : character
+            let w = DisplayWidth.of(drawn)
             if w == 0 {
+                zeroWidthBudget -= 1
+                if zeroWidthBudget < 0 { break }
                 // A lone zero-width character: attach it to the previous cell if that cell is ours.
-                if column - 1 >= area.x, column - 1 < area.maxX, column > x {
-                    cells[y * width + column - 1].text.append(character)
+                if column - 1 >= area.x, column - 1 < area.maxX, column > x, cells[y * width + column - 1].text.unicodeScalars.count < 12 {
+                    cells[y * width + column - 1].text.append(drawn)
                 }
                 continue
             }
             if column + w > area.maxX { break }
             if column >= area.x {
                 clearWide(at: column, y: y)
-                cells[y * width + column] = Cell(String(character), style: style)
+                cells[y * width + column] = Cell(String(drawn), style: style)
                 if w == 2 {
                     clearWide(at: column + 1, y: y)
                     cells[y * width + column + 1] = Cell("", style: style, isContinuation: true)

@@ -366,8 +366,8 @@ public enum Chart {
         canvas.put("now", x: plot.maxX - 3, y: axisY, style: Style(.dim), clip: area)
 
         func row(for value: Double, dots: Int) -> Int {
-            let fraction = (value - lo) / (hi - lo)
-            return Swift.max(0, Swift.min(dots - 1, Int((fraction * Double(dots - 1)).rounded())))
+            let fraction = (value / 2 - lo / 2) / (hi / 2 - lo / 2)
+            return Swift.max(0, Swift.min(dots - 1, Int(saturating: (fraction * Double(dots - 1)).rounded())))
         }
         // Threshold lines first, so the data draws over them.
         if let thresholds {

@@ -1,4 +1,6 @@
+import DashboardCore
 import Foundation
+import SafeText
 import Yams
 
 /// What a piece of the screen means. Themes map roles to colours and attributes; widgets only name roles.
@@ -163,7 +165,8 @@ public struct Theme: Sendable, Equatable {
 /// A theme file that cannot be used: the message names the file, the key and the line.
 public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
-    public init(message: String) { self.message = message }
+    /// The message quotes the file's own text: it is sanitised and cut here, once, for every output.
+    public init(message: String) { self.message = SafeText.clip(message, InputLimits.messageCharacters) }
     public var description: String { message }
 }
 
@@ -171,7 +174,7 @@ extension Theme {
     /// Parses a theme. `source` names the file in errors.
     public static func parse(yaml: String, source: String) throws -> Theme {
         func fail(_ what: String, _ node: Node?) -> ThemeError {
-            let line = node?.mark.map { ":\($0.line)" } ?? ""
+            let line = node?.mark.map { ":\($0.line):\($0.column)" } ?? ""
             return ThemeError(message: "\(source)\(line): \(what)")
         }
         let root: Node
@@ -184,6 +187,9 @@ extension Theme {
             throw ThemeError(message: "\(source): not valid YAML: \(Self.describe(error))")
         } catch {
             throw ThemeError(message: "\(source): not valid YAML: \(error)")
+        }
+        guard YAMLBounds.nodeCount(root, limit: InputLimits.yamlNodes) <= InputLimits.yamlNodes else {
+            throw ThemeError(message: "\(source): more than \(InputLimits.yamlNodes) YAML nodes once aliases are expanded, the limit")
         }
         guard let mapping = root.mapping else { throw fail("expected a mapping with 'name' and 'roles'", root) }
         var name = ""
@@ -248,9 +254,9 @@ extension Theme {
     public static func load(file path: String) throws -> Theme {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try BoundedFile.text(path, limit: InputLimits.themeFileBytes, what: "theme file")
         } catch {
-            throw ThemeError(message: "\(path): cannot read the theme file")
+            throw ThemeError(message: error.message)
         }
         return try parse(yaml: text, source: path)
     }

@@ -373,7 +373,7 @@ public enum StatusBar {
         case .connecting: parts.append(("connecting…", .statusBar, 0))
         case .connected: break
         case .unreachable(let message, let retryAt):
-            let seconds = max(0, Int(retryAt.timeIntervalSince(state.now).rounded(.up)))
+            let seconds = max(0, Int(saturating: retryAt.timeIntervalSince(state.now).rounded(.up)))
             parts.append(("cannot reach \(state.server) \(dash) retrying in \(seconds)s: \(message)", .statusError, 0))
         }
         parts.append(("? help", .statusBar, 5))

@@ -8,7 +8,7 @@ public final class TmuxSession: Sendable {
 
     private init(socket: String) { self.socket = socket }
 
-    func tmux(_ arguments: [String]) async throws -> CommandResult {
+    public func tmux(_ arguments: [String]) async throws -> CommandResult {
         try await runCommand("/usr/bin/tmux", ["-L", socket, "-f", "/dev/null"] + arguments, timeLimit: 20)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SafeText
 
 struct Lookout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,7 +34,7 @@ enum Main {
 
     static func exitFor(_ error: any Error) -> Never {
         if let error = error as? CommandError {
-            FileHandle.standardError.write(Data("lookout: \(error.description)\n".utf8))
+            StandardError.write(error.description)
             exit(error.exitCode)
         }
         let code = Lookout.exitCode(for: error)
@@ -46,7 +47,7 @@ enum Main {
             .joined(separator: "; ")
         if !message.isEmpty {
             let hint = code == .validationFailure ? " (see 'lookout --help')" : ""
-            FileHandle.standardError.write(Data("lookout: \(message)\(hint)\n".utf8))
+            StandardError.write("\(message)\(hint)")
         }
         exit(code.rawValue)
     }
@@ -56,4 +57,12 @@ enum Main {
 struct CommandError: Error, CustomStringConvertible {
     var description: String
     var exitCode: Int32
+}
+
+/// Every line lookout writes to stderr: prefixed, sanitised (file names, flag values and server text are quoted in
+/// messages) and cut, so no control character or escape sequence reaches the terminal this way either.
+enum StandardError {
+    static func write(_ message: String) {
+        FileHandle.standardError.write(Data("lookout: \(SafeText.clip(message, 2 * InputLimits.messageCharacters))\n".utf8))
+    }
 }

@@ -1,3 +1,4 @@
+import PromQL
 import PrometheusAPI
 import Testing
 

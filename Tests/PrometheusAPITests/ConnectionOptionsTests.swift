@@ -42,7 +42,7 @@ struct ConnectionOptionsTests {
         let file = try dir.write("token", "s3cret\n")
         #expect(try SecretSource.file(file.path).resolve(what: "bearer token") == "s3cret")
         #expect(try SecretSource.environment("TOKEN").resolve(what: "bearer token", environment: ["TOKEN": "abc"]) == "abc")
-        #expect(throws: ConfigurationError("cannot read bearer token file '/nonexistent/token': No such file or directory")) {
+        #expect(throws: ConfigurationError("/nonexistent/token: cannot read the bearer token file: No such file or directory")) {
             try SecretSource.file("/nonexistent/token").resolve(what: "bearer token")
         }
         let empty = try dir.write("empty", "\n")

@@ -1,3 +1,4 @@
+import SafeText
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -168,8 +169,10 @@ struct DecodingTests {
     @Test func errorDescriptionsAreOneSanitisedLine() {
         let evil = PrometheusError.api(errorType: "bad_data", message: "line1\n\u{1B}]52;c;AAAA\u{07}line2", httpStatus: 400)
         #expect(evil.description == "Prometheus API error bad_data (HTTP 400): line1 line2")
-        let long = PrometheusError.api(errorType: "execution", message: String(repeating: "x", count: 1000), httpStatus: 422)
-        #expect(long.description.count < 400)
+        // Messages are cut at 2 KB (InputLimits.messageCharacters), with an ellipsis.
+        let long = PrometheusError.api(errorType: "execution", message: String(repeating: "x", count: 100_000), httpStatus: 422)
+        #expect(long.description.count < InputLimits.messageCharacters + 60)
+        #expect(long.description.hasSuffix("x…"))
         #expect(!long.description.contains("\n"))
     }
 

@@ -41,18 +41,18 @@ struct ThemeTests {
     }
 
     @Test(arguments: [
-        ("name: x\nroles:\n  text: {fg: grean}\n", "bad.yaml:3: roles.text.fg: bad colour 'grean' (expected a name such as red, 0-255, or #rrggbb)"),
-        ("name: x\nroles:\n  text: {}\n  sparkles: {fg: red}\n", "bad.yaml:4: unknown role 'sparkles'"),
-        ("name: x\nroles:\n  text: {fg: 256}\n", "bad.yaml:3: roles.text.fg: bad colour '256'"),
-        ("name: x\nroles:\n  text: {bold: maybe}\n", "bad.yaml:3: roles.text.bold: expected true or false"),
-        ("name: x\nroles:\n  text: {colour: red}\n", "bad.yaml:3: roles.text: unknown key 'colour'"),
-        ("roles:\n  text: {}\n", "bad.yaml:1: missing 'name'"),
-        ("name: x\nroles:\n  ok: {}\n", "bad.yaml:1: missing roles.text"),
-        ("name: x\nrolez: {}\n", "bad.yaml:2: unknown key 'rolez'"),
+        ("name: x\nroles:\n  text: {fg: grean}\n", "bad.yaml:3:14: roles.text.fg: bad colour 'grean' (expected a name such as red, 0-255, or #rrggbb)"),
+        ("name: x\nroles:\n  text: {}\n  sparkles: {fg: red}\n", "bad.yaml:4:3: unknown role 'sparkles'"),
+        ("name: x\nroles:\n  text: {fg: 256}\n", "bad.yaml:3:14: roles.text.fg: bad colour '256'"),
+        ("name: x\nroles:\n  text: {bold: maybe}\n", "bad.yaml:3:16: roles.text.bold: expected true or false"),
+        ("name: x\nroles:\n  text: {colour: red}\n", "bad.yaml:3:10: roles.text: unknown key 'colour'"),
+        ("roles:\n  text: {}\n", "bad.yaml:1:1: missing 'name'"),
+        ("name: x\nroles:\n  ok: {}\n", "bad.yaml:1:1: missing roles.text"),
+        ("name: x\nrolez: {}\n", "bad.yaml:2:1: unknown key 'rolez'"),
         ("name: [unclosed\n", "bad.yaml: not valid YAML"),
         ("", "bad.yaml: the file is empty"),
     ])
-    func aBadThemeNamesTheFileTheLineAndTheKey(yaml: String, message: String) {
+    func aBadThemeNamesTheFileTheLineTheColumnAndTheKey(yaml: String, message: String) {
         #expect {
             try Theme.parse(yaml: yaml, source: "bad.yaml")
         } throws: { error in
@@ -62,7 +62,7 @@ struct ThemeTests {
 
     @Test func unknownThemeNamesListTheShippedOnes() {
         #expect(throws: ThemeError.self) { try Theme.named("neon") }
-        #expect(throws: ThemeError(message: "/nonexistent/t.yaml: cannot read the theme file")) { try Theme.named("/nonexistent/t.yaml") }
+        #expect(throws: ThemeError(message: "/nonexistent/t.yaml: cannot read the theme file: No such file or directory")) { try Theme.named("/nonexistent/t.yaml") }
     }
 
     @Test(arguments: [

@@ -1,3 +1,4 @@
+import PromQL
 import Foundation
 
 /// A JSON value written the way Prometheus (Go) writes it: keys in the given order, numbers as given (already

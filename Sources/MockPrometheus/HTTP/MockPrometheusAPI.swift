@@ -1,4 +1,6 @@
+import PromQL
 import Foundation
+import Synchronization
 import PrometheusModels
 
 /// An HTTP answer, independent of the server library.
@@ -45,6 +47,10 @@ public struct MockPrometheusAPI: Sendable {
     /// The current time.
     public let now: @Sendable () -> Date
 
+    /// The limits every query runs under (deadline, concurrency, stop signal).
+    public var limits: EvaluationLimits { engine.limits }
+    private let inFlight = InFlight()
+
     public init(world: World, rulesSince: Date, limits: EvaluationLimits = EvaluationLimits(), now: @escaping @Sendable () -> Date) {
         self.world = world
         engine = Engine(source: world, limits: limits)
@@ -63,6 +69,24 @@ public struct MockPrometheusAPI: Sendable {
         "/api/v1/targets": ["GET"], "/api/v1/status/buildinfo": ["GET"], "/-/healthy": ["GET", "HEAD"],
         "/-/ready": ["GET", "HEAD"], "/metrics": ["GET"],
     ]
+
+    /// Paths answered at once, never queued behind queries.
+    public static func isLight(_ path: String) -> Bool {
+        path == "/-/healthy" || path == "/-/ready" || path == "/api/v1/status/buildinfo"
+    }
+
+    /// A place among the queries evaluated at once (`EvaluationLimits.maxConcurrent`), or nil when all are taken.
+    public func enterEvaluation() -> EvaluationSlot? {
+        guard inFlight.enter(limit: limits.maxConcurrent) else { return nil }
+        return EvaluationSlot(counter: inFlight)
+    }
+
+    /// The answer when too many queries run: Prometheus' error shape, 503 `unavailable`.
+    public func tooBusy() -> HTTPAnswer {
+        respond { () throws(QueryError) -> JSON in
+            throw .unavailable("too many concurrent queries (the mock evaluates at most \(limits.maxConcurrent) at once)")
+        }
+    }
 
     /// Answers a request: `method`, decoded `path`, and the parameters of the URL query and a form body.
     public func handle(method: String, path: String, parameters: FormParameters) -> HTTPAnswer {
@@ -371,4 +395,22 @@ public struct MockPrometheusAPI: Sendable {
             ("goVersion", .string("none (lookout mock, Swift)")),
         ])
     }
+}
+
+/// One place among the concurrent evaluations; `leave()` gives it back.
+public struct EvaluationSlot: Sendable {
+    let counter: InFlight
+    public func leave() { counter.leave() }
+}
+
+/// How many queries are being evaluated.
+final class InFlight: Sendable {
+    private let count = Atomic<Int>(0)
+    func enter(limit: Int) -> Bool {
+        let (_, now) = count.add(1, ordering: .relaxed)
+        if now <= limit { return true }
+        count.subtract(1, ordering: .relaxed)
+        return false
+    }
+    func leave() { count.subtract(1, ordering: .relaxed) }
 }

@@ -79,10 +79,19 @@ public final class MockPrometheusServer: Sendable {
             let path = request.uri.path.removingPercentEncoding ?? request.uri.path
             let method = request.method.rawValue
             let pairs = parameters
-            // Evaluating a query is CPU work of up to a few seconds: on NIO's blocking-work pool, not on the
-            // cooperative pool that the rest of the process (the dashboard of `lookout demo`) runs on.
-            let answer = try await NIOThreadPool.singleton.runIfActive {
-                api.handle(method: method, path: path, parameters: pairs)
+            let answer: HTTPAnswer
+            if MockPrometheusAPI.isLight(path) {
+                // Health checks never wait behind queries.
+                answer = api.handle(method: method, path: path, parameters: pairs)
+            } else if let slot = api.enterEvaluation() {
+                // Evaluating a query is CPU work of up to its deadline: on NIO's blocking-work pool, not on the
+                // cooperative pool that the rest of the process (the dashboard of `lookout demo`) runs on.
+                defer { slot.leave() }
+                answer = try await NIOThreadPool.singleton.runIfActive {
+                    api.handle(method: method, path: path, parameters: pairs)
+                }
+            } else {
+                answer = api.tooBusy()
             }
             var headers: HTTPFields = [.contentType: answer.contentType]
             for (name, value) in answer.headers {
@@ -91,6 +100,19 @@ public final class MockPrometheusServer: Sendable {
             let body = request.method == .head ? ByteBuffer() : ByteBuffer(string: answer.body)
             return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: body))
         }
+    }
+
+    /// Serves `configuration` until SIGINT or SIGTERM (`lookout mock`); queries in flight end when the signal comes.
+    public static func run(
+        _ configuration: Configuration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let api = makeAPI(configuration)
+        var logger = Logger(label: "lookout-mock")
+        logger.logLevel = .error
+        let group = ServiceGroup(configuration: .init(
+            services: [makeApplication(api, configuration, onServerRunning: onServerRunning), StopEvaluations(signal: api.limits.stop)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 
     /// An application serving `configuration`; `onServerRunning` gets the bound port.
@@ -145,8 +167,9 @@ public final class MockPrometheusServer: Sendable {
         return MockPrometheusServer(host: configuration.host, port: port, api: api, group: group, task: task)
     }
 
-    /// Stops the server and waits until it has stopped. Safe to call twice.
+    /// Stops the server and waits until it has stopped. Safe to call twice. Queries in flight end at once.
     public func stop() async {
+        api.limits.stop.raise()
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
@@ -170,5 +193,14 @@ public func withMockPrometheus<T: Sendable>(
     } catch {
         await server.stop()
         throw error
+    }
+}
+
+/// Raises the stop signal as soon as a graceful shutdown begins, so queries in flight do not hold the server.
+struct StopEvaluations: Service {
+    let signal: StopSignal
+    func run() async throws {
+        try? await gracefulShutdown()
+        signal.raise()
     }
 }

@@ -1,4 +1,6 @@
+import PromQL
 import Foundation
+import Synchronization
 import PrometheusModels
 
 /// An element of an instant vector.
@@ -37,11 +39,17 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     case badData(String)
     /// `execution`, 422: e.g. many-to-many matching, too many samples.
     case execution(String)
+    /// `timeout`, 503: the query ran past its deadline, or the server is stopping.
+    case timeout(String)
+    /// `unavailable`, 503: too many queries at once.
+    case unavailable(String)
 
     public var errorType: String {
         switch self {
         case .badData: return "bad_data"
         case .execution: return "execution"
+        case .timeout: return "timeout"
+        case .unavailable: return "unavailable"
         }
     }
 
@@ -49,12 +57,13 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .badData: return 400
         case .execution: return 422
+        case .timeout, .unavailable: return 503
         }
     }
 
     public var description: String {
         switch self {
-        case .badData(let m), .execution(let m): return m
+        case .badData(let m), .execution(let m), .timeout(let m), .unavailable(let m): return m
         }
     }
 }
@@ -67,8 +76,22 @@ public struct EvaluationLimits: Sendable {
     public var maxPoints = 11_000
     /// How far back an instant selector looks for a sample (Prometheus' lookback delta).
     public var lookbackMilliseconds: Int64 = 300_000
+    /// How long one query may run (Prometheus' `--query.timeout`, 2 m there).
+    public var timeout: Duration = .seconds(10)
+    /// Most queries evaluated at once; more are answered 503 `unavailable` (Prometheus: `--query.max-concurrency`).
+    public var maxConcurrent = 8
+    /// Raised when the server stops: queries in flight end at their next check instead of running on.
+    public var stop = StopSignal()
 
     public init() {}
+}
+
+/// A flag that running queries check, so a stopping server does not wait for them.
+public final class StopSignal: Sendable {
+    private let raised = Atomic<Bool>(false)
+    public init() {}
+    public func raise() { raised.store(true, ordering: .relaxed) }
+    public var isRaised: Bool { raised.load(ordering: .relaxed) }
 }
 
 /// Evaluates PromQL over a `SeriesSource`: instant queries (`/api/v1/query`) and range queries
@@ -186,6 +209,8 @@ final class QueryContext {
     /// The last instant the query evaluates.
     let end: Int64
     private var samples = 0
+    private let deadline: ContinuousClock.Instant
+    private var sinceLastCheck = 0
     private var selections: [Int: [SeriesRef]] = [:]
     private var materialized: [Int: (from: Int64, through: Int64, points: [Point])] = [:]
 
@@ -194,6 +219,7 @@ final class QueryContext {
         self.limits = limits
         self.step = step
         self.end = end
+        deadline = .now + limits.timeout
     }
 
     private func spend(_ count: Int) throws(QueryError) {
@@ -201,9 +227,21 @@ final class QueryContext {
         if samples > limits.maxSamples {
             throw .execution("query processing would load too many samples into memory in query execution")
         }
+        // Every few thousand samples: past the deadline, or the server is stopping.
+        sinceLastCheck += count
+        if sinceLastCheck >= 4096 {
+            sinceLastCheck = 0
+            try checkDeadline()
+        }
     }
 
-    private func select(_ selector: VectorSelector) -> [SeriesRef] {
+    func checkDeadline() throws(QueryError) {
+        if limits.stop.isRaised { throw .timeout("query cancelled: the server is stopping") }
+        if ContinuousClock.now > deadline { throw .timeout("query timed out in query execution") }
+    }
+
+    private func select(_ selector: VectorSelector) throws(QueryError) -> [SeriesRef] {
+        try checkDeadline()
         if let cached = selections[selector.position.start] { return cached }
         let found = source.series(matching: selector.matchers)
         selections[selector.position.start] = found
@@ -255,13 +293,13 @@ final class QueryContext {
         case .paren(let e, _): return try eval(e, at: t)
         case .selector(let selector):
             var out: [Element] = []
-            for series in select(selector) {
+            for series in try select(selector) {
                 if let point = try latest(series, at: t) { out.append(Element(labels: series.labels, value: point.v)) }
             }
             return .vector(out)
         case .matrix(let selector, let range, _):
             var out: [SeriesPoints] = []
-            for series in select(selector) {
+            for series in try select(selector) {
                 let points = try window(series, range: range, at: t)
                 if !points.isEmpty { out.append(SeriesPoints(labels: series.labels, points: points)) }
             }

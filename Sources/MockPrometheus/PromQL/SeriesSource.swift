@@ -1,3 +1,4 @@
+import PromQL
 import PrometheusModels
 
 /// A raw sample: a timestamp in milliseconds and a value.

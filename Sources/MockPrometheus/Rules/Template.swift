@@ -1,3 +1,4 @@
+import PromQL
 import Foundation
 import PrometheusModels
 
@@ -191,7 +192,7 @@ public enum AlertTemplate {
             guard let argument = remaining.popFirst() else { out += "%!\(verb)(MISSING)"; continue }
             switch verb {
             case "s", "v": out += argument.rendered
-            case "d": out += String(Int(try number(argument)))
+            case "d": out += String(Int(saturating: try number(argument)))
             case "f": out += String(format: "%.\(precision ?? 6)f", try number(argument))
             case "g": out += precision.map { GoFormat.formatG(argValue(argument), precision: $0) } ?? argument.rendered
             default: throw TemplateError(message: "unsupported printf verb %\(verb)")

@@ -1,3 +1,4 @@
+import PromQL
 import Foundation
 import PrometheusModels
 

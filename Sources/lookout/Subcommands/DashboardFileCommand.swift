@@ -56,18 +56,13 @@ extension DashboardFileCommand {
         var file: String
 
         func run() throws {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("cannot read '\(file)'")
-            }
             let result: GrafanaImport.Result
             do {
-                result = try GrafanaImport.convert(json: data, source: file)
+                result = try GrafanaImport.convert(file: file)
             } catch let error as DashboardFileError {
                 throw ValidationError(error.message)
             }
-            for warning in result.warnings {
-                FileHandle.standardError.write(Data("lookout: warning: \(warning)\n".utf8))
-            }
+            for warning in result.warnings { StandardError.write("warning: \(warning)") }
             print(result.dashboard.yaml(), terminator: "")
         }
     }

@@ -66,13 +66,12 @@ struct MockCommand: AsyncParsableCommand {
         configuration.scenario = scenario
         let scenario = scenario
         let seed = seed
-        let app = MockPrometheusServer.makeApplication(configuration) { bound in
-            let shown = host.contains(":") ? "[\(host)]" : host
-            let line = "lookout mock: Prometheus API on http://\(shown):\(bound) (scenario \(scenario.rawValue), seed \(seed))\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
-        }
         do {
-            try await app.runService()
+            try await MockPrometheusServer.run(configuration) { bound in
+                let shown = host.contains(":") ? "[\(host)]" : host
+                let line = "lookout mock: Prometheus API on http://\(shown):\(bound) (scenario \(scenario.rawValue), seed \(seed))\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
         } catch {
             throw CommandError(description: "cannot serve on \(listen): \(Self.describe(error))", exitCode: 1)
         }

@@ -68,7 +68,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         case .json: print(try snapshot.json(), terminator: "")
         }
         if case .failure(let error) = snapshot.alerts {
-            FileHandle.standardError.write(Data("lookout: \(error.description)\n".utf8))
+            StandardError.write(error.description)
         }
         let code = snapshot.exitCode
         if code != 0 { throw ExitCode(code) }

@@ -6,7 +6,7 @@ import Foundation
 public enum GoFormat {
     /// The shortest decimal digits that round-trip `value` (finite, not zero) and the position of the decimal point:
     /// `value = 0.d₁d₂… × 10^point`.
-    static func shortestDigits(_ value: Double) -> (digits: [UInt8], point: Int) {
+    package static func shortestDigits(_ value: Double) -> (digits: [UInt8], point: Int) {
         digits(of: abs(value).description)
     }
 

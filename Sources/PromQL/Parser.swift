@@ -59,7 +59,7 @@ public struct Parser {
     }
 
     /// Prometheus' description of a token in "unexpected …" messages.
-    static func describe(_ token: Token) -> String {
+    package static func describe(_ token: Token) -> String {
         switch token {
         case .eof: return "end of input"
         case .identifier(let name):
@@ -369,6 +369,8 @@ public struct Parser {
                 advance()
                 do {
                     matchers.append(try LabelMatcher(name: label, op: op, value: value))
+                } catch let failure as LinearRegex.SyntaxError {
+                    throw self.error("error parsing regexp: \(failure.message): \(goQuote(value))", at: labelToken.start)
                 } catch {
                     throw self.error("error parsing regexp: \(goQuote(value)) is not a valid regular expression", at: labelToken.start)
                 }

@@ -1,15 +1,15 @@
 /// The PromQL functions the mock knows: those it evaluates, and the rest of Prometheus 2.42's functions, which it
 /// names in an `unsupported function` error (an unknown name is `unknown function with name …`, as in Prometheus).
-enum Functions {
-    struct Signature {
-        var arguments: [ValueType]
+package enum Functions {
+    package struct Signature {
+        package var arguments: [ValueType]
         /// How many trailing arguments may be left out.
-        var optional = 0
-        var returns: ValueType
+        package var optional = 0
+        package var returns: ValueType
     }
 
     /// Functions the evaluator implements.
-    static let supported: [String: Signature] = {
+    package static let supported: [String: Signature] = {
         var table: [String: Signature] = [
             "time": Signature(arguments: [], returns: .scalar),
             "vector": Signature(arguments: [.scalar], returns: .vector),
@@ -27,17 +27,17 @@ enum Functions {
         return table
     }()
 
-    static let rangeFunctions: Set<String> = [
+    package static let rangeFunctions: Set<String> = [
         "rate", "irate", "increase", "delta", "idelta",
         "sum_over_time", "avg_over_time", "min_over_time", "max_over_time", "count_over_time",
     ]
 
-    static let mathFunctions: [String: @Sendable (Double) -> Double] = [
+    package static let mathFunctions: [String: @Sendable (Double) -> Double] = [
         "abs": { Swift.abs($0) }, "ceil": { $0.rounded(.up) }, "floor": { $0.rounded(.down) },
     ]
 
     /// Prometheus 2.42's other functions: known, but not evaluated by the mock.
-    static let unsupported: Set<String> = [
+    package static let unsupported: Set<String> = [
         "absent", "absent_over_time", "acos", "acosh", "asin", "asinh", "atan", "atanh", "changes", "clamp", "cos",
         "cosh", "day_of_month", "day_of_week", "day_of_year", "days_in_month", "deg", "deriv", "exp", "histogram_count",
         "histogram_fraction", "histogram_sum", "holt_winters", "hour", "label_join", "label_replace", "last_over_time",
@@ -47,6 +47,6 @@ enum Functions {
     ]
 
     /// Aggregations the evaluator implements; Prometheus' others are reported as unsupported.
-    static let supportedAggregations: Set<String> = ["sum", "avg", "min", "max", "count", "group"]
+    package static let supportedAggregations: Set<String> = ["sum", "avg", "min", "max", "count", "group"]
 
 }

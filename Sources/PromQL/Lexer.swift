@@ -35,7 +35,7 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
     case eql = "==", neq = "!=", gtr = ">", lss = "<", gte = ">=", lte = "<="
     case and, or, unless
 
-    var precedence: Int {
+    package var precedence: Int {
         switch self {
         case .or: return 1
         case .and, .unless: return 2
@@ -46,15 +46,15 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
         }
     }
 
-    var isComparison: Bool {
+    package var isComparison: Bool {
         switch self {
         case .eql, .neq, .gtr, .lss, .gte, .lte: return true
         default: return false
         }
     }
 
-    var isSetOperator: Bool { self == .and || self == .or || self == .unless }
-    var isRightAssociative: Bool { self == .pow }
+    package var isSetOperator: Bool { self == .and || self == .or || self == .unless }
+    package var isRightAssociative: Bool { self == .pow }
 }
 
 /// Label matcher operators.
@@ -62,7 +62,7 @@ public enum MatchOperator: String, Sendable {
     case equal = "=", notEqual = "!=", regexMatch = "=~", regexNoMatch = "!~"
 }
 
-enum Token: Equatable {
+package enum Token: Equatable {
     case identifier(String)
     /// An identifier with a colon: only a metric name.
     case metricIdentifier(String)
@@ -79,33 +79,33 @@ enum Token: Equatable {
     case error(String)
 }
 
-struct LexedToken {
-    var token: Token
-    var start: Int
-    var end: Int
+package struct LexedToken {
+    package var token: Token
+    package var start: Int
+    package var end: Int
 }
 
 /// Splits a query into tokens with byte positions. Stops at the first error, which becomes an `.error` token.
-struct Lexer {
-    static let aggregators: Set<String> = [
+package struct Lexer {
+    package static let aggregators: Set<String> = [
         "sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk", "bottomk", "count_values", "quantile",
     ]
-    static let keywords: Set<String> = [
+    package static let keywords: Set<String> = [
         "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset",
     ]
 
-    let bytes: [UInt8]
+    package let bytes: [UInt8]
     private var pos = 0
     private var parenDepth = 0
     private var inBraces = false
     private var inBrackets = false
     private(set) var tokens: [LexedToken] = []
 
-    init(_ query: String) {
+    package init(_ query: String) {
         bytes = Array(query.utf8)
     }
 
-    static func tokenize(_ query: String) -> [LexedToken] {
+    package static func tokenize(_ query: String) -> [LexedToken] {
         var lexer = Lexer(query)
         lexer.run()
         return lexer.tokens
@@ -123,11 +123,11 @@ struct Lexer {
         pos + ahead < bytes.count ? bytes[pos + ahead] : nil
     }
 
-    static func isAlpha(_ c: UInt8) -> Bool {
+    package static func isAlpha(_ c: UInt8) -> Bool {
         (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c == 95
     }
 
-    static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+    package static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
 
     private mutating func run() {
         while true {
@@ -402,7 +402,7 @@ struct Lexer {
 
 /// Prometheus durations: `1y2w3d4h5m6s7ms`, units in that order, each at most once.
 public enum PromDuration {
-    static let units: [(String, Int64)] = [
+    package static let units: [(String, Int64)] = [
         ("y", 365 * 86_400_000), ("w", 7 * 86_400_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000),
         ("s", 1000), ("ms", 1),
     ]

@@ -15,12 +15,13 @@ public struct PositionRange: Sendable, Equatable {
     public var end: Int
 }
 
-/// A label matcher of a selector. Regular expressions are fully anchored, as in Prometheus.
+/// A label matcher of a selector. Regular expressions are fully anchored, as in Prometheus, and matched in linear
+/// time (`LinearRegex`, RE2 syntax as Prometheus uses it): a pattern such as `(.*)*.*x` cannot stall the server.
 public struct LabelMatcher: Sendable {
     public var name: String
     public var op: MatchOperator
     public var value: String
-    private let regex: NSRegularExpression?
+    private let regex: LinearRegex?
 
     /// Throws the regular expression's error for a bad `=~` / `!~` pattern.
     public init(name: String, op: MatchOperator, value: String) throws {
@@ -29,7 +30,7 @@ public struct LabelMatcher: Sendable {
         self.value = value
         switch op {
         case .equal, .notEqual: regex = nil
-        case .regexMatch, .regexNoMatch: regex = try NSRegularExpression(pattern: "^(?:\(value))$", options: [])
+        case .regexMatch, .regexNoMatch: regex = try LinearRegex(value)
         }
     }
 
@@ -38,8 +39,7 @@ public struct LabelMatcher: Sendable {
         case .equal: return candidate == value
         case .notEqual: return candidate != value
         case .regexMatch, .regexNoMatch:
-            let full = NSRange(candidate.startIndex..., in: candidate)
-            let found = regex?.firstMatch(in: candidate, options: [], range: full) != nil
+            let found = regex?.matchesWhole(candidate) ?? false
             return op == .regexMatch ? found : !found
         }
     }
@@ -47,7 +47,7 @@ public struct LabelMatcher: Sendable {
     /// A missing label counts as the empty string, as in Prometheus.
     public func matches(_ labels: Labels) -> Bool { matches(labels[name] ?? "") }
 
-    var text: String { "\(name)\(op.rawValue)\(goQuote(value))" }
+    package var text: String { "\(name)\(op.rawValue)\(goQuote(value))" }
 }
 
 /// `metric{matchers}`: an instant vector selector, or a range selector with `range`.
@@ -57,7 +57,7 @@ public struct VectorSelector: Sendable {
     public var matchers: [LabelMatcher]
     public var position: PositionRange
 
-    var text: String {
+    package var text: String {
         let others = matchers.filter { !($0.name == "__name__" && $0.op == .equal && $0.value == name) }
         if let name, others.isEmpty { return name }
         return (name ?? "") + "{" + others.map(\.text).joined(separator: ",") + "}"
@@ -139,7 +139,7 @@ public indirect enum Expr: Sendable {
 }
 
 /// Go's `%q` for the strings PromQL prints (label values, string literals).
-func goQuote(_ s: String) -> String {
+package func goQuote(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
         switch scalar {

@@ -14,11 +14,13 @@ public enum PrometheusError: Error, Sendable, Equatable, CustomStringConvertible
     case transport(url: String, reason: String)
     /// No complete answer within the request timeout.
     case timeout(url: String, seconds: Double)
+    /// The server asked to be left alone for a while: HTTP 429 or 503 with `Retry-After` (seconds, when given).
+    case throttled(url: String, httpStatus: Int, retryAfter: Double?)
 
     public var description: String {
         switch self {
         case .api(let type, let message, let status):
-            return "Prometheus API error \(clip(type, 40)) (HTTP \(status)): \(clip(message, 300))"
+            return "Prometheus API error \(clip(type, 40)) (HTTP \(status)): \(clip(message, InputLimits.messageCharacters))"
         case .unexpectedResponse(let url, let status, let reason, let firstLine):
             let body = firstLine.isEmpty ? "empty body" : "body: \(clip(firstLine, 160))"
             return "HTTP \(status) \(clip(reason, 40)) from \(clip(url, 200)), not a Prometheus API answer (\(body))"
@@ -28,6 +30,8 @@ public enum PrometheusError: Error, Sendable, Equatable, CustomStringConvertible
             return "cannot reach \(clip(url, 200)): \(clip(reason, 200))"
         case .timeout(let url, let seconds):
             return "no answer from \(clip(url, 200)) within \(formatSeconds(seconds))"
+        case .throttled(let url, let status, let retryAfter):
+            return "HTTP \(status) from \(clip(url, 200)): the server asks to slow down" + (retryAfter.map { " (retry after \(formatSeconds($0)))" } ?? "")
         }
     }
 
@@ -40,26 +44,35 @@ public enum PrometheusError: Error, Sendable, Equatable, CustomStringConvertible
         case .unexpectedResponse(_, let status, let reason, _): return "HTTP \(status) \(clip(reason, 40))"
         case .api(let type, _, let status): return "API error \(clip(type, 30)) (HTTP \(status))"
         case .decoding: return "unexpected JSON"
+        case .throttled(_, let status, _): return "HTTP \(status): server asks to slow down"
         }
     }
 
     /// True when the server itself could not be talked to (as opposed to rejecting one query).
     public var isConnectionFailure: Bool {
         switch self {
-        case .transport, .timeout: return true
+        case .transport, .timeout, .throttled: return true
         case .unexpectedResponse(_, let status, _, _): return status == 401 || status == 403 || status >= 500
-        case .api, .decoding: return false
+        case .api(let type, _, _): return type == "unavailable"
+        case .decoding: return false
         }
+    }
+
+    /// How long the server asked to be left alone (`Retry-After`), when it said.
+    public var retryAfter: Double? {
+        if case .throttled(_, _, let seconds) = self { return seconds }
+        return nil
     }
 }
 
-func clip(_ text: String, _ limit: Int) -> String {
-    let safe = SafeText.sanitize(text).trimmingCharacters(in: .whitespaces)
-    return safe.count > limit ? String(safe.prefix(limit - 1)) + "…" : safe
+/// Sanitised, cut to `limit` characters, without surrounding spaces.
+package func clip(_ text: String, _ limit: Int) -> String {
+    SafeText.clip(text, limit).trimmingCharacters(in: .whitespaces)
 }
 
 func formatSeconds(_ seconds: Double) -> String {
-    seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
+    guard seconds.isFinite, abs(seconds) < 1e9 else { return "\(seconds) s" }
+    return seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
 }
 
 /// A connection option that cannot be used: a missing token file, a bad header, a bad URL.

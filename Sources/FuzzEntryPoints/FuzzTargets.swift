@@ -1,0 +1,173 @@
+import DashboardCore
+import Foundation
+import PromQL
+import PrometheusModels
+import SafeText
+import TerminalCanvas
+
+/// The fuzz targets: each takes arbitrary bytes and runs one parser the way lookout runs it, then what follows it
+/// (a decoded answer is summarised and drawn, a dashboard is printed and read back). A target returns normally for
+/// any input; an invariant that does not hold traps on purpose, so libFuzzer reports it as a crash.
+///
+/// `make fuzz` runs them under libFuzzer (Fuzz/); the unit tests replay every corpus file and every crash found.
+public enum FuzzTargets {
+    public static let names = [
+        "prometheus-answer", "alertmanager-answer", "dashboard-yaml", "grafana-import", "theme", "safetext", "promql",
+        "legend",
+    ]
+
+    /// Runs target `name` on `data`; false for an unknown name.
+    @discardableResult
+    public static func run(_ name: String, _ data: [UInt8]) -> Bool {
+        switch name {
+        case "prometheus-answer": prometheusAnswer(data)
+        case "alertmanager-answer": alertmanagerAnswer(data)
+        case "dashboard-yaml": dashboardYAML(data)
+        case "grafana-import": grafanaImport(data)
+        case "theme": theme(data)
+        case "safetext": safeText(data)
+        case "promql": promQL(data)
+        case "legend": legend(data)
+        default: return false
+        }
+        return true
+    }
+
+    static func prometheusAnswer(_ data: [UInt8]) {
+        let body = Data(data)
+        // The first byte picks the endpoint; the status varies with it too (errors take other paths).
+        let status = data.first.map { $0 & 0x80 == 0 ? 200 : 422 } ?? 200
+        let url = "http://fuzz/api/v1/query"
+        if let answer = try? APIDecoding.decode(QueryResult.self, status: status, reason: "OK", body: body, url: url) {
+            let series = SeriesSummary.from(answer.data.streams, legendFormat: "{{service}}", thresholds: Thresholds(warning: 1, critical: 5))
+            let services = HealthEvaluator.evaluate(
+                present: answer.data.streams.map(\.metric), expected: answer.data.streams.map(\.metric), legendFormat: "{{service}}")
+            var panel = PanelData()
+            panel.series = series
+            panel.services = services
+            panel.warnings = answer.warnings
+            draw(panels: panel, alerts: [])
+        } else if let answer = try? APIDecoding.decode(AlertsData.self, status: status, reason: "OK", body: body, url: url) {
+            draw(panels: PanelData(), alerts: AlertItem.sorted(answer.data.alerts))
+        }
+        _ = try? APIDecoding.decode(RulesData.self, status: status, reason: "OK", body: body, url: url)
+        _ = try? APIDecoding.decode(TargetsResult.self, status: status, reason: "OK", body: body, url: url)
+        do {
+            _ = try APIDecoding.decode(BuildInfo.self, status: status, reason: "OK", body: body, url: url)
+        } catch {
+            checkSafe(error.description)
+        }
+    }
+
+    static func alertmanagerAnswer(_ data: [UInt8]) {
+        do {
+            let alerts = try APIDecoding.alertmanagerAlerts(status: 200, reason: "OK", body: Data(data), url: "http://fuzz/api/v2/alerts")
+            draw(panels: PanelData(), alerts: AlertItem.arranged(alerts.map(AlertItem.init)))
+        } catch {
+            checkSafe(error.description)
+        }
+    }
+
+    static func dashboardYAML(_ data: [UInt8]) {
+        do {
+            let dashboard = try Dashboard.parse(yaml: String(decoding: data, as: UTF8.self), source: "fuzz.yaml")
+            // What lookout prints, it reads back to the same dashboard.
+            let again = try Dashboard.parse(yaml: dashboard.yaml(), source: "printed.yaml")
+            precondition(again == dashboard, "a printed dashboard reads back differently")
+            precondition(dashboard.panels.count <= InputLimits.panels, "panel limit not enforced")
+        } catch let error as DashboardFileError {
+            checkSafe(error.message)
+        } catch {
+            checkSafe("\(error)")
+        }
+    }
+
+    static func grafanaImport(_ data: [UInt8]) {
+        do {
+            let result = try GrafanaImport.convert(json: Data(data), source: "fuzz.json")
+            result.warnings.forEach(checkSafe)
+            _ = result.dashboard.yaml()
+            _ = try result.dashboard.grafanaJSON()
+        } catch let error as DashboardFileError {
+            checkSafe(error.message)
+        } catch {}
+    }
+
+    static func theme(_ data: [UInt8]) {
+        do {
+            let theme = try Theme.parse(yaml: String(decoding: data, as: UTF8.self), source: "fuzz.yaml")
+            for depth in [ColorDepth.mono, .colors8, .colors16, .colors256, .trueColor] {
+                for role in StyleRole.allCases { _ = theme.style(role).foreground.mapped(to: depth) }
+            }
+        } catch let error as ThemeError {
+            checkSafe(error.message)
+        } catch {}
+    }
+
+    static func safeText(_ data: [UInt8]) {
+        let text = String(decoding: data, as: UTF8.self)
+        let once = SafeText.sanitize(text)
+        checkSafe(once)
+        precondition(SafeText.sanitize(once) == once, "sanitising twice changed the text")
+        let limit = Int(data.first ?? 0) + 1
+        let clipped = SafeText.clip(text, limit)
+        checkSafe(clipped)
+        precondition(clipped.count <= limit, "clip(\(limit)) gave \(clipped.count) characters")
+        let labels = [text: "a", once: "b", String(text.reversed()): text]
+        let clean = SafeText.sanitizeKeys(labels)
+        precondition(clean.count == labels.count, "sanitizeKeys lost a key")
+        clean.forEach { checkSafe($0.key); checkSafe($0.value) }
+        let json = SafeText.escapeJSON("{\"k\":\"\(text.replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "\"", with: ""))\"}")
+        precondition(json.unicodeScalars.allSatisfy { $0.value == 0x0A || SafeText.isPlain($0) }, "escapeJSON let a control through")
+        var canvas = Canvas(width: 40, height: 3)
+        _ = canvas.put(text, x: Int(data.first ?? 0) % 50 - 5, y: 1)
+        checkCanvas(canvas)
+    }
+
+    static func promQL(_ data: [UInt8]) {
+        let query = String(decoding: data, as: UTF8.self)
+        _ = Lexer.tokenize(query)
+        if let expr = try? Parser.parse(query) { _ = expr.type }
+    }
+
+    static func legend(_ data: [UInt8]) {
+        let text = String(decoding: data, as: UTF8.self)
+        let parts = text.split(separator: "\u{0}", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        let template = parts.first ?? ""
+        let labels = [parts.count > 1 ? parts[1] : "service": parts.count > 2 ? parts[2] : text, "__name__": text]
+        let rendered = LegendTemplate.render(template, labels: labels)
+        checkSafe(rendered)
+        precondition(rendered.count <= InputLimits.labelCharacters, "legend longer than the label limit")
+    }
+
+    // MARK: - Invariants
+
+    /// Text bound for an output holds no control character, escape sequence or bidi control.
+    static func checkSafe(_ text: String) {
+        precondition(text.unicodeScalars.allSatisfy(SafeText.isPlain), "control character in output text")
+    }
+
+    static func checkCanvas(_ canvas: Canvas) {
+        precondition(canvas.lines.count == canvas.height, "canvas lost rows")
+        for line in canvas.lines { checkSafe(line) }
+    }
+
+    /// Draws the data as the dashboard would, at a few sizes.
+    static func draw(panels data: PanelData, alerts: [AlertItem]) {
+        var state = DashboardState(dashboard: .microservices, server: "fuzz", rangeSeconds: 3600, refreshSeconds: 15)
+        state.now = Date(timeIntervalSince1970: 1_764_000_000)
+        for i in state.panels.indices {
+            state.panels[i].data = data
+            state.panels[i].updatedAt = state.now
+        }
+        state.alerts.items = alerts
+        state.alerts.updatedAt = state.now
+        for (width, height) in [(80, 24), (200, 60), (30, 8)] {
+            state.columns = width
+            state.rows = height
+            var canvas = Canvas(width: width, height: height)
+            DashboardView.render(state, into: &canvas)
+            checkCanvas(canvas)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of lookout's parsers with libFuzzer and AddressSanitizer (make fuzz; README, "Reliability").
+#
+#   FUZZ_SECONDS=60 scripts/fuzz.sh            every target for 60 s (the default)
+#   FUZZ_SECONDS=15 scripts/fuzz.sh promql     one target
+#
+# Seeds come from Fuzz/corpus/<target> (the recorded fixtures, the example dashboards and themes); new inputs are
+# kept in .build-fuzz/corpus/<target>. A crash, a leak or an input slower than 10 s is written to
+# Fuzz/crashes/<target>-…: commit it, and the unit tests replay it as a regression test. Exits 1 when one is found.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${FUZZ_SECONDS:-60}
+swift=${SWIFT:-swift}
+if [ $# -gt 0 ]; then targets=("$@"); else
+  targets=(prometheus-answer alertmanager-answer dashboard-yaml grafana-import theme safetext promql legend)
+fi
+build=(--package-path Fuzz --scratch-path .build-fuzz -c release --sanitize fuzzer --sanitize address)
+echo "fuzz: building the targets with libFuzzer and AddressSanitizer (.build-fuzz)"
+"$swift" build "${build[@]}" --product lookout-fuzz
+binary="$("$swift" build "${build[@]}" --show-bin-path)/lookout-fuzz"
+mkdir -p Fuzz/crashes
+found=0
+for target in "${targets[@]}"; do
+  work=".build-fuzz/corpus/$target"
+  mkdir -p "$work" "Fuzz/corpus/$target"
+  echo "fuzz: $target for ${seconds}s"
+  before=$(ls Fuzz/crashes | wc -l)
+  if ! LOOKOUT_FUZZ_TARGET="$target" ASAN_OPTIONS=detect_leaks=0 "$binary" "$work" "Fuzz/corpus/$target" \
+      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+      -artifact_prefix="Fuzz/crashes/$target-" -print_final_stats=1 >".build-fuzz/$target.log" 2>&1; then
+    found=1
+    echo "fuzz: $target FAILED; the input is in Fuzz/crashes/, the log in .build-fuzz/$target.log:"
+    grep -E 'ERROR|SUMMARY|Fatal error|Test unit written' ".build-fuzz/$target.log" | head -5 || true
+  else
+    grep -E '^stat::number_of_executed_units|^stat::new_units_added' ".build-fuzz/$target.log" | tr '\n' ' ' || true
+    echo
+  fi
+  after=$(ls Fuzz/crashes | wc -l)
+  [ "$after" -gt "$before" ] && found=1
+done
+if [ "$found" -ne 0 ]; then
+  echo "fuzz: crashes found (Fuzz/crashes)"
+  exit 1
+fi
+echo "fuzz: ${#targets[@]} targets, ${seconds}s each, no crash"
