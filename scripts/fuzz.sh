@@ -14,7 +14,9 @@ swift=${SWIFT:-swift}
 if [ $# -gt 0 ]; then targets=("$@"); else
   targets=(prometheus-answer alertmanager-answer dashboard-yaml grafana-import theme safetext promql legend)
 fi
-build=(--package-path Fuzz --scratch-path .build-fuzz -c release --sanitize fuzzer --sanitize address)
+# -Xswiftc as well as --sanitize: SwiftPM's flag alone leaves the Swift modules of the dependency (lookout itself) without
+# coverage instrumentation, and libFuzzer would fuzz blind.
+build=(--package-path Fuzz --scratch-path .build-fuzz -c release --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address)
 echo "fuzz: building the targets with libFuzzer and AddressSanitizer (.build-fuzz)"
 "$swift" build "${build[@]}" --product lookout-fuzz
 binary="$("$swift" build "${build[@]}" --show-bin-path)/lookout-fuzz"
@@ -25,7 +27,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$work" "Fuzz/corpus/$target"
   echo "fuzz: $target for ${seconds}s"
   before=$(ls Fuzz/crashes | wc -l)
-  if ! LOOKOUT_FUZZ_TARGET="$target" ASAN_OPTIONS=detect_leaks=0 "$binary" "$work" "Fuzz/corpus/$target" \
+  if ! LOOKOUT_FUZZ_TARGET="$target" ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no "$binary" "$work" "Fuzz/corpus/$target" \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
       -artifact_prefix="Fuzz/crashes/$target-" -print_final_stats=1 >".build-fuzz/$target.log" 2>&1; then
     found=1

@@ -113,7 +113,8 @@ public enum FuzzTargets {
         let clipped = SafeText.clip(text, limit)
         checkSafe(clipped)
         precondition(clipped.count <= limit, "clip(\(limit)) gave \(clipped.count) characters")
-        let labels = [text: "a", once: "b", String(text.reversed()): text]
+        var labels: [String: String] = [:]
+        for (key, value) in [(text, "a"), (once, "b"), (String(text.reversed()), text)] { labels[key] = value }
         let clean = SafeText.sanitizeKeys(labels)
         precondition(clean.count == labels.count, "sanitizeKeys lost a key")
         clean.forEach { checkSafe($0.key); checkSafe($0.value) }

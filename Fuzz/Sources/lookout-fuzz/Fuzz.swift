@@ -11,7 +11,7 @@ let target: String = getenv("LOOKOUT_FUZZ_TARGET").map { String(cString: $0) } ?
 public func initialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
     guard FuzzTargets.names.contains(target) else {
         let message = "lookout-fuzz: set LOOKOUT_FUZZ_TARGET to one of: \(FuzzTargets.names.joined(separator: ", "))\n"
-        fputs(message, stderr)
+        _ = message.withCString { write(2, $0, strlen($0)) }
         exit(2)
     }
     return 0
