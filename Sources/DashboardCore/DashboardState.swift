@@ -25,6 +25,18 @@ public struct AlertsState: Sendable, Equatable {
     public var items: [AlertItem]
     public var updatedAt: Date?
     public var error: String?
+    /// Alerts the server sent that could not be read, one line each (the others are shown).
+    public var unreadable: [String] = []
+    /// A refresh asked for them and has not heard back.
+    public var isLoading = false
+
+    /// "1 alert could not be read: state 'Firing' (expected pending or firing) at .alerts[3].state"; nil when all were
+    /// read.
+    public static func summary(ofUnreadable unreadable: [String]) -> String? {
+        guard let first = unreadable.first else { return nil }
+        let count = unreadable.count
+        return "\(count) alert\(count == 1 ? "" : "s") could not be read: \(first)" + (count > 1 ? " (and \(count - 1) more)" : "")
+    }
 
     public init(items: [AlertItem] = [], updatedAt: Date? = nil, error: String? = nil) {
         self.items = items
@@ -88,6 +100,10 @@ public struct DashboardState: Sendable, Equatable {
     public var failures: Int
     /// When the next refresh is due.
     public var nextRefreshAt: Date?
+    /// When the refresh in flight must have been answered (`requestTimeout` and a little grace after it started).
+    public var fetchDeadline: Date?
+    /// The client's deadline per request (`--timeout`).
+    public var requestTimeout: TimeInterval = 10
     /// The terminal size, for the number of points per query.
     public var columns: Int
     public var rows: Int
@@ -127,8 +143,18 @@ public struct DashboardState: Sendable, Equatable {
         (panels.compactMap(\.updatedAt) + [alerts.updatedAt].compactMap { $0 }).max()
     }
 
-    /// Data older than this many seconds is stale: two refresh intervals, at least 30 s.
-    public var staleAfter: TimeInterval { max(2 * refreshSeconds, 30) }
+    /// Data older than this many seconds is stale: two refresh intervals, at least 5 s (`Staleness`).
+    public var staleAfter: TimeInterval { Staleness.limit(interval: refreshSeconds) }
+
+    /// Seconds between two points of the graphs' range queries.
+    public var queryStep: TimeInterval { max(1, (rangeSeconds / Double(queryPoints)).rounded()) }
+
+    /// How current a series of a panel is, at the end of the query that returned it.
+    public func freshness(of series: SeriesSummary, panel index: Int) -> Freshness {
+        guard panels.indices.contains(index), let at = panels[index].updatedAt else { return .fresh }
+        let interval = dashboard.panels[index].kind == .graph ? max(queryStep, refreshSeconds) : refreshSeconds
+        return series.freshness(at: at.timeIntervalSince1970, interval: interval)
+    }
 
     /// The age of a panel's data when it is stale, else nil.
     public func staleAge(ofPanel index: Int) -> TimeInterval? {

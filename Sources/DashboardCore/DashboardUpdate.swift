@@ -8,7 +8,9 @@ public enum DashboardEvent: Sendable, Equatable {
     /// A clock tick (once a second): ages and countdowns move on, and a due refresh starts.
     case tick(Date)
     case panelLoaded(index: Int, generation: Int, outcome: PanelOutcome, at: Date)
-    case alertsLoaded(generation: Int, items: [AlertItem]?, error: String?, at: Date)
+    /// The alerts of a refresh (nil with an `error` when none could be read); `unreadable` describes those that
+    /// could not be read among the others.
+    case alertsLoaded(generation: Int, items: [AlertItem]?, error: String?, at: Date, unreadable: [String] = [])
     /// The values a dashboard variable can take.
     case variableOptions(name: String, values: [String])
     /// Every query of a generation has answered. `unreachable` holds the error when the server could not be talked
@@ -38,10 +40,16 @@ extension DashboardState {
         return max(30, min(600, panelWidth - 2))
     }
 
+    /// Seconds after the start of a refresh when its missing answers count as failed: the request deadline, and two
+    /// seconds for the answers to reach the screen.
+    public var refreshDeadline: TimeInterval { requestTimeout + 2 }
+
     mutating func startFetch(at now: Date) -> [DashboardEffect] {
         generation += 1
         for i in panels.indices { panels[i].isLoading = true }
+        alerts.isLoading = true
         nextRefreshAt = nil
+        fetchDeadline = now.addingTimeInterval(refreshDeadline)
         return [.fetch(generation: generation, rangeSeconds: rangeSeconds, points: queryPoints, variables: variableValues)]
     }
 
@@ -50,6 +58,7 @@ extension DashboardState {
         switch event {
         case .tick(let date):
             now = date
+            if let deadline = fetchDeadline, date >= deadline { refreshTimedOut(at: date) }
             if !paused, let due = nextRefreshAt, date >= due { return startFetch(at: date) }
             return []
 
@@ -73,18 +82,20 @@ extension DashboardState {
             }
             return []
 
-        case .alertsLoaded(let gen, let items, let error, let at):
+        case .alertsLoaded(let gen, let items, let error, let at, let unreadable):
             guard gen == generation else { return [] }
             if let items {
                 alerts.items = items
                 alerts.updatedAt = at
                 alerts.error = nil
+                alerts.unreadable = unreadable
                 if let view = alertView, view.selected >= items.count {
                     alertView?.selected = max(0, items.count - 1)
                 }
             } else {
                 alerts.error = error
             }
+            alerts.isLoading = false
             return []
 
         case .variableOptions(let name, let values):
@@ -94,6 +105,8 @@ extension DashboardState {
         case .fetchFinished(let gen, let unreachable, let at, let retryAfter):
             guard gen == generation else { return [] }
             now = at
+            fetchDeadline = nil
+            alerts.isLoading = false
             for i in panels.indices { panels[i].isLoading = false }
             if let message = unreachable {
                 failures += 1
@@ -112,6 +125,26 @@ extension DashboardState {
         case .key(let key):
             return handleKey(key, themes: themes)
         }
+    }
+
+    /// A refresh that has not been answered by its deadline has failed for what is missing: those panels keep their
+    /// last data (which goes stale) with the error, the status bar says so, and the next refresh is scheduled with the
+    /// back-off of a failure.
+    mutating func refreshTimedOut(at date: Date) {
+        fetchDeadline = nil
+        let message = "no answer within \(ValueFormat.age(refreshDeadline))"
+        for i in panels.indices where panels[i].isLoading {
+            panels[i].isLoading = false
+            panels[i].error = message
+        }
+        if alerts.isLoading {
+            alerts.isLoading = false
+            alerts.error = message
+        }
+        failures += 1
+        let retry = date.addingTimeInterval(max(refreshSeconds, Self.backoff(failures: failures)))
+        connection = .unreachable(message: "refresh timed out: \(message)", retryAt: retry)
+        nextRefreshAt = retry
     }
 
     mutating func handleKey(_ key: String, themes: [String]) -> [DashboardEffect] {

@@ -6,12 +6,15 @@ public enum HealthStatus: Sendable, Equatable, Codable {
     case down
     /// Some of the service's series (instances) are down.
     case partial(up: Int, total: Int)
+    /// Seen during the range, absent now from both the panel's query and the expected series: its target vanished.
+    case gone
 
     public var word: String {
         switch self {
         case .up: return "UP"
         case .down: return "DOWN"
         case .partial(let up, let total): return "\(up)/\(total) UP"
+        case .gone: return "GONE"
         }
     }
 }
@@ -30,7 +33,8 @@ public enum HealthEvaluator {
     /// Health per legend name. `present` are the series of the panel's query (`up{job="x"} == 1`), `expected` the
     /// series that should be there (`up{job="x"}`). A series of `expected` missing from `present` is down; a name
     /// only in `present` is up. Names are sorted; down services come first, so they are seen first.
-    public static func evaluate(present: [Labels], expected: [Labels], legendFormat: String) -> [ServiceHealth] {
+    /// `seen` are the expected series over the whole range: a name seen there and absent from both now is GONE.
+    public static func evaluate(present: [Labels], expected: [Labels], seen: [Labels] = [], legendFormat: String) -> [ServiceHealth] {
         func key(_ labels: Labels) -> Labels { labels.filter { $0.key != "__name__" } }
         let presentKeys = Set(present.map(key))
         var counts: [String: (up: Int, total: Int)] = [:]
@@ -46,10 +50,14 @@ public enum HealthEvaluator {
             counts[name, default: (0, 0)].up += 1
             counts[name, default: (0, 0)].total += 1
         }
-        return counts.map { name, c in
+        var services = counts.map { name, c in
             let status: HealthStatus = c.up == c.total ? .up : (c.up == 0 ? .down : .partial(up: c.up, total: c.total))
             return ServiceHealth(name: name, status: status)
-        }.sorted { a, b in
+        }
+        let now = Set(counts.keys)
+        let gone = Set(seen.map { LegendTemplate.render(legendFormat, labels: $0) }).subtracting(now)
+        services += gone.map { ServiceHealth(name: $0, status: .gone) }
+        return services.sorted { a, b in
             let ra = a.status == .up ? 1 : 0
             let rb = b.status == .up ? 1 : 0
             return ra != rb ? ra < rb : a.name < b.name

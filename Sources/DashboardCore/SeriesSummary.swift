@@ -24,13 +24,6 @@ public struct SeriesSummary: Sendable, Equatable {
         state = thresholds?.state(of: last) ?? (last.isNaN ? .unknown : .ok)
     }
 
-    /// Seconds between the last point and `now`, when that is more than `tolerance`: the series stopped.
-    public func staleness(now: Double, tolerance: Double) -> Double? {
-        guard let lastTimestamp else { return nil }
-        let age = now - lastTimestamp
-        return age > tolerance ? age : nil
-    }
-
     /// The series of a query result, named by the legend template and sorted by name.
     public static func from(
         _ streams: [SampleStream], legendFormat: String, thresholds: Thresholds?

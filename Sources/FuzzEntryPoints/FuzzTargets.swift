@@ -62,7 +62,8 @@ public enum FuzzTargets {
     static func alertmanagerAnswer(_ data: [UInt8]) {
         do {
             let alerts = try APIDecoding.alertmanagerAlerts(status: 200, reason: "OK", body: Data(data), url: "http://fuzz/api/v2/alerts")
-            draw(panels: PanelData(), alerts: AlertItem.arranged(alerts.map(AlertItem.init)))
+            draw(panels: PanelData(), alerts: AlertItem.arranged(alerts.elements.map(AlertItem.init)))
+            alerts.failures.forEach(checkSafe)
         } catch {
             checkSafe(error.description)
         }
@@ -135,7 +136,9 @@ public enum FuzzTargets {
         let text = String(decoding: data, as: UTF8.self)
         let parts = text.split(separator: "\u{0}", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
         let template = parts.first ?? ""
-        let labels = [parts.count > 1 ? parts[1] : "service": parts.count > 2 ? parts[2] : text, "__name__": text]
+        // Built by assignment: a literal with a duplicate key (the label named `__name__`) traps.
+        var labels: Labels = ["__name__": text]
+        labels[parts.count > 1 ? parts[1] : "service"] = parts.count > 2 ? parts[2] : text
         let rendered = LegendTemplate.render(template, labels: labels)
         checkSafe(rendered)
         precondition(rendered.count <= InputLimits.labelCharacters, "legend longer than the label limit")

@@ -46,6 +46,7 @@ public final class DashboardApp {
             dashboard: dashboard, server: client.options.displayHost, rangeSeconds: rangeSeconds,
             refreshSeconds: refreshSeconds)
         state.themeName = theme.name
+        state.requestTimeout = Double(client.options.timeout.totalNanoseconds) / 1e9
         state.columns = terminal.width
         state.rows = terminal.height
         self.state = state
@@ -153,8 +154,9 @@ public final class DashboardApp {
                     let result = await fetcher.fetchAlerts()
                     guard !Task.isCancelled else { return nil }
                     switch result {
-                    case .success(let items):
-                        continuation.yield(.alertsLoaded(generation: generation, items: items, error: nil, at: Date()))
+                    case .success(let fetched):
+                        continuation.yield(.alertsLoaded(
+                            generation: generation, items: fetched.items, error: nil, at: Date(), unreadable: fetched.unreadable))
                         return nil
                     case .failure(let error):
                         continuation.yield(.alertsLoaded(generation: generation, items: nil, error: error.description, at: Date()))

@@ -12,11 +12,14 @@ public struct Snapshot: Sendable {
     public var takenAt: Date
     public var panels: [PanelOutcome]
     public var alerts: Result<[AlertItem], PrometheusError>
+    /// Alerts the server sent that could not be read (the others are in `alerts`).
+    public var unreadableAlerts: [String]
 
     public init(
         dashboard: Dashboard, server: String, range: QueryRange, takenAt: Date, panels: [PanelOutcome],
-        alerts: Result<[AlertItem], PrometheusError>
+        alerts: Result<[AlertItem], PrometheusError>, unreadableAlerts: [String] = []
     ) {
+        self.unreadableAlerts = unreadableAlerts
         self.dashboard = dashboard
         self.server = server
         self.range = range
@@ -42,9 +45,11 @@ public struct Snapshot: Sendable {
         let range = QueryRange(last: rangeSeconds, end: now, points: points)
         async let panels = fetcher.fetchAll(range: range)
         async let alerts = fetcher.fetchAlerts()
+        let fetched = await alerts
         return Snapshot(
             dashboard: dashboard, server: client.options.baseURL.absoluteString, range: range, takenAt: now,
-            panels: await panels, alerts: await alerts)
+            panels: await panels, alerts: fetched.map(\.items),
+            unreadableAlerts: (try? fetched.get().unreadable) ?? [])
     }
 
     /// 0 nothing firing, 1 warnings firing, 2 critical firing, 3 the server could not be queried (the alerts
@@ -64,8 +69,10 @@ public struct Snapshot: Sendable {
         panels.contains { if case .loaded = $0 { true } else { false } }
     }
 
-    /// Seconds after which a series' last point counts as stale: two steps, and at least a minute.
-    var staleTolerance: Double { max(2 * range.step, 60) }
+    /// How current a series is at the end of the snapshot's range (`Staleness`: two steps, at least 5 s).
+    func freshness(_ series: SeriesSummary) -> Freshness {
+        series.freshness(at: range.end.timeIntervalSince1970, interval: range.step)
+    }
 }
 
 // MARK: - Text
@@ -117,8 +124,10 @@ extension Snapshot {
                 line += "  min " + Self.pad(values[1], figureWidth)
                 line += "  max " + Self.pad(values[2], figureWidth)
                 if panel.thresholds != nil { line += "  " + Self.stateWord(series.state) }
-                if let age = series.staleness(now: end, tolerance: staleTolerance) {
-                    line += "  STALE (no data for \(ValueFormat.age(age)))"
+                switch freshness(series) {
+                case .fresh: break
+                case .stale(let age): line += "  STALE (no data for \(ValueFormat.age(age)))"
+                case .ahead(let by): line += "  CLOCK AHEAD \(ValueFormat.age(by)) (a sample from the future)"
                 }
                 lines.append(line.trimmingTrailingSpaces())
             }
@@ -147,6 +156,9 @@ extension Snapshot {
             if counts.pending > 0 { header += ", \(counts.pending) pending" }
             if counts.suppressed > 0 { header += ", \(counts.suppressed) silenced or inhibited" }
             var lines = [header]
+            if let summary = FetchedAlerts(items: items, unreadable: unreadableAlerts).unreadableSummary {
+                lines.append("  " + SafeText.clip(summary, InputLimits.messageCharacters))
+            }
             let nameWidth = min(32, items.map { DisplayWidth.of($0.name) + ($0.count > 1 ? 2 + String($0.count).count : 0) }.max() ?? 0)
             let subjectWidth = min(32, items.map { DisplayWidth.of($0.subject) }.max() ?? 0)
             for item in items {
@@ -217,6 +229,7 @@ extension Snapshot {
         var panels: [JSONPanel]
         var alerts: [AlertItem]?
         var alertsError: String?
+        var unreadableAlerts: [String]
         var exitCode: Int32
     }
 
@@ -244,6 +257,8 @@ extension Snapshot {
         var max: Double
         var state: ThresholdState
         var stale: Bool
+        /// Seconds the newest sample is after the range's end, when it is from the future.
+        var clockAheadSeconds: Double?
         var points: [SamplePair]
     }
 
@@ -254,11 +269,17 @@ extension Snapshot {
             case .failed(let message):
                 return JSONPanel(title: panel.title, type: panel.kind, unit: panel.unit, error: message, warnings: [])
             case .loaded(let data):
-                let series = data.series.map {
-                    JSONSeries(
-                        legend: $0.legend, labels: $0.labels, last: $0.last, min: $0.min, max: $0.max, state: $0.state,
-                        stale: $0.staleness(now: range.end.timeIntervalSince1970, tolerance: staleTolerance) != nil,
-                        points: $0.points)
+                let series = data.series.map { s -> JSONSeries in
+                    var stale = false
+                    var ahead: Double?
+                    switch freshness(s) {
+                    case .fresh: break
+                    case .stale: stale = true
+                    case .ahead(let by): ahead = by
+                    }
+                    return JSONSeries(
+                        legend: s.legend, labels: s.labels, last: s.last, min: s.min, max: s.max, state: s.state,
+                        stale: stale, clockAheadSeconds: ahead, points: s.points)
                 }
                 return JSONPanel(
                     title: panel.title, type: panel.kind, unit: panel.unit, error: nil, warnings: data.warnings,
@@ -268,7 +289,7 @@ extension Snapshot {
         var report = JSONReport(
             dashboard: dashboard.title, server: server, takenAt: RFC3339.format(takenAt),
             range: JSONRange(start: RFC3339.format(range.start), end: RFC3339.format(range.end), step: range.step),
-            panels: panels, exitCode: exitCode)
+            panels: panels, unreadableAlerts: unreadableAlerts, exitCode: exitCode)
         switch alerts {
         case .success(let items): report.alerts = items
         case .failure(let error): report.alertsError = error.description

@@ -118,10 +118,15 @@ public final class PrometheusClient: Sendable {
         return try await call("/api/v1/query_range", form: form, as: QueryResult.self)
     }
 
-    /// `/api/v1/alerts`: pending and firing alerts.
+    /// `/api/v1/alerts`: pending and firing alerts (those that could not be read are left out; see `alertsData()`).
     public func alerts() async throws -> APIResponse<[Alert]> {
-        let response = try await call("/api/v1/alerts", form: nil, as: AlertsData.self)
+        let response = try await alertsData()
         return APIResponse(data: response.data.alerts, warnings: response.warnings)
+    }
+
+    /// `/api/v1/alerts` with the alerts that could not be read, described.
+    public func alertsData() async throws -> APIResponse<AlertsData> {
+        try await call("/api/v1/alerts", form: nil, as: AlertsData.self)
     }
 
     /// `/api/v1/rules`.
@@ -148,7 +153,7 @@ public final class PrometheusClient: Sendable {
     }
 
     /// Alertmanager's `/api/v2/alerts` under this client's base URL (silenced and inhibited ones included).
-    public func alertmanagerAlerts() async throws -> [AlertmanagerAlert] {
+    public func alertmanagerAlerts() async throws -> LossyList<AlertmanagerAlert> {
         let url = url(for: "/api/v2/alerts")
         let (status, body) = try await send(HTTPClientRequest(url: url), url: url)
         return try APIDecoding.alertmanagerAlerts(

@@ -30,14 +30,14 @@ public enum APIDecoding {
         }
     }
 
-    /// Alertmanager's `/api/v2/alerts`: a bare array.
-    public static func alertmanagerAlerts(status: Int, reason: String, body: Data, url: String) throws(PrometheusError) -> [AlertmanagerAlert] {
+    /// Alertmanager's `/api/v2/alerts`: a bare array, read alert by alert.
+    public static func alertmanagerAlerts(status: Int, reason: String, body: Data, url: String) throws(PrometheusError) -> LossyList<AlertmanagerAlert> {
         let bytes = DuplicateKeys.lastKeyWins(body)
         guard (200..<300).contains(status) else {
             throw .unexpectedResponse(url: url, httpStatus: status, reason: reason, firstLine: firstLine(of: bytes))
         }
         do {
-            return try JSONDecoder().decode([AlertmanagerAlert].self, from: bytes)
+            return try JSONDecoder().decode(LossyList<AlertmanagerAlert>.self, from: bytes)
         } catch is DecodingError where (try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])) == nil {
             throw .unexpectedResponse(url: url, httpStatus: status, reason: reason, firstLine: firstLine(of: bytes))
         } catch {

@@ -64,7 +64,9 @@ public struct Sample: Sendable, Equatable, Codable {
 }
 
 /// A series of a range vector (matrix). Steps without data are absent, not null: a series can start or stop
-/// mid-range, and the points are kept exactly as the server sent them.
+/// mid-range, and gaps stay gaps. Decoded points are put in order of time (a server may send them out of order),
+/// points with the same timestamp are one (the last sent wins), and a point whose time is not a finite number is
+/// dropped: "last" is then always the newest sample.
 public struct SampleStream: Sendable, Equatable, Codable {
     public var metric: Labels
     public var values: [SamplePair]
@@ -72,6 +74,34 @@ public struct SampleStream: Sendable, Equatable, Codable {
     public init(metric: Labels, values: [SamplePair]) {
         self.metric = metric
         self.values = values
+    }
+
+    private enum CodingKeys: String, CodingKey { case metric, values }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        metric = try c.decodeIfPresent(Labels.self, forKey: .metric) ?? [:]
+        values = Self.ordered(try c.decodeIfPresent([SamplePair].self, forKey: .values) ?? [])
+    }
+
+    /// Points sorted by time, one per timestamp (the last sent), finite timestamps only.
+    public static func ordered(_ points: [SamplePair]) -> [SamplePair] {
+        var sorted = true
+        var previous = -Double.infinity
+        for p in points {
+            if !p.timestamp.isFinite || p.timestamp <= previous { sorted = false; break }
+            previous = p.timestamp
+        }
+        if sorted { return points }
+        // A stable sort keeps the order sent among equal timestamps, so the last sent can win.
+        let kept = points.enumerated().filter { $0.element.timestamp.isFinite }
+            .sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element)
+        var out: [SamplePair] = []
+        out.reserveCapacity(kept.count)
+        for p in kept {
+            if let last = out.last, last.timestamp == p.timestamp { out[out.count - 1] = p } else { out.append(p) }
+        }
+        return out
     }
 }
 
@@ -187,8 +217,17 @@ public struct Alert: Sendable, Equatable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         labels = try c.decodeIfPresent(Labels.self, forKey: .labels) ?? [:]
         annotations = try c.decodeIfPresent(Labels.self, forKey: .annotations) ?? [:]
-        state = try c.decode(AlertState.self, forKey: .state)
+        let stateText = try c.decode(String.self, forKey: .state)
+        guard let state = AlertState(rawValue: stateText) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .state, in: c, debugDescription: "state '\(stateText.prefix(40))' (expected pending or firing)")
+        }
+        self.state = state
         activeAt = try c.decodeIfPresent(String.self, forKey: .activeAt).flatMap(RFC3339.parse)
+        if let number = try? c.decodeIfPresent(Double.self, forKey: .value) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .value, in: c, debugDescription: "value \(number) is a number (expected a string such as \"1.5\")")
+        }
         value = try c.decodeIfPresent(String.self, forKey: .value).flatMap(SampleValue.parse)
     }
 
@@ -204,8 +243,44 @@ public struct Alert: Sendable, Equatable, Codable {
     public var name: String { labels["alertname"] ?? "" }
 }
 
-/// The `data` of `/api/v1/alerts`.
-public struct AlertsData: Decodable, Sendable { public var alerts: [Alert] }
+/// The `data` of `/api/v1/alerts`. Alerts are read one by one: one malformed alert is counted in `unreadable`
+/// (one line each, with what was wrong), never a reason to lose the others.
+public struct AlertsData: Decodable, Sendable {
+    public var alerts: [Alert]
+    public var unreadable: [String]
+
+    private enum CodingKeys: String, CodingKey { case alerts }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let list = try c.decode(LossyList<Alert>.self, forKey: .alerts)
+        alerts = list.elements
+        unreadable = list.failures
+    }
+}
+
+/// A JSON array read element by element: what decodes is kept, what does not is described.
+public struct LossyList<Element: Decodable>: Decodable {
+    public var elements: [Element] = []
+    public var failures: [String] = []
+
+    /// Decodes anything, to step over an element that failed.
+    private struct Skip: Decodable { init(from decoder: any Decoder) throws {} }
+
+    public init(from decoder: any Decoder) throws {
+        var list = try decoder.unkeyedContainer()
+        while !list.isAtEnd {
+            do {
+                elements.append(try list.decode(Element.self))
+            } catch {
+                // The message names the element by its path (`at .alerts[3].state`).
+                failures.append(describeDecodingError(error))
+                // A failed element is not consumed: step over it.
+                guard (try? list.decode(Skip.self)) != nil else { break }
+            }
+        }
+    }
+}
 
 /// A rule group of `/api/v1/rules`.
 public struct RuleGroup: Sendable, Equatable, Decodable {

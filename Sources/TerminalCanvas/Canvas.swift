@@ -149,34 +149,36 @@ public struct Canvas: Sendable, Equatable {
         // Characters that take no column are bounded too, so a 100 KB value costs what its visible part costs.
         var zeroWidthBudget = 64
         for character in text {
-            let scalars = character.unicodeScalars
-            if scalars.contains(where: { !SafeText.isPlain($0) && $0.value != 0x200D }) {
-                zeroWidthBudget -= 1
-                if zeroWidthBudget < 0 { break }
-                continue
-            }
-            // A grapheme of dozens of combining marks ("Zalgo") would spill over its neighbours on most terminals.
-            let drawn: Character = scalars.count > 12 ? "\u{FFFD}" : character
-            let w = DisplayWidth.of(drawn)
-            if w == 0 {
-                zeroWidthBudget -= 1
-                if zeroWidthBudget < 0 { break }
-                // A lone zero-width character: attach it to the previous cell if that cell is ours.
-                if column - 1 >= area.x, column - 1 < area.maxX, column > x, cells[y * width + column - 1].text.unicodeScalars.count < 12 {
-                    cells[y * width + column - 1].text.append(drawn)
+            for drawn in DisplayWidth.terminalForm(character) {
+                let scalars = drawn.unicodeScalars
+                if scalars.contains(where: { !SafeText.isPlain($0) }) {
+                    zeroWidthBudget -= 1
+                    if zeroWidthBudget < 0 { return column }
+                    continue
                 }
-                continue
-            }
-            if column + w > area.maxX { break }
-            if column >= area.x {
-                clearWide(at: column, y: y)
-                cells[y * width + column] = Cell(String(drawn), style: style)
-                if w == 2 {
-                    clearWide(at: column + 1, y: y)
-                    cells[y * width + column + 1] = Cell("", style: style, isContinuation: true)
+                // A grapheme of dozens of combining marks ("Zalgo") would spill over its neighbours on most terminals.
+                let drawn: Character = scalars.count > 12 ? "\u{FFFD}" : drawn
+                let w = DisplayWidth.of(drawn)
+                if w == 0 {
+                    zeroWidthBudget -= 1
+                    if zeroWidthBudget < 0 { return column }
+                    // A lone zero-width character: attach it to the previous cell if that cell is ours.
+                    if column - 1 >= area.x, column - 1 < area.maxX, column > x, cells[y * width + column - 1].text.unicodeScalars.count < 12 {
+                        cells[y * width + column - 1].text.append(drawn)
+                    }
+                    continue
                 }
+                if column + w > area.maxX { return column }
+                if column >= area.x {
+                    clearWide(at: column, y: y)
+                    cells[y * width + column] = Cell(String(drawn), style: style)
+                    if w == 2 {
+                        clearWide(at: column + 1, y: y)
+                        cells[y * width + column + 1] = Cell("", style: style, isContinuation: true)
+                    }
+                }
+                column += w
             }
-            column += w
         }
         return column
     }

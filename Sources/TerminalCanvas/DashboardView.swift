@@ -173,12 +173,16 @@ public enum DashboardView {
                 range: range, rangeLabel: ValueFormat.rangeLabel(state.rangeSeconds), options: options)
             content = rows
         }
-        let layout = SeriesRowLayout.fit(width: content.width, series: series, unit: panel.unit, hasThresholds: panel.thresholds != nil)
+        let markers = series.map { state.freshness(of: $0, panel: index).marker }
+        let layout = SeriesRowLayout.fit(
+            width: content.width, series: series, unit: panel.unit, hasThresholds: panel.thresholds != nil,
+            markerWidth: markers.map { $0?.count ?? 0 }.max() ?? 0)
         let fits = series.count <= content.height ? series.count : max(0, content.height - 1)
         for (i, s) in series.prefix(fits).enumerated() {
             SeriesRow.draw(
                 into: &canvas, area: Rect(x: content.x, y: content.y + i, width: content.width, height: 1), series: s,
-                layout: layout, unit: panel.unit, thresholds: panel.thresholds, range: range, stale: stale, options: options)
+                layout: layout, unit: panel.unit, thresholds: panel.thresholds, range: range, stale: stale,
+                marker: markers[i], options: options)
         }
         if fits < series.count {
             // The worst of the hidden series is named, so trouble is never hidden by the overflow.
@@ -226,7 +230,10 @@ public enum DashboardView {
         if let error = state.alerts.error {
             end = canvas.put("   ! " + truncate(error, to: max(0, area.maxX - end - 6), ascii: options.ascii), x: end, y: area.y, style: Style(.critical), clip: headerRow)
         } else if let at = state.alerts.updatedAt, state.now.timeIntervalSince(at) > state.staleAfter {
-            canvas.put("   stale \(ValueFormat.age(state.now.timeIntervalSince(at)))", x: end, y: area.y, style: Style(.warning), clip: headerRow)
+            end = canvas.put("   stale \(ValueFormat.age(state.now.timeIntervalSince(at)))", x: end, y: area.y, style: Style(.warning), clip: headerRow)
+        }
+        if let unreadable = AlertsState.summary(ofUnreadable: state.alerts.unreadable) {
+            canvas.put("   ! " + truncate(unreadable, to: max(0, area.maxX - end - 6), ascii: options.ascii), x: end, y: area.y, style: Style(.warning), clip: headerRow)
         }
         AlertList.draw(into: &canvas, area: Rect(x: list.x + 1, y: list.y, width: list.width - 1, height: list.height), items: items, now: state.now, options: options)
     }
@@ -322,14 +329,17 @@ public enum DashboardView {
             into: &canvas, area: chartArea, series: series, unit: panel.unit, thresholds: panel.thresholds,
             range: (state.now.timeIntervalSince1970 - state.rangeSeconds, state.now.timeIntervalSince1970),
             rangeLabel: ValueFormat.rangeLabel(state.rangeSeconds), options: options)
-        let layout = SeriesRowLayout.fit(width: legendArea.width, series: series, unit: panel.unit, hasThresholds: panel.thresholds != nil)
+        let markers = series.map { state.freshness(of: $0, panel: index).marker }
+        let layout = SeriesRowLayout.fit(
+            width: legendArea.width, series: series, unit: panel.unit, hasThresholds: panel.thresholds != nil,
+            markerWidth: markers.map { $0?.count ?? 0 }.max() ?? 0)
         let range = (state.now.timeIntervalSince1970 - state.rangeSeconds, state.now.timeIntervalSince1970)
         let fits = series.count <= legendArea.height ? series.count : max(0, legendArea.height - 1)
         for (i, s) in series.prefix(fits).enumerated() {
             SeriesRow.draw(
                 into: &canvas, area: Rect(x: legendArea.x, y: legendArea.y + i, width: legendArea.width, height: 1),
                 series: s, layout: layout, unit: panel.unit, thresholds: panel.thresholds, range: range,
-                stale: state.staleAge(ofPanel: index) != nil, options: options)
+                stale: state.staleAge(ofPanel: index) != nil, marker: markers[i], options: options)
         }
         if fits < series.count {
             canvas.put("+\(series.count - fits) more (/ filters)", x: legendArea.x, y: legendArea.y + fits, style: Style(.dim), clip: legendArea)

@@ -1,15 +1,57 @@
 /// How many terminal columns a character takes: 0 (combining marks, zero-width characters), 1, or 2 (East Asian
 /// wide and fullwidth characters, emoji shown as emoji). A `Character` is a whole grapheme cluster, so a base with
 /// its combining marks, or an emoji ZWJ sequence, is measured as one.
+///
+/// Terminals disagree on emoji sequences: ncurses and tmux add up the C library's `wcwidth` of each scalar, while a
+/// font may draw a sequence as one glyph of another width. So lookout draws every grapheme in its `terminalForm`,
+/// whose width every terminal agrees on, and measures that form: the canvas and the screen always agree.
 public enum DisplayWidth {
     public static func of(_ character: Character) -> Int {
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
-        // An emoji presentation selector makes a text-default symbol (☀︎ vs ☀️) two columns wide.
-        if scalars.contains(where: { $0.value == 0xFE0F }) && first.properties.isEmoji { return 2 }
-        if scalars.count > 1 && scalars.contains(where: { $0.value == 0x200D }) && first.properties.isEmoji { return 2 }
-        return scalarWidth(first)
+        if scalars.count == 1 { return scalarWidth(first) }
+        var total = 0
+        for form in terminalForm(character) {
+            if let base = form.unicodeScalars.first { total += scalarWidth(base) }
+        }
+        return total
     }
+
+    /// The grapheme as lookout draws it, each character a base with combining marks only:
+    /// - emoji and text presentation selectors (U+FE0F, U+FE0E) and skin-tone modifiers are dropped (`⚠️` → `⚠`,
+    ///   one column as `wcwidth` says, where a font would draw two);
+    /// - a ZWJ sequence keeps its first emoji (`👨‍👩‍👧‍👦` → `👨`);
+    /// - regional indicators become the letters they stand for (🇯🇵 → `JP`), as terminals draw flags at one, two or four
+    ///   columns.
+    public static func terminalForm(_ character: Character) -> [Character] {
+        let scalars = character.unicodeScalars
+        guard scalars.count > 1 || scalars.first.map(isRegionalIndicator) == true else { return [character] }
+        var out: [Character] = []
+        var current = String.UnicodeScalarView()
+        func flush() {
+            if !current.isEmpty { out.append(Character(String(current))) }
+            current = String.UnicodeScalarView()
+        }
+        for scalar in scalars {
+            let v = scalar.value
+            if v == 0xFE0F || v == 0xFE0E || (0x1F3FB...0x1F3FF).contains(v) { continue }
+            if v == 0x200D { break }  // the rest of a ZWJ sequence
+            if (0xE0020...0xE007F).contains(v) { continue }  // tag characters of subdivision flags
+            if isRegionalIndicator(scalar) {
+                flush()
+                out.append(Character(Unicode.Scalar(UInt8(v - 0x1F1E6) + 65)))
+                continue
+            }
+            if current.isEmpty || scalarWidth(scalar) > 0 {
+                flush()
+            }
+            current.append(scalar)
+        }
+        flush()
+        return out
+    }
+
+    static func isRegionalIndicator(_ scalar: Unicode.Scalar) -> Bool { (0x1F1E6...0x1F1FF).contains(scalar.value) }
 
     public static func of(_ text: some StringProtocol) -> Int {
         var total = 0

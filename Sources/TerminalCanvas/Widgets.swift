@@ -114,6 +114,7 @@ public enum StatTile {
             case .up: (options.ascii ? "+" : "●", .ok)
             case .down: (options.ascii ? "x" : "✖", .critical)
             case .partial: (options.ascii ? "!" : "◐", .warning)
+            case .gone: (options.ascii ? "?" : "○", .critical)
             }
             var x = canvas.put(marker + " ", x: clip.x, y: clip.y, style: Style(role), clip: clip)
             x = canvas.put(pad(truncate(service.name, to: nameRoom, ascii: options.ascii), to: nameRoom) + " ", x: x, y: clip.y, style: Style(.text), clip: clip)
@@ -246,9 +247,14 @@ public struct SeriesRowLayout: Sendable, Equatable {
 
     /// Shares `width` columns between the parts: the legend gets its full length while the sparkline keeps at
     /// least 6 columns, else it is truncated (to no less than 8); the sparkline takes the rest and disappears below 3.
-    public static func fit(width: Int, series: [SeriesSummary], unit: DashboardCore.Unit, hasThresholds: Bool) -> SeriesRowLayout {
+    /// `markerWidth`: the widest freshness marker (`stale 10m`) of the rows, 0 when every series is fresh.
+    public static func fit(
+        width: Int, series: [SeriesSummary], unit: DashboardCore.Unit, hasThresholds: Bool, markerWidth: Int = 0
+    ) -> SeriesRowLayout {
         let valueWidth = max(5, series.map { ValueFormat.format($0.last, unit: unit).count }.max() ?? 5)
-        let stateWidth = hasThresholds && width >= 36 ? 4 : 0
+        var stateWidth = hasThresholds && width >= 36 ? 4 : 0
+        // A stale or future series says so in the state column, which grows to hold the marker when there is room.
+        if markerWidth > 0, width >= 30 { stateWidth = max(stateWidth, min(markerWidth, 16)) }
         let fixed = valueWidth + 2 + (stateWidth > 0 ? stateWidth + 1 : 0)
         let longest = series.map { DisplayWidth.of($0.legend) }.max() ?? 8
         var legend = longest
@@ -271,10 +277,13 @@ public struct SeriesRowLayout: Sendable, Equatable {
 public enum SeriesRow {
     public static func draw(
         into canvas: inout Canvas, area: Rect, series: SeriesSummary, layout: SeriesRowLayout, unit: DashboardCore.Unit,
-        thresholds: Thresholds?, range: (start: Double, end: Double), stale: Bool, options: RenderOptions
+        thresholds: Thresholds?, range: (start: Double, end: Double), stale: Bool, marker: String? = nil,
+        options: RenderOptions
     ) {
         guard area.height > 0, area.width > 0 else { return }
         canvas.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1))
+        // A series that stopped (or is from the future) is never drawn as current: dimmed, with its marker.
+        let stale = stale || marker != nil
         var x = area.x
         let legend = pad(truncate(series.legend, to: layout.legendWidth, ascii: options.ascii), to: layout.legendWidth)
         x = canvas.put(legend, x: x, y: area.y, style: Style(stale ? .dim : .text), clip: area) + 1
@@ -286,8 +295,15 @@ public enum SeriesRow {
         }
         let value = ValueFormat.format(series.last, unit: unit)
         let valueRole: StyleRole = stale ? .dim : (thresholds == nil ? .text : StateWord.role(series.state))
+        if let marker, layout.stateWidth == 0 {
+            // No state column: the marker takes the value's place.
+            canvas.put(pad(truncate(marker, to: layout.valueWidth, ascii: options.ascii), to: layout.valueWidth, alignRight: true), x: x, y: area.y, style: Style(.warning), clip: area)
+            return
+        }
         x = canvas.put(pad(value, to: layout.valueWidth, alignRight: true), x: x, y: area.y, style: Style(valueRole), clip: area)
-        if layout.stateWidth > 0 {
+        if let marker {
+            canvas.put(truncate(marker, to: layout.stateWidth, ascii: options.ascii), x: x + 1, y: area.y, style: Style(.warning), clip: area)
+        } else if layout.stateWidth > 0, thresholds != nil {
             canvas.put(StateWord.word(series.state), x: x + 1, y: area.y, style: Style(StateWord.role(series.state)), clip: area)
         }
     }

@@ -56,10 +56,19 @@ struct SeriesTests {
         #expect(empty.last.isNaN && empty.min.isNaN && empty.state == .unknown)
     }
 
-    @Test func staleness() {
+    /// One rule: stale once older than two intervals, and at least 5 s; a sample beyond the clock-skew allowance
+    /// after the query's end is from the future.
+    @Test(arguments: [
+        (150.0, 30.0, Freshness.fresh), (161.0, 30.0, .fresh), (162.0, 30.0, .stale(age: 61)), (401.0, 30.0, .stale(age: 300)),
+        (106.0, 1.0, .fresh), (107.0, 1.0, .stale(age: 6)), (130.0, 1.0, .stale(age: 29)),
+        (101.0, 60.0, .fresh), (71.0, 60.0, .fresh), (70.0, 60.0, .ahead(by: 31)), (101.0 - 7200, 60.0, .ahead(by: 7200)),
+    ])
+    func freshness(end: Double, interval: Double, expected: Freshness) {
+        // Points at 100 and 101: the newest is 101.
         let s = SeriesSummary(legend: "a", labels: [:], points: points([1, 2], start: 100), thresholds: nil)
-        #expect(s.staleness(now: 150, tolerance: 60) == nil)
-        #expect(s.staleness(now: 401, tolerance: 60) == 300)
+        #expect(s.freshness(at: end, interval: interval) == expected)
+        #expect(Freshness.stale(age: 600).marker == "stale 10m")
+        #expect(Freshness.ahead(by: 7200).marker == "clock ahead 2h")
     }
 
     @Test func aRisingSeriesFillsEveryLevel() {

@@ -17,7 +17,7 @@ struct AlertmanagerTests {
             let am = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(harness.alertmanagerURL))
             try await withPrometheusClient(am) { alertmanager in
                 try await PrometheusHarness.eventually(90, "Alertmanager to hold the four alerts") {
-                    Set(try await alertmanager.alertmanagerAlerts().compactMap { $0.labels["alertname"] }).count == 4
+                    Set(try await alertmanager.alertmanagerAlerts().elements.compactMap { $0.labels["alertname"] }).count == 4
                 }
                 // A silence for HighLatency, through Alertmanager's own API.
                 let now = Date()
@@ -33,12 +33,12 @@ struct AlertmanagerTests {
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
                 #expect(response.status == .ok)
                 try await PrometheusHarness.eventually(30, "the silence to apply") {
-                    try await alertmanager.alertmanagerAlerts().contains {
+                    try await alertmanager.alertmanagerAlerts().elements.contains {
                         $0.labels["alertname"] == "HighLatency" && !$0.status.silencedBy.isEmpty
                     }
                 }
 
-                let items = AlertItem.arranged(try await alertmanager.alertmanagerAlerts().map(AlertItem.init))
+                let items = AlertItem.arranged(try await alertmanager.alertmanagerAlerts().elements.map(AlertItem.init))
                 let latency = try #require(items.first { $0.name == "HighLatency" })
                 #expect(latency.suppression == .silenced)
                 #expect(items.last?.name == "HighLatency", "suppressed alerts come last")

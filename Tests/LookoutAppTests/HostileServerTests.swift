@@ -13,6 +13,7 @@ import TestSupport
 struct HostileServerTests {
     static let attack = "\u{1B}]52;c;QUFBQQ==\u{07}\u{1B}[2J\u{9B}31m\u{202E}evil\u{200E}"
 
+    @discardableResult
     func withServer<T: Sendable>(
         timeout: Duration = .seconds(10), _ behaviour: @escaping @Sendable (AdversarialServer.Request) -> AdversarialServer.Behaviour,
         _ body: (PrometheusClient, AdversarialServer) async throws -> T
@@ -69,15 +70,14 @@ struct HostileServerTests {
     @Test func aDrippingAnswerEndsAtTheDeadline() async throws {
         let body = Array(Self.envelope(#"{"resultType":"vector","result":[]}"#).utf8)
         try await withServer(timeout: .seconds(2), { _ in .drip(status: 200, body: body, interval: 0.5) }) { client, _ in
-            let started = ContinuousClock.now
+            // The body takes 40 s to drip and a byte comes every half second, so no read timeout fires: a timeout
+            // error can only come from the whole-answer deadline.
             await #expect {
                 try await client.query("up")
             } throws: { error in
                 guard case PrometheusError.timeout(_, let seconds) = error else { return false }
                 return seconds == 2
             }
-            // A deadline, not a read timeout: 2 s, although a byte arrives every half second.
-            #expect(ContinuousClock.now - started < .seconds(8))
         }
     }
 
@@ -103,12 +103,14 @@ struct HostileServerTests {
     @Test func attackStringsInEveryFieldNeverReachAnOutput() async throws {
         let a = Self.attack.unicodeScalars.map { $0.value < 0x80 && $0.value >= 0x20 ? String($0) : String(format: "\\u%04x", $0.value) }.joined()
         let vector = #"{"resultType":"vector","result":[{"metric":{"service":"\#(a)","\#(a)":"v"},"value":[1764000000,"1"]}]}"#
+        let matrix = #"{"resultType":"matrix","result":[{"metric":{"service":"\#(a)","\#(a)":"v"},"values":[[1764000000,"1"]]}]}"#
         let alerts = #"{"alerts":[{"labels":{"alertname":"\#(a)","severity":"critical","service":"\#(a)"},"annotations":{"summary":"\#(a)","description":"\#(a)"},"state":"firing","activeAt":"2026-11-25T14:00:00Z"}]}"#
         try await withServer({ request in
             if request.path.hasSuffix("/alerts") { return .json(Self.envelope(alerts, warnings: "\"\(a)\"")) }
             if request.query?.contains("status_code") == true {
                 return .json(#"{"status":"error","errorType":"\#(a)","error":"\#(a)"}"#, status: 422)
             }
+            if request.path.hasSuffix("/query_range") { return .json(Self.envelope(matrix, warnings: "\"\(a)\"")) }
             return .json(Self.envelope(vector, warnings: "\"\(a)\""))
         }) { client, _ in
             let snapshot = await Snapshot.take(client: client, dashboard: .microservices, rangeSeconds: 3600)

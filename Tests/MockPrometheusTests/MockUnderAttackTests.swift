@@ -10,6 +10,7 @@ import TestSupport
 /// Prometheus' error shape.
 @Suite("The mock under attack", .timeLimit(.minutes(1)))
 struct MockUnderAttackTests {
+    @discardableResult
     func withClient<T: Sendable>(
         _ limits: EvaluationLimits, _ body: (PrometheusClient, MockPrometheusServer) async throws -> T
     ) async throws -> T {

@@ -73,7 +73,17 @@ enum SampleStates {
         var state = incident
         state.connection = .unreachable(message: "connection refused", retryAt: now.addingTimeInterval(5))
         for i in state.panels.indices {
+            // The last answer came 125 s ago, so its points end then.
             state.panels[i].updatedAt = now.addingTimeInterval(-125)
+            if var data = state.panels[i].data {
+                data.series = data.series.map { s in
+                    SeriesSummary(
+                        legend: s.legend, labels: s.labels,
+                        points: s.points.map { SamplePair(timestamp: $0.timestamp - 125, value: $0.value) }, thresholds: nil)
+                        .with(state: s.state)
+                }
+                state.panels[i].data = data
+            }
             state.panels[i].error = "cannot reach http://prometheus:9090/api/v1/query_range: connection refused"
         }
         state.alerts.updatedAt = now.addingTimeInterval(-125)
@@ -103,6 +113,14 @@ enum SampleStates {
     static func with(_ state: DashboardState, _ change: (inout DashboardState) -> Void) -> DashboardState {
         var copy = state
         change(&copy)
+        return copy
+    }
+}
+
+extension SeriesSummary {
+    func with(state: ThresholdState) -> SeriesSummary {
+        var copy = self
+        copy.state = state
         return copy
     }
 }
