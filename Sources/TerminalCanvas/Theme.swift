@@ -177,6 +177,9 @@ extension Theme {
             let line = node?.mark.map { ":\($0.line):\($0.column)" } ?? ""
             return ThemeError(message: "\(source)\(line): \(what)")
         }
+        guard YAMLBounds.depthEstimate(yaml) <= YAMLBounds.maxDepth else {
+            throw ThemeError(message: "\(source): nested deeper than \(YAMLBounds.maxDepth) levels, the limit")
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else { throw fail("the file is empty", nil) }

@@ -26,6 +26,25 @@ struct HostileFileTests {
         }
     }
 
+    @Test(arguments: [
+        String(repeating: "[", count: 200_000),
+        "title: x\npanels: " + String(repeating: "{a: ", count: 50_000),
+        "title: x\npanels:\n" + String(repeating: "- ", count: 100_000) + "x\n",
+        "title: x\npanels:\n" + String(repeating: " ", count: 300) + "- x\n",
+    ])
+    func deepNestingIsRefusedBeforeParsing(yaml: String) {
+        #expect(throws: DashboardFileError(message: "deep.yaml: nested deeper than 128 levels, the limit")) {
+            try Dashboard.parse(yaml: yaml, source: "deep.yaml")
+        }
+    }
+
+    @Test func theDepthEstimateReadsQuotesAndCommentsRight() {
+        #expect(YAMLBounds.depthEstimate(Dashboard.microservices.yaml()) < 12)
+        #expect(YAMLBounds.depthEstimate("title: 'a [[[[ b'\n# [[[[[[\nx: \"q \\\" [[[[\"\n") == 0)
+        #expect(YAMLBounds.depthEstimate("title: Don't [[\n") == 2, "an apostrophe opens no string")
+        #expect(YAMLBounds.depthEstimate("a:\n  - - [x, {y: 1}]\n") == 2 + 2 + 2)
+    }
+
     @Test func aFileOverTheSizeLimitIsNotRead() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
