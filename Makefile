@@ -3,7 +3,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncurses-dev prometheus prometheus-alertmanager tmux openssl
 
-.PHONY: all deps venv build release test unit-test fuzz fuzz-short soak demo clean
+.PHONY: all deps venv build release test unit-test fuzz fuzz-short soak sweep demo clean
 
 all: build
 
@@ -60,6 +60,11 @@ SOAK_SECONDS ?= 600
 soak: deps
 	$(SWIFT) build --build-tests
 	LOOKOUT_SOAK_SECONDS=$(SOAK_SECONDS) $(SWIFT) test --skip-build --filter SoakTests
+
+# Every terminal size from 20x5 to 300x100, where `make test` draws a quarter of them (SizeSweepTests).
+sweep: deps
+	$(SWIFT) build --build-tests
+	LOOKOUT_SWEEP=full $(SWIFT) test --skip-build --filter SizeSweepTests
 
 # The dashboard against the embedded mock Prometheus: no server needed.
 demo: deps

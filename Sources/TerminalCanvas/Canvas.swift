@@ -149,6 +149,16 @@ public struct Canvas: Sendable, Equatable {
         // Characters that take no column are bounded too, so a 100 KB value costs what its visible part costs.
         var zeroWidthBudget = 64
         for character in text {
+            // Printable ASCII, nearly every cell drawn: one column, nothing to rewrite or refuse.
+            if let ascii = character.asciiValue, ascii >= 0x20, ascii < 0x7F {
+                if column + 1 > area.maxX { return column }
+                if column >= area.x {
+                    clearWide(at: column, y: y)
+                    cells[y * width + column] = Cell(String(character), style: style)
+                }
+                column += 1
+                continue
+            }
             for drawn in DisplayWidth.terminalForm(character) {
                 let scalars = drawn.unicodeScalars
                 if scalars.contains(where: { !SafeText.isPlain($0) }) {

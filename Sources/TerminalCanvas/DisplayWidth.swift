@@ -7,6 +7,7 @@
 /// whose width every terminal agrees on, and measures that form: the canvas and the screen always agree.
 public enum DisplayWidth {
     public static func of(_ character: Character) -> Int {
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii < 0x7F ? 1 : 0 }
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
         if scalars.count == 1 { return scalarWidth(first) }
@@ -62,6 +63,8 @@ public enum DisplayWidth {
     static func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
         if v < 0x7F { return v >= 0x20 ? 1 : 0 }
+        // Box drawing, block elements, geometric shapes up to U+25FC, and braille: what panels and charts are made of.
+        if (v >= 0x2500 && v <= 0x25FC) || (v >= 0x2800 && v <= 0x28FF) { return 1 }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format, .control: return v == 0x00AD ? 1 : 0
         default: break

@@ -43,11 +43,13 @@ public final class PrometheusHarness: Sendable {
         self.alertmanager = alertmanager
     }
 
-    /// The seed's rules with `for: 1s` and a 1 s evaluation interval.
+    /// The seed's rules with `for: 1s`, a 1 s evaluation interval, and `keep_firing_for: 1m`: on a loaded machine a
+    /// scrape can miss its 1 s timeout, and without it an alert would drop to pending for a moment between the test's
+    /// wait and its look.
     public static func testRules() throws -> String {
         let url = Repository.root.appendingPathComponent("examples/microservices.rules.yml")
         return try String(contentsOf: url, encoding: .utf8)
-            .replacingOccurrences(of: "for: 5m", with: "for: 1s")
+            .replacingOccurrences(of: "for: 5m", with: "for: 1s\n    keep_firing_for: 1m")
             .replacingOccurrences(of: "interval: 30s", with: "interval: 1s")
     }
 

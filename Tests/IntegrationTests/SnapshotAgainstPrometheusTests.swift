@@ -86,7 +86,10 @@ struct SnapshotAgainstPrometheusTests {
                 }
                 guard case .loaded(let errorPanel) = snapshot.panels[2],
                       case .loaded(let latencyPanel) = snapshot.panels[3]
-                else { return }
+                else {
+                    Issue.record("the error rate and latency panels did not load: \(snapshot.panels[2]), \(snapshot.panels[3])")
+                    return
+                }
                 #expect(errorPanel.series.first { $0.legend == "payment-service" }?.state == .critical)
                 #expect(errorPanel.series.first { $0.legend == "user-service" }?.state == .ok)
                 #expect(latencyPanel.series.first { $0.legend == "inventory-service" }?.state == .critical)

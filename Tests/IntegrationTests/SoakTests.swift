@@ -6,11 +6,12 @@ import TestSupport
 /// garbage, hang, drip, a huge answer and healthy again, for LOOKOUT_SOAK_SECONDS (600 by `make soak`; skipped
 /// when unset). Checked: the process stays up, its RSS stays under `rssBoundKB` (sampled every 10 s), the screen
 /// recovers at the first retry of each healthy phase (within the back-off in force, at most 60 s, plus one
-/// interval), and no OSC, ESC-] or C1 byte from the server reaches the pty.
+/// interval), and no OSC sequence or C1 control (U+0080–U+009F, as UTF-8) from the server reaches the pty.
 @Suite("Soak", .serialized)
 struct SoakTests {
     static let seconds = ProcessInfo.processInfo.environment["LOOKOUT_SOAK_SECONDS"].flatMap(Double.init)
-    static let rssBoundKB = 150_000
+    /// The 9 MB answer of 200,000 series is decoded whole (it is under the 64 MiB limit): that phase sets the peak.
+    static let rssBoundKB = 300_000
     static let phaseSeconds = 8.0
     static let phases = ["healthy", "html502", "garbage", "hang", "drip", "huge", "attack"]
     /// What the server puts in every text field: an OSC 52 clipboard write, a screen clear, a C1 CSI, a bidi override.
@@ -96,7 +97,6 @@ struct SoakTests {
             #expect(bytes.count > 1000, "the pty was recorded")
             #expect(bytes.range(of: Data([0x1B, 0x5D])) == nil, "an OSC sequence reached the terminal")
             #expect(!zip(bytes, bytes.dropFirst()).contains { $0 == 0xC2 && (0x80...0x9F).contains($1) }, "a C1 control reached the terminal")
-            #expect(!bytes.contains(0x9B), "an 8-bit CSI reached the terminal")
             #expect((rss.max() ?? 0) < Self.rssBoundKB, "RSS \(rss.max() ?? 0) KB over the bound")
             let report = "soak: \(Int(duration)) s, \(phaseIndex) phases, RSS KB min \(rss.min() ?? 0) max \(rss.max() ?? 0), "
                 + "recovery s max \(String(format: "%.1f", recoveries.max() ?? 0)), pty bytes \(bytes.count)"

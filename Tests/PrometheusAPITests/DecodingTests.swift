@@ -150,10 +150,15 @@ struct DecodingTests {
         ) {
             try PrometheusClient.decode(QueryResult.self, status: .badGateway, body: ByteBuffer(string: html), url: url)
         }
+        // Prometheus answers an unknown path with a plain 404 (recorded): decoding it gives the one line.
         let notFound = try Fixtures.text("unknown_path_status.txt").trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(notFound == "404")
-        let error = PrometheusError.unexpectedResponse(url: url, httpStatus: 404, reason: "Not Found", firstLine: "404 page not found")
-        #expect(error.description == "HTTP 404 Not Found from \(url), not a Prometheus API answer (body: 404 page not found)")
+        #expect {
+            try PrometheusClient.decode(QueryResult.self, status: .notFound, body: ByteBuffer(string: "404 page not found\n"), url: url)
+        } throws: { error in
+            (error as? PrometheusError)?.description
+                == "HTTP 404 Not Found from \(url), not a Prometheus API answer (body: 404 page not found)"
+        }
     }
 
     @Test func jsonOfTheWrongShapeIsADecodingError() throws {

@@ -5,7 +5,8 @@ import TerminalCanvas
 import TestSupport
 
 /// The whole dashboard for fixed states and sizes, compared with golden text files in Tests/TerminalCanvasTests/Golden.
-/// Run with LOOKOUT_RECORD_GOLDEN=1 to rewrite them after a deliberate change, then read the diff.
+/// A difference leaves a `.actual` file beside the golden one and fails; after a deliberate change, read the diff and
+/// move the `.actual` file over the golden file.
 @Suite("Dashboard golden files")
 struct GoldenTests {
     static let sizes = [(80, 24), (120, 40), (200, 60)]
@@ -23,13 +24,16 @@ struct GoldenTests {
         DashboardView.render(state, into: &canvas, options: RenderOptions(ascii: name.hasSuffix("ascii")))
         let text = canvas.trimmedLines.joined(separator: "\n") + "\n"
         let file = Self.directory.appendingPathComponent("\(name)-\(width)x\(height).txt")
-        if ProcessInfo.processInfo.environment["LOOKOUT_RECORD_GOLDEN"] == "1" {
-            try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
-            try text.write(to: file, atomically: true, encoding: .utf8)
-            return
-        }
+        let actual = file.deletingPathExtension().appendingPathExtension("actual")
         let expected = try String(contentsOf: file, encoding: .utf8)
-        #expect(text == expected, "\(file.lastPathComponent) differs; run with LOOKOUT_RECORD_GOLDEN=1 to see the new rendering")
+        // A difference is written beside the golden file as `.actual` (compare, then move it over the golden file
+        // after a deliberate change); the test fails either way. There is no mode that passes without comparing.
+        if text != expected {
+            try text.write(to: actual, atomically: true, encoding: .utf8)
+        } else {
+            try? FileManager.default.removeItem(at: actual)
+        }
+        #expect(text == expected, "\(file.lastPathComponent) differs: see \(actual.lastPathComponent) beside it")
         if text != expected {
             let a = text.split(separator: "\n", omittingEmptySubsequences: false)
             let b = expected.split(separator: "\n", omittingEmptySubsequences: false)

@@ -52,24 +52,44 @@ struct RenderPropertyTests {
             state.rows = height
             var canvas = Canvas(width: width, height: height)
             DashboardView.render(state, into: &canvas)
-            #expect(canvas.lines.count == height)
-            // Every row is exactly `width` columns: a wide character is followed by its continuation cell and
-            // nothing else is; no cell holds a control character.
-            for y in 0..<height {
-                var columns = 0
-                for x in 0..<width {
-                    let cell = canvas[x, y]
-                    if cell.isContinuation {
-                        #expect(x > 0 && DisplayWidth.of(canvas[x - 1, y].text) == 2, "a continuation without its wide character at \(x),\(y)")
-                        continue
-                    }
-                    let w = DisplayWidth.of(cell.text)
-                    #expect(w == 1 || (w == 2 && x + 1 < width && canvas[x + 1, y].isContinuation), "cell \(x),\(y) \(cell.text.debugDescription) is \(w) wide")
-                    #expect(cell.text.unicodeScalars.allSatisfy { SafeText.isPlain($0) || $0.value == 0x200D })
-                    columns += w
-                }
-                #expect(columns == width)
-            }
+            CanvasChecks.expectWellFormed(canvas)
         }
+    }
+}
+
+/// What every drawn canvas must satisfy, shared by the size sweep and the property test.
+enum CanvasChecks {
+    /// Every row is exactly the canvas' width in columns: a wide character is followed by its continuation cell and
+    /// nothing else is; no cell holds a control character.
+    static func expectWellFormed(_ canvas: Canvas, sourceLocation: SourceLocation = #_sourceLocation) {
+        let problem = firstProblem(canvas)
+        #expect(problem == nil, "\(problem ?? "")", sourceLocation: sourceLocation)
+    }
+
+    /// The first broken rule, or nil (one check per canvas keeps the 27,000 canvases of the size sweep fast).
+    static func firstProblem(_ canvas: Canvas) -> String? {
+        if canvas.lines.count != canvas.height { return "\(canvas.lines.count) rows in a canvas of \(canvas.height)" }
+        for y in 0..<canvas.height {
+            var columns = 0
+            for x in 0..<canvas.width {
+                let cell = canvas[x, y]
+                if cell.text.utf8.count == 1, let b = cell.text.utf8.first, b >= 0x20, b < 0x7F, !cell.isContinuation {
+                    columns += 1  // printable ASCII, most cells
+                    continue
+                }
+                if cell.isContinuation {
+                    if x == 0 || DisplayWidth.of(canvas[x - 1, y].text) != 2 { return "a continuation without its wide character at \(x),\(y)" }
+                    continue
+                }
+                let w = DisplayWidth.of(cell.text)
+                if !(w == 1 || (w == 2 && x + 1 < canvas.width && canvas[x + 1, y].isContinuation)) {
+                    return "cell \(x),\(y) \(cell.text.debugDescription) is \(w) wide"
+                }
+                if !cell.text.unicodeScalars.allSatisfy({ SafeText.isPlain($0) }) { return "a control character at \(x),\(y)" }
+                columns += w
+            }
+            if columns != canvas.width { return "row \(y) is \(columns) columns, not \(canvas.width)" }
+        }
+        return nil
     }
 }

@@ -3,29 +3,50 @@ import Foundation
 import Testing
 import TerminalCanvas
 
-/// Every terminal size from 20x5 to 300x100 renders every sample state (and a zoomed panel and the help) without a
-/// crash, inside the canvas, with no control characters.
+/// Terminal sizes from 20x5 to 300x100 render every sample state and view (zoom, alert list and detail, help,
+/// filter, loading) without a crash: every row exactly as wide as the terminal, no control character in any cell,
+/// the status bar on the first row, and the panel titles whole wherever the grid has room for them.
+///
+/// `make test` draws every width and every height, at one size in four spread over the grid plus every size near a
+/// layout change (about 19,000 canvases); `make sweep` (LOOKOUT_SWEEP=full) draws all
+/// 26,976 sizes.
 @Suite("Every size renders", .serialized)  // CPU-bound: one case at a time leaves a thread for the others
 struct SizeSweepTests {
     @Test(arguments: Array(stride(from: 20, through: 300, by: 1)))
     func everyHeightAtThisWidth(width: Int) {
-        var zoomed = SampleStates.incident
-        zoomed.zoomedPanel = 3
         var help = SampleStates.healthy
         help.showHelp = true
         help.filter = "pay"
-        let states = SampleStates.all.map(\.1) + [zoomed, help]
+        // The four data states and every other view: zoom, alert list and detail, help, filter, ASCII, loading.
+        let states = SampleStates.all.map(\.1) + SampleStates.views.map(\.1) + [help]
+        let full = ProcessInfo.processInfo.environment["LOOKOUT_SWEEP"] == "full"
         for height in 5...100 {
             var canvas = Canvas(width: width, height: height)
-            // One state per size, rotating, so every state meets every layout; all of them where layouts change.
+            // Every size near a layout change; a quarter of the others, on diagonals, so every width meets heights
+            // of every remainder and every height widths of every remainder.
             let edge = height < 12 || width < 45 || (78...82).contains(width) || (158...162).contains(width)
-            for (i, state) in states.enumerated() where edge || (width + height) % states.count == i {
-                DashboardView.render(state, into: &canvas, options: RenderOptions(ascii: (width + height) % 5 == 0))
-            }
-            #expect(canvas.lines.count == height)
+            guard full || edge || (width + 3 * height) % 4 == 0 else { continue }
+            // One state per size, rotating, so every state meets every layout; all of them on the layout changes.
+            let change = width == DashboardView.minimumWidth || height == DashboardView.minimumHeight
+                || [79, 80, 159, 160].contains(width)
             let small = width < DashboardView.minimumWidth || height < DashboardView.minimumHeight
-            if small {
-                #expect(canvas.lines.joined().contains("terminal too small") || width < 34, "\(width)x\(height)")
+            for (i, state) in states.enumerated() where full || change || (width + height) % states.count == i {
+                canvas = Canvas(width: width, height: height)
+                DashboardView.render(state, into: &canvas, options: RenderOptions(ascii: (width + height) % 5 == 0))
+                CanvasChecks.expectWellFormed(canvas)
+                let lines = canvas.lines
+                if small {
+                    #expect(lines.joined().contains("terminal too small") || width < 34, "\(width)x\(height)")
+                    continue
+                }
+                let statusRoles: Set<StyleRole> = [.statusBar, .statusError]
+                #expect((0..<width).allSatisfy { statusRoles.contains(canvas[$0, 0].style.role) }, "the status bar fills row 0 at \(width)x\(height)")
+                // A grid of four panels in a row, or 2x2, has room for every title whole (the alert view takes the screen).
+                if state.zoomedPanel == nil, state.alertView == nil, !state.showHelp, width >= 120, height >= 24 {
+                    for title in ["1 Service Health Status", "2 Request Rate", "3 Error Rate"] {
+                        #expect(lines.contains { $0.contains(title) }, "\(title) missing at \(width)x\(height)")
+                    }
+                }
             }
         }
     }
