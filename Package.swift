@@ -20,8 +20,9 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
-        // The one sanitiser for untrusted (server) text: no control characters or escape sequences get through.
-        .target(name: "SafeText"),
+        // Text from outside and text laid out: the one sanitiser for untrusted text (no control characters or escape
+        // sequences get through), input limits, bounded file and YAML reading, display width, pad and truncate.
+        .target(name: "SafeText", dependencies: [.product(name: "Yams", package: "Yams")]),
         // The Prometheus API's wire models (vector, matrix, alerts, …), without networking.
         .target(name: "PrometheusModels", dependencies: ["SafeText"]),
         // Prometheus HTTP API: wire models, typed errors, the client.
@@ -36,27 +37,31 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        // The dashboard as data: panels, units, thresholds, legends, health, formatting.
+        // The dashboard as data: panels, units, thresholds, legends, health, alerts, formatting, YAML and Grafana.
         .target(
             name: "DashboardCore",
             dependencies: ["PrometheusModels", "SafeText", .product(name: "Yams", package: "Yams")]
         ),
-        // Cells, widgets, layout and themes: everything drawn, as text, without a terminal.
+        // A generic text canvas: cells, styles, themes, the Terminal protocol (and an in-memory terminal), and widgets
+        // as values (frame, sparkline, line chart, tiles, status line, key help). Knows nothing of dashboards.
         .target(
             name: "TerminalCanvas",
-            dependencies: ["DashboardCore", "PrometheusModels", "SafeText", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SafeText", .product(name: "Yams", package: "Yams")]
         ),
+        // The screens: the app state (a stack of screens, overlays, the shared dashboard model) with its pure update,
+        // one folder per screen (Screens/), the views that compose widgets, and the key tables.
+        .target(name: "LookoutUI", dependencies: ["DashboardCore", "PrometheusModels", "SafeText", "TerminalCanvas"]),
         // ncursesw, for NcursesTerminal only: a module map and a shim for the macros Swift cannot import.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The only code that calls ncurses.
         .target(name: "NcursesTerminal", dependencies: ["CNcurses", "TerminalCanvas"]),
         // `swift run -c release lookout-bench`: frame rendering time (see README, Performance).
-        .executableTarget(name: "lookout-bench", dependencies: ["TerminalCanvas", "DashboardCore", "PrometheusModels"]),
-        // Wiring: snapshot, fetching, (later) the run loop.
+        .executableTarget(name: "lookout-bench", dependencies: ["LookoutUI", "TerminalCanvas", "DashboardCore", "PrometheusModels"]),
+        // Wiring: fetching, the snapshot, the run loop that carries out the screens' effects.
         .target(
             name: "LookoutApp",
             dependencies: [
-                "PrometheusAPI", "DashboardCore", "SafeText", "TerminalCanvas",
+                "PrometheusAPI", "DashboardCore", "SafeText", "TerminalCanvas", "LookoutUI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -77,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "lookout",
             dependencies: [
-                "LookoutApp", "DashboardCore", "PrometheusAPI", "TerminalCanvas", "NcursesTerminal", "MockPrometheus", "SafeText",
+                "LookoutApp", "LookoutUI", "DashboardCore", "PrometheusAPI", "TerminalCanvas", "NcursesTerminal", "MockPrometheus", "SafeText",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -86,7 +91,7 @@ let package = Package(
         // every crash found through them). No networking, so the fuzz build stays small.
         .target(
             name: "FuzzEntryPoints",
-            dependencies: ["SafeText", "PrometheusModels", "DashboardCore", "TerminalCanvas", "PromQL"]
+            dependencies: ["SafeText", "PrometheusModels", "DashboardCore", "TerminalCanvas", "LookoutUI", "PromQL"]
         ),
         // Helpers shared by the tests: fixtures, free ports, child processes, the test exporter.
         .target(
@@ -105,11 +110,15 @@ let package = Package(
             dependencies: ["DashboardCore", "SafeText", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(
             name: "TerminalCanvasTests",
+            dependencies: ["TerminalCanvas", "SafeText", "TestSupport", "FuzzEntryPoints"]),
+        .testTarget(
+            name: "LookoutUITests",
             dependencies: [
-                "TerminalCanvas", "DashboardCore", "PrometheusModels", "SafeText", "TestSupport", "FuzzEntryPoints",
+                "LookoutUI", "TerminalCanvas", "DashboardCore", "PrometheusModels", "SafeText", "TestSupport", "FuzzEntryPoints",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]),
-        .testTarget(name: "LookoutAppTests", dependencies: ["LookoutApp", "SafeText", "TerminalCanvas", "TestSupport", "MockPrometheus"]),
+            ],
+            exclude: ["Golden"]),
+        .testTarget(name: "LookoutAppTests", dependencies: ["LookoutApp", "LookoutUI", "SafeText", "TerminalCanvas", "TestSupport", "MockPrometheus"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LookoutApp", "TestSupport"]),
         .testTarget(name: "MockPrometheusTests", dependencies: ["MockPrometheus", "PromQL", "PrometheusAPI", "DashboardCore", "TestSupport"]),
     ]

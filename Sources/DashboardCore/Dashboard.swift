@@ -119,6 +119,16 @@ public enum ThresholdState: String, Sendable, Equatable, Codable, Comparable {
     }
 
     public static func < (lhs: ThresholdState, rhs: ThresholdState) -> Bool { lhs.rank < rhs.rank }
+
+    /// The word the dashboard and the snapshot show for the state: `ok`, `WARN`, `CRIT`, `–`.
+    public var word: String {
+        switch self {
+        case .ok: return "ok"
+        case .warning: return "WARN"
+        case .critical: return "CRIT"
+        case .unknown: return "–"
+        }
+    }
 }
 
 public struct Panel: Sendable, Equatable, Codable {

@@ -1,5 +1,6 @@
 import DashboardCore
 import Foundation
+import LookoutUI
 import PromQL
 import PrometheusModels
 import SafeText
@@ -156,7 +157,7 @@ public enum FuzzTargets {
         for line in canvas.lines { checkSafe(line) }
     }
 
-    /// Draws the data as the dashboard would, at a few sizes.
+    /// Draws the data as the app would, at a few sizes: the dashboard, a zoomed panel, the alert list and an alert.
     static func draw(panels data: PanelData, alerts: [AlertItem]) {
         var state = DashboardState(dashboard: .microservices, server: "fuzz", rangeSeconds: 3600, refreshSeconds: 15)
         state.now = Date(timeIntervalSince1970: 1_764_000_000)
@@ -166,12 +167,18 @@ public enum FuzzTargets {
         }
         state.alerts.items = alerts
         state.alerts.updatedAt = state.now
+        var apps: [AppState] = []
+        for keys: [Key] in [[], [.char("3")], [.char("a")], [.char("a"), .enter]] {
+            var app = AppState(model: state)
+            for key in keys { _ = app.update(.key(key)) }
+            apps.append(app)
+        }
         for (width, height) in [(80, 24), (200, 60), (30, 8)] {
-            state.columns = width
-            state.rows = height
-            var canvas = Canvas(width: width, height: height)
-            DashboardView.render(state, into: &canvas)
-            checkCanvas(canvas)
+            for app in apps {
+                var canvas = Canvas(width: width, height: height)
+                AppView.render(app, into: &canvas)
+                checkCanvas(canvas)
+            }
         }
     }
 }

@@ -2,27 +2,28 @@ import DashboardCore
 import Dispatch
 import Foundation
 import Logging
+import LookoutUI
 import PrometheusAPI
 import SafeText
 import TerminalCanvas
 
-/// The interactive dashboard's run loop. One stream of events (keys, resizes, ticks, query results) feeds the pure
-/// `DashboardState.update`; its effects (fetch, theme, quit) are carried out here; every event redraws. The UI
-/// never waits on the network: queries run in tasks that post their results as events.
+/// The interactive app's run loop. One stream of events (keys, signals, resizes, ticks, query results) feeds the pure
+/// `AppState.update`; its effects (fetch, theme, quit) are carried out here; every event redraws. The UI never waits
+/// on the network: queries run in tasks that post their results as events.
 @MainActor
 public final class DashboardApp {
-    public private(set) var state: DashboardState
+    public private(set) var app: AppState
+    public var state: DashboardState { app.model }
     private let terminal: any Terminal
     private let client: PrometheusClient
     private let alertmanager: PrometheusClient?
     private var theme: Theme
     /// The theme given at start (possibly a file), so cycling with `t` can come back to it.
     private let startTheme: Theme
-    private let themes: [String]
     private let options: RenderOptions
     private let logger: Logger
-    private let events: AsyncStream<DashboardEvent>
-    private let continuation: AsyncStream<DashboardEvent>.Continuation
+    private let events: AsyncStream<AppEvent>
+    private let continuation: AsyncStream<AppEvent>.Continuation
     private var fetchTask: Task<Void, Never>?
     private var canvas: Canvas
     /// When the first panel data arrived, and how long until it was on screen (logged, for the performance report).
@@ -39,19 +40,18 @@ public final class DashboardApp {
         self.alertmanager = alertmanager
         self.theme = theme
         self.startTheme = theme
-        self.themes = themes
         self.options = options
         self.logger = logger
         var state = DashboardState(
             dashboard: dashboard, server: client.options.displayHost, rangeSeconds: rangeSeconds,
             refreshSeconds: refreshSeconds)
         state.themeName = theme.name
+        state.themes = themes
         state.requestTimeout = Double(client.options.timeout.totalNanoseconds) / 1e9
         state.columns = terminal.width
-        state.rows = terminal.height
-        self.state = state
+        app = AppState(model: state)
         canvas = Canvas(width: terminal.width, height: terminal.height)
-        (events, continuation) = AsyncStream.makeStream(of: DashboardEvent.self, bufferingPolicy: .unbounded)
+        (events, continuation) = AsyncStream.makeStream(of: AppEvent.self, bufferingPolicy: .unbounded)
     }
 
     /// Runs until the user quits or a signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT) arrives. The caller restores the terminal.
@@ -62,14 +62,14 @@ public final class DashboardApp {
             for await event in terminalEvents {
                 switch event {
                 case .key(let key): continuation.yield(.key(key))
-                case .resize(let w, let h): continuation.yield(.resize(width: w, height: h))
+                case .resize(let w, let h): continuation.yield(.dashboard(.resize(width: w, height: h)))
                 }
             }
         }
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                continuation.yield(.tick(Date()))
+                continuation.yield(.dashboard(.tick(Date())))
             }
         }
         var signalSources: [any DispatchSourceSignal] = []
@@ -78,7 +78,7 @@ public final class DashboardApp {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
             source.setEventHandler {
-                continuation.yield(.key("ctrl-c"))
+                continuation.yield(.signal(number))
             }
             source.resume()
             signalSources.append(source)
@@ -90,13 +90,14 @@ public final class DashboardApp {
             signalSources.forEach { $0.cancel() }
         }
         logger.info("dashboard started", metadata: ["server": "\(client.options.baseURL)"])
-        state.now = Date()
-        perform(state.update(.key("r"), themes: themes))
+        app.model.now = Date()
+        perform(app.model.perform(.refresh))
         render()
         for await event in events {
-            if case .resize(let w, let h) = event { canvas = Canvas(width: w, height: h) }
-            if firstDataArrived == nil, case .panelLoaded(_, _, .loaded, _) = event { firstDataArrived = .now }
-            let effects = state.update(event, themes: themes)
+            if case .dashboard(.resize(let w, let h)) = event { canvas = Canvas(width: w, height: h) }
+            if firstDataArrived == nil, case .dashboard(.panelLoaded(_, _, .loaded, _)) = event { firstDataArrived = .now }
+            if case .signal(let number) = event { logger.info("signal \(number)") }
+            let effects = app.update(event)
             for effect in effects {
                 if effect == .quit {
                     logger.info("quit")
@@ -132,57 +133,19 @@ public final class DashboardApp {
         let declared = state.dashboard.variables
         let continuation = self.continuation
         let logger = self.logger
-        let panelCount = state.dashboard.panels.count
         fetchTask = Task.detached {
             let range = QueryRange(last: rangeSeconds, end: Date(), points: points)
-            let failures = await withTaskGroup(of: PrometheusError?.self) { group -> [PrometheusError?] in
-                for (index, panel) in fetcher.dashboard.panels.enumerated() {
-                    group.addTask {
-                        let result = await fetcher.fetchResult(panel: panel, range: range)
-                        guard !Task.isCancelled else { return nil }
-                        switch result {
-                        case .success(let data):
-                            continuation.yield(.panelLoaded(index: index, generation: generation, outcome: .loaded(data), at: Date()))
-                            return nil
-                        case .failure(let error):
-                            continuation.yield(.panelLoaded(index: index, generation: generation, outcome: .failed(error.description), at: Date()))
-                            return error
-                        }
-                    }
+            var failed = 0
+            for await event in fetcher.refresh(generation: generation, range: range, variables: declared) {
+                guard !Task.isCancelled else { return }
+                switch event {
+                case .panelLoaded(_, _, .failed, _), .alertsLoaded(_, nil, _, _, _): failed += 1
+                case .fetchFinished(_, let unreachable, _, _) where failed > 0:
+                    logger.warning("refresh \(generation): \(failed) queries failed\(unreachable.map { ", server unreachable: \($0)" } ?? "")")
+                default: break
                 }
-                group.addTask {
-                    let result = await fetcher.fetchAlerts()
-                    guard !Task.isCancelled else { return nil }
-                    switch result {
-                    case .success(let fetched):
-                        continuation.yield(.alertsLoaded(
-                            generation: generation, items: fetched.items, error: nil, at: Date(), unreadable: fetched.unreadable))
-                        return nil
-                    case .failure(let error):
-                        continuation.yield(.alertsLoaded(generation: generation, items: nil, error: error.description, at: Date()))
-                        return error
-                    }
-                }
-                var all: [PrometheusError?] = []
-                for await failure in group { all.append(failure) }
-                return all
+                continuation.yield(.dashboard(event))
             }
-            // The values each variable can take, for `v` (a failure keeps the previous list).
-            for variable in declared {
-                if let values = try? await fetcher.client.labelValues(variable.label).data {
-                    continuation.yield(.variableOptions(name: variable.name, values: values.map(SafeText.sanitize)))
-                }
-            }
-            guard !Task.isCancelled else { return }
-            let errors = failures.compactMap { $0 }
-            // The server is unreachable when nothing at all got through and the failures are connection failures.
-            let unreachable = errors.count == panelCount + 1 && errors.allSatisfy(\.isConnectionFailure)
-            if let first = errors.first {
-                logger.warning("refresh \(generation): \(errors.count) of \(panelCount + 1) queries failed: \(first)")
-            }
-            let retryAfter = errors.compactMap(\.retryAfter).max()
-            continuation.yield(.fetchFinished(
-                generation: generation, unreachable: unreachable ? errors.first?.shortReason : nil, at: Date(), retryAfter: retryAfter))
         }
     }
 
@@ -190,12 +153,13 @@ public final class DashboardApp {
         if canvas.width != terminal.width || canvas.height != terminal.height {
             canvas = Canvas(width: terminal.width, height: terminal.height)
         }
-        DashboardView.render(state, into: &canvas, options: options)
+        AppView.render(app, into: &canvas, options: options)
         terminal.draw(canvas, theme: theme)
         if !firstDataFrameLogged, let arrived = firstDataArrived {
             firstDataFrameLogged = true
             let elapsed = ContinuousClock.now - arrived
-            logger.info("first frame with data on screen \(elapsed.components.attoseconds / 1_000_000_000_000) µs after the answer arrived")
+            let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+            logger.info("first frame with data on screen \(micros) µs after the answer arrived")
         }
     }
 }

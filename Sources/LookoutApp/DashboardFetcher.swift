@@ -1,6 +1,8 @@
 import DashboardCore
 import Foundation
+import LookoutUI
 import PrometheusAPI
+import SafeText
 
 /// Runs a dashboard's queries. Graph panels use `query_range` with `points` steps over the range (one point per
 /// sparkline column); stat panels use instant queries, and a health panel also asks for its expected series.
@@ -90,16 +92,61 @@ public struct DashboardFetcher: Sendable {
         }
     }
 
-    /// Fetches every panel concurrently, in the dashboard's order.
-    public func fetchAll(range: QueryRange) async -> [PanelOutcome] {
-        await withTaskGroup(of: (Int, PanelOutcome).self) { group in
-            for (index, panel) in dashboard.panels.enumerated() {
-                group.addTask { (index, await fetch(panel: panel, range: range)) }
+    /// One refresh: every panel and the alerts concurrently, each result as an event as soon as it arrives, then the
+    /// values of the dashboard's variables (`variables`: the declared ones, to ask for), and last `fetchFinished`
+    /// with the one rule for an unreachable server. The dashboard's run loop and `lookout snapshot` both fetch
+    /// through here. Cancelling the consuming task stops the queries.
+    public func refresh(generation: Int, range: QueryRange, variables: [Variable] = []) -> AsyncStream<DashboardEvent> {
+        AsyncStream { continuation in
+            let task = Task {
+                let failures = await withTaskGroup(of: PrometheusError?.self) { group -> [PrometheusError?] in
+                    for (index, panel) in dashboard.panels.enumerated() {
+                        group.addTask {
+                            let result = await fetchResult(panel: panel, range: range)
+                            let outcome: PanelOutcome = switch result {
+                            case .success(let data): .loaded(data)
+                            case .failure(let error): .failed(error.description)
+                            }
+                            continuation.yield(.panelLoaded(index: index, generation: generation, outcome: outcome, at: Date()))
+                            return result.failure
+                        }
+                    }
+                    group.addTask {
+                        let result = await fetchAlerts()
+                        switch result {
+                        case .success(let fetched):
+                            continuation.yield(.alertsLoaded(
+                                generation: generation, items: fetched.items, error: nil, at: Date(), unreadable: fetched.unreadable))
+                        case .failure(let error):
+                            continuation.yield(.alertsLoaded(generation: generation, items: nil, error: error.description, at: Date()))
+                        }
+                        return result.failure
+                    }
+                    var all: [PrometheusError?] = []
+                    for await failure in group { all.append(failure) }
+                    return all
+                }
+                // The values each variable can take, for `v` (a failure keeps the previous list).
+                for variable in variables where !Task.isCancelled {
+                    if let values = try? await client.labelValues(variable.label).data {
+                        continuation.yield(.variableOptions(name: variable.name, values: values.map(SafeText.sanitize)))
+                    }
+                }
+                let errors = failures.compactMap { $0 }
+                continuation.yield(.fetchFinished(
+                    generation: generation, unreachable: Self.unreachable(errors, queries: failures.count)?.shortReason,
+                    at: Date(), retryAfter: errors.compactMap(\.retryAfter).max()))
+                continuation.finish()
             }
-            var outcomes = [PanelOutcome](repeating: .failed("not fetched"), count: dashboard.panels.count)
-            for await (index, outcome) in group { outcomes[index] = outcome }
-            return outcomes
+            continuation.onTermination = { _ in task.cancel() }
         }
+    }
+
+    /// The server is unreachable when nothing at all got through and every failure is a connection failure: then
+    /// the first of them, else nil.
+    public static func unreachable(_ errors: [PrometheusError], queries: Int) -> PrometheusError? {
+        guard !errors.isEmpty, errors.count == queries, errors.allSatisfy(\.isConnectionFailure) else { return nil }
+        return errors.first
     }
 
     /// The active alerts (from Alertmanager when configured, with silences and inhibitions) and the ones that could
@@ -132,4 +179,12 @@ public struct FetchedAlerts: Sendable, Equatable {
 
     /// One line on the alerts that could not be read; nil when all were read.
     public var unreadableSummary: String? { AlertsState.summary(ofUnreadable: unreadable) }
+}
+
+extension Result {
+    /// The error, if this is a failure.
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
 }

@@ -1,8 +1,18 @@
 import DashboardCore
 import Foundation
+import LookoutUI
 import PrometheusAPI
 import SafeText
 import TerminalCanvas
+
+/// Why no alerts could be read: the fetch error's one line, as the dashboard shows it.
+public struct AlertsUnavailable: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
 
 /// One frame of the dashboard as data: what `lookout snapshot` prints as text or JSON.
 public struct Snapshot: Sendable {
@@ -11,13 +21,13 @@ public struct Snapshot: Sendable {
     public var range: QueryRange
     public var takenAt: Date
     public var panels: [PanelOutcome]
-    public var alerts: Result<[AlertItem], PrometheusError>
+    public var alerts: Result<[AlertItem], AlertsUnavailable>
     /// Alerts the server sent that could not be read (the others are in `alerts`).
     public var unreadableAlerts: [String]
 
     public init(
         dashboard: Dashboard, server: String, range: QueryRange, takenAt: Date, panels: [PanelOutcome],
-        alerts: Result<[AlertItem], PrometheusError>, unreadableAlerts: [String] = []
+        alerts: Result<[AlertItem], AlertsUnavailable>, unreadableAlerts: [String] = []
     ) {
         self.unreadableAlerts = unreadableAlerts
         self.dashboard = dashboard
@@ -36,25 +46,45 @@ public struct Snapshot: Sendable {
         public static let unreachable: Int32 = 3
     }
 
-    /// Queries every panel and the alerts once, concurrently.
+    /// Queries every panel and the alerts once, concurrently, through the same refresh as the dashboard.
     public static func take(
         client: PrometheusClient, dashboard: Dashboard, rangeSeconds: TimeInterval, points: Int = 60,
         now: Date = Date(), alertmanager: PrometheusClient? = nil
     ) async -> Snapshot {
         let fetcher = DashboardFetcher(client: client, dashboard: dashboard, alertmanager: alertmanager)
         let range = QueryRange(last: rangeSeconds, end: now, points: points)
-        async let panels = fetcher.fetchAll(range: range)
-        async let alerts = fetcher.fetchAlerts()
-        let fetched = await alerts
-        return Snapshot(
+        var panels = [PanelOutcome](repeating: .failed("not fetched"), count: dashboard.panels.count)
+        var alerts: Result<[AlertItem], AlertsUnavailable> = .failure(AlertsUnavailable("the alerts were not fetched"))
+        var unreadable: [String] = []
+        var unreachable: String?
+        for await event in fetcher.refresh(generation: 0, range: range) {
+            switch event {
+            case .panelLoaded(let index, _, let outcome, _) where panels.indices.contains(index): panels[index] = outcome
+            case .alertsLoaded(_, let items, let error, _, let bad):
+                if let items {
+                    alerts = .success(items)
+                    unreadable = bad
+                } else {
+                    alerts = .failure(AlertsUnavailable(error ?? "the alerts could not be read"))
+                }
+            case .fetchFinished(_, let reason, _, _): unreachable = reason
+            default: break
+            }
+        }
+        var snapshot = Snapshot(
             dashboard: dashboard, server: client.options.baseURL.absoluteString, range: range, takenAt: now,
-            panels: await panels, alerts: fetched.map(\.items),
-            unreadableAlerts: (try? fetched.get().unreadable) ?? [])
+            panels: panels, alerts: alerts, unreadableAlerts: unreadable)
+        snapshot.unreachable = unreachable
+        return snapshot
     }
 
-    /// 0 nothing firing, 1 warnings firing, 2 critical firing, 3 the server could not be queried (the alerts
-    /// could not be read, or no panel could).
+    /// Set when the server could not be talked to at all (`DashboardFetcher.unreachable`, the dashboard's rule).
+    public var unreachable: String?
+
+    /// 0 nothing firing, 1 warnings firing, 2 critical firing, 3 the server could not be queried: unreachable (the
+    /// dashboard's rule), or the alerts could not be read, or no panel could.
     public var exitCode: Int32 {
+        if unreachable != nil { return ExitCode.unreachable }
         switch alerts {
         case .failure: return ExitCode.unreachable
         case .success(let items):
@@ -105,7 +135,7 @@ extension Snapshot {
             lines.append("\(panel.title)  (\(up)/\(data.services.count) up)")
             let width = data.services.map { $0.status.word.count }.max() ?? 0
             for service in data.services {
-                lines.append("  " + Self.pad(service.status.word, width) + "  " + service.name)
+                lines.append("  " + TextLayout.pad(service.status.word, to: width) + "  " + service.name)
             }
         } else {
             lines.append(panel.title)
@@ -118,18 +148,18 @@ extension Snapshot {
             let figureWidth = figures.flatMap { $0 }.map { DisplayWidth.of($0) }.max() ?? 0
             for (series, values) in zip(data.series, figures) {
                 let columns = SparklineModel.columns(series.points, start: start, end: end, width: sparklineWidth)
-                var line = "  " + Self.pad(Self.truncate(series.legend, legendWidth), legendWidth) + "  "
+                var line = "  " + TextLayout.fit(series.legend, to: legendWidth) + "  "
                 line += SparklineModel.text(columns, ascii: ascii)
-                line += "  last " + Self.pad(values[0], figureWidth)
-                line += "  min " + Self.pad(values[1], figureWidth)
-                line += "  max " + Self.pad(values[2], figureWidth)
-                if panel.thresholds != nil { line += "  " + Self.stateWord(series.state) }
+                line += "  last " + TextLayout.pad(values[0], to: figureWidth)
+                line += "  min " + TextLayout.pad(values[1], to: figureWidth)
+                line += "  max " + TextLayout.pad(values[2], to: figureWidth)
+                if panel.thresholds != nil { line += "  " + series.state.word }
                 switch freshness(series) {
                 case .fresh: break
                 case .stale(let age): line += "  STALE (no data for \(ValueFormat.age(age)))"
                 case .ahead(let by): line += "  CLOCK AHEAD \(ValueFormat.age(by)) (a sample from the future)"
                 }
-                lines.append(line.trimmingTrailingSpaces())
+                lines.append(TextLayout.trimmingTrailingSpaces(line))
             }
         }
         if data.isEmpty { lines.append("  no data") }
@@ -166,55 +196,18 @@ extension Snapshot {
                     ?? (item.state == .pending ? "pend" : item.severity.badge)
                 let age = item.activeAt.map { ValueFormat.age(takenAt.timeIntervalSince($0)) } ?? "?"
                 let name = item.count > 1 ? "\(item.name) ×\(item.count)" : item.name
-                let line = "  " + Self.pad(badge, 4) + "  " + Self.pad(Self.truncate(name, nameWidth), nameWidth)
-                    + "  " + Self.pad(Self.truncate(item.subject, subjectWidth), subjectWidth) + "  "
-                    + Self.pad(age, 4, left: true) + "  " + item.text
-                lines.append(line.trimmingTrailingSpaces())
+                let line = "  " + TextLayout.pad(badge, to: 4) + "  " + TextLayout.fit(name, to: nameWidth)
+                    + "  " + TextLayout.fit(item.subject, to: subjectWidth) + "  "
+                    + TextLayout.pad(age, to: 4, alignRight: true) + "  " + item.text
+                lines.append(TextLayout.trimmingTrailingSpaces(line))
             }
             return lines
         }
     }
 
-    static func stateWord(_ state: ThresholdState) -> String {
-        switch state {
-        case .ok: return "ok"
-        case .warning: return "WARN"
-        case .critical: return "CRIT"
-        case .unknown: return "–"
-        }
-    }
-
-    /// `text` padded with spaces to `width` terminal columns (CJK and emoji take two).
-    static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
-        let padding = String(repeating: " ", count: max(0, width - DisplayWidth.of(text)))
-        return left ? padding + text : text + padding
-    }
-
-    /// `text` cut to at most `width` terminal columns, ending in `…` when cut.
-    static func truncate(_ text: String, _ width: Int) -> String {
-        if DisplayWidth.of(text) <= width { return text }
-        var out = ""
-        var used = 0
-        for character in text {
-            let w = DisplayWidth.of(character)
-            if used + w > width - 1 { break }
-            out.append(character)
-            used += w
-        }
-        return out + "…"
-    }
-
     static func clock(_ date: Date) -> String {
         let text = RFC3339.format(date)
         return String(text.prefix(19)).replacingOccurrences(of: "T", with: " ") + " UTC"
-    }
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var s = Substring(self)
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
     }
 }
 

@@ -101,33 +101,33 @@ public final class NcursesScreen: Terminal {
         }
     }
 
-    static func keyName(code: Int32) -> String? {
+    static func keyName(code: Int32) -> Key? {
         switch code {
-        case lookout_key_up(): return "up"
-        case lookout_key_down(): return "down"
-        case lookout_key_left(): return "left"
-        case lookout_key_right(): return "right"
-        case lookout_key_btab(): return "backtab"
-        case lookout_key_enter(): return "enter"
-        case lookout_key_backspace(): return "backspace"
-        case lookout_key_ppage(): return "pgup"
-        case lookout_key_npage(): return "pgdn"
-        case lookout_key_home(): return "home"
-        case lookout_key_end(): return "end"
+        case lookout_key_up(): return .up
+        case lookout_key_down(): return .down
+        case lookout_key_left(): return .left
+        case lookout_key_right(): return .right
+        case lookout_key_btab(): return .backTab
+        case lookout_key_enter(): return .enter
+        case lookout_key_backspace(): return .backspace
+        case lookout_key_ppage(): return .pageUp
+        case lookout_key_npage(): return .pageDown
+        case lookout_key_home(): return .home
+        case lookout_key_end(): return .end
         default: return nil
         }
     }
 
-    static func keyName(character: UInt32) -> String? {
+    static func keyName(character: UInt32) -> Key? {
         switch character {
-        case 3: return "ctrl-c"
-        case 9: return "tab"
-        case 10, 13: return "enter"
-        case 27: return "esc"
-        case 32: return "space"
-        case 8, 127: return "backspace"
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        // Ctrl-A … Ctrl-Z (in raw mode Ctrl-C arrives as a key, not as SIGINT).
+        case 1...26: return Unicode.Scalar(character + 96).map { .ctrl(Character($0)) }
         case 0..<32: return nil
-        default: return Unicode.Scalar(character).map { String(Character($0)) }
+        default: return Unicode.Scalar(character).map { .char(Character($0)) }
         }
     }
 

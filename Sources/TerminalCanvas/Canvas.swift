@@ -215,10 +215,6 @@ public struct Canvas: Sendable, Equatable {
 
     /// The rows as text with trailing spaces removed.
     public var trimmedLines: [String] {
-        lines.map { line in
-            var s = Substring(line)
-            while s.last == " " { s = s.dropLast() }
-            return String(s)
-        }
+        lines.map(TextLayout.trimmingTrailingSpaces)
     }
 }

@@ -1,12 +1,44 @@
+import SafeText
+
+/// A key as the terminal reports it.
+public enum Key: Hashable, Sendable, CustomStringConvertible {
+    /// A printable character (space included).
+    case char(Character)
+    /// Ctrl with a letter: `.ctrl("c")`.
+    case ctrl(Character)
+    case enter, escape, tab, backTab, backspace
+    case up, down, left, right, pageUp, pageDown, home, end
+
+    /// How help text names the key: `q`, `Ctrl-C`, `Enter`, `Esc`, `Tab`, `Shift-Tab`, `↑`…
+    public var description: String {
+        switch self {
+        case .char(" "): return "space"
+        case .char(let c): return String(c)
+        case .ctrl(let c): return "Ctrl-\(c.uppercased())"
+        case .enter: return "Enter"
+        case .escape: return "Esc"
+        case .tab: return "Tab"
+        case .backTab: return "Shift-Tab"
+        case .backspace: return "Backspace"
+        case .up: return "↑"
+        case .down: return "↓"
+        case .left: return "←"
+        case .right: return "→"
+        case .pageUp: return "PgUp"
+        case .pageDown: return "PgDn"
+        case .home: return "Home"
+        case .end: return "End"
+        }
+    }
+}
+
 /// What the terminal tells the application.
 public enum TerminalEvent: Sendable, Equatable {
-    /// A key, by name: `q`, `ctrl-c`, `esc`, `enter`, `tab`, `backtab`, `up`, `down`, `left`, `right`, `backspace`,
-    /// `space`, `pgup`, `pgdn`, or the character typed.
-    case key(String)
+    case key(Key)
     case resize(width: Int, height: Int)
 }
 
-/// A screen the dashboard can draw on. The ncurses backend is one; tests use an in-memory one.
+/// A screen the application can draw on: the ncurses backend, or `MemoryTerminal` in tests.
 /// All calls happen on the main actor: terminal libraries are not thread-safe.
 @MainActor
 public protocol Terminal: AnyObject {
@@ -20,4 +52,46 @@ public protocol Terminal: AnyObject {
     var events: AsyncStream<TerminalEvent> { get }
     /// Gives the terminal back as it was. Safe to call more than once.
     func restore()
+}
+
+/// A terminal in memory: it keeps every frame drawn and takes keys and resizes from the test that drives it.
+@MainActor
+public final class MemoryTerminal: Terminal {
+    public private(set) var width: Int
+    public private(set) var height: Int
+    public let colorDepth: ColorDepth
+    public let events: AsyncStream<TerminalEvent>
+    private let continuation: AsyncStream<TerminalEvent>.Continuation
+    /// Every canvas drawn, oldest first, and the theme it was drawn with.
+    public private(set) var frames: [(canvas: Canvas, theme: String)] = []
+    public private(set) var restored = 0
+    /// Called after each frame (tests wait on it).
+    public var onDraw: ((Canvas) -> Void)?
+
+    public init(width: Int, height: Int, colorDepth: ColorDepth = .colors256) {
+        self.width = width
+        self.height = height
+        self.colorDepth = colorDepth
+        (events, continuation) = AsyncStream.makeStream(of: TerminalEvent.self)
+    }
+
+    public func draw(_ canvas: Canvas, theme: Theme) {
+        frames.append((canvas, theme.name))
+        onDraw?(canvas)
+    }
+
+    public func restore() { restored += 1 }
+
+    /// Types a key.
+    public func press(_ key: Key) { continuation.yield(.key(key)) }
+
+    /// Changes the size, as a SIGWINCH would.
+    public func resize(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        continuation.yield(.resize(width: width, height: height))
+    }
+
+    /// The last frame's text.
+    public var screen: [String] { frames.last?.canvas.trimmedLines ?? [] }
 }

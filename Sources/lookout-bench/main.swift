@@ -1,6 +1,7 @@
 // Measures how long a full dashboard frame takes to render into a canvas: 200x60, 4 panels x 10 series x 200 points,
 // every alert of the source design firing. Run: swift run -c release lookout-bench [frames]
 import DashboardCore
+import LookoutUI
 import Foundation
 import PrometheusModels
 import TerminalCanvas
@@ -27,7 +28,7 @@ state.alerts = AlertsState(items: AlertItem.sorted(["HighErrorRate", "HighLatenc
 }), updatedAt: now)
 
 var canvas = Canvas(width: 200, height: 60)
-for _ in 0..<50 { DashboardView.render(state, into: &canvas) }  // warm-up
+for _ in 0..<50 { AppView.render(AppState(model: state), into: &canvas) }  // warm-up
 func milliseconds(_ d: Duration) -> Double {
     Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
 }
@@ -38,7 +39,7 @@ samples.reserveCapacity(frames)
 let begin = clock.now
 for _ in 0..<frames {
     let start = clock.now
-    DashboardView.render(state, into: &canvas)
+    AppView.render(AppState(model: state), into: &canvas)
     samples.append(milliseconds(clock.now - start))
 }
 let mean = milliseconds(clock.now - begin) / Double(max(1, frames))

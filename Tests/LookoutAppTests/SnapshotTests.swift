@@ -91,7 +91,7 @@ struct SnapshotTests {
         #expect(snapshot.exitCode == 2)
         snapshot.alerts = .success([])
         #expect(snapshot.exitCode == 0)
-        snapshot.alerts = .failure(.transport(url: "http://x/api/v1/alerts", reason: "connection refused"))
+        snapshot.alerts = .failure(AlertsUnavailable("cannot reach http://x/api/v1/alerts: connection refused"))
         #expect(snapshot.exitCode == 3)
         snapshot.alerts = .success([])
         snapshot.panels = snapshot.panels.map { _ in .failed("cannot reach") }

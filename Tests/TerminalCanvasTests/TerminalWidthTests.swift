@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import SafeText
 import Glibc
 #endif
 import Testing

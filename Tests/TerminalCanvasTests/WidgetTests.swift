@@ -1,139 +1,117 @@
-import DashboardCore
-import Foundation
-import PrometheusAPI
-import Testing
+import SafeText
 import TerminalCanvas
+import Testing
 
-/// Each widget drawn alone, with untouched cells filled with "x".
+/// Each generic widget drawn alone, with untouched cells filled with "x".
 @Suite("Widgets")
 struct WidgetTests {
     func canvas(_ width: Int, _ height: Int) -> Canvas { Canvas(width: width, height: height, fill: Cell("x")) }
-    func points(_ values: [Double]) -> [SamplePair] {
-        values.enumerated().map { SamplePair(timestamp: Double($0.offset + 1), value: $0.element) }
-    }
 
     @Test func aPanelFrameHasItsTitleOnTheTopEdge() {
         var c = canvas(16, 4)
-        let inner = PanelFrame.draw(into: &c, area: Rect(x: 0, y: 0, width: 16, height: 4), title: "Errors", badge: ("CRIT", .critical), options: RenderOptions())
+        let inner = PanelFrame(title: "Errors", badge: ("CRIT", .critical)).draw(into: &c, area: Rect(x: 0, y: 0, width: 16, height: 4))
         #expect(c.lines == ["┌ Errors  CRIT ┐", "│xxxxxxxxxxxxxx│", "│xxxxxxxxxxxxxx│", "└──────────────┘"])
         #expect(inner == Rect(x: 1, y: 1, width: 14, height: 2))
+        #expect(c[9, 0].style.role == .critical && c[2, 0].style.role == .title && c[0, 1].style.role == .border)
         var a = canvas(10, 3)
-        PanelFrame.draw(into: &a, area: a.bounds, title: "A long title", focused: true, options: RenderOptions(ascii: true))
+        PanelFrame(title: "A long title", focused: true, ascii: true).render(into: &a, area: a.bounds)
         #expect(a.lines == ["+ A long +", "|xxxxxxxx|", "+--------+"])
+        #expect(a[0, 0].style.role == .focus)
+        var heavy = canvas(6, 3)
+        PanelFrame(title: "", focused: true).render(into: &heavy, area: heavy.bounds)
+        #expect(heavy.lines == ["┏  ━━┓", "┃xxxx┃", "┗━━━━┛"])
     }
 
     @Test func aFrameTooSmallDrawsNothing() {
         var c = canvas(3, 1)
-        let inner = PanelFrame.draw(into: &c, area: c.bounds, title: "x", options: RenderOptions())
+        let inner = PanelFrame(title: "x").draw(into: &c, area: c.bounds)
         #expect(inner.isEmpty)
         #expect(c.lines == ["xxx"])
     }
 
-    @Test func blockSparklineWithGapsAndClampedInfinity() {
+    @Test func aSparklineDrawsLevelsGapsAndClampedColumns() {
         var c = canvas(8, 1)
-        let data = [SamplePair(timestamp: 1, value: 0), SamplePair(timestamp: 2, value: 7), SamplePair(timestamp: 4, value: .nan),
-                    SamplePair(timestamp: 5, value: .infinity), SamplePair(timestamp: 6, value: 3.5)]
-        Sparkline.draw(into: &c, x: 1, y: 0, width: 6, points: data, start: 0, end: 6, thresholds: nil, options: RenderOptions())
+        let columns: [Sparkline.Column] = [
+            .init(level: 0), .init(level: 7, role: .critical), .init(level: nil), .init(level: nil),
+            .init(level: 7, clamped: true), .init(level: 4, role: .warning),
+        ]
+        Sparkline(columns: columns).render(into: &c, area: Rect(x: 1, y: 0, width: 6, height: 1))
         #expect(c.lines == ["x▁█  ↑▅x"])
-        #expect(c[5, 0].style.role == .clamped)
-    }
-
-    @Test func asciiAndBrailleSparklines() {
+        #expect([c[2, 0], c[5, 0], c[6, 0]].map(\.style.role) == [.critical, .clamped, .warning])
         var a = canvas(4, 1)
-        Sparkline.draw(into: &a, x: 0, y: 0, width: 4, points: points([0, 1, 2, 3]), start: 0, end: 4, thresholds: nil, options: RenderOptions(ascii: true))
-        #expect(a.lines == ["_-+#"])
-        var b = canvas(2, 1)
-        Sparkline.draw(into: &b, x: 0, y: 0, width: 2, points: points([0, 1, 2, 3]), start: 0, end: 4, thresholds: nil, options: RenderOptions(glyphs: .braille))
-        #expect(b.lines == ["⣠⣾"])
+        Sparkline(columns: [0, 2, 5, 7].map { .init(level: $0) } + [.init(level: 0, clamped: true)], ascii: true).render(into: &a, area: a.bounds)
+        #expect(a.lines == ["_-+#"], "clipped to the area")
+        #expect(Sparkline.text(levels: [0, nil, 7], ascii: false) == "▁ █")
     }
 
-    @Test func sparklineColumnsAreColouredByThreshold() {
-        var c = canvas(3, 1)
-        Sparkline.draw(into: &c, x: 0, y: 0, width: 3, points: points([0.001, 0.02, 0.2]), start: 0, end: 3,
-                       thresholds: Thresholds(warning: 0.01, critical: 0.05), options: RenderOptions())
-        #expect([c[0, 0], c[1, 0], c[2, 0]].map(\.style.role) == [.sparkline, .warning, .critical])
+    @Test func aLineChartJoinsPointsInBrailleAndDrawsRulesAndAxes() {
+        var c = Canvas(width: 20, height: 5)
+        let labels = (top: "10", bottom: "0")
+        let dots = LineChart.dotColumns(width: 20, yLabels: labels, ascii: false)
+        #expect(dots == 34)
+        let rising = (0..<dots).map { LineChart.Point(value: Double($0) / Double(dots - 1) * 10, role: $0 > 30 ? .critical : .sparkline) }
+        LineChart(series: [rising], low: 0, high: 10, rules: [(5, .warning)], yLabels: labels, xLabels: ("-1h", "-30m", "now"))
+            .render(into: &c, area: c.bounds)
+        let lines = c.trimmedLines
+        #expect(lines[0].hasPrefix("10 "))
+        #expect(lines[3].hasPrefix(" 0 ⣀"), "the line starts at the bottom left: \(lines[3])")
+        #expect(lines[4] == "   -1h           now")
+        #expect(c[19, 0].style.role == .critical, "the top right is the critical end of the line")
+        #expect((3..<20).contains { c[$0, 1].text == "╌" || c[$0, 2].text == "╌" }, "the warning rule")
+        var a = Canvas(width: 20, height: 5)
+        LineChart(series: [[LineChart.Point(value: 10), nil, LineChart.Point(value: 0)]], low: 0, high: 10, yLabels: labels, xLabels: ("-1h", "", "now"), ascii: true)
+            .render(into: &a, area: a.bounds)
+        #expect(a.trimmedLines[0] == "10 *", "ASCII marks points, one per column")
+        #expect(a.trimmedLines[3] == " 0   *")
     }
 
-    @Test func statTilesPutDownServicesFirstInTheFirstColumn() {
+    @Test func tilesFillColumnByColumnAndCountTroubleInTheOverflow() {
         var c = canvas(52, 2)
-        let services = [ServiceHealth(name: "payment-service", status: .down), ServiceHealth(name: "order-service", status: .up),
-                        ServiceHealth(name: "user-service", status: .partial(up: 1, total: 2))]
-        StatTile.draw(into: &c, area: c.bounds, services: services, options: RenderOptions())
+        let tiles = [
+            TileGrid.Tile(marker: "✖", name: "payment-service", word: "DOWN", role: .critical, isTrouble: true),
+            TileGrid.Tile(marker: "●", name: "order-service", word: "UP", role: .ok, isTrouble: false),
+            TileGrid.Tile(marker: "◐", name: "user-service", word: "1/2 UP", role: .warning, isTrouble: true),
+        ]
+        TileGrid(tiles: tiles).render(into: &c, area: c.bounds)
         #expect(c.trimmedLines == ["✖ payment-service DOWN    ◐ user-service    1/2 UP", "● order-service   UP"])
-        #expect(StatTile.summary(services) == "1/3 up")
+        var small = canvas(28, 2)
+        var five = (1...5).map { TileGrid.Tile(marker: "+", name: "svc-\($0)", word: "UP", role: .ok, isTrouble: false) }
+        five[4].isTrouble = true
+        TileGrid(tiles: five, ascii: true).render(into: &small, area: small.bounds)
+        #expect(small.trimmedLines == ["+ svc-1 UP    + svc-3 UP", "+ svc-2 UP    +2 more"])
+        #expect(small[14, 1].style.role == .critical, "a hidden tile in trouble makes the overflow critical")
     }
 
-    @Test func statTilesOverflowIntoAMoreLine() {
-        var c = canvas(28, 2)
-        var services = (1...5).map { ServiceHealth(name: "svc-\($0)", status: .up) }
-        services[4].status = .down
-        StatTile.draw(into: &c, area: c.bounds, services: services, options: RenderOptions(ascii: true))
-        #expect(c.trimmedLines == ["+ svc-1 UP    + svc-3 UP", "+ svc-2 UP    +2 more"])
-        #expect(c[14, 1].style.role == .critical, "a hidden down service makes the overflow critical")
+    @Test func theStatusLineDropsTheLeastImportantPartsFirst() {
+        let parts = [
+            StatusLine.Part("Title", priority: 4), StatusLine.Part("server", priority: 1), StatusLine.Part("range 1h", priority: 2),
+            StatusLine.Part("every 15s", priority: 6), StatusLine.Part("? help", priority: 5, rightAligned: true),
+        ]
+        var wide = Canvas(width: 60, height: 1)
+        StatusLine(parts: parts).render(into: &wide, area: wide.bounds)
+        #expect(wide.trimmedLines == [" Title   server   range 1h   every 15s               ? help"])
+        var narrow = Canvas(width: 24, height: 1)
+        StatusLine(parts: parts + [StatusLine.Part("DOWN", role: .statusError, priority: 0)]).render(into: &narrow, area: narrow.bounds)
+        // Every 15s, help, the title and the range go, in that order; the server and the trouble stay.
+        #expect(narrow.trimmedLines == [" server   DOWN"])
+        #expect(narrow[10, 0].style.role == .statusError && narrow[1, 0].style.role == .statusBar)
     }
 
-    @Test func aSeriesRowShowsLegendSparklineValueAndState() {
-        var c = canvas(40, 1)
-        let s = SeriesSummary(legend: "payment-service", labels: [:], points: points([0.01, 0.05, 0.114]), thresholds: Thresholds(warning: 0.01, critical: 0.05))
-        let layout = SeriesRowLayout.fit(width: 40, series: [s], unit: .percent, hasThresholds: true)
-        SeriesRow.draw(into: &c, area: c.bounds, series: s, layout: layout, unit: .percent, thresholds: Thresholds(warning: 0.01, critical: 0.05),
-                       range: (0, 3), stale: false, options: RenderOptions())
-        // Three points over a twelve-column range: one column in four has data.
-        #expect(c.lines == ["payment-service    ▁   ▄   █ 11.4 % CRIT"])
-        #expect(layout == SeriesRowLayout(legendWidth: 15, sparklineWidth: 12, valueWidth: 6, stateWidth: 4))
-    }
-
-    @Test func aNarrowRowKeepsTheValueAndDropsTheSparkline() {
-        let s = SeriesSummary(legend: "inventory-service", labels: [:], points: points([1]), thresholds: nil)
-        let layout = SeriesRowLayout.fit(width: 20, series: [s], unit: .seconds, hasThresholds: true)
-        #expect(layout.sparklineWidth == 0)
-        #expect(layout.stateWidth == 0)
-        var c = canvas(20, 1)
-        SeriesRow.draw(into: &c, area: c.bounds, series: s, layout: layout, unit: .seconds, thresholds: nil, range: (0, 1), stale: false, options: RenderOptions())
-        #expect(c.lines == ["inventory-se… 1.00 s"])
-    }
-
-    @Test func alertListDimsPendingAndCountsOverflow() {
-        let now = Date(timeIntervalSince1970: 10_000)
-        let items = AlertItem.sorted([
-            Alert(labels: ["alertname": "HighErrorRate", "severity": "critical", "service": "payment-service"], annotations: ["summary": "errors"], state: .firing, activeAt: now.addingTimeInterval(-720)),
-            Alert(labels: ["alertname": "Slow", "severity": "warning", "service": "inventory-service"], annotations: ["summary": "slow"], state: .pending, activeAt: now.addingTimeInterval(-30)),
-            Alert(labels: ["alertname": "Third", "severity": "warning"], state: .firing, activeAt: now),
-        ])
-        var c = canvas(60, 2)
-        AlertList.draw(into: &c, area: c.bounds, items: items, now: now, options: RenderOptions())
-        #expect(c.trimmedLines == [
-            "CRIT  HighErrorRate  payment-service  12m  errors",
-            "+2 more (a: all alerts)",
-        ])
-        var all = canvas(60, 3)
-        AlertList.draw(into: &all, area: all.bounds, items: items, now: now, options: RenderOptions())
-        #expect(all.trimmedLines[2].hasPrefix("PEND  Slow"))
-        #expect(all[0, 2].style.role == .alertPending)
-        #expect(AlertList.header(items, ascii: false) == ("FIRING 1 critical · 1 warning · 1 pending", .critical))
-        #expect(AlertList.header([], ascii: false) == ("No alerts firing", .ok))
-    }
-
-    @Test func theStatusBarDropsTheLeastImportantPartsFirst() {
-        var state = DashboardState(dashboard: .microservices, server: "prometheus:9090", now: Date(timeIntervalSince1970: 100))
-        state.connection = .connected
-        state.panels[0].updatedAt = Date(timeIntervalSince1970: 97)
-        var wide = Canvas(width: 100, height: 1)
-        StatusBar.draw(into: &wide, area: wide.bounds, state: state, options: RenderOptions())
-        #expect(wide.trimmedLines == [" Microservices Health Dashboard   prometheus:9090   range 1h   every 15s   updated 3s ago    ? help"])
-        var narrow = Canvas(width: 50, height: 1)
-        StatusBar.draw(into: &narrow, area: narrow.bounds, state: state, options: RenderOptions())
-        #expect(narrow.trimmedLines == [" prometheus:9090   range 1h   updated 3s ago"])
-        state.connection = .unreachable(message: "connection refused", retryAt: Date(timeIntervalSince1970: 105))
-        StatusBar.draw(into: &narrow, area: narrow.bounds, state: state, options: RenderOptions())
-        #expect(narrow.trimmedLines == [" prometheus:9090   cannot reach prometheus:9090 …"])
-    }
-
-    @Test func helpIsDrawnFromTheKeyMap() {
-        var c = Canvas(width: 80, height: 24)
-        HelpOverlay.draw(into: &c, area: c.bounds, options: RenderOptions())
+    @Test func keyHelpListsSectionsInABox() {
+        var c = Canvas(width: 40, height: 10)
+        KeyHelp(sections: [
+            KeyHelp.Section(title: "Here", rows: [("Enter", "open")]),
+            KeyHelp.Section(title: "Everywhere", rows: [("q, Ctrl-C", "quit")]),
+        ]).render(into: &c, area: c.bounds)
         let text = c.lines.joined(separator: "\n")
-        for binding in KeyMap.bindings { #expect(text.contains(binding.help), "\(binding.help)") }
-        #expect(text.contains("q, Ctrl-C"))
+        #expect(text.contains("Enter      open") && text.contains("q, Ctrl-C  quit") && text.contains("Everywhere"))
+        #expect(c.trimmedLines.contains { $0.contains("┌ Keys ") })
+    }
+
+    @Test func wrappedTextBreaksAtSpaces() {
+        var c = Canvas(width: 10, height: 3)
+        WrappedText("query failed: connection refused", role: .critical).render(into: &c, area: c.bounds)
+        #expect(c.trimmedLines == ["query", "failed:", "connection"])
+        #expect(c[0, 0].style.role == .critical)
     }
 }

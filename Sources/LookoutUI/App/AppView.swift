@@ -1,0 +1,37 @@
+import DashboardCore
+import SafeText
+import TerminalCanvas
+
+/// Draws the app: the status bar with the breadcrumbs on the first row, the top screen below it, the filter line at
+/// the bottom while a filter is set, and the help over everything. Below 40x10 it only says that the terminal is too
+/// small.
+public enum AppView {
+    public static let minimumWidth = 40
+    public static let minimumHeight = 10
+
+    public static func render(_ app: AppState, into canvas: inout Canvas, options: RenderOptions = RenderOptions()) {
+        canvas.fill(canvas.bounds)
+        let area = canvas.bounds
+        guard area.width >= minimumWidth, area.height >= minimumHeight else {
+            let message = "terminal too small (need \(minimumWidth)x\(minimumHeight))"
+            canvas.put(TextLayout.truncate(message, to: area.width, ascii: options.ascii), x: max(0, (area.width - message.count) / 2), y: area.height / 2, style: Style(.warning))
+            return
+        }
+        let context = app.context(options)
+        let (statusArea, body) = area.splitTop(1)
+        StatusBar.line(app.model, breadcrumbs: app.breadcrumbs, ascii: options.ascii).render(into: &canvas, area: statusArea)
+        let hasFilterLine = !app.model.filter.isEmpty || app.isEditingFilter
+        let main = hasFilterLine ? body.splitTop(body.height - 1).0 : body
+        app.top.render(into: &canvas, area: main, context: context)
+        if hasFilterLine {
+            let line = body.splitTop(body.height - 1).1
+            canvas.fill(line, with: Cell(" ", style: Style(.filter)))
+            let hint = app.isEditingFilter ? "_   Enter: keep  Esc: clear" : "   Esc: clear"
+            canvas.put(" filter: /\(app.model.filter)\(hint)", x: line.x, y: line.y, style: Style(.filter), clip: line)
+        }
+        if app.showHelp {
+            KeyHelp(sections: [app.top.keyHelp, ScreenCatalog.help, GlobalKeys.table.help("Everywhere")], ascii: options.ascii)
+                .render(into: &canvas, area: body)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import TerminalCanvas
+
+/// One line of a key table: the keys, how help names them, what help says, and the action.
+public struct KeyBinding<Action: Sendable & Equatable>: Sendable, Equatable {
+    public var keys: [Key]
+    public var label: String
+    public var help: String
+    public var action: Action
+
+    public init(_ keys: [Key], _ label: String? = nil, _ help: String, _ action: Action) {
+        self.keys = keys
+        self.label = label ?? keys.map(\.description).joined(separator: ", ")
+        self.help = help
+        self.action = action
+    }
+}
+
+/// A table of keys: dispatch and help are read from the same lines, so they cannot disagree.
+public struct KeyTable<Action: Sendable & Equatable>: Sendable {
+    public var bindings: [KeyBinding<Action>]
+
+    public init(_ bindings: [KeyBinding<Action>]) {
+        self.bindings = bindings
+    }
+
+    public func action(for key: Key) -> Action? {
+        bindings.first { $0.keys.contains(key) }?.action
+    }
+
+    public func help(_ title: String?) -> KeyHelp.Section {
+        KeyHelp.Section(title: title, rows: bindings.map { ($0.label, $0.help) })
+    }
+}
+
+/// What the keys that work on every screen do.
+public enum GlobalAction: Sendable, Equatable {
+    case quit, help, filter, back
+    case dashboard(DashboardAction)
+}
+
+public enum GlobalKeys {
+    public static let table = KeyTable<GlobalAction>([
+        KeyBinding([.char("q"), .ctrl("c")], "q, Ctrl-C", "quit", .quit),
+        KeyBinding([.char("r")], "r", "refresh now", .dashboard(.refresh)),
+        KeyBinding([.char("p"), .char(" ")], "p, space", "pause / resume refreshing", .dashboard(.togglePause)),
+        KeyBinding([.char("+"), .char("=")], "+", "longer range (5m … 7d)", .dashboard(.widerRange)),
+        KeyBinding([.char("-"), .char("_")], "-", "shorter range", .dashboard(.narrowerRange)),
+        KeyBinding([.char("/")], "/", "filter series by text", .filter),
+        KeyBinding([.char("s")], "s", "hide / show silenced and inhibited alerts", .dashboard(.toggleSuppressed)),
+        KeyBinding([.char("v")], "v", "next value of the dashboard variable", .dashboard(.nextVariableValue)),
+        KeyBinding([.char("t")], "t", "next colour theme", .dashboard(.cycleTheme)),
+        KeyBinding([.escape], "Esc", "back (closes help, the screen, then clears the filter)", .back),
+        KeyBinding([.char("?"), .char("h")], "?", "this help", .help),
+    ])
+}

@@ -1,0 +1,56 @@
+import DashboardCore
+import TerminalCanvas
+
+/// What a screen sees of the app: the shared dashboard model and the drawing options, read-only.
+public struct ScreenContext: Sendable {
+    public let model: DashboardState
+    public let options: RenderOptions
+
+    public init(model: DashboardState, options: RenderOptions = RenderOptions()) {
+        self.model = model
+        self.options = options
+    }
+}
+
+/// What a screen asks the app to do.
+public enum ScreenEffect: Sendable {
+    case push(any Screen)
+    case pop
+    /// Replaces this screen with another (the zoomed panel switching panels).
+    case replace(any Screen)
+    case dashboard(DashboardAction)
+    case quit
+}
+
+/// One screen of the stack: its own state, a pure key handler that returns effects, its key table for help, and a
+/// view. Screens never call the network or the terminal; the shared model arrives in the context.
+public protocol Screen: Sendable {
+    /// The catalog name of this kind of screen (`dashboard`, `alerts`, …).
+    var id: String { get }
+    /// Its breadcrumb in the status bar.
+    func title(_ context: ScreenContext) -> String
+    /// Its keys, for the help overlay.
+    var keyHelp: KeyHelp.Section { get }
+    /// Handles a key, or returns nil to leave it to the app's global keys.
+    mutating func handle(_ key: Key, context: ScreenContext) -> [ScreenEffect]?
+    func render(into canvas: inout Canvas, area: Rect, context: ScreenContext)
+}
+
+/// A screen that can be opened from anywhere by a key (and, later, by name from the command line).
+public struct ScreenEntry: Sendable {
+    public var name: String
+    public var key: Key
+    public var help: String
+    public var make: @Sendable (ScreenContext) -> any Screen
+}
+
+/// The screens the app can open from anywhere. Adding a screen: a folder under Screens/, and one line here.
+public enum ScreenCatalog {
+    public static let entries: [ScreenEntry] = [
+        ScreenEntry(name: AlertListScreen.id, key: .char("a"), help: "alerts: scroll, Enter shows one alert") { _ in AlertListScreen() },
+    ]
+
+    public static var help: KeyHelp.Section {
+        KeyHelp.Section(title: "Screens", rows: entries.map { ($0.key.description, $0.help) })
+    }
+}

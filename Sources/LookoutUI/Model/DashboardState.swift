@@ -1,0 +1,161 @@
+import DashboardCore
+import Foundation
+import PrometheusModels
+
+/// What is known about one panel: its last good data, and what happened since.
+public struct PanelState: Sendable, Equatable {
+    /// The last data that arrived (kept when later queries fail, and shown as stale).
+    public var data: PanelData?
+    /// When `data` arrived.
+    public var updatedAt: Date?
+    /// The last query's error, if it failed (one sanitised line).
+    public var error: String?
+    /// A query is in flight.
+    public var isLoading: Bool
+
+    public init(data: PanelData? = nil, updatedAt: Date? = nil, error: String? = nil, isLoading: Bool = false) {
+        self.data = data
+        self.updatedAt = updatedAt
+        self.error = error
+        self.isLoading = isLoading
+    }
+}
+
+/// What is known about the alerts.
+public struct AlertsState: Sendable, Equatable {
+    public var items: [AlertItem]
+    public var updatedAt: Date?
+    public var error: String?
+    /// Alerts the server sent that could not be read, one line each (the others are shown).
+    public var unreadable: [String] = []
+    /// A refresh asked for them and has not heard back.
+    public var isLoading = false
+
+    /// "1 alert could not be read: state 'Firing' (expected pending or firing) at .alerts[3].state"; nil when all were
+    /// read.
+    public static func summary(ofUnreadable unreadable: [String]) -> String? {
+        guard let first = unreadable.first else { return nil }
+        let count = unreadable.count
+        return "\(count) alert\(count == 1 ? "" : "s") could not be read: \(first)" + (count > 1 ? " (and \(count - 1) more)" : "")
+    }
+
+    public init(items: [AlertItem] = [], updatedAt: Date? = nil, error: String? = nil) {
+        self.items = items
+        self.updatedAt = updatedAt
+        self.error = error
+    }
+}
+
+/// Whether the server answers.
+public enum ConnectionState: Sendable, Equatable {
+    /// No answer yet.
+    case connecting
+    case connected
+    /// The last attempt failed; the next one is due at `retryAt`.
+    case unreachable(message: String, retryAt: Date)
+}
+
+/// What the app knows about the dashboard and its server, shared by every screen (read-only for them): the data,
+/// the refresh schedule, the range, the filter and the other settings the user changes with keys.
+public struct DashboardState: Sendable, Equatable {
+    public var dashboard: Dashboard
+    /// `host:port` of the server, for the status bar.
+    public var server: String
+    public var rangeSeconds: TimeInterval
+    public var refreshSeconds: TimeInterval
+    public var panels: [PanelState]
+    public var alerts: AlertsState
+    public var connection: ConnectionState
+    public var now: Date
+    public var paused: Bool
+    /// Series whose legend contains this text are shown; empty shows all.
+    public var filter: String
+    /// The chosen value of each dashboard variable (`All` when none was chosen), and the values on offer.
+    public var variableValues: [String: String]
+    public var variableOptions: [String: [String]]
+    /// Silenced and inhibited alerts (Alertmanager) are left out of the lists (`s`).
+    public var hideSuppressed: Bool
+    public var themeName: String
+    /// The themes `t` cycles through.
+    public var themes: [String] = []
+    /// Results of older generations are dropped; a new one starts with every refresh, range change and resize.
+    public var generation: Int
+    /// Failed attempts in a row, for the back-off.
+    public var failures: Int
+    /// When the next refresh is due.
+    public var nextRefreshAt: Date?
+    /// When the refresh in flight must have been answered (`requestTimeout` and a little grace after it started).
+    public var fetchDeadline: Date?
+    /// The client's deadline per request (`--timeout`).
+    public var requestTimeout: TimeInterval = 10
+    /// The terminal's width, for the number of points per query.
+    public var columns: Int
+
+    public init(
+        dashboard: Dashboard, server: String, rangeSeconds: TimeInterval = 3600, refreshSeconds: TimeInterval = 15,
+        now: Date = Date()
+    ) {
+        self.dashboard = dashboard
+        self.server = server
+        self.rangeSeconds = rangeSeconds
+        self.refreshSeconds = refreshSeconds
+        panels = Array(repeating: PanelState(), count: dashboard.panels.count)
+        alerts = AlertsState()
+        connection = .connecting
+        self.now = now
+        paused = false
+        filter = ""
+        hideSuppressed = false
+        variableValues = [:]
+        variableOptions = [:]
+        themeName = "default"
+        generation = 0
+        failures = 0
+        nextRefreshAt = nil
+        columns = 120
+    }
+
+    /// The newest time any data arrived.
+    public var lastUpdate: Date? {
+        (panels.compactMap(\.updatedAt) + [alerts.updatedAt].compactMap { $0 }).max()
+    }
+
+    /// Data older than this many seconds is stale: two refresh intervals, at least 5 s (`Staleness`).
+    public var staleAfter: TimeInterval { Staleness.limit(interval: refreshSeconds) }
+
+    /// Seconds between two points of the graphs' range queries.
+    public var queryStep: TimeInterval { max(1, (rangeSeconds / Double(queryPoints)).rounded()) }
+
+    /// How current a series of a panel is, at the end of the query that returned it.
+    public func freshness(of series: SeriesSummary, panel index: Int) -> Freshness {
+        guard panels.indices.contains(index), let at = panels[index].updatedAt else { return .fresh }
+        let interval = dashboard.panels[index].kind == .graph ? max(queryStep, refreshSeconds) : refreshSeconds
+        return series.freshness(at: at.timeIntervalSince1970, interval: interval)
+    }
+
+    /// The age of a panel's data when it is stale, else nil.
+    public func staleAge(ofPanel index: Int) -> TimeInterval? {
+        guard panels.indices.contains(index), let at = panels[index].updatedAt else { return nil }
+        let age = now.timeIntervalSince(at)
+        return age > staleAfter ? age : nil
+    }
+
+    /// The alerts the lists show.
+    public var visibleAlerts: [AlertItem] {
+        hideSuppressed ? alerts.items.filter { $0.suppression == nil } : alerts.items
+    }
+
+    /// The series of a panel that pass the filter.
+    public func visibleSeries(ofPanel index: Int) -> [SeriesSummary] {
+        guard panels.indices.contains(index), let series = panels[index].data?.series else { return [] }
+        guard !filter.isEmpty else { return series }
+        return series.filter { $0.legend.localizedCaseInsensitiveContains(filter) }
+    }
+
+    /// The services of a health panel that pass the filter.
+    public func visibleServices(ofPanel index: Int) -> [ServiceHealth] {
+        guard panels.indices.contains(index), let services = panels[index].data?.services else { return [] }
+        guard !filter.isEmpty else { return services }
+        return services.filter { $0.name.localizedCaseInsensitiveContains(filter) }
+    }
+}

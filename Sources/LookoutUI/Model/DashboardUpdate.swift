@@ -1,0 +1,187 @@
+import DashboardCore
+import Foundation
+import PrometheusModels
+
+/// Something that happened to the dashboard's data: a resize, a timer, or a query's result. Keys and signals go
+/// to the app (`AppEvent`), which turns them into `DashboardAction`s.
+public enum DashboardEvent: Sendable, Equatable {
+    case resize(width: Int, height: Int)
+    /// A clock tick (once a second): ages and countdowns move on, and a due refresh starts.
+    case tick(Date)
+    case panelLoaded(index: Int, generation: Int, outcome: PanelOutcome, at: Date)
+    /// The alerts of a refresh (nil with an `error` when none could be read); `unreadable` describes those that
+    /// could not be read among the others.
+    case alertsLoaded(generation: Int, items: [AlertItem]?, error: String?, at: Date, unreadable: [String] = [])
+    /// The values a dashboard variable can take.
+    case variableOptions(name: String, values: [String])
+    /// Every query of a generation has answered. `unreachable` holds the error when the server could not be talked
+    /// to at all; `retryAfter` the pause the server asked for (HTTP 429 / 503 `Retry-After`), when it did.
+    case fetchFinished(generation: Int, unreachable: String?, at: Date, retryAfter: TimeInterval? = nil)
+}
+
+/// What the run loop must do after an event.
+public enum DashboardEffect: Sendable, Equatable {
+    /// Query every panel and the alerts, tagging the results with `generation`, with `points` steps per range, with
+    /// the dashboard's variables set to `variables`.
+    case fetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String])
+    case setTheme(String)
+    case quit
+}
+
+extension DashboardState {
+    /// Seconds to wait after `failures` failed attempts in a row: 5, 10, 20, 40, then 60.
+    public static func backoff(failures: Int) -> TimeInterval {
+        guard failures > 0 else { return 0 }
+        return min(60, 5 * pow(2, Double(min(failures - 1, 6))))
+    }
+
+    /// Points per range query: one per column of the widest sparkline, at least 30.
+    public var queryPoints: Int {
+        let panelWidth = columns >= 160 ? columns / 4 : (columns >= 80 ? columns / 2 : columns)
+        return max(30, min(600, panelWidth - 2))
+    }
+
+    /// Seconds after the start of a refresh when its missing answers count as failed: the request deadline, and two
+    /// seconds for the answers to reach the screen.
+    public var refreshDeadline: TimeInterval { requestTimeout + 2 }
+
+    mutating func startFetch(at now: Date) -> [DashboardEffect] {
+        generation += 1
+        for i in panels.indices { panels[i].isLoading = true }
+        alerts.isLoading = true
+        nextRefreshAt = nil
+        fetchDeadline = now.addingTimeInterval(refreshDeadline)
+        return [.fetch(generation: generation, rangeSeconds: rangeSeconds, points: queryPoints, variables: variableValues)]
+    }
+
+    /// Applies an event and says what to do next. Pure: the time comes from the events.
+    public mutating func update(_ event: DashboardEvent) -> [DashboardEffect] {
+        switch event {
+        case .tick(let date):
+            now = date
+            if let deadline = fetchDeadline, date >= deadline { refreshTimedOut(at: date) }
+            if !paused, let due = nextRefreshAt, date >= due { return startFetch(at: date) }
+            return []
+
+        case .resize(let width, _):
+            let before = queryPoints
+            columns = width
+            // More or fewer columns: fetch again with as many points, unless waiting out a back-off.
+            return queryPoints != before && !paused && connection == .connected ? startFetch(at: now) : []
+
+        case .panelLoaded(let index, let gen, let outcome, let at):
+            guard gen == generation, panels.indices.contains(index) else { return [] }
+            panels[index].isLoading = false
+            switch outcome {
+            case .loaded(let data):
+                panels[index].data = data
+                panels[index].updatedAt = at
+                panels[index].error = nil
+            case .failed(let message):
+                panels[index].error = message
+            }
+            return []
+
+        case .alertsLoaded(let gen, let items, let error, let at, let unreadable):
+            guard gen == generation else { return [] }
+            if let items {
+                alerts.items = items
+                alerts.updatedAt = at
+                alerts.error = nil
+                alerts.unreadable = unreadable
+            } else {
+                alerts.error = error
+            }
+            alerts.isLoading = false
+            return []
+
+        case .variableOptions(let name, let values):
+            variableOptions[name] = values
+            return []
+
+        case .fetchFinished(let gen, let unreachable, let at, let retryAfter):
+            guard gen == generation else { return [] }
+            now = at
+            fetchDeadline = nil
+            alerts.isLoading = false
+            for i in panels.indices { panels[i].isLoading = false }
+            if let message = unreachable {
+                failures += 1
+                // The server's own Retry-After wins over the back-off when it asks for longer (at most an hour).
+                let pause = Swift.max(Self.backoff(failures: failures), Swift.min(retryAfter ?? 0, 3600))
+                let retry = at.addingTimeInterval(pause)
+                connection = .unreachable(message: message, retryAt: retry)
+                nextRefreshAt = retry
+            } else {
+                failures = 0
+                connection = .connected
+                nextRefreshAt = at.addingTimeInterval(refreshSeconds)
+            }
+            return []
+        }
+    }
+
+    /// A refresh that has not been answered by its deadline has failed for what is missing: those panels keep their
+    /// last data (which goes stale) with the error, the status bar says so, and the next refresh is scheduled with the
+    /// back-off of a failure.
+    mutating func refreshTimedOut(at date: Date) {
+        fetchDeadline = nil
+        let message = "no answer within \(ValueFormat.age(refreshDeadline))"
+        for i in panels.indices where panels[i].isLoading {
+            panels[i].isLoading = false
+            panels[i].error = message
+        }
+        if alerts.isLoading {
+            alerts.isLoading = false
+            alerts.error = message
+        }
+        failures += 1
+        let retry = date.addingTimeInterval(max(refreshSeconds, Self.backoff(failures: failures)))
+        connection = .unreachable(message: "refresh timed out: \(message)", retryAt: retry)
+        nextRefreshAt = retry
+    }
+
+    /// Carries out what the user asked for with a key.
+    public mutating func perform(_ action: DashboardAction) -> [DashboardEffect] {
+        switch action {
+        case .refresh: return startFetch(at: now)
+        case .togglePause:
+            paused.toggle()
+            return paused ? [] : startFetch(at: now)
+        case .widerRange, .narrowerRange:
+            let ranges = Self.ranges
+            let current = ranges.firstIndex { $0 >= rangeSeconds } ?? (ranges.count - 1)
+            let next = action == .widerRange ? min(ranges.count - 1, current + 1) : max(0, current - 1)
+            guard ranges[next] != rangeSeconds else { return [] }
+            rangeSeconds = ranges[next]
+            return startFetch(at: now)
+        case .nextVariableValue:
+            // Cycles the first variable through All and its values; the panels are fetched again with it.
+            guard let variable = dashboard.variables.first else { return [] }
+            let choices = [Variable.all] + (variableOptions[variable.name] ?? [])
+            let current = choices.firstIndex(of: variableValues[variable.name] ?? Variable.all) ?? 0
+            variableValues[variable.name] = choices[(current + 1) % choices.count]
+            return startFetch(at: now)
+        case .toggleSuppressed:
+            hideSuppressed.toggle()
+            return []
+        case .cycleTheme:
+            guard !themes.isEmpty else { return [] }
+            let index = themes.firstIndex(of: themeName).map { ($0 + 1) % themes.count } ?? 0
+            themeName = themes[index]
+            return [.setTheme(themeName)]
+        case .setFilter(let text):
+            filter = text
+            return []
+        }
+    }
+
+    /// The ranges `+` and `-` step through, in seconds.
+    public static let ranges: [TimeInterval] = [300, 900, 1800, 3600, 10_800, 21_600, 43_200, 86_400, 604_800]
+}
+
+/// What a key can ask of the dashboard's data and settings.
+public enum DashboardAction: Sendable, Equatable {
+    case refresh, togglePause, widerRange, narrowerRange, nextVariableValue, toggleSuppressed, cycleTheme
+    case setFilter(String)
+}

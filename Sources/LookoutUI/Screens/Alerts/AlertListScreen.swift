@@ -1,0 +1,70 @@
+import DashboardCore
+import TerminalCanvas
+
+/// Every active alert, one per row, with a selection; Enter opens one alert's labels and annotations.
+public struct AlertListScreen: Screen {
+    public static let id = "alerts"
+    public var id: String { Self.id }
+    public var selected = 0
+
+    public init(selected: Int = 0) {
+        self.selected = selected
+    }
+
+    enum Action: Sendable, Equatable { case up, down, pageUp, pageDown, open }
+
+    static let keys = KeyTable<Action>([
+        KeyBinding([.up, .char("k")], "↑, k", "previous alert", .up),
+        KeyBinding([.down, .char("j")], "↓, j", "next alert", .down),
+        KeyBinding([.pageUp], "PgUp", "ten up", .pageUp),
+        KeyBinding([.pageDown], "PgDn", "ten down", .pageDown),
+        KeyBinding([.enter], "Enter", "the alert's labels and annotations", .open),
+    ])
+
+    public var keyHelp: KeyHelp.Section { Self.keys.help("Alerts") }
+
+    public func title(_ context: ScreenContext) -> String { "Alerts" }
+
+    /// The selection, kept inside the list as it shrinks.
+    func current(_ count: Int) -> Int { max(0, min(selected, count - 1)) }
+
+    public mutating func handle(_ key: Key, context: ScreenContext) -> [ScreenEffect]? {
+        let items = context.model.visibleAlerts
+        let last = max(0, items.count - 1)
+        guard let action = Self.keys.action(for: key) else { return nil }
+        selected = current(items.count)
+        switch action {
+        case .up: selected = max(0, selected - 1)
+        case .down: selected = min(last, selected + 1)
+        case .pageUp: selected = max(0, selected - 10)
+        case .pageDown: selected = min(last, selected + 10)
+        case .open:
+            guard items.indices.contains(selected) else { return [] }
+            return [.push(AlertDetailScreen(alert: items[selected]))]
+        }
+        return []
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
+        let model = context.model
+        let ascii = context.options.ascii
+        let items = model.visibleAlerts
+        let (header, _) = AlertRows.header(items, ascii: ascii)
+        let inner = PanelFrame(
+            title: "Alerts: \(header)  (\(ascii ? "up/down" : "↑↓") select, Enter details, Esc back)",
+            badge: model.alerts.error.map { _ in ("stale", .warning) }, focused: true, ascii: ascii
+        ).draw(into: &canvas, area: area)
+        guard !inner.isEmpty else { return }
+        guard !items.isEmpty else {
+            canvas.put(model.alerts.updatedAt == nil ? "loading…" : "No alerts firing or pending", x: inner.x, y: inner.y, style: Style(.ok), clip: inner)
+            return
+        }
+        let selected = current(items.count)
+        let top = max(0, min(selected - inner.height / 2, items.count - inner.height))
+        let visible = Array(items.dropFirst(top).prefix(inner.height))
+        AlertRows(items: visible, now: model.now, selected: selected - top, ascii: ascii).render(into: &canvas, area: inner)
+        if selected - top >= 0, selected - top < inner.height {
+            canvas.setStyle(Rect(x: inner.x, y: inner.y + selected - top, width: 4, height: 1), Style(.focus, .reverse))
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import DashboardCore
+import SafeText
+import TerminalCanvas
+
+/// The dashboard laid out for the area:
+/// - 160 columns and more: the panels four to a row, the alerts below;
+/// - 80 to 159 columns: two to a row, the alerts below;
+/// - narrower: compact stacked rows without frames.
+/// A panel with the `wide` hint takes a row of its own.
+struct DashboardLayout: Widget {
+    var model: DashboardState
+    var focusedPanel: Int
+    var ascii: Bool
+
+    func render(into canvas: inout Canvas, area: Rect) {
+        if area.width >= 80 {
+            renderGrid(into: &canvas, area: area, perRow: area.width >= 160 ? 4 : 2)
+        } else {
+            renderCompact(into: &canvas, area: area)
+        }
+    }
+
+    func panelView(_ index: Int) -> PanelView { PanelView(model: model, index: index, ascii: ascii) }
+
+    /// The panels of each grid row: `perRow` at a time, except that a `wide` panel takes a row of its own.
+    static func gridRows(_ dashboard: Dashboard, perRow: Int) -> [[Int]] {
+        var rows: [[Int]] = []
+        var current: [Int] = []
+        for (index, panel) in dashboard.panels.enumerated() {
+            if panel.wide {
+                if !current.isEmpty { rows.append(current) }
+                rows.append([index])
+                current = []
+                continue
+            }
+            current.append(index)
+            if current.count == perRow {
+                rows.append(current)
+                current = []
+            }
+        }
+        if !current.isEmpty { rows.append(current) }
+        return rows
+    }
+
+    func renderGrid(into canvas: inout Canvas, area: Rect, perRow: Int) {
+        let gridRows = Self.gridRows(model.dashboard, perRow: perRow)
+        let rowCount = gridRows.count
+        func cells(_ row: [Int], in rect: Rect) -> [(Int, Rect)] {
+            let columns = rect.columns(row.count == 1 && model.dashboard.panels[row[0]].wide ? 1 : perRow)
+            return zip(row, columns).map { ($0, $1) }
+        }
+        let wanted = gridRows.map { row in
+            (cells(row, in: area).map { panelView($0.0).contentRows(width: $0.1.width - 2) }.max() ?? 1) + 2
+        }
+        // The alerts get at least their header and a few lines; panels shrink (with "+N more") to make room.
+        let alertsWanted = 1 + max(1, min(model.visibleAlerts.count, 3))
+        let budget = area.height - alertsWanted
+        var heights = wanted
+        while heights.reduce(0, +) > budget, let i = heights.indices.max(by: { heights[$0] < heights[$1] }), heights[i] > 3 {
+            heights[i] -= 1
+        }
+        // Room to spare after the whole alert list: graph panels grow and show a chart above their rows.
+        let alertsFull = 2 + max(1, model.visibleAlerts.count)
+        let spare = area.height - heights.reduce(0, +) - alertsFull
+        if spare >= 5 * rowCount {
+            let extra = min(spare / rowCount, 16)
+            heights = heights.map { $0 + extra }
+        }
+        var y = area.y
+        for (r, row) in gridRows.enumerated() {
+            let h = min(heights[r], area.maxY - y)
+            guard h >= 3 else { break }
+            for (index, rect) in cells(row, in: Rect(x: area.x, y: y, width: area.width, height: h)) {
+                let view = panelView(index)
+                let inner = PanelFrame(
+                    title: "\(index + 1) \(view.panel.title)", badge: view.badge, focused: focusedPanel == index, ascii: ascii
+                ).draw(into: &canvas, area: rect)
+                view.renderContent(into: &canvas, area: inner)
+            }
+            y += h
+        }
+        AlertSection(model: model, ascii: ascii).render(into: &canvas, area: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y))
+    }
+
+    func renderCompact(into canvas: inout Canvas, area: Rect) {
+        var y = area.y
+        let alertsWanted = 1 + min(model.visibleAlerts.count, 3)
+        let panelBudget = max(area.height - alertsWanted, area.height / 2)
+        let count = model.dashboard.panels.count
+        let perPanel = max(2, panelBudget / max(1, count))
+        for index in 0..<count {
+            guard y < area.y + panelBudget else { break }
+            let view = panelView(index)
+            let height = min(perPanel, area.y + panelBudget - y)
+            let titleRow = Rect(x: area.x, y: y, width: area.width, height: 1)
+            var end = canvas.put("\(index + 1) \(view.panel.title)", x: area.x, y: y, style: Style(focusedPanel == index ? .focus : .title), clip: titleRow)
+            if let (badge, role) = view.badge {
+                end = canvas.put("  " + badge, x: end, y: y, style: Style(role), clip: titleRow)
+            }
+            view.renderContent(into: &canvas, area: Rect(x: area.x + 1, y: y + 1, width: area.width - 1, height: height - 1))
+            y += height
+        }
+        AlertSection(model: model, ascii: ascii).render(into: &canvas, area: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y))
+    }
+}
+
+/// The alerts under the panels: a header that counts them (or says why there are none), then one row each.
+struct AlertSection: Widget {
+    var model: DashboardState
+    var ascii: Bool
+
+    func render(into canvas: inout Canvas, area: Rect) {
+        guard !area.isEmpty else { return }
+        let alerts = model.alerts
+        let (headerRow, list) = area.splitTop(1)
+        if let error = alerts.error, alerts.updatedAt == nil {
+            canvas.put(" alerts unavailable: " + TextLayout.truncate(error, to: area.width - 22, ascii: ascii), x: area.x, y: area.y, style: Style(.critical), clip: headerRow)
+            return
+        }
+        guard let updatedAt = alerts.updatedAt else {
+            canvas.put(" alerts: loading…", x: area.x, y: area.y, style: Style(.dim), clip: headerRow)
+            return
+        }
+        let (header, role) = AlertRows.header(alerts.items, ascii: ascii)
+        var end = canvas.put(" " + header, x: area.x, y: area.y, style: Style(role), clip: headerRow)
+        if let error = alerts.error {
+            end = canvas.put("   ! " + TextLayout.truncate(error, to: max(0, area.maxX - end - 6), ascii: ascii), x: end, y: area.y, style: Style(.critical), clip: headerRow)
+        } else if model.now.timeIntervalSince(updatedAt) > model.staleAfter {
+            end = canvas.put("   stale \(ValueFormat.age(model.now.timeIntervalSince(updatedAt)))", x: end, y: area.y, style: Style(.warning), clip: headerRow)
+        }
+        if let unreadable = AlertsState.summary(ofUnreadable: alerts.unreadable) {
+            canvas.put("   ! " + TextLayout.truncate(unreadable, to: max(0, area.maxX - end - 6), ascii: ascii), x: end, y: area.y, style: Style(.warning), clip: headerRow)
+        }
+        AlertRows(items: model.visibleAlerts, now: model.now, ascii: ascii)
+            .render(into: &canvas, area: Rect(x: list.x + 1, y: list.y, width: list.width - 1, height: list.height))
+    }
+}

@@ -1,0 +1,89 @@
+import DashboardCore
+import SafeText
+import TerminalCanvas
+
+/// One panel of the dashboard as the grid, the compact layout and the zoomed panel draw it: its badge, and its
+/// inside (the data, or why there is none).
+struct PanelView {
+    var model: DashboardState
+    var index: Int
+    var ascii: Bool
+
+    var panel: Panel { model.dashboard.panels[index] }
+    var range: (start: Double, end: Double) {
+        (model.now.timeIntervalSince1970 - model.rangeSeconds, model.now.timeIntervalSince1970)
+    }
+
+    /// Rows the panel's content wants at `width` columns.
+    func contentRows(width: Int) -> Int {
+        if panel.isHealth {
+            return max(1, HealthTiles.grid(model.visibleServices(ofPanel: index), ascii: ascii).grid(width: width).rows)
+        }
+        let state = model.panels[index]
+        return max(1, model.visibleSeries(ofPanel: index).count + (state.error != nil && state.data != nil ? 1 : 0))
+    }
+
+    /// What the panel's title bar says besides the title: stale, a failed query over old data, or how many are up.
+    var badge: (text: String, role: StyleRole)? {
+        let state = model.panels[index]
+        if let age = model.staleAge(ofPanel: index) { return ("stale \(ValueFormat.age(age))", .warning) }
+        if state.error != nil && state.data != nil { return ("query failed", .critical) }
+        let services = model.visibleServices(ofPanel: index)
+        if panel.isHealth, state.data != nil, !services.isEmpty {
+            return (HealthTiles.summary(services), services.allSatisfy { $0.status == .up } ? .ok : .critical)
+        }
+        return nil
+    }
+
+    /// Draws the panel's inside; `zoomed` gives a chart all but a third of the height.
+    func renderContent(into canvas: inout Canvas, area: Rect, zoomed: Bool = false) {
+        guard !area.isEmpty else { return }
+        let state = model.panels[index]
+        guard let data = state.data else {
+            if let error = state.error {
+                WrappedText("query failed: " + error, role: .critical).render(into: &canvas, area: area)
+            } else {
+                let text = model.connection == .connected || state.isLoading ? "loading…" : "waiting for \(model.server)…"
+                canvas.put(text, x: area.x, y: area.y, style: Style(.dim), clip: area)
+            }
+            return
+        }
+        var content = area
+        if let error = state.error, area.height > 1 {
+            let (top, last) = area.splitTop(area.height - 1)
+            canvas.put("! " + TextLayout.truncate(error, to: area.width - 2, ascii: ascii), x: last.x, y: last.y, style: Style(.critical), clip: last)
+            content = top
+        }
+        if panel.isHealth {
+            let services = model.visibleServices(ofPanel: index)
+            if services.isEmpty {
+                canvas.put(data.services.isEmpty ? "no data" : "no service matches /\(model.filter)", x: content.x, y: content.y, style: Style(.dim), clip: content)
+            } else {
+                HealthTiles.grid(services, ascii: ascii).render(into: &canvas, area: content)
+            }
+            return
+        }
+        let series = model.visibleSeries(ofPanel: index)
+        guard !series.isEmpty else {
+            canvas.put(data.series.isEmpty ? "no data" : "no series matches /\(model.filter)", x: content.x, y: content.y, style: Style(.dim), clip: content)
+            return
+        }
+        // A chart above the rows: in the grid when five rows are spare, zoomed in all but a third of the height.
+        let chartHeight = zoomed
+            ? (content.height >= 6 ? content.height - min(series.count, max(1, content.height / 3)) : 0)
+            : (content.height - series.count >= 5 && content.width >= 24 ? content.height - series.count : 0)
+        if chartHeight > 0 {
+            let (chartArea, rows) = content.splitTop(chartHeight)
+            SeriesGraphics.chart(
+                series, unit: panel.unit, thresholds: panel.thresholds, range: range,
+                rangeLabel: ValueFormat.rangeLabel(model.rangeSeconds), width: chartArea.width, ascii: ascii
+            ).render(into: &canvas, area: chartArea)
+            content = rows
+        }
+        SeriesRows(
+            series: series, markers: series.map { model.freshness(of: $0, panel: index).marker }, unit: panel.unit,
+            thresholds: panel.thresholds, range: range, stale: model.staleAge(ofPanel: index) != nil,
+            moreHint: zoomed ? "(/ filters)" : "", ascii: ascii
+        ).render(into: &canvas, area: content)
+    }
+}

@@ -1,0 +1,135 @@
+import DashboardCore
+import SafeText
+import TerminalCanvas
+
+/// One series on one row: legend, sparkline, last value with its unit, and the threshold state (or how stale it is).
+public struct SeriesRowLayout: Sendable, Equatable {
+    public var legendWidth: Int
+    public var sparklineWidth: Int
+    public var valueWidth: Int
+    public var stateWidth: Int
+
+    public init(legendWidth: Int, sparklineWidth: Int, valueWidth: Int, stateWidth: Int) {
+        self.legendWidth = legendWidth
+        self.sparklineWidth = sparklineWidth
+        self.valueWidth = valueWidth
+        self.stateWidth = stateWidth
+    }
+
+    /// Shares `width` columns between the parts: the legend gets its full length while the sparkline keeps at
+    /// least 6 columns, else it is truncated (to no less than 8); the sparkline takes the rest and disappears below 3.
+    /// `markerWidth`: the widest freshness marker (`stale 10m`) of the rows, 0 when every series is fresh.
+    public static func fit(
+        width: Int, series: [SeriesSummary], unit: DashboardCore.Unit, hasThresholds: Bool, markerWidth: Int = 0
+    ) -> SeriesRowLayout {
+        let valueWidth = max(5, series.map { ValueFormat.format($0.last, unit: unit).count }.max() ?? 5)
+        var stateWidth = hasThresholds && width >= 36 ? 4 : 0
+        // A stale or future series says so in the state column, which grows to hold the marker when there is room.
+        if markerWidth > 0, width >= 30 { stateWidth = max(stateWidth, min(markerWidth, 16)) }
+        let fixed = valueWidth + 2 + (stateWidth > 0 ? stateWidth + 1 : 0)
+        let longest = series.map { DisplayWidth.of($0.legend) }.max() ?? 8
+        var legend = longest
+        var spark = width - fixed - legend
+        if spark < 6 {
+            if width - fixed - 6 >= 12 {
+                // A sparkline of 6 and a legend of at least 12, truncated.
+                legend = width - fixed - 6
+                spark = 6
+            } else {
+                // Too narrow for both: the name and the value matter more than the shape.
+                spark = 0
+                legend = max(1, width - fixed + 1)
+            }
+        }
+        return SeriesRowLayout(legendWidth: legend, sparklineWidth: spark, valueWidth: valueWidth, stateWidth: stateWidth)
+    }
+}
+
+/// The rows of a panel's series, with a last "+N more" line that names the worst hidden series: the same in the
+/// grid and in a zoomed panel.
+public struct SeriesRows: Widget {
+    public var series: [SeriesSummary]
+    public var markers: [String?]
+    public var unit: DashboardCore.Unit
+    public var thresholds: Thresholds?
+    public var range: (start: Double, end: Double)
+    /// The panel's data as a whole is stale: every row is dimmed.
+    public var stale: Bool
+    /// Said after "+N more" when rows are hidden (`(/ filters)` in a zoomed panel).
+    public var moreHint: String
+    public var ascii: Bool
+
+    public init(
+        series: [SeriesSummary], markers: [String?], unit: DashboardCore.Unit, thresholds: Thresholds?,
+        range: (start: Double, end: Double), stale: Bool, moreHint: String = "", ascii: Bool
+    ) {
+        self.series = series
+        self.markers = markers
+        self.unit = unit
+        self.thresholds = thresholds
+        self.range = range
+        self.stale = stale
+        self.moreHint = moreHint
+        self.ascii = ascii
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        guard !area.isEmpty else { return }
+        let layout = SeriesRowLayout.fit(
+            width: area.width, series: series, unit: unit, hasThresholds: thresholds != nil,
+            markerWidth: markers.map { $0?.count ?? 0 }.max() ?? 0)
+        let fits = series.count <= area.height ? series.count : max(0, area.height - 1)
+        for (i, s) in series.prefix(fits).enumerated() {
+            drawRow(s, marker: i < markers.count ? markers[i] : nil, layout: layout, into: &canvas,
+                    area: Rect(x: area.x, y: area.y + i, width: area.width, height: 1))
+        }
+        guard fits < series.count else { return }
+        // The worst of the hidden series is named, so trouble is never hidden by the overflow.
+        let hidden = series.dropFirst(fits)
+        let worst = hidden.max { $0.state < $1.state }
+        var text = "+\(hidden.count) more"
+        if let worst, worst.state >= .warning { text += " (\(worst.legend) \(worst.state.word))" }
+        if !moreHint.isEmpty { text += " " + moreHint }
+        let role = worst.map { $0.state >= .warning ? $0.state.role : .dim } ?? .dim
+        canvas.fill(Rect(x: area.x, y: area.y + fits, width: area.width, height: 1))
+        canvas.put(TextLayout.truncate(text, to: area.width, ascii: ascii), x: area.x, y: area.y + fits, style: Style(role), clip: area)
+    }
+
+    func drawRow(_ series: SeriesSummary, marker: String?, layout: SeriesRowLayout, into canvas: inout Canvas, area: Rect) {
+        canvas.fill(area)
+        // A series that stopped (or is from the future) is never drawn as current: dimmed, with its marker.
+        let stale = stale || marker != nil
+        var x = canvas.put(TextLayout.fit(series.legend, to: layout.legendWidth, ascii: ascii), x: area.x, y: area.y, style: Style(stale ? .dim : .text), clip: area) + 1
+        if layout.sparklineWidth > 0 {
+            let width = min(layout.sparklineWidth, area.maxX - x)
+            SeriesGraphics.sparkline(series.points, range: range, width: max(0, width), thresholds: thresholds, ascii: ascii)
+                .render(into: &canvas, area: Rect(x: x, y: area.y, width: max(0, width), height: 1))
+            x += layout.sparklineWidth + 1
+        }
+        let value = ValueFormat.format(series.last, unit: unit)
+        let valueRole: StyleRole = stale ? .dim : (thresholds == nil ? .text : series.state.role)
+        if let marker, layout.stateWidth == 0 {
+            // No state column: the marker takes the value's place.
+            canvas.put(TextLayout.fit(marker, to: layout.valueWidth, alignRight: true, ascii: ascii), x: x, y: area.y, style: Style(.warning), clip: area)
+            return
+        }
+        x = canvas.put(TextLayout.pad(value, to: layout.valueWidth, alignRight: true), x: x, y: area.y, style: Style(valueRole), clip: area)
+        if let marker {
+            canvas.put(TextLayout.truncate(marker, to: layout.stateWidth, ascii: ascii), x: x + 1, y: area.y, style: Style(.warning), clip: area)
+        } else if layout.stateWidth > 0, thresholds != nil {
+            canvas.put(series.state.word, x: x + 1, y: area.y, style: Style(series.state.role), clip: area)
+        }
+    }
+}
+
+extension ThresholdState {
+    /// The role a state is drawn in.
+    public var role: StyleRole {
+        switch self {
+        case .ok: return .ok
+        case .warning: return .warning
+        case .critical: return .critical
+        case .unknown: return .unknown
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import SafeText
+
+/// A centred box listing keys and what they do, in sections.
+public struct KeyHelp: Widget {
+    public struct Section: Sendable, Equatable {
+        public var title: String?
+        public var rows: [(key: String, help: String)]
+
+        public init(title: String? = nil, rows: [(key: String, help: String)]) {
+            self.title = title
+            self.rows = rows
+        }
+
+        public static func == (a: Section, b: Section) -> Bool {
+            a.title == b.title && a.rows.map(\.key) == b.rows.map(\.key) && a.rows.map(\.help) == b.rows.map(\.help)
+        }
+    }
+
+    public var title: String
+    public var sections: [Section]
+    public var ascii: Bool
+
+    public init(title: String = "Keys", sections: [Section], ascii: Bool = false) {
+        self.title = title
+        self.sections = sections
+        self.ascii = ascii
+    }
+
+    /// The lines of the box, without its frame.
+    public var lines: [(text: String, role: StyleRole)] {
+        let keyWidth = sections.flatMap { $0.rows.map { DisplayWidth.of($0.key) } }.max() ?? 0
+        var lines: [(String, StyleRole)] = []
+        for (i, section) in sections.enumerated() {
+            if let title = section.title {
+                if i > 0 { lines.append(("", .help)) }
+                lines.append((title, .title))
+            }
+            lines += section.rows.map { (TextLayout.pad($0.key, to: keyWidth) + "  " + $0.help, .help) }
+        }
+        return lines
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        let lines = self.lines
+        let width = min(area.width, (lines.map { DisplayWidth.of($0.text) }.max() ?? 0) + 4)
+        let height = min(area.height, lines.count + 2)
+        let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
+        canvas.fill(box, with: Cell(" ", style: Style(.help)))
+        let inner = PanelFrame(title: title, ascii: ascii).draw(into: &canvas, area: box)
+        for (i, line) in lines.prefix(inner.height).enumerated() {
+            canvas.put(" " + line.text, x: inner.x, y: inner.y + i, style: Style(line.role == StyleRole.title ? StyleRole.title : StyleRole.help), clip: inner)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import SafeText
+
+/// A multi-row chart of several series on one scale: y-axis labels (top and bottom), a time axis, horizontal rules
+/// (thresholds), and the series drawn in braille dots (2x4 per cell, consecutive points joined) or ASCII marks.
+/// The caller buckets its data into `dotColumns(width:yLabels:ascii:)` columns per series.
+public struct LineChart: Widget {
+    public struct Point: Sendable, Equatable {
+        public var value: Double
+        public var role: StyleRole
+
+        public init(value: Double, role: StyleRole = .sparkline) {
+            self.value = value
+            self.role = role
+        }
+    }
+
+    /// Per series, one point (or a gap) per dot column.
+    public var series: [[Point?]]
+    public var low: Double
+    public var high: Double
+    public var rules: [(value: Double, role: StyleRole)]
+    public var yLabels: (top: String, bottom: String)
+    /// Under the plot: at its left edge, its middle (when wider than 24 columns), its right edge.
+    public var xLabels: (left: String, middle: String, right: String)
+    public var ascii: Bool
+
+    public init(
+        series: [[Point?]], low: Double, high: Double, rules: [(value: Double, role: StyleRole)] = [],
+        yLabels: (top: String, bottom: String), xLabels: (left: String, middle: String, right: String), ascii: Bool = false
+    ) {
+        self.series = series
+        self.low = low
+        self.high = high
+        self.rules = rules
+        self.yLabels = yLabels
+        self.xLabels = xLabels
+        self.ascii = ascii
+    }
+
+    /// The smallest area a chart is drawn in.
+    public static let minimumWidth = 12
+    public static let minimumHeight = 3
+
+    /// How many dot columns a chart `width` columns wide plots, with these y labels.
+    public static func dotColumns(width: Int, yLabels: (top: String, bottom: String), ascii: Bool) -> Int {
+        max(0, width - labelWidth(yLabels) - 1) * (ascii ? 1 : 2)
+    }
+
+    static func labelWidth(_ labels: (top: String, bottom: String)) -> Int {
+        max(DisplayWidth.of(labels.top), DisplayWidth.of(labels.bottom))
+    }
+
+    static func rank(_ role: StyleRole) -> Int {
+        switch role {
+        case .critical: return 3
+        case .warning: return 2
+        case .ok: return 1
+        default: return 0
+        }
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        guard area.height >= Self.minimumHeight, area.width >= Self.minimumWidth else { return }
+        let labelWidth = Self.labelWidth(yLabels)
+        let plot = Rect(x: area.x + labelWidth + 1, y: area.y, width: area.width - labelWidth - 1, height: area.height - 1)
+        canvas.put(TextLayout.pad(yLabels.top, to: labelWidth, alignRight: true), x: area.x, y: plot.y, style: Style(.dim), clip: area)
+        canvas.put(TextLayout.pad(yLabels.bottom, to: labelWidth, alignRight: true), x: area.x, y: plot.maxY - 1, style: Style(.dim), clip: area)
+        let axisY = area.maxY - 1
+        canvas.put(xLabels.left, x: plot.x, y: axisY, style: Style(.dim), clip: area)
+        if plot.width > 24 {
+            let middle = xLabels.middle
+            canvas.put(middle, x: plot.x + plot.width / 2 - DisplayWidth.of(middle) / 2, y: axisY, style: Style(.dim), clip: area)
+        }
+        canvas.put(xLabels.right, x: plot.maxX - DisplayWidth.of(xLabels.right), y: axisY, style: Style(.dim), clip: area)
+
+        let lo = low
+        let hi = high > low ? high : low + 1
+        func row(for value: Double, dots: Int) -> Int {
+            // Halves first: the span of -1e308…1e308 overflows, its half does not.
+            let fraction = (value / 2 - lo / 2) / (hi / 2 - lo / 2)
+            return max(0, min(dots - 1, Int(saturating: (fraction * Double(dots - 1)).rounded())))
+        }
+        // Rules first, so the data draws over them.
+        for (value, role) in rules where value >= lo && value <= hi {
+            let y = plot.maxY - 1 - row(for: value, dots: plot.height)
+            for x in stride(from: plot.x, to: plot.maxX, by: 2) {
+                canvas.put(ascii ? "-" : "╌", x: x, y: y, style: Style(role), clip: plot)
+            }
+        }
+        let perCellX = ascii ? 1 : 2
+        let perCellY = ascii ? 1 : 4
+        let dotsY = plot.height * perCellY
+        var bits = [UInt32](repeating: 0, count: plot.width * plot.height)
+        var roles = [StyleRole](repeating: .sparkline, count: plot.width * plot.height)
+        let leftDots: [UInt32] = [0x01, 0x02, 0x04, 0x40]
+        let rightDots: [UInt32] = [0x08, 0x10, 0x20, 0x80]
+        for points in series {
+            var previous: Int?
+            for (dx, point) in points.prefix(plot.width * perCellX).enumerated() {
+                guard let point else { previous = nil; continue }
+                let dy = dotsY - 1 - row(for: point.value, dots: dotsY)
+                // Braille dots are fine enough to join consecutive points into a line; ASCII marks points only.
+                let join = perCellX == 2 ? previous : nil
+                for y in (join.map { min($0, dy) } ?? dy)...(join.map { max($0, dy) } ?? dy) {
+                    let cell = (y / perCellY) * plot.width + dx / perCellX
+                    bits[cell] |= perCellX == 2 ? (dx % 2 == 0 ? leftDots : rightDots)[y % 4] : 1
+                    if Self.rank(point.role) > Self.rank(roles[cell]) { roles[cell] = point.role }
+                }
+                previous = dy
+            }
+        }
+        for y in 0..<plot.height {
+            for x in 0..<plot.width where bits[y * plot.width + x] != 0 {
+                let glyph = perCellX == 2 ? Unicode.Scalar(0x2800 + bits[y * plot.width + x]).map { String(Character($0)) } ?? "*" : "*"
+                canvas.put(glyph, x: plot.x + x, y: plot.y + y, style: Style(roles[y * plot.width + x]), clip: plot)
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import LookoutUI
+import SafeText
+import DashboardCore
+import Foundation
+import Testing
+import TerminalCanvas
+import TestSupport
+
+/// The whole app for fixed states and sizes, compared with golden files in Tests/LookoutUITests/Golden: the text,
+/// then a line `--- roles` and one letter per cell for its style role (`GoldenTests.letters`), so colours, focus
+/// and selection are compared too.
+/// A difference leaves a `.actual` file beside the golden one and fails; after a deliberate change, read the diff and
+/// move the `.actual` file over the golden file.
+@Suite("Dashboard golden files")
+struct GoldenTests {
+    static let sizes = [(80, 24), (120, 40), (200, 60)]
+    static var cases: [(String, Int, Int)] {
+        SampleStates.all.flatMap { name, _ in sizes.map { (name, $0.0, $0.1) } }
+            + SampleStates.views.map { ($0.0, 100, 30) }
+    }
+
+    /// One letter per style role; a reversed cell (a selection) is `*`.
+    static let letters: [StyleRole: Character] = [
+        .text: ".", .dim: "d", .border: "b", .title: "T", .ok: "o", .warning: "w", .critical: "c", .unknown: "u",
+        .sparkline: "s", .clamped: "C", .alertFiring: "f", .alertPending: "p", .statusBar: "S", .statusError: "E",
+        .focus: "F", .help: "h", .filter: "/",
+    ]
+
+    /// The canvas' text, then `--- roles` and a role letter per cell (a wide character's two cells both carry its
+    /// letter, so the letters line up with the text in an editor); trailing spaces and plain-text roles trimmed.
+    static func golden(_ canvas: Canvas) -> String {
+        var roles: [String] = []
+        for y in 0..<canvas.height {
+            var line = ""
+            for x in 0..<canvas.width {
+                let style = canvas[x, y].style
+                line.append(style.attributes.contains(.reverse) ? "*" : letters[style.role] ?? "?")
+            }
+            while line.last == "." { line.removeLast() }
+            roles.append(line)
+        }
+        return (canvas.trimmedLines + ["--- roles"] + roles).joined(separator: "\n") + "\n"
+    }
+
+    @Test func everyRoleHasItsOwnLetter() {
+        #expect(Set(StyleRole.allCases) == Set(Self.letters.keys))
+        #expect(Set(Self.letters.values).count == Self.letters.count)
+    }
+
+    static let directory = Repository.root.appendingPathComponent("Tests/LookoutUITests/Golden")
+
+    @Test(arguments: cases)
+    func matchesGolden(name: String, width: Int, height: Int) throws {
+        let apps = SampleStates.all.map { ($0.0, AppState(model: $0.1)) } + SampleStates.views
+        let app = try #require(apps.first { $0.0 == name }?.1)
+        var canvas = Canvas(width: width, height: height)
+        AppView.render(app, into: &canvas, options: RenderOptions(ascii: name.hasSuffix("ascii")))
+        let text = Self.golden(canvas)
+        let file = Self.directory.appendingPathComponent("\(name)-\(width)x\(height).txt")
+        let actual = file.deletingPathExtension().appendingPathExtension("actual")
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        // A difference is written beside the golden file as `.actual` (compare, then move it over the golden file
+        // after a deliberate change); the test fails either way. There is no mode that passes without comparing.
+        if text != expected {
+            try text.write(to: actual, atomically: true, encoding: .utf8)
+        } else {
+            try? FileManager.default.removeItem(at: actual)
+        }
+        #expect(text == expected, "\(file.lastPathComponent) differs: see \(actual.lastPathComponent) beside it")
+        if text != expected {
+            let a = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let b = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            for (i, (x, y)) in zip(a, b).enumerated() where x != y {
+                Issue.record("line \(i + 1):\n got  [\(x)]\n want [\(y)]")
+                break
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import LookoutUI
+import SafeText
+import DashboardCore
+import Foundation
+import PrometheusAPI
+import TerminalCanvas
+
+/// Fixed dashboard states for the golden files and the size sweep.
+enum SampleStates {
+    static let now = Date(timeIntervalSince1970: 1_795_615_999)
+    static let services = ["user-service", "order-service", "inventory-service", "payment-service"]
+
+    /// A deterministic wave around `base`.
+    static func wave(_ base: Double, amplitude: Double, seed: Int, points: Int = 60, ramp: Double = 0) -> [SamplePair] {
+        let end = now.timeIntervalSince1970
+        return (0...points).map { i in
+            let t = end - 3600 + Double(i) * 3600 / Double(points)
+            let phase = Double(i) / 7 + Double(seed)
+            let value = base * (1 + amplitude * sin(phase)) + ramp * Double(i) / Double(points)
+            return SamplePair(timestamp: t, value: value)
+        }
+    }
+
+    static func series(_ name: String, _ points: [SamplePair], _ thresholds: Thresholds?) -> SeriesSummary {
+        SeriesSummary(legend: name, labels: ["service": name], points: points, thresholds: thresholds)
+    }
+
+    static func base(_ configure: (inout DashboardState) -> Void) -> DashboardState {
+        var state = DashboardState(dashboard: .microservices, server: "prometheus:9090", rangeSeconds: 3600, refreshSeconds: 15, now: now)
+        state.connection = .connected
+        configure(&state)
+        return state
+    }
+
+    static func loaded(_ state: inout DashboardState, health: [ServiceHealth], rates: [Double], errors: [Double], latency: [Double]) {
+        let d = Dashboard.microservices
+        let at = now.addingTimeInterval(-3)
+        state.panels[0] = PanelState(data: PanelData(services: health), updatedAt: at)
+        state.panels[1] = PanelState(data: PanelData(series: zip(services, rates).enumerated().map {
+            series($0.element.0, wave($0.element.1, amplitude: 0.15, seed: $0.offset), nil)
+        }.sorted { $0.legend < $1.legend }), updatedAt: at)
+        state.panels[2] = PanelState(data: PanelData(series: zip(services, errors).enumerated().map {
+            series($0.element.0, wave($0.element.1, amplitude: 0.3, seed: $0.offset + 2), d.panels[2].thresholds)
+        }.sorted { $0.legend < $1.legend }), updatedAt: at)
+        state.panels[3] = PanelState(data: PanelData(series: zip(services, latency).enumerated().map {
+            series($0.element.0, wave($0.element.1, amplitude: 0.2, seed: $0.offset + 4), d.panels[3].thresholds)
+        }.sorted { $0.legend < $1.legend }), updatedAt: at)
+    }
+
+    static let healthy = base { state in
+        loaded(&state, health: services.sorted().map { ServiceHealth(name: $0, status: .up) },
+               rates: [48.2, 29.7, 20.1, 10.4], errors: [0.002, 0.004, 0.003, 0.005], latency: [0.12, 0.18, 0.21, 0.25])
+        state.alerts = AlertsState(items: [], updatedAt: now.addingTimeInterval(-3))
+    }
+
+    static func alert(_ name: String, _ severity: String, _ labels: Labels, _ summary: String, ago: TimeInterval, state: AlertState = .firing) -> Alert {
+        var all = labels
+        all["alertname"] = name
+        all["severity"] = severity
+        return Alert(labels: all, annotations: ["summary": summary], state: state, activeAt: now.addingTimeInterval(-ago))
+    }
+
+    static let incident = base { state in
+        loaded(&state,
+               health: [ServiceHealth(name: "payment-service", status: .down)] + ["inventory-service", "order-service", "user-service"].map { ServiceHealth(name: $0, status: .up) },
+               rates: [48.2, 29.7, 20.1, 10.4], errors: [0.004, 0.012, 0.006, 0.114], latency: [0.12, 0.18, 2.4, 0.25])
+        state.alerts = AlertsState(items: AlertItem.sorted([
+            alert("HighErrorRate", "critical", ["service": "payment-service"], "Error rate is 11.43% for payment-service", ago: 720),
+            alert("PodCrashLooping", "critical", ["pod": "payment-service-7d9f8b6c5d-x2k4p", "namespace": "microservices-app"], "Pod payment-service-7d9f8b6c5d-x2k4p in microservices-app is crash looping", ago: 600),
+            alert("HighLatency", "warning", ["service": "inventory-service"], "p95 latency is 2.4s for inventory-service", ago: 540),
+            alert("DeploymentReplicasMismatch", "warning", ["deployment": "order-service"], "order-service has 2 available replicas, expected 3", ago: 300),
+        ]), updatedAt: now.addingTimeInterval(-3))
+    }
+
+    static let serverDown: DashboardState = {
+        var state = incident
+        state.connection = .unreachable(message: "connection refused", retryAt: now.addingTimeInterval(5))
+        for i in state.panels.indices {
+            // The last answer came 125 s ago, so its points end then.
+            state.panels[i].updatedAt = now.addingTimeInterval(-125)
+            if var data = state.panels[i].data {
+                data.series = data.series.map { s in
+                    SeriesSummary(
+                        legend: s.legend, labels: s.labels,
+                        points: s.points.map { SamplePair(timestamp: $0.timestamp - 125, value: $0.value) }, thresholds: nil)
+                        .with(state: s.state)
+                }
+                state.panels[i].data = data
+            }
+            state.panels[i].error = "cannot reach http://prometheus:9090/api/v1/query_range: connection refused"
+        }
+        state.alerts.updatedAt = now.addingTimeInterval(-125)
+        state.alerts.error = "cannot reach http://prometheus:9090/api/v1/alerts: connection refused"
+        return state
+    }()
+
+    static let noData = base { state in
+        let at = now.addingTimeInterval(-2)
+        for i in state.panels.indices { state.panels[i] = PanelState(data: PanelData(), updatedAt: at) }
+        state.alerts = AlertsState(items: [], updatedAt: at)
+    }
+
+    static let all: [(String, DashboardState)] = [("healthy", healthy), ("incident", incident), ("server-down", serverDown), ("no-data", noData)]
+
+    /// Screens and overlays other than the dashboard, reached with the keys a user types, checked at one size each.
+    static let views: [(String, AppState)] = [
+        ("incident-zoom-latency", app(incident, [.tab, .tab, .tab, .enter])),
+        ("incident-alerts", app(incident, [.char("a"), .down])),
+        ("incident-alert-detail", app(incident, [.char("a"), .enter])),
+        ("healthy-help", app(healthy, [.char("?")])),
+        ("incident-filter", app(incident, [.char("/"), .char("p"), .char("a"), .char("y")])),
+        ("incident-ascii", app(incident, [])),
+        ("loading", app(base { $0.connection = .connecting }, [])),
+    ]
+
+    /// The app over `state` after `keys`.
+    static func app(_ state: DashboardState, _ keys: [Key]) -> AppState {
+        var app = AppState(model: state)
+        for key in keys { _ = app.update(.key(key)) }
+        return app
+    }
+
+    static func with(_ state: DashboardState, _ change: (inout DashboardState) -> Void) -> DashboardState {
+        var copy = state
+        change(&copy)
+        return copy
+    }
+}
+
+extension SeriesSummary {
+    func with(state: ThresholdState) -> SeriesSummary {
+        var copy = self
+        copy.state = state
+        return copy
+    }
+}
