@@ -67,13 +67,13 @@ let package = Package(
         ),
         // PromQL's lexer, parser and syntax tree (Prometheus' precedence, positions and error wording), and Go's
         // number formatting: shared by the mock's evaluator and, later, explore's completion and alert rules.
-        .target(name: "PromQL", dependencies: ["PrometheusModels"]),
+        .target(name: "PromQL", dependencies: ["PrometheusModels", "SafeText"]),
         // A Prometheus look-alike: the HTTP API over a synthetic, deterministic world, a small PromQL evaluator and
         // the source design's alert rules (`lookout mock`, `lookout demo`).
         .target(
             name: "MockPrometheus",
             dependencies: [
-                "PrometheusModels", "PromQL",
+                "PrometheusModels", "PromQL", "SafeText",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -118,7 +118,12 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Golden"]),
-        .testTarget(name: "LookoutAppTests", dependencies: ["LookoutApp", "LookoutUI", "SafeText", "TerminalCanvas", "TestSupport", "MockPrometheus"]),
+        .testTarget(
+            name: "LookoutAppTests",
+            dependencies: [
+                "LookoutApp", "LookoutUI", "SafeText", "TerminalCanvas", "TestSupport", "MockPrometheus",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "IntegrationTests", dependencies: ["LookoutApp", "TestSupport"]),
         .testTarget(name: "MockPrometheusTests", dependencies: ["MockPrometheus", "PromQL", "PrometheusAPI", "DashboardCore", "TestSupport"]),
     ]

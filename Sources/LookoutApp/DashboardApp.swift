@@ -54,6 +54,11 @@ public final class DashboardApp {
         (events, continuation) = AsyncStream.makeStream(of: AppEvent.self, bufferingPolicy: .unbounded)
     }
 
+    /// Posts an event as if it had arrived from the terminal, a signal or a query (tests drive the loop with it).
+    public func post(_ event: AppEvent) {
+        continuation.yield(event)
+    }
+
     /// Runs until the user quits or a signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT) arrives. The caller restores the terminal.
     public func run() async {
         let continuation = self.continuation

@@ -1,3 +1,4 @@
+import SafeText
 import Foundation
 import PrometheusModels
 
@@ -139,22 +140,4 @@ public indirect enum Expr: Sendable {
 }
 
 /// Go's `%q` for the strings PromQL prints (label values, string literals).
-package func goQuote(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                out += String(format: "\\x%02x", scalar.value)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
-}
+package func goQuote(_ s: String) -> String { Quote.quoted(s, Quote.go) }

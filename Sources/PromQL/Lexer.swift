@@ -1,34 +1,3 @@
-/// A PromQL parse error at a byte offset of the query. `description` is Prometheus' wording:
-/// `1:47: parse error: unclosed left parenthesis` (line and column count from 1, the column in bytes).
-public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Byte offset in the query.
-    public var offset: Int
-    public var message: String
-    /// The query, for computing line and column.
-    public var query: String
-
-    public init(offset: Int, message: String, query: String) {
-        self.offset = offset
-        self.message = message
-        self.query = query
-    }
-
-    /// `line:column` as Prometheus prints it.
-    public var position: String {
-        let bytes = Array(query.utf8)
-        guard offset >= 0, offset <= bytes.count else { return "invalid position:" }
-        var line = 1
-        var lastBreak = -1
-        for i in 0..<offset where bytes[i] == UInt8(ascii: "\n") {
-            line += 1
-            lastBreak = i
-        }
-        return "\(line):\(offset - lastBreak)"
-    }
-
-    public var description: String { "\(position): parse error: \(message)" }
-}
-
 /// Operators of binary expressions, by Prometheus' precedence (`or` lowest, `^` highest).
 public enum BinaryOperator: String, Sendable, CaseIterable {
     case add = "+", sub = "-", mul = "*", div = "/", mod = "%", pow = "^"
@@ -397,57 +366,5 @@ package struct Lexer {
         let text = String(decoding: bytes[start..<pos], as: UTF8.self)
         emit(.string(String(decoding: value, as: UTF8.self), text: text), start)
         return true
-    }
-}
-
-/// Prometheus durations: `1y2w3d4h5m6s7ms`, units in that order, each at most once.
-public enum PromDuration {
-    package static let units: [(String, Int64)] = [
-        ("y", 365 * 86_400_000), ("w", 7 * 86_400_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000),
-        ("s", 1000), ("ms", 1),
-    ]
-
-    /// Milliseconds, or nil for bad syntax or an overflow.
-    public static func parse(_ text: String) -> Int64? {
-        let bytes = Array(text.utf8)
-        var i = 0
-        var total: Int64 = 0
-        var lastUnit = -1
-        while i < bytes.count {
-            var number: Int64 = 0
-            let start = i
-            while i < bytes.count, Lexer.isDigit(bytes[i]) {
-                let (times, o1) = number.multipliedReportingOverflow(by: 10)
-                let (plus, o2) = times.addingReportingOverflow(Int64(bytes[i] - 48))
-                if o1 || o2 { return nil }
-                number = plus
-                i += 1
-            }
-            guard i > start else { return nil }
-            var unit = ""
-            while i < bytes.count, Lexer.isAlpha(bytes[i]) {
-                unit.append(Character(Unicode.Scalar(bytes[i])))
-                i += 1
-            }
-            guard let index = units.firstIndex(where: { $0.0 == unit }), index > lastUnit else { return nil }
-            lastUnit = index
-            let (scaled, o3) = number.multipliedReportingOverflow(by: units[index].1)
-            let (sum, o4) = total.addingReportingOverflow(scaled)
-            if o3 || o4 { return nil }
-            total = sum
-        }
-        return lastUnit >= 0 ? total : nil
-    }
-
-    /// Prometheus' `model.Duration.String()`: `5m`, `1h30m`, `1d`, `0s`.
-    public static func format(milliseconds: Int64) -> String {
-        if milliseconds == 0 { return "0s" }
-        var rest = milliseconds
-        var out = ""
-        for (unit, size) in units where rest >= size {
-            out += "\(rest / size)\(unit)"
-            rest %= size
-        }
-        return out
     }
 }

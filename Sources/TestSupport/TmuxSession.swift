@@ -61,6 +61,19 @@ public final class TmuxSession: Sendable {
         try await waitFor("'\(text)'", timeout: timeout) { $0.contains(text) }
     }
 
+    /// The process ID of the command (the pane's shell runs it as its one child), to signal it directly.
+    public func commandPID() async throws -> pid_t {
+        let result = try await tmux(["display-message", "-p", "-t", session, "#{pane_pid}"])
+        guard let shell = Int32(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TestFailure("tmux did not give the pane's PID: \(result.stdout) \(result.stderr)")
+        }
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        guard let pid = children.split(separator: " ").first.flatMap({ Int32($0) }) else {
+            throw TestFailure("the pane's shell \(shell) has no child")
+        }
+        return pid
+    }
+
     public func kill() async {
         _ = try? await tmux(["kill-server"])
     }

@@ -11,8 +11,8 @@ struct Lookout: AsyncParsableCommand {
             Secrets are read from files or environment variables, never from flag values.
             """,
         version: "0.1.0",
-        subcommands: [DashboardCommand.self, SnapshotCommand.self, MockCommand.self, DemoCommand.self, DashboardFileCommand.self],
-        defaultSubcommand: DashboardCommand.self
+        subcommands: [WatchCommand.self, SnapshotCommand.self, MockCommand.self, DemoCommand.self, DashboardCommand.self],
+        defaultSubcommand: WatchCommand.self
     )
 }
 

@@ -91,8 +91,9 @@ struct DashboardEndToEndTests {
         let marker = try FreePort.allocate()
         try await withTmux("\(binary) --url http://127.0.0.1:\(marker) --refresh 1s", width: 100, height: 30) { tmux in
             try await tmux.waitFor(text: "cannot reach")
-            // Anchored at the binary, so the tmux server (whose command line holds the same text) is spared.
-            _ = try await runCommand("/usr/bin/pkill", ["-TERM", "-f", "^\(binary) --url http://127.0.0.1:\(marker) "])
+            // The process itself, by PID: nothing else on the machine can be hit.
+            let pid = try await tmux.commandPID()
+            #expect(Foundation.kill(pid, SIGTERM) == 0)
             let screen = try await tmux.waitFor(text: "EXIT=0")
             #expect(!screen.contains("cannot reach"))
         }

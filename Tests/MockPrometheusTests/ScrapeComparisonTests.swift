@@ -36,7 +36,6 @@ struct ScrapeComparisonTests {
                   honor_labels: true
                   static_configs: [{targets: ["127.0.0.1:\(mock.port)"]}]
                 """
-            let started = Date()
             try await withPrometheusHarness(options) { harness in
                 let real = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(harness.prometheusURL))
                 let ours = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(mock.baseURL))
@@ -45,9 +44,11 @@ struct ScrapeComparisonTests {
                         try await PrometheusHarness.eventually(30, "the first scrapes") {
                             try await prometheus.query(#"up{job="microservices"}"#).data.streams.count == 4
                         }
-                        // About a minute of scrapes, so that [1m] windows are full.
-                        let wait = 65 - Date().timeIntervalSince(started)
-                        if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
+                        // About a minute of scrapes, so that [1m] windows are full: every service has a sample
+                        // more than a minute old.
+                        try await PrometheusHarness.eventually(90, "a minute of scrapes") {
+                            try await prometheus.query(#"up{job="microservices"} offset 62s"#).data.streams.count == 4
+                        }
                         // Two seconds after a sample time: both sides have that sample as the newest.
                         let now = Int64(Date().timeIntervalSince1970 * 1000)
                         let t = World.gridFloor(now - 3_000) + 2_000

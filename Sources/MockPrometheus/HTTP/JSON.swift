@@ -1,3 +1,4 @@
+import SafeText
 import PromQL
 import Foundation
 
@@ -47,27 +48,7 @@ indirect enum JSON {
         }
     }
 
-    static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<", ">", "&", "\u{2028}", "\u{2029}":
-                out += String(format: "\\u%04x", scalar.value)
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-    }
+    static func writeString(_ s: String, into out: inout String) { Quote.write(s, Quote.goJSON, into: &out) }
 }
 
 /// Go's `time.RFC3339Nano` of a time in milliseconds: `2026-11-25T14:42:30Z`, `2026-11-25T14:42:30.5Z`.

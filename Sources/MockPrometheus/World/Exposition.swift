@@ -1,3 +1,4 @@
+import SafeText
 import PromQL
 import PrometheusModels
 
@@ -37,9 +38,7 @@ extension World {
         }
         guard !pairs.isEmpty else { return "" }
         let body = pairs.map { key, value in
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
-            return "\(key)=\"\(escaped)\""
+            "\(key)=\(Quote.quoted(value, Quote.exposition))"
         }.joined(separator: ",")
         return "{\(body)}"
     }

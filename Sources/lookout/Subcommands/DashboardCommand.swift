@@ -1,153 +1,81 @@
 import ArgumentParser
 import DashboardCore
 import Foundation
-import Logging
-import LookoutApp
-import NcursesTerminal
-import PrometheusAPI
-import TerminalCanvas
 
-/// `lookout [--url URL] …` (or `lookout watch …`): the interactive dashboard, the default command. (`dashboard` is
-/// kept free for the dashboard-file commands: print, export, import.)
-struct DashboardCommand: AsyncParsableCommand {
+/// `lookout dashboard …`: dashboard files.
+struct DashboardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "watch",
-        abstract: "The interactive dashboard (the default command).",
-        discussion: """
-            Keys: q quit, r refresh, p pause, + / - range, Enter or 1-9 zoom (Esc back), Tab focus, a alerts, t theme,
-            / filter, ? help. If the server cannot be reached the dashboard stays open and retries (5 s, doubling to
-            60 s); data that stops arriving is marked stale with its age.
-            Exit codes: 0 on quit (q, Ctrl-C, SIGTERM, SIGHUP); 2 when there is no terminal; 64 bad flags.
-            """
+        commandName: "dashboard",
+        abstract: "Dashboard files: print as YAML (run an edited copy with --dashboard FILE), export to or import from Grafana.",
+        subcommands: [Print.self, Export.self, Import.self]
     )
 
-    @OptionGroup var connection: ConnectionFlags
-    @OptionGroup var display: DisplayFlags
+    struct Print: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the built-in dashboard (the source design's, as Swift data) or a dashboard file as YAML.")
 
-    @Option(help: ArgumentHelp("A dashboard YAML file instead of the built-in one (see 'lookout dashboard print').", valueName: "file"))
-    var dashboard: String?
+        @Option(help: ArgumentHelp("A dashboard YAML file to check and print instead.", valueName: "file"))
+        var dashboard: String?
 
-    func validate() throws {
-        try display.check()
-        _ = try DashboardChoice.load(dashboard)
-    }
-
-    func run() async throws {
-        let options = try connection.resolve()
-        try await runDashboard(
-            connection: options, display: display, dashboard: try DashboardChoice.load(dashboard),
-            alertmanager: try connection.resolveAlertmanager(options))
+        func run() throws {
+            print(try DashboardChoice.load(dashboard).yaml(), terminator: "")
+        }
     }
 }
 
-/// Flags of the dashboard's look and pace.
-struct DisplayFlags: ParsableArguments {
-    @Option(help: ArgumentHelp("Colour theme: default, light, mono, high-contrast, solarized-dark, or a YAML file.", valueName: "name|file"))
-    var theme: String?
+extension DashboardCommand {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the dashboard as a Grafana dashboard JSON (same queries, legends, units and thresholds).",
+            usage: "lookout dashboard export grafana [--dashboard FILE]")
 
-    @Option(help: ArgumentHelp("Time between refreshes (at least 1s).", valueName: "duration"))
-    var refresh = "15s"
+        enum Format: String, ExpressibleByArgument { case grafana }
 
-    @Option(help: ArgumentHelp("Time range of the graphs: 5m, 15m, 30m, 1h, 3h, 6h, 12h, 24h, 7d.", valueName: "duration"))
-    var range = "1h"
+        @Argument(help: "The format: grafana.")
+        var format: Format
 
-    @Flag(help: "ASCII only (also chosen when the locale is not UTF-8).")
-    var ascii = false
+        @Option(help: ArgumentHelp("A dashboard YAML file instead of the built-in one.", valueName: "file"))
+        var dashboard: String?
 
-    @Flag(help: "No colours (the mono theme); NO_COLOR does the same.")
-    var noColor = false
-
-    @Option(help: ArgumentHelp("Append logs to this file (nothing is logged otherwise).", valueName: "file"))
-    var logFile: String?
-
-    var refreshSeconds: TimeInterval { ValueFormat.parseDuration(refresh) ?? 15 }
-    var rangeSeconds: TimeInterval { ValueFormat.parseDuration(range) ?? 3600 }
-
-    func check() throws {
-        guard let r = ValueFormat.parseDuration(refresh), r >= 1, r <= 3600 else {
-            throw ValidationError("bad --refresh '\(refresh)': expected a duration from 1s to 1h, such as 5s or 15s")
+        func run() throws {
+            print(try DashboardChoice.load(dashboard).grafanaJSON(), terminator: "")
         }
-        guard let g = ValueFormat.parseDuration(range), g >= 60, g <= 366 * 86_400 else {
-            throw ValidationError("bad --range '\(range)': expected a duration from 1m to 366d, such as 15m, 1h or 7d")
+    }
+}
+
+extension DashboardCommand {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Convert a Grafana dashboard JSON into lookout YAML (stdout); panels it cannot show are listed on stderr.",
+            usage: "lookout dashboard import grafana FILE.json > my.yaml")
+
+        @Argument(help: "The format: grafana.")
+        var format: Export.Format
+
+        @Argument(help: "The Grafana dashboard JSON file.")
+        var file: String
+
+        func run() throws {
+            let result: GrafanaImport.Result
+            do {
+                result = try GrafanaImport.convert(file: file)
+            } catch let error as DashboardFileError {
+                throw ValidationError(error.message)
+            }
+            for warning in result.warnings { StandardError.write("warning: \(warning)") }
+            print(result.dashboard.yaml(), terminator: "")
         }
+    }
+}
+
+/// `--dashboard FILE` or the built-in one; a bad file is a usage error naming file, line and column.
+enum DashboardChoice {
+    static func load(_ path: String?) throws -> Dashboard {
+        guard let path else { return .microservices }
         do {
-            _ = try Theme.select(requested: noColor ? "mono" : theme, environment: ProcessInfo.processInfo.environment)
-        } catch let error as ThemeError {
+            return try Dashboard.load(file: path)
+        } catch let error as DashboardFileError {
             throw ValidationError(error.message)
         }
     }
-}
-
-/// Opens the terminal, runs the dashboard, and always gives the terminal back.
-@MainActor
-func runDashboard(
-    connection: ConnectionOptions, display: DisplayFlags, dashboard: Dashboard, alertmanager: ConnectionOptions? = nil
-) async throws {
-    var logger = Logger(label: "lookout")
-    if let path = display.logFile {
-        let factory: @Sendable (String) -> any LogHandler
-        do {
-            factory = try FileLogHandler.open(path: path)
-        } catch let error as LogFileError {
-            throw ValidationError(error.message)
-        }
-        logger = Logger(label: "lookout", factory: factory)
-    } else {
-        logger = Logger(label: "lookout", factory: { _ in SwiftLogNoOpLogHandler() })
-    }
-    let environment = ProcessInfo.processInfo.environment
-    var theme: Theme
-    do {
-        theme = try Theme.select(requested: display.noColor ? "mono" : display.theme, environment: environment)
-    } catch let error as ThemeError {
-        throw ValidationError(error.message)
-    }
-    let client: PrometheusClient
-    do {
-        client = try PrometheusClient(options: connection)
-    } catch let error as ConfigurationError {
-        throw ValidationError(error.message)
-    }
-    let alertmanagerClient: PrometheusClient?
-    do {
-        alertmanagerClient = try alertmanager.map { try PrometheusClient(options: $0) }
-    } catch let error as ConfigurationError {
-        await client.shutdown()
-        throw ValidationError(error.message)
-    }
-    let screen: NcursesScreen
-    do {
-        screen = try NcursesScreen()
-    } catch let error as NcursesScreen.NoTerminal {
-        await client.shutdown()
-        await alertmanagerClient?.shutdown()
-        throw CommandError(description: error.description, exitCode: 2)
-    }
-    if screen.colorDepth == .mono, display.theme == nil { theme = (try? Theme.named("mono")) ?? theme }
-    let ascii = display.ascii || !NcursesScreen.localeIsUTF8
-    var themes = Theme.shippedNames
-    if !themes.contains(theme.name) { themes.insert(theme.name, at: 0) }
-    let app = DashboardApp(
-        terminal: screen, client: client, dashboard: dashboard, theme: theme, themes: themes,
-        rangeSeconds: display.rangeSeconds, refreshSeconds: display.refreshSeconds,
-        options: RenderOptions(ascii: ascii), logger: logger, alertmanager: alertmanagerClient)
-    await app.run()
-    screen.restore()
-    await shutdown(client, within: .seconds(2))
-    if let alertmanagerClient { await shutdown(alertmanagerClient, within: .seconds(1)) }
-}
-
-/// Shuts the client down, but waits no longer than `limit`: a request stuck on a half-open connection must not keep
-/// the user from getting their shell back.
-func shutdown(_ client: PrometheusClient, within limit: Duration) async {
-    let (stream, continuation) = AsyncStream.makeStream(of: Void.self)
-    Task.detached {
-        await client.shutdown()
-        continuation.finish()
-    }
-    Task.detached {
-        try? await Task.sleep(for: limit)
-        continuation.finish()
-    }
-    for await _ in stream {}
 }

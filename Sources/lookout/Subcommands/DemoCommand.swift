@@ -24,7 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var display: DisplayFlags
 
-    func validate() throws { try display.check() }
+    func validate() throws { _ = try display.settings() }
 
     func run() async throws {
         var configuration = MockPrometheusServer.Configuration()
@@ -39,7 +39,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL))
         do {
-            try await runDashboard(connection: options, display: display, dashboard: .microservices)
+            try await runDashboard(connection: options, display: try display.settings(), dashboard: .microservices)
         } catch {
             await server.stop()
             throw error

@@ -1,0 +1,214 @@
+import Foundation
+
+public enum AlertState: String, Sendable, Codable, Equatable {
+    case inactive, pending, firing
+}
+
+/// An alert of `/api/v1/alerts`. Annotations are already rendered by Prometheus.
+public struct Alert: Sendable, Equatable, Codable {
+    public var labels: Labels
+    public var annotations: Labels
+    public var state: AlertState
+    public var activeAt: Date?
+    public var value: Double?
+
+    public init(labels: Labels, annotations: Labels = [:], state: AlertState, activeAt: Date?, value: Double? = nil) {
+        self.labels = labels
+        self.annotations = annotations
+        self.state = state
+        self.activeAt = activeAt
+        self.value = value
+    }
+
+    private enum CodingKeys: String, CodingKey { case labels, annotations, state, activeAt, value }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        labels = try c.decodeIfPresent(Labels.self, forKey: .labels) ?? [:]
+        annotations = try c.decodeIfPresent(Labels.self, forKey: .annotations) ?? [:]
+        let stateText = try c.decode(String.self, forKey: .state)
+        guard let state = AlertState(rawValue: stateText) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .state, in: c, debugDescription: "state '\(stateText.prefix(40))' (expected pending or firing)")
+        }
+        self.state = state
+        activeAt = try c.decodeIfPresent(String.self, forKey: .activeAt).flatMap(RFC3339.parse)
+        if let number = try? c.decodeIfPresent(Double.self, forKey: .value) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .value, in: c, debugDescription: "value \(number) is a number (expected a string such as \"1.5\")")
+        }
+        value = try c.decodeIfPresent(String.self, forKey: .value).flatMap(SampleValue.parse)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(labels, forKey: .labels)
+        try c.encode(annotations, forKey: .annotations)
+        try c.encode(state, forKey: .state)
+        try c.encodeIfPresent(activeAt.map(RFC3339.format), forKey: .activeAt)
+        try c.encodeIfPresent(value.map(SampleValue.format), forKey: .value)
+    }
+
+    public var name: String { labels["alertname"] ?? "" }
+}
+
+/// The `data` of `/api/v1/alerts`. Alerts are read one by one: one malformed alert is counted in `unreadable`
+/// (one line each, with what was wrong), never a reason to lose the others.
+public struct AlertsData: Decodable, Sendable {
+    public var alerts: [Alert]
+    public var unreadable: [String]
+
+    private enum CodingKeys: String, CodingKey { case alerts }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let list = try c.decode(LossyList<Alert>.self, forKey: .alerts)
+        alerts = list.elements
+        unreadable = list.failures
+    }
+}
+
+/// A JSON array read element by element: what decodes is kept, what does not is described.
+public struct LossyList<Element: Decodable>: Decodable {
+    public var elements: [Element] = []
+    public var failures: [String] = []
+
+    /// Decodes anything, to step over an element that failed.
+    private struct Skip: Decodable { init(from decoder: any Decoder) throws {} }
+
+    public init(from decoder: any Decoder) throws {
+        var list = try decoder.unkeyedContainer()
+        while !list.isAtEnd {
+            do {
+                elements.append(try list.decode(Element.self))
+            } catch {
+                // The message names the element by its path (`at .alerts[3].state`).
+                failures.append(describeDecodingError(error))
+                // A failed element is not consumed: step over it.
+                guard (try? list.decode(Skip.self)) != nil else { break }
+            }
+        }
+    }
+}
+
+/// A rule group of `/api/v1/rules`.
+public struct RuleGroup: Sendable, Equatable, Decodable {
+    public var name: String
+    public var file: String
+    public var rules: [Rule]
+    public var interval: Double?
+}
+
+/// An alerting or recording rule.
+public struct Rule: Sendable, Equatable, Decodable {
+    public enum Kind: String, Sendable, Decodable { case alerting, recording }
+    public var kind: Kind
+    public var name: String
+    public var query: String
+    public var health: String?
+    public var lastError: String?
+    public var state: AlertState?
+    public var duration: Double?
+    public var labels: Labels
+    public var annotations: Labels
+    public var alerts: [Alert]
+
+    private enum CodingKeys: String, CodingKey {
+        case type, name, query, health, lastError, state, duration, labels, annotations, alerts
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(Kind.self, forKey: .type)
+        name = try c.decode(String.self, forKey: .name)
+        query = try c.decode(String.self, forKey: .query)
+        health = try c.decodeIfPresent(String.self, forKey: .health)
+        lastError = try c.decodeIfPresent(String.self, forKey: .lastError)
+        state = try c.decodeIfPresent(AlertState.self, forKey: .state)
+        duration = try c.decodeIfPresent(Double.self, forKey: .duration)
+        labels = try c.decodeIfPresent(Labels.self, forKey: .labels) ?? [:]
+        annotations = try c.decodeIfPresent(Labels.self, forKey: .annotations) ?? [:]
+        alerts = try c.decodeIfPresent([Alert].self, forKey: .alerts) ?? []
+    }
+}
+
+/// The `data` of `/api/v1/rules`.
+public struct RulesData: Decodable, Sendable { public var groups: [RuleGroup] }
+
+/// `/api/v1/targets`.
+public struct TargetsResult: Sendable, Equatable, Decodable {
+    public var activeTargets: [ActiveTarget]
+    public var droppedTargets: [DroppedTarget]
+
+    private enum CodingKeys: String, CodingKey { case activeTargets, droppedTargets }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        activeTargets = try c.decodeIfPresent([ActiveTarget].self, forKey: .activeTargets) ?? []
+        droppedTargets = try c.decodeIfPresent([DroppedTarget].self, forKey: .droppedTargets) ?? []
+    }
+}
+
+public struct ActiveTarget: Sendable, Equatable, Decodable {
+    public enum Health: String, Sendable, Decodable { case up, down, unknown }
+    public var labels: Labels
+    public var discoveredLabels: Labels?
+    public var scrapePool: String
+    public var scrapeUrl: String
+    public var health: Health
+    public var lastError: String
+    public var lastScrapeDuration: Double?
+}
+
+public struct DroppedTarget: Sendable, Equatable, Decodable {
+    public var discoveredLabels: Labels
+}
+
+/// `/api/v1/status/buildinfo`.
+public struct BuildInfo: Sendable, Equatable, Codable {
+    public var version: String
+    public var revision: String?
+    public var branch: String?
+    public var buildUser: String?
+    public var buildDate: String?
+    public var goVersion: String?
+}
+
+/// An alert of Alertmanager's `/api/v2/alerts` (a bare JSON array, no envelope).
+public struct AlertmanagerAlert: Sendable, Equatable, Decodable {
+    public struct Status: Sendable, Equatable, Decodable {
+        /// `active`, `suppressed` or `unprocessed`.
+        public var state: String
+        public var silencedBy: [String]
+        public var inhibitedBy: [String]
+
+        private enum CodingKeys: String, CodingKey { case state, silencedBy, inhibitedBy }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            state = try c.decodeIfPresent(String.self, forKey: .state) ?? "active"
+            silencedBy = try c.decodeIfPresent([String].self, forKey: .silencedBy) ?? []
+            inhibitedBy = try c.decodeIfPresent([String].self, forKey: .inhibitedBy) ?? []
+        }
+    }
+
+    public var labels: Labels
+    public var annotations: Labels
+    public var startsAt: Date?
+    public var status: Status
+
+    private enum CodingKeys: String, CodingKey { case labels, annotations, startsAt, status }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        labels = try c.decodeIfPresent(Labels.self, forKey: .labels) ?? [:]
+        annotations = try c.decodeIfPresent(Labels.self, forKey: .annotations) ?? [:]
+        startsAt = try c.decodeIfPresent(String.self, forKey: .startsAt).flatMap(RFC3339.parse)
+        status = try c.decode(Status.self, forKey: .status)
+    }
+
+    /// The same alert in Prometheus' shape (Alertmanager only holds firing alerts).
+    public var asAlert: Alert {
+        Alert(labels: labels, annotations: annotations, state: .firing, activeAt: startsAt)
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import DashboardCore
+import Foundation
+import Logging
+import LookoutApp
+import NcursesTerminal
+import PrometheusAPI
+import TerminalCanvas
+
+/// `lookout [--url URL] …` (or `lookout watch …`): the interactive dashboard, the default command. (`dashboard` is
+/// kept free for the dashboard-file commands: print, export, import.)
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "The interactive dashboard (the default command).",
+        discussion: """
+            Keys: q quit, r refresh, p pause, + / - range, Enter or 1-9 zoom (Esc back), Tab focus, a alerts, t theme,
+            / filter, ? help. If the server cannot be reached the dashboard stays open and retries (5 s, doubling to
+            60 s); data that stops arriving is marked stale with its age.
+            Exit codes: 0 on quit (q, Ctrl-C, SIGTERM, SIGHUP); 2 when there is no terminal; 64 bad flags.
+            """
+    )
+
+    @OptionGroup var connection: ConnectionFlags
+    @OptionGroup var display: DisplayFlags
+
+    @Option(help: ArgumentHelp("A dashboard YAML file instead of the built-in one (see 'lookout dashboard print').", valueName: "file"))
+    var dashboard: String?
+
+    func validate() throws {
+        _ = try display.settings()
+        _ = try DashboardChoice.load(dashboard)
+    }
+
+    func run() async throws {
+        let options = try connection.resolve()
+        try await runDashboard(
+            connection: options, display: try display.settings(), dashboard: try DashboardChoice.load(dashboard),
+            alertmanager: try connection.resolveAlertmanager(options))
+    }
+}
+
+/// Flags of the dashboard's look and pace; `settings()` checks them once (LookoutApp's `DisplaySettings`).
+struct DisplayFlags: ParsableArguments {
+    @Option(help: ArgumentHelp("Colour theme: default, light, mono, high-contrast, solarized-dark, or a YAML file.", valueName: "name|file"))
+    var theme: String?
+
+    @Option(help: ArgumentHelp("Time between refreshes (at least 1s).", valueName: "duration"))
+    var refresh = "15s"
+
+    @Option(help: ArgumentHelp("Time range of the graphs: 5m, 15m, 30m, 1h, 3h, 6h, 12h, 24h, 7d.", valueName: "duration"))
+    var range = "1h"
+
+    @Flag(help: "ASCII only (also chosen when the locale is not UTF-8).")
+    var ascii = false
+
+    @Flag(help: "No colours (the mono theme); NO_COLOR does the same.")
+    var noColor = false
+
+    @Option(help: ArgumentHelp("Append logs to this file (nothing is logged otherwise).", valueName: "file"))
+    var logFile: String?
+
+    func settings() throws -> DisplaySettings {
+        do {
+            return try DisplaySettings(refresh: refresh, range: range, theme: theme, noColor: noColor, ascii: ascii, logFile: logFile)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+/// The dashboard on this terminal (ncurses), with LookoutApp doing the rest.
+@MainActor
+func runDashboard(
+    connection: ConnectionOptions, display: DisplaySettings, dashboard: Dashboard, alertmanager: ConnectionOptions? = nil
+) async throws {
+    do {
+        try await DashboardLaunch.run(
+            connection: connection, display: display, dashboard: dashboard, alertmanager: alertmanager,
+            terminal: { try NcursesScreen() }, localeIsUTF8: { NcursesScreen.localeIsUTF8 })
+    } catch {
+        if error.exitCode == 64 { throw ValidationError(error.description) }
+        throw CommandError(description: error.description, exitCode: error.exitCode)
+    }
+}
