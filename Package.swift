@@ -124,7 +124,9 @@ let package = Package(
                 "LookoutApp", "LookoutUI", "SafeText", "TerminalCanvas", "TestSupport", "MockPrometheus",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["LookoutApp", "TestSupport"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["LookoutApp", "LookoutUI", "TerminalCanvas", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MockPrometheusTests", dependencies: ["MockPrometheus", "PromQL", "PrometheusAPI", "DashboardCore", "TestSupport"]),
     ]
 )

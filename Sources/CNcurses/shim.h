@@ -79,7 +79,7 @@ static inline void lookout_crash_handler(int sig, siginfo_t *info, void *context
     if (*lookout_restore_armed()) {
         *lookout_restore_armed() = 0;
         tcsetattr(STDIN_FILENO, TCSANOW, lookout_saved_termios());
-        static const char reset[] = "\033[0m\033[?1049l\033[?25h\r\n";
+        static const char reset[] = "\033[0m\033[?2004l\033[?1049l\033[?25h\r\n";
         (void)!write(STDOUT_FILENO, reset, sizeof reset - 1);
         static const char note[] = "lookout: crashed; the terminal was restored. Please report what follows.\n";
         (void)!write(STDERR_FILENO, note, sizeof note - 1);

@@ -25,6 +25,7 @@ public final class DashboardApp {
     private let events: AsyncStream<AppEvent>
     private let continuation: AsyncStream<AppEvent>.Continuation
     private var fetchTask: Task<Void, Never>?
+    private let history: HistoryFile?
     private var canvas: Canvas
     /// When the first panel data arrived, and how long until it was on screen (logged, for the performance report).
     private var firstDataArrived: ContinuousClock.Instant?
@@ -33,8 +34,9 @@ public final class DashboardApp {
     public init(
         terminal: any Terminal, client: PrometheusClient, dashboard: Dashboard, theme: Theme, themes: [String],
         rangeSeconds: TimeInterval, refreshSeconds: TimeInterval, options: RenderOptions, logger: Logger,
-        alertmanager: PrometheusClient? = nil
+        alertmanager: PrometheusClient? = nil, history: HistoryFile? = nil
     ) {
+        self.history = history
         self.terminal = terminal
         self.client = client
         self.alertmanager = alertmanager
@@ -49,7 +51,7 @@ public final class DashboardApp {
         state.themes = themes
         state.requestTimeout = Double(client.options.timeout.totalNanoseconds) / 1e9
         state.columns = terminal.width
-        app = AppState(model: state)
+        app = AppState(model: state, history: history?.queries ?? [])
         canvas = Canvas(width: terminal.width, height: terminal.height)
         (events, continuation) = AsyncStream.makeStream(of: AppEvent.self, bufferingPolicy: .unbounded)
     }
@@ -68,6 +70,7 @@ public final class DashboardApp {
                 switch event {
                 case .key(let key): continuation.yield(.key(key))
                 case .resize(let w, let h): continuation.yield(.dashboard(.resize(width: w, height: h)))
+                case .paste(let text): continuation.yield(.paste(text))
                 }
             }
         }
@@ -96,6 +99,7 @@ public final class DashboardApp {
         }
         logger.info("dashboard started", metadata: ["server": "\(client.options.baseURL)"])
         app.model.now = Date()
+        if let problem = history?.problem { app.notice = problem }
         perform(app.model.perform(.refresh))
         render()
         for await event in events {
@@ -125,6 +129,14 @@ public final class DashboardApp {
                 } catch {
                     logger.error("theme \(name): \(error)")
                 }
+            case .request(let screen, let id, let request):
+                startRequest(screen: screen, id: id, request)
+            case .appendHistory(let query):
+                guard let history else { break }
+                let continuation = self.continuation
+                Task.detached {
+                    if let problem = history.append(query) { continuation.yield(.notice(problem)) }
+                }
             case .quit:
                 break
             }
@@ -151,6 +163,33 @@ public final class DashboardApp {
                 }
                 continuation.yield(.dashboard(event))
             }
+        }
+    }
+
+    /// Carries out a screen's request; the answer goes back to the screen as an event.
+    private func startRequest(screen: Int, id: Int, _ request: ScreenRequest) {
+        let client = self.client
+        let continuation = self.continuation
+        Task.detached {
+            let response: ScreenResponse
+            do {
+                switch request {
+                case .rangeQuery(let query, let rangeSeconds, let points):
+                    let answer = try await client.queryRange(query, range: QueryRange(last: rangeSeconds, end: Date(), points: points))
+                    response = .result(answer.data, warnings: answer.warnings.map { SafeText.clip($0, InputLimits.messageCharacters) })
+                case .metricNames:
+                    response = .names(try await client.labelValues("__name__").data.map(SafeText.sanitize))
+                case .labelNames(let selector):
+                    response = .names(try await client.labelNames(matching: selector).data.map(SafeText.sanitize))
+                case .labelValues(let label, let selector):
+                    response = .names(try await client.labelValues(label, matching: selector).data.map(SafeText.sanitize))
+                }
+            } catch let error as PrometheusError {
+                response = .failure(error.description)
+            } catch {
+                response = .failure(SafeText.clip("\(error)", InputLimits.messageCharacters))
+            }
+            continuation.yield(.response(screen: screen, id: id, response))
         }
     }
 

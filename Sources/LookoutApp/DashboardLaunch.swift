@@ -111,7 +111,8 @@ public enum DashboardLaunch {
         let app = DashboardApp(
             terminal: terminal, client: client, dashboard: dashboard, theme: theme, themes: themes,
             rangeSeconds: display.rangeSeconds, refreshSeconds: display.refreshSeconds,
-            options: RenderOptions(ascii: ascii), logger: logger, alertmanager: alertmanagerClient)
+            options: RenderOptions(ascii: ascii), logger: logger, alertmanager: alertmanagerClient,
+            history: HistoryFile(path: HistoryFile.path(environment: ProcessInfo.processInfo.environment)))
         await app.run()
         terminal.restore()
         await shutdown(client, within: .seconds(2))

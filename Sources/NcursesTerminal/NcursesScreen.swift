@@ -19,6 +19,13 @@ public final class NcursesScreen: Terminal {
     private var previousTheme: Theme?
     private var pairs: [PairKey: Int32] = [:]
     private var nextPair: Int32 = 1
+    /// Bracketed paste: the escape sequence read so far, and the pasted text while inside `ESC [200~ … ESC [201~`.
+    private var escape: [UInt32] = []
+    private var pasted: [UInt32]?
+    static let pasteStart: [UInt32] = [27, 91, 50, 48, 48, 126]  // ESC [ 2 0 0 ~
+    static let pasteEnd: [UInt32] = [27, 91, 50, 48, 49, 126]  // ESC [ 2 0 1 ~
+    /// The longest paste taken (the rest is dropped).
+    static let pasteLimit = 64 * 1024
     /// Bytes ncurses wrote to the terminal, when counting was asked for (benchmarks).
     public private(set) var drawCalls = 0
 
@@ -62,6 +69,8 @@ public final class NcursesScreen: Terminal {
         nodelay(lookout_stdscr(), true)
         curs_set(0)
         set_escdelay(25)
+        // Bracketed paste: a paste arrives between ESC [200~ and ESC [201~, as text rather than keys.
+        FileHandle.standardOutput.write(Data("\u{1B}[?2004h".utf8))
         if has_colors() {
             start_color()
             use_default_colors()
@@ -90,14 +99,58 @@ public final class NcursesScreen: Terminal {
         var ch: wint_t = 0
         while true {
             let r = lookout_get_key(&ch)
-            if r == ERR { break }
+            if r == ERR {
+                // Nothing more to read: a lone Esc was the Esc key (unless a paste is still arriving).
+                if pasted == nil { flushEscape() }
+                break
+            }
             if r == lookout_key_code_yes() {
+                flushEscape()
                 // resizeterm (called on SIGWINCH) queues KEY_RESIZE: the size is already taken, nothing to do.
                 if Int32(ch) == lookout_key_resize() { sizeChanged(); continue }
                 if let name = Self.keyName(code: Int32(ch)) { continuation.yield(.key(name)) }
-            } else if let name = Self.keyName(character: UInt32(ch)) {
-                continuation.yield(.key(name))
+            } else {
+                character(UInt32(ch))
             }
+        }
+    }
+
+    /// One character: inside a paste it is collected; an escape sequence is matched against the paste markers;
+    /// anything else is a key.
+    private func character(_ c: UInt32) {
+        if var text = pasted {
+            text.append(c)
+            if text.count >= Self.pasteEnd.count, Array(text.suffix(Self.pasteEnd.count)) == Self.pasteEnd {
+                let body = text.dropLast(Self.pasteEnd.count).prefix(Self.pasteLimit)
+                continuation.yield(.paste(String(String.UnicodeScalarView(body.compactMap(Unicode.Scalar.init)))))
+                pasted = nil
+            } else if text.count > Self.pasteLimit + Self.pasteEnd.count {
+                // Too long: keep only the tail, to find the end marker.
+                pasted = Array(text.prefix(Self.pasteLimit)) + Array(text.suffix(Self.pasteEnd.count - 1))
+            } else {
+                pasted = text
+            }
+            return
+        }
+        if !escape.isEmpty || c == 27 {
+            escape.append(c)
+            if escape == Self.pasteStart {
+                escape = []
+                pasted = []
+            } else if !Self.pasteStart.starts(with: escape) {
+                flushEscape()
+            }
+            return
+        }
+        if let key = Self.keyName(character: c) { continuation.yield(.key(key)) }
+    }
+
+    /// An escape sequence that is not a paste marker: the keys it was made of.
+    private func flushEscape() {
+        let pending = escape
+        escape = []
+        for c in pending {
+            if let key = Self.keyName(character: c) { continuation.yield(.key(key)) }
         }
     }
 
@@ -235,6 +288,7 @@ public final class NcursesScreen: Terminal {
         continuation.finish()
         curs_set(1)
         endwin()
+        FileHandle.standardOutput.write(Data("\u{1B}[?2004l".utf8))
         lookout_disarm_crash_restore()
     }
 }

@@ -136,10 +136,17 @@ public final class PrometheusClient: Sendable {
     }
 
     /// `/api/v1/label/<name>/values`: the values a label takes.
-    public func labelValues(_ label: String) async throws -> APIResponse<[String]> {
+    public func labelValues(_ label: String, matching selector: String? = nil) async throws -> APIResponse<[String]> {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "_"))
         let name = label.addingPercentEncoding(withAllowedCharacters: allowed) ?? label
-        return try await call("/api/v1/label/\(name)/values", form: nil, as: [String].self)
+        // GET only on Prometheus 2.42: the selector goes in the query string.
+        let query = selector.map { "?" + Self.formEncode([("match[]", $0)]) } ?? ""
+        return try await call("/api/v1/label/\(name)/values\(query)", form: nil, as: [String].self)
+    }
+
+    /// `/api/v1/labels`: the label names, of the series that match `selector` when given.
+    public func labelNames(matching selector: String? = nil) async throws -> APIResponse<[String]> {
+        try await call("/api/v1/labels", form: selector.map { [("match[]", $0)] } ?? [], as: [String].self)
     }
 
     /// `/api/v1/targets`.

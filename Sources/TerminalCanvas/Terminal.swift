@@ -35,6 +35,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
 /// What the terminal tells the application.
 public enum TerminalEvent: Sendable, Equatable {
     case key(Key)
+    /// Text pasted into a terminal with bracketed paste.
+    case paste(String)
     case resize(width: Int, height: Int)
 }
 
@@ -84,6 +86,9 @@ public final class MemoryTerminal: Terminal {
 
     /// Types a key.
     public func press(_ key: Key) { continuation.yield(.key(key)) }
+
+    /// Pastes text, as a terminal with bracketed paste would.
+    public func paste(_ text: String) { continuation.yield(.paste(text)) }
 
     /// Changes the size, as a SIGWINCH would.
     public func resize(width: Int, height: Int) {

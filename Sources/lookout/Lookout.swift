@@ -11,7 +11,7 @@ struct Lookout: AsyncParsableCommand {
             Secrets are read from files or environment variables, never from flag values.
             """,
         version: "0.1.0",
-        subcommands: [WatchCommand.self, SnapshotCommand.self, MockCommand.self, DemoCommand.self, DashboardCommand.self],
+        subcommands: [WatchCommand.self, SnapshotCommand.self, QueryCommand.self, MockCommand.self, DemoCommand.self, DashboardCommand.self],
         defaultSubcommand: WatchCommand.self
     )
 }
@@ -62,7 +62,8 @@ struct CommandError: Error, CustomStringConvertible {
 /// Every line lookout writes to stderr: prefixed, sanitised (file names, flag values and server text are quoted in
 /// messages) and cut, so no control character or escape sequence reaches the terminal this way either.
 enum StandardError {
-    static func write(_ message: String) {
-        FileHandle.standardError.write(Data("lookout: \(SafeText.clip(message, 2 * InputLimits.messageCharacters))\n".utf8))
+    /// One line on stderr, sanitised and bounded, after `prefix`.
+    static func write(_ message: String, prefix: String = "lookout: ") {
+        FileHandle.standardError.write(Data("\(prefix)\(SafeText.clip(message, 2 * InputLimits.messageCharacters))\n".utf8))
     }
 }

@@ -12,7 +12,7 @@ import TestSupport
 /// The run loop (`DashboardApp`) with an in-memory terminal and a scripted server on 127.0.0.1: what it asks the
 /// server, what reaches the screen, which answers it drops, when it calls the server unreachable, the theme it draws
 /// with, and that a signal ends it.
-@Suite("The run loop with an in-memory terminal", .serialized, .timeLimit(.minutes(1)))
+@Suite("The run loop with an in-memory terminal", .serialized, .timeLimit(.minutes(3)))
 @MainActor
 struct RunLoopTests {
     /// Answers every query of the built-in dashboard with one series per service whose value is `value`.
@@ -37,7 +37,7 @@ struct RunLoopTests {
     /// Runs the app against `url` in a 120x40 memory terminal until `body` returns, then posts SIGTERM and checks
     /// that the loop ended.
     func withApp(
-        url: String, timeout: Duration = .seconds(5), themes: [String] = ["default", "light"],
+        url: String, timeout: Duration = .seconds(30), themes: [String] = ["default", "light"],
         _ body: (DashboardApp, MemoryTerminal) async throws -> Void
     ) async throws {
         let terminal = MemoryTerminal(width: 120, height: 40)
@@ -62,7 +62,7 @@ struct RunLoopTests {
     }
 
     /// Waits until the last frame satisfies `condition`.
-    func screen(_ terminal: MemoryTerminal, _ what: String, timeout: Double = 10, _ condition: (String) -> Bool) async throws -> String {
+    func screen(_ terminal: MemoryTerminal, _ what: String, timeout: Double = 30, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let text = terminal.screen.joined(separator: "\n")

@@ -17,6 +17,7 @@ struct GoldenTests {
     static var cases: [(String, Int, Int)] {
         SampleStates.all.flatMap { name, _ in sizes.map { (name, $0.0, $0.1) } }
             + SampleStates.views.map { ($0.0, 100, 30) }
+            + SampleStates.explore.flatMap { name, _ in [(name, 80, 24), (name, 160, 45)] }
     }
 
     /// One letter per style role; a reversed cell (a selection) is `*`.
@@ -51,14 +52,15 @@ struct GoldenTests {
 
     @Test(arguments: cases)
     func matchesGolden(name: String, width: Int, height: Int) throws {
-        let apps = SampleStates.all.map { ($0.0, AppState(model: $0.1)) } + SampleStates.views
+        let apps = SampleStates.all.map { ($0.0, AppState(model: $0.1)) } + SampleStates.views + SampleStates.explore
         let app = try #require(apps.first { $0.0 == name }?.1)
         var canvas = Canvas(width: width, height: height)
         AppView.render(app, into: &canvas, options: RenderOptions(ascii: name.hasSuffix("ascii")))
         let text = Self.golden(canvas)
         let file = Self.directory.appendingPathComponent("\(name)-\(width)x\(height).txt")
         let actual = file.deletingPathExtension().appendingPathExtension("actual")
-        let expected = try String(contentsOf: file, encoding: .utf8)
+        // A missing golden file fails like a different one, and leaves the `.actual` to review and move.
+        let expected = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
         // A difference is written beside the golden file as `.actual` (compare, then move it over the golden file
         // after a deliberate change); the test fails either way. There is no mode that passes without comparing.
         if text != expected {

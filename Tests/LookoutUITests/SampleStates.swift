@@ -113,6 +113,28 @@ enum SampleStates {
         ("loading", app(base { $0.connection = .connecting }, [])),
     ]
 
+    /// Explore, reached as a user does (`:explore …`), with the server's answers.
+    static let explore: [(String, AppState)] = {
+        func open(_ line: String, _ answers: [ScreenResponse], extraKeys: [Key] = []) -> AppState {
+            var app = AppState(model: incident)
+            for key in [Key.char(":")] + line.map({ Key.char($0) }) + [.enter] + extraKeys { _ = app.update(.key(key)) }
+            let screen = app.screenIDs.last ?? 0
+            for (i, answer) in answers.enumerated() { _ = app.update(.response(screen: screen, id: i + 1, answer)) }
+            return app
+        }
+        let rates = QueryResult.matrix(services.enumerated().map { i, service in
+            SampleStream(metric: ["service": service, "job": "microservices"], values: wave([17.4, 29, 9.1, 53.6][i], amplitude: 0.3, seed: i))
+        })
+        let failure = ScreenResponse.failure(
+            #"Prometheus API error bad_data (HTTP 400): invalid parameter "query": 1:29: parse error: unclosed left parenthesis"#)
+        return [
+            ("explore-result", open("explore sum by (job, service) (rate(http_requests_total[5m]))", [.result(rates, warnings: [])])),
+            ("explore-error", open("explore rate(http_requests_total[5m]", [failure])),
+            ("explore-popup", open("explore", [.names(["http_requests_total", "http_request_duration_seconds_bucket", "http_request_duration_seconds_count", "up"])],
+                                   extraKeys: "rate(http_req".map { Key.char($0) } + [.tab])),
+        ]
+    }()
+
     /// The app over `state` after `keys`.
     static func app(_ state: DashboardState, _ keys: [Key]) -> AppState {
         var app = AppState(model: state)

@@ -19,7 +19,7 @@ struct WidgetTests {
         #expect(a[0, 0].style.role == .focus)
         var heavy = canvas(6, 3)
         PanelFrame(title: "", focused: true).render(into: &heavy, area: heavy.bounds)
-        #expect(heavy.lines == ["┏  ━━┓", "┃xxxx┃", "┗━━━━┛"])
+        #expect(heavy.lines == ["┏━━━━┓", "┃xxxx┃", "┗━━━━┛"], "no title, no gap")
     }
 
     @Test func aFrameTooSmallDrawsNothing() {

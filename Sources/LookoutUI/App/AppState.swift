@@ -5,6 +5,12 @@ import TerminalCanvas
 /// Everything that reaches the app: keys, signals, and what happens to the dashboard's data.
 public enum AppEvent: Sendable, Equatable {
     case key(Key)
+    /// Text pasted into the terminal (bracketed paste).
+    case paste(String)
+    /// The answer to a screen's request.
+    case response(screen: Int, id: Int, ScreenResponse)
+    /// One line for the user from the run loop (the history cannot be written).
+    case notice(String)
     /// SIGINT, SIGTERM, SIGHUP or SIGQUIT: the app quits and gives the terminal back.
     case signal(Int32)
     case dashboard(DashboardEvent)
@@ -15,20 +21,31 @@ public enum AppEvent: Sendable, Equatable {
 public struct AppState: Sendable {
     public var model: DashboardState
     public private(set) var stack: [any Screen]
+    /// Each screen's id, for answers to its requests (parallel to `stack`).
+    public private(set) var screenIDs: [Int] = [0]
+    private var nextScreenID = 1
     /// The key help, over the top screen.
     public var showHelp = false
     /// Typing a filter after `/`: keys go to the filter text.
     public var isEditingFilter = false
+    /// The `:` command line, while it is open.
+    public var commandLine: LineEditor?
+    /// One line for the user (an unknown command, history kept in memory only), until the next key.
+    public var notice: String?
+    /// Explore's queries, oldest first, at most `historyLimit`.
+    public var history: [String] = []
+    public static let historyLimit = 1000
 
-    public init(model: DashboardState) {
+    public init(model: DashboardState, history: [String] = []) {
         self.model = model
+        self.history = Array(history.suffix(Self.historyLimit))
         stack = [DashboardScreen()]
     }
 
     public var top: any Screen { stack.last ?? DashboardScreen() }
 
     public func context(_ options: RenderOptions = RenderOptions()) -> ScreenContext {
-        ScreenContext(model: model, options: options)
+        ScreenContext(model: model, options: options, history: history)
     }
 
     /// The titles of the stack, bottom first.
@@ -41,12 +58,31 @@ public struct AppState: Sendable {
         switch event {
         case .signal: return [.quit]
         case .dashboard(let event): return model.update(event)
-        case .key(let key): return handle(key)
+        case .key(let key):
+            notice = nil
+            return handle(key)
+        case .notice(let text):
+            notice = text
+            return []
+        case .paste(let text):
+            if commandLine != nil {
+                commandLine?.insert(text)
+            } else if var top = stack.last, top.paste(text) {
+                stack[stack.count - 1] = top
+            }
+            return []
+        case .response(let screen, let id, let response):
+            guard let index = screenIDs.firstIndex(of: screen) else { return [] }
+            var target = stack[index]
+            let effects = target.receive(response, id: id, context: context())
+            stack[index] = target
+            return apply(effects, from: screen)
         }
     }
 
     mutating func handle(_ key: Key) -> [DashboardEffect] {
         if isEditingFilter { return editFilter(key) }
+        if commandLine != nil { return editCommand(key) }
         if showHelp, key == .escape {
             showHelp = false
             return []
@@ -54,7 +90,7 @@ public struct AppState: Sendable {
         var top = self.top
         if let effects = top.handle(key, context: context()) {
             if !stack.isEmpty { stack[stack.count - 1] = top }
-            return apply(effects)
+            return apply(effects, from: screenIDs.last ?? 0)
         }
         if let entry = ScreenCatalog.entries.first(where: { $0.key == key }) {
             return apply([self.top.id == entry.name ? .pop : .push(entry.make(context()))])
@@ -63,9 +99,10 @@ public struct AppState: Sendable {
         case .quit: return [.quit]
         case .help: showHelp.toggle()
         case .filter: isEditingFilter = true
+        case .command: commandLine = LineEditor()
         case .back:
             if stack.count > 1 {
-                stack.removeLast()
+                pop()
             } else if !model.filter.isEmpty {
                 model.filter = ""
             }
@@ -89,19 +126,89 @@ public struct AppState: Sendable {
         return []
     }
 
-    mutating func apply(_ effects: [ScreenEffect]) -> [DashboardEffect] {
+    mutating func apply(_ effects: [ScreenEffect], from screen: Int = 0) -> [DashboardEffect] {
         var out: [DashboardEffect] = []
         for effect in effects {
             switch effect {
             case .push(let screen):
-                stack.append(screen)
-                showHelp = false
-            case .pop: if stack.count > 1 { stack.removeLast() }
+                push(screen)
+                out += startScreen()
+            case .pop: pop()
             case .replace(let screen): stack[stack.count - 1] = screen
             case .dashboard(let action): out += model.perform(action)
+            case .request(let id, let request): out.append(.request(screen: screen, id: id, request))
+            case .remember(let query):
+                let query = query.trimmingCharacters(in: .whitespaces)
+                guard !query.isEmpty else { break }
+                history.removeAll { $0 == query }
+                history.append(query)
+                if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
+                out.append(.appendHistory(query))
             case .quit: out.append(.quit)
             }
         }
         return out
+    }
+
+    mutating func push(_ screen: any Screen) {
+        stack.append(screen)
+        screenIDs.append(nextScreenID)
+        nextScreenID += 1
+        showHelp = false
+    }
+
+    mutating func pop() {
+        guard stack.count > 1 else { return }
+        stack.removeLast()
+        screenIDs.removeLast()
+    }
+
+    /// The `:` line: Enter runs it, Esc closes it, Tab completes the command's name.
+    mutating func editCommand(_ key: Key) -> [DashboardEffect] {
+        guard var line = commandLine else { return [] }
+        switch key {
+        case .escape:
+            commandLine = nil
+            return []
+        case .ctrl("c"): return [.quit]
+        case .tab:
+            let text = line.string.drop { $0 == " " }
+            if !text.contains(" "), let only = Commands.completions(String(text)).first, Commands.completions(String(text)).count == 1 {
+                line.set(only + " ")
+            } else {
+                notice = Commands.completions(String(text.prefix { $0 != " " })).joined(separator: "  ")
+            }
+            commandLine = line
+            return []
+        case .enter:
+            commandLine = nil
+            switch Commands.parse(line.string) {
+            case .failure(let error):
+                notice = error.message
+                return []
+            case .success(let (command, argument)):
+                switch command.run(argument, context()) {
+                case .push(let screen):
+                    return apply([.push(screen)])
+                case .popToRoot:
+                    while stack.count > 1 { pop() }
+                case .help: showHelp = true
+                case .quit: return [.quit]
+                }
+                return []
+            }
+        default:
+            _ = line.handle(key)
+            commandLine = line
+            return []
+        }
+    }
+
+    /// Lets a screen just pushed ask for what it needs at once (explore with a query runs it).
+    mutating func startScreen() -> [DashboardEffect] {
+        guard var top = stack.last else { return [] }
+        let effects = top.start(context: context())
+        stack[stack.count - 1] = top
+        return apply(effects, from: screenIDs.last ?? 0)
     }
 }

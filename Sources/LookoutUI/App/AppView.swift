@@ -20,17 +20,29 @@ public enum AppView {
         let context = app.context(options)
         let (statusArea, body) = area.splitTop(1)
         StatusBar.line(app.model, breadcrumbs: app.breadcrumbs, ascii: options.ascii).render(into: &canvas, area: statusArea)
+        // The bottom line: the command line while it is open, else a notice, else the filter.
         let hasFilterLine = !app.model.filter.isEmpty || app.isEditingFilter
-        let main = hasFilterLine ? body.splitTop(body.height - 1).0 : body
+        let hasBottomLine = app.commandLine != nil || app.notice != nil || hasFilterLine
+        let main = hasBottomLine ? body.splitTop(body.height - 1).0 : body
         app.top.render(into: &canvas, area: main, context: context)
-        if hasFilterLine {
+        if hasBottomLine {
             let line = body.splitTop(body.height - 1).1
-            canvas.fill(line, with: Cell(" ", style: Style(.filter)))
-            let hint = app.isEditingFilter ? "_   Enter: keep  Esc: clear" : "   Esc: clear"
-            canvas.put(" filter: /\(app.model.filter)\(hint)", x: line.x, y: line.y, style: Style(.filter), clip: line)
+            if let command = app.commandLine {
+                canvas.fill(line, with: Cell(" ", style: Style(.filter)))
+                let (shown, cursor) = command.visible(width: line.width - 2)
+                canvas.put(":" + shown, x: line.x, y: line.y, style: Style(.filter), clip: line)
+                canvas.setStyle(Rect(x: line.x + 1 + cursor, y: line.y, width: 1, height: 1), Style(.focus, .reverse))
+            } else if let notice = app.notice {
+                canvas.fill(line, with: Cell(" ", style: Style(.warning)))
+                canvas.put(" " + TextLayout.truncate(notice, to: line.width - 1, ascii: options.ascii), x: line.x, y: line.y, style: Style(.warning), clip: line)
+            } else {
+                canvas.fill(line, with: Cell(" ", style: Style(.filter)))
+                let hint = app.isEditingFilter ? "_   Enter: keep  Esc: clear" : "   Esc: clear"
+                canvas.put(" filter: /\(app.model.filter)\(hint)", x: line.x, y: line.y, style: Style(.filter), clip: line)
+            }
         }
         if app.showHelp {
-            KeyHelp(sections: [app.top.keyHelp, ScreenCatalog.help, GlobalKeys.table.help("Everywhere")], ascii: options.ascii)
+            KeyHelp(sections: [app.top.keyHelp, ScreenCatalog.help, GlobalKeys.table.help("Everywhere"), Commands.help], ascii: options.ascii)
                 .render(into: &canvas, area: body)
         }
     }

@@ -34,7 +34,7 @@ public struct KeyTable<Action: Sendable & Equatable>: Sendable {
 
 /// What the keys that work on every screen do.
 public enum GlobalAction: Sendable, Equatable {
-    case quit, help, filter, back
+    case quit, help, filter, command, back
     case dashboard(DashboardAction)
 }
 
@@ -46,6 +46,7 @@ public enum GlobalKeys {
         KeyBinding([.char("+"), .char("=")], "+", "longer range (5m … 7d)", .dashboard(.widerRange)),
         KeyBinding([.char("-"), .char("_")], "-", "shorter range", .dashboard(.narrowerRange)),
         KeyBinding([.char("/")], "/", "filter series by text", .filter),
+        KeyBinding([.char(":")], ":", "command line (:explore, :alerts, :dashboard, :help, :q)", .command),
         KeyBinding([.char("s")], "s", "hide / show silenced and inhibited alerts", .dashboard(.toggleSuppressed)),
         KeyBinding([.char("v")], "v", "next value of the dashboard variable", .dashboard(.nextVariableValue)),
         KeyBinding([.char("t")], "t", "next colour theme", .dashboard(.cycleTheme)),

@@ -5,10 +5,13 @@ import TerminalCanvas
 public struct ScreenContext: Sendable {
     public let model: DashboardState
     public let options: RenderOptions
+    /// Queries run in explore, oldest first.
+    public let history: [String]
 
-    public init(model: DashboardState, options: RenderOptions = RenderOptions()) {
+    public init(model: DashboardState, options: RenderOptions = RenderOptions(), history: [String] = []) {
         self.model = model
         self.options = options
+        self.history = history
     }
 }
 
@@ -19,6 +22,10 @@ public enum ScreenEffect: Sendable {
     /// Replaces this screen with another (the zoomed panel switching panels).
     case replace(any Screen)
     case dashboard(DashboardAction)
+    /// Ask the server; the answer comes back to this screen's `receive` with the same id.
+    case request(id: Int, ScreenRequest)
+    /// Keep a query in the history.
+    case remember(String)
     case quit
 }
 
@@ -34,6 +41,18 @@ public protocol Screen: Sendable {
     /// Handles a key, or returns nil to leave it to the app's global keys.
     mutating func handle(_ key: Key, context: ScreenContext) -> [ScreenEffect]?
     func render(into canvas: inout Canvas, area: Rect, context: ScreenContext)
+    /// The answer to one of this screen's requests.
+    mutating func receive(_ response: ScreenResponse, id: Int, context: ScreenContext) -> [ScreenEffect]
+    /// Pasted text; false when the screen takes no text.
+    mutating func paste(_ text: String) -> Bool
+    /// Called once when the screen is pushed: what it asks for at once.
+    mutating func start(context: ScreenContext) -> [ScreenEffect]
+}
+
+extension Screen {
+    public mutating func start(context: ScreenContext) -> [ScreenEffect] { [] }
+    public mutating func receive(_ response: ScreenResponse, id: Int, context: ScreenContext) -> [ScreenEffect] { [] }
+    public mutating func paste(_ text: String) -> Bool { false }
 }
 
 /// A screen that can be opened from anywhere by a key (and, later, by name from the command line).

@@ -25,6 +25,10 @@ public enum DashboardEffect: Sendable, Equatable {
     /// the dashboard's variables set to `variables`.
     case fetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String])
     case setTheme(String)
+    /// Carry out a screen's request and answer with `AppEvent.response(screen:id:_)`.
+    case request(screen: Int, id: Int, ScreenRequest)
+    /// Append a query to the history file.
+    case appendHistory(String)
     case quit
 }
 

@@ -49,6 +49,21 @@ enum SeriesGraphics {
         let rules: [(value: Double, role: StyleRole)] = thresholds.map { [($0.warning, .warning), ($0.critical, .critical)] } ?? []
         return LineChart(
             series: plotted, low: lo, high: hi, rules: rules, yLabels: labels,
-            xLabels: ("-\(rangeLabel)", "-" + ValueFormat.rangeLabel((range.end - range.start) / 2), "now"), ascii: ascii)
+            xLabels: ("-\(rangeLabel)", "-" + ValueFormat.rangeLabel((range.end - range.start) / 2), "now"), ascii: ascii,
+            joinGap: joinGap(series, range: range, dots: dots))
+    }
+
+    /// How many empty dot columns a line bridges: one and a half times the usual spacing of the points, so data
+    /// sparser than the dots is drawn as a line while a real gap (a missed scrape, a restart) stays visible.
+    static func joinGap(_ series: [SeriesSummary], range: (start: Double, end: Double), dots: Int) -> Int {
+        let perDot = (range.end - range.start) / Double(max(1, dots))
+        guard perDot > 0 else { return 0 }
+        var spacings: [Double] = []
+        for s in series {
+            for (a, b) in zip(s.points, s.points.dropFirst()) where b.timestamp > a.timestamp { spacings.append(b.timestamp - a.timestamp) }
+        }
+        guard !spacings.isEmpty else { return 0 }
+        let median = spacings.sorted()[spacings.count / 2]
+        return max(0, min(dots, Int(saturating: (median * 1.5 / perDot).rounded(.down))))
     }
 }

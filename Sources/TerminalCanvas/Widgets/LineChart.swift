@@ -23,11 +23,16 @@ public struct LineChart: Widget {
     /// Under the plot: at its left edge, its middle (when wider than 24 columns), its right edge.
     public var xLabels: (left: String, middle: String, right: String)
     public var ascii: Bool
+    /// Up to this many empty dot columns between two points are bridged by the line (data sparser than the dots);
+    /// a longer gap is missing data and stays empty.
+    public var joinGap: Int
 
     public init(
         series: [[Point?]], low: Double, high: Double, rules: [(value: Double, role: StyleRole)] = [],
-        yLabels: (top: String, bottom: String), xLabels: (left: String, middle: String, right: String), ascii: Bool = false
+        yLabels: (top: String, bottom: String), xLabels: (left: String, middle: String, right: String), ascii: Bool = false,
+        joinGap: Int = 0
     ) {
+        self.joinGap = joinGap
         self.series = series
         self.low = low
         self.high = high
@@ -94,19 +99,35 @@ public struct LineChart: Widget {
         var roles = [StyleRole](repeating: .sparkline, count: plot.width * plot.height)
         let leftDots: [UInt32] = [0x01, 0x02, 0x04, 0x40]
         let rightDots: [UInt32] = [0x08, 0x10, 0x20, 0x80]
+        /// Sets the dots of column `dx` from row `from` to row `to`.
+        func mark(_ dx: Int, _ from: Int, _ to: Int, _ role: StyleRole) {
+            for y in min(from, to)...max(from, to) {
+                let cell = (y / perCellY) * plot.width + dx / perCellX
+                bits[cell] |= perCellX == 2 ? (dx % 2 == 0 ? leftDots : rightDots)[y % 4] : 1
+                if Self.rank(role) > Self.rank(roles[cell]) { roles[cell] = role }
+            }
+        }
         for points in series {
-            var previous: Int?
+            var previous: (x: Int, y: Int)?
             for (dx, point) in points.prefix(plot.width * perCellX).enumerated() {
-                guard let point else { previous = nil; continue }
-                let dy = dotsY - 1 - row(for: point.value, dots: dotsY)
-                // Braille dots are fine enough to join consecutive points into a line; ASCII marks points only.
-                let join = perCellX == 2 ? previous : nil
-                for y in (join.map { min($0, dy) } ?? dy)...(join.map { max($0, dy) } ?? dy) {
-                    let cell = (y / perCellY) * plot.width + dx / perCellX
-                    bits[cell] |= perCellX == 2 ? (dx % 2 == 0 ? leftDots : rightDots)[y % 4] : 1
-                    if Self.rank(point.role) > Self.rank(roles[cell]) { roles[cell] = point.role }
+                guard let point else {
+                    if let p = previous, dx - p.x > joinGap { previous = nil }
+                    continue
                 }
-                previous = dy
+                let dy = dotsY - 1 - row(for: point.value, dots: dotsY)
+                // Braille dots are fine enough to draw a line: across the bridged columns, each column joins the
+                // one before it. ASCII marks points only.
+                if perCellX == 2, let p = previous {
+                    var lastY = p.y
+                    for x in (p.x + 1)...dx {
+                        let y = p.y + Int((Double(dy - p.y) * Double(x - p.x) / Double(dx - p.x)).rounded())
+                        mark(x, x == p.x + 1 ? lastY : lastY + (y > lastY ? 1 : (y < lastY ? -1 : 0)), y, point.role)
+                        lastY = y
+                    }
+                } else {
+                    mark(dx, dy, dy, point.role)
+                }
+                previous = (dx, dy)
             }
         }
         for y in 0..<plot.height {

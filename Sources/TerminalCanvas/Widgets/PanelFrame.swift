@@ -33,7 +33,8 @@ public struct PanelFrame: Widget {
             canvas.put(v, x: area.maxX - 1, y: y, style: border, clip: area)
         }
         let titleClip = Rect(x: area.x + 1, y: area.y, width: area.width - 2, height: 1)
-        let end = canvas.put(" " + title + " ", x: area.x + 1, y: area.y, style: Style(focused ? .focus : .title), clip: titleClip)
+        let end = title.isEmpty ? area.x + 1
+            : canvas.put(" " + title + " ", x: area.x + 1, y: area.y, style: Style(focused ? .focus : .title), clip: titleClip)
         if let (text, role) = badge {
             let w = DisplayWidth.of(text) + 2
             canvas.put(" " + text + " ", x: max(end, area.maxX - 1 - w - 1), y: area.y, style: Style(role), clip: titleClip)

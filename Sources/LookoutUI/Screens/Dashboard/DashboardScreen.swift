@@ -13,13 +13,14 @@ public struct DashboardScreen: Screen {
         self.focusedPanel = focusedPanel
     }
 
-    enum Action: Sendable, Equatable { case zoomFocused, zoomDigit, next, previous }
+    enum Action: Sendable, Equatable { case zoomFocused, zoomDigit, next, previous, explore }
 
     static let keys = KeyTable<Action>([
         KeyBinding([.enter], "Enter", "zoom the focused panel", .zoomFocused),
         KeyBinding((1...9).map { .char(Character(String($0))) }, "1-9", "zoom a panel by its number", .zoomDigit),
         KeyBinding([.tab, .right, .down], "Tab, arrows", "move the focus", .next),
         KeyBinding([.backTab, .left, .up], "Shift-Tab", "move the focus back", .previous),
+        KeyBinding([.char("e")], "e", "explore the focused panel's query", .explore),
     ])
 
     public var keyHelp: KeyHelp.Section { Self.keys.help("Dashboard") }
@@ -39,6 +40,7 @@ public struct DashboardScreen: Screen {
             return [.push(PanelScreen(panel: n - 1))]
         case .next: focusedPanel = (focusedPanel + 1) % max(1, count)
         case .previous: focusedPanel = (focusedPanel + count - 1) % max(1, count)
+        case .explore: return [.push(ExploreScreen.of(panel: focusedPanel, context))]
         }
         return []
     }

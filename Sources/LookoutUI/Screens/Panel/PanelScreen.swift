@@ -12,12 +12,13 @@ public struct PanelScreen: Screen {
         self.panel = panel
     }
 
-    enum Action: Sendable, Equatable { case digit, next, previous }
+    enum Action: Sendable, Equatable { case digit, next, previous, explore }
 
     static let keys = KeyTable<Action>([
         KeyBinding((1...9).map { .char(Character(String($0))) }, "1-9", "another panel (its own number: back)", .digit),
         KeyBinding([.tab, .right, .down], "Tab, arrows", "next panel", .next),
         KeyBinding([.backTab, .left, .up], "Shift-Tab", "previous panel", .previous),
+        KeyBinding([.char("e")], "e", "explore this panel's query", .explore),
     ])
 
     public var keyHelp: KeyHelp.Section { Self.keys.help("Panel") }
@@ -37,6 +38,7 @@ public struct PanelScreen: Screen {
             panel = n - 1
         case .next: panel = (panel + 1) % count
         case .previous: panel = (panel + count - 1) % count
+        case .explore: return [.push(ExploreScreen.of(panel: panel, context))]
         }
         return []
     }

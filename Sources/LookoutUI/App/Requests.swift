@@ -1,0 +1,23 @@
+import Foundation
+import PrometheusModels
+
+/// What a screen asks of the server. The run loop carries it out and answers the screen that asked, by the
+/// screen's id in the stack and the request's id: a screen gone from the stack gets nothing.
+public enum ScreenRequest: Sendable, Equatable {
+    /// A range query ending now over `rangeSeconds`, with `points` steps.
+    case rangeQuery(String, rangeSeconds: TimeInterval, points: Int)
+    /// Every metric name (`/api/v1/label/__name__/values`).
+    case metricNames
+    /// Label names, of the series matching a selector when given (`/api/v1/labels`).
+    case labelNames(matching: String?)
+    /// A label's values, of the series matching a selector when given.
+    case labelValues(String, matching: String?)
+}
+
+/// The server's answer to a `ScreenRequest`.
+public enum ScreenResponse: Sendable, Equatable {
+    case result(QueryResult, warnings: [String])
+    case names([String])
+    /// One sanitised line: the server's error, or why there was no answer.
+    case failure(String)
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import DashboardCore
+import Foundation
+import LookoutApp
+import PrometheusAPI
+import SafeText
+
+/// `lookout query EXPR`: one PromQL query for scripts and runbooks.
+struct QueryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Run one PromQL query and print the result as a table, JSON or CSV.",
+        discussion: """
+            Instant by default (now, or --at); with --range, a range query ending now (or at --at) with --step
+            between points (default: range / 60).
+            Exit codes:
+              0  the result has data
+              1  the result is empty
+              3  the server could not answer (unreachable, timeout, HTTP or API error)
+              64 bad flags, or a PromQL parse error (with a caret under the position on stderr)
+            """
+    )
+
+    enum Output: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
+
+    @OptionGroup var connection: ConnectionFlags
+
+    @Argument(help: ArgumentHelp("The PromQL expression.", valueName: "expr"))
+    var expr: String
+
+    @Option(help: ArgumentHelp("Evaluation time: RFC 3339 (2026-11-26T03:00:00Z) or Unix seconds.", valueName: "time"))
+    var at: String?
+
+    @Option(help: ArgumentHelp("A range query over this duration (5m, 1h, 7d).", valueName: "duration"))
+    var range: String?
+
+    @Option(help: ArgumentHelp("Seconds between the points of a range query (15s, 1m).", valueName: "duration"))
+    var step: String?
+
+    @Option(help: "Output format: text, json or csv.")
+    var output: Output = .text
+
+    func time() throws -> Date? {
+        guard let at else { return nil }
+        if let seconds = Double(at), seconds.isFinite, seconds >= 0, seconds < 1e11 { return Date(timeIntervalSince1970: seconds) }
+        guard let date = RFC3339.parse(at) else {
+            throw ValidationError("bad --at '\(SafeText.clip(at, 40))': expected RFC 3339 (2026-11-26T03:00:00Z) or Unix seconds")
+        }
+        return date
+    }
+
+    func rangeAndStep() throws -> (TimeInterval, TimeInterval)? {
+        guard let range else {
+            if step != nil { throw ValidationError("--step needs --range") }
+            return nil
+        }
+        guard let seconds = ValueFormat.parseDuration(range), seconds >= 1, seconds <= 366 * 86_400 else {
+            throw ValidationError("bad --range '\(SafeText.clip(range, 40))': expected a duration from 1s to 366d, such as 15m, 1h or 7d")
+        }
+        let stepSeconds: TimeInterval
+        if let step {
+            guard let s = ValueFormat.parseDuration(step), s >= 0.001, seconds / s <= 11_000 else {
+                throw ValidationError("bad --step '\(SafeText.clip(step, 40))': expected a duration that gives at most 11,000 points over the range")
+            }
+            stepSeconds = s
+        } else {
+            stepSeconds = max(1, (seconds / 60).rounded())
+        }
+        return (seconds, stepSeconds)
+    }
+
+    func validate() throws {
+        guard !expr.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the query is empty") }
+        _ = try time()
+        _ = try rangeAndStep()
+    }
+
+    func run() async throws {
+        let options = try connection.resolve()
+        let when = try time()
+        let window = try rangeAndStep()
+        let answer: APIResponse<QueryResult>
+        do {
+            answer = try await withPrometheusClient(options) { client in
+                if let (seconds, step) = window {
+                    let end = when ?? Date()
+                    return try await client.queryRange(expr, range: QueryRange(start: end.addingTimeInterval(-seconds), end: end, step: step))
+                }
+                return try await client.query(expr, at: when)
+            }
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.message)
+        } catch let error as PrometheusError {
+            if case .api("bad_data", let message, _) = error, let caret = QueryReport.caretLines(query: expr, error: message) {
+                StandardError.write(error.description)
+                for line in caret { StandardError.write(line, prefix: "") }
+                throw ExitCode(QueryReport.ExitCode.badInput)
+            }
+            throw CommandError(description: error.description, exitCode: QueryReport.ExitCode.serverError)
+        }
+        let report = QueryReport(result: answer.data, warnings: answer.warnings)
+        switch output {
+        case .text: print(report.text(), terminator: "")
+        case .json: print(try report.json(), terminator: "")
+        case .csv: print(report.csv(), terminator: "")
+        }
+        if output != .text { for warning in answer.warnings { StandardError.write("warning: " + warning) } }
+        if report.isEmpty { throw ExitCode(QueryReport.ExitCode.empty) }
+    }
+}
