@@ -122,20 +122,14 @@ public struct ExploreScreen: Screen {
         }
         if key == .ctrl("c") { return nil }
         switch Self.editorKeys.action(for: key) {
-        case .run:
+        case .run, .complete:
+            // With the popup open, both take the chosen completion.
             if let popup, !popup.choices.isEmpty {
                 accept(popup.choices[min(popup.selected, popup.choices.count - 1)], in: popup.context)
                 self.popup = nil
                 return []
             }
-            return run(context)
-        case .complete:
-            if let popup, !popup.choices.isEmpty {
-                accept(popup.choices[min(popup.selected, popup.choices.count - 1)], in: popup.context)
-                self.popup = nil
-                return []
-            }
-            return complete(context)
+            return Self.editorKeys.action(for: key) == .run ? run(context) : complete(context)
         case .up, .down:
             let step = Self.editorKeys.action(for: key) == .up ? -1 : 1
             if var popup, !popup.choices.isEmpty {
