@@ -72,7 +72,7 @@ public struct RuleExpression: Sendable, Equatable {
     }
 
     /// Index of the `)` that closes the `(` at `from`.
-    static func matchingParen(_ text: [Character], from: Int) -> Int? {
+    public static func matchingParen(_ text: [Character], from: Int) -> Int? {
         var depth = 0
         var quote: Character?
         var i = from

@@ -177,6 +177,8 @@ public final class DashboardApp {
                 case .rangeQuery(let query, let rangeSeconds, let points):
                     let answer = try await client.queryRange(query, range: QueryRange(last: rangeSeconds, end: Date(), points: points))
                     response = .result(answer.data, warnings: answer.warnings.map { SafeText.clip($0, InputLimits.messageCharacters) })
+                case .rules:
+                    response = .rules(try await client.rules().data)
                 case .metricNames:
                     response = .names(try await client.labelValues("__name__").data.map(SafeText.sanitize))
                 case .labelNames(let selector):

@@ -135,6 +135,32 @@ enum SampleStates {
         ]
     }()
 
+    /// An alert's detail with its rule, its data against the threshold and its history, as the server answers.
+    static let alertDetail: [(String, AppState)] = {
+        var app = AppState(model: incident)
+        for key: Key in [.char("a"), .enter] { _ = app.update(.key(key)) }
+        let screen = app.screenIDs.last ?? 0
+        let rules = #"""
+            [{"name":"microservices.rules","file":"/etc/prometheus/rules.yml","rules":[{"type":"alerting","name":"HighErrorRate",
+              "query":"(sum(rate(http_requests_total{status_code=~\"5..\"}[5m])) by (service) / sum(rate(http_requests_total[5m])) by (service)) > 0.05",
+              "duration":300,"labels":{"severity":"critical"},"annotations":{},"alerts":[]}]}]
+            """#
+        let groups = (try? JSONDecoder().decode([RuleGroup].self, from: Data(rules.utf8))) ?? []
+        let end = now.timeIntervalSince1970
+        let history = QueryResult.matrix([
+            SampleStream(metric: ["alertstate": "pending", "alertname": "HighErrorRate"], values: stride(from: end - 1020, through: end - 780, by: 60).map { SamplePair(timestamp: $0, value: 1) }),
+            SampleStream(metric: ["alertstate": "firing", "alertname": "HighErrorRate"], values: stride(from: end - 720, through: end, by: 60).map { SamplePair(timestamp: $0, value: 1) }),
+        ])
+        let ratio = QueryResult.matrix([
+            SampleStream(metric: ["service": "payment-service"], values: wave(0.07, amplitude: 0.6, seed: 2)),
+            SampleStream(metric: ["service": "order-service"], values: wave(0.01, amplitude: 0.2, seed: 1)),
+        ])
+        _ = app.update(.response(screen: screen, id: 2, .result(history, warnings: [])))
+        _ = app.update(.response(screen: screen, id: 1, .rules(groups)))
+        _ = app.update(.response(screen: screen, id: 3, .result(ratio, warnings: [])))
+        return [("alert-why", app)]
+    }()
+
     /// The app over `state` after `keys`.
     static func app(_ state: DashboardState, _ keys: [Key]) -> AppState {
         var app = AppState(model: state)

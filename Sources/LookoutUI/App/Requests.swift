@@ -8,6 +8,8 @@ public enum ScreenRequest: Sendable, Equatable {
     case rangeQuery(String, rangeSeconds: TimeInterval, points: Int)
     /// Every metric name (`/api/v1/label/__name__/values`).
     case metricNames
+    /// The rule groups (`/api/v1/rules`), always from the Prometheus at `--url`.
+    case rules
     /// Label names, of the series matching a selector when given (`/api/v1/labels`).
     case labelNames(matching: String?)
     /// A label's values, of the series matching a selector when given.
@@ -18,6 +20,7 @@ public enum ScreenRequest: Sendable, Equatable {
 public enum ScreenResponse: Sendable, Equatable {
     case result(QueryResult, warnings: [String])
     case names([String])
+    case rules([RuleGroup])
     /// One sanitised line: the server's error, or why there was no answer.
     case failure(String)
 }

@@ -31,9 +31,10 @@ enum SeriesGraphics {
     /// A chart of several series on one scale, with the thresholds as rules and the range on the time axis.
     static func chart(
         _ series: [SeriesSummary], unit: DashboardCore.Unit, thresholds: Thresholds?, range: (start: Double, end: Double),
-        rangeLabel: String, width: Int, ascii: Bool
+        rangeLabel: String, width: Int, ascii: Bool, showing values: [Double] = []
     ) -> LineChart {
-        let finite = series.flatMap { $0.points.map(\.value) }.filter { $0.isFinite }
+        // `values` are kept inside the scale (an alert's threshold, whichever side of the data it is on).
+        let finite = (series.flatMap { $0.points.map(\.value) } + values).filter { $0.isFinite }
         var lo = finite.min() ?? 0
         var hi = finite.max() ?? 1
         if let thresholds, hi >= thresholds.warning * 0.8 { hi = max(hi, thresholds.warning) }

@@ -1,20 +1,38 @@
 import DashboardCore
 import Foundation
 import PrometheusModels
+import SafeText
 import TerminalCanvas
 
-/// One alert: state, severity, since when, every label and annotation (long ones wrap). It shows the alert as it
-/// was when opened, with its age kept current.
+/// One alert and why it fires: its rule (from `/api/v1/rules`, matched by name and labels), the rule's expression
+/// split at its comparison with the left side graphed for this alert's labels against the threshold (or the right
+/// side as a second series), when it went pending and fired (`ALERTS`, else `activeAt` and `for`) with a state
+/// strip, then every label and annotation.
 public struct AlertDetailScreen: Screen {
     public static let id = "alert"
     public var id: String { Self.id }
     public var alert: AlertItem
+    /// The rule, once the rules have arrived (nil before, or when none matches: `ruleProblem` says which).
+    public var rule: (group: String, file: String, rule: Rule)?
+    public var ruleProblem: String?
+    public var split: RuleExpression?
+    public var left: [SampleStream]?
+    public var right: [SampleStream]?
+    public var intervals: [AlertExplanation.Interval]?
+    /// When the graphed data ends (the time of the answer).
+    public var end: Date?
+    var pending: [Int: Part] = [:]
+    var step: Double = 60
+
+    enum Part: Sendable, Equatable { case rules, left, right, history }
 
     public init(alert: AlertItem) {
         self.alert = alert
     }
 
-    public var keyHelp: KeyHelp.Section { KeyHelp.Section(title: "Alert", rows: [("Esc", "back to the list")]) }
+    public static func == (a: AlertDetailScreen, b: AlertDetailScreen) -> Bool { a.alert == b.alert && a.split == b.split }
+
+    public var keyHelp: KeyHelp.Section { KeyHelp.Section(title: "Alert", rows: [("Esc, Enter", "back to the list")]) }
 
     public func title(_ context: ScreenContext) -> String { alert.name }
 
@@ -22,34 +40,173 @@ public struct AlertDetailScreen: Screen {
         key == .enter ? [.pop] : nil
     }
 
+    static func points(_ context: ScreenContext) -> Int { max(30, min(1000, (context.model.columns - 12) * 2)) }
+
+    public mutating func start(context: ScreenContext) -> [ScreenEffect] {
+        let points = Self.points(context)
+        step = max(1, context.model.rangeSeconds / Double(points))
+        pending = [1: .rules, 2: .history]
+        return [
+            .request(id: 1, .rules),
+            .request(id: 2, .rangeQuery(AlertExplanation.alertsQuery(alert), rangeSeconds: context.model.rangeSeconds, points: points)),
+        ]
+    }
+
+    public mutating func receive(_ response: ScreenResponse, id: Int, context: ScreenContext) -> [ScreenEffect] {
+        guard let part = pending.removeValue(forKey: id) else { return [] }
+        switch (part, response) {
+        case (.rules, .rules(let groups)):
+            guard let (group, rule) = AlertExplanation.rule(for: alert, in: groups) else {
+                ruleProblem = "no alerting rule named \(alert.name) on this Prometheus"
+                return []
+            }
+            self.rule = (group.name, group.file, rule)
+            let split = RuleExpression.split(rule.query)
+            self.split = split
+            let points = Self.points(context)
+            var effects: [ScreenEffect] = [.request(id: 3, .rangeQuery(split.left, rangeSeconds: context.model.rangeSeconds, points: points))]
+            pending[3] = .left
+            if case .series(let expr) = split.right {
+                effects.append(.request(id: 4, .rangeQuery(expr, rangeSeconds: context.model.rangeSeconds, points: points)))
+                pending[4] = .right
+            }
+            return effects
+        case (.left, .result(let result, _)):
+            left = AlertExplanation.series(result.streams, of: alert)
+            end = context.model.now
+        case (.right, .result(let result, _)):
+            right = AlertExplanation.series(result.streams, of: alert)
+        case (.history, .result(let result, _)):
+            intervals = AlertExplanation.intervals(result.streams, step: step)
+        case (.rules, .failure(let message)):
+            ruleProblem = "rules: " + message
+        case (_, .failure(let message)):
+            ruleProblem = message
+        default:
+            break
+        }
+        return []
+    }
+
+    /// The unit of the dashboard panel whose query is the rule's left side (whitespace and outer parentheses
+    /// aside), else none.
+    static func unit(for expr: String, in dashboard: Dashboard) -> DashboardCore.Unit {
+        func normal(_ s: String) -> String {
+            var t = s.filter { !$0.isWhitespace }
+            while t.hasPrefix("("), t.hasSuffix(")"), RuleExpression.matchingParen(Array(t), from: 0) == t.count - 1 {
+                t = String(t.dropFirst().dropLast())
+            }
+            return t
+        }
+        let target = normal(expr)
+        return dashboard.panels.first { panel in panel.targets.contains { normal($0.expr) == target } }?.unit ?? .none
+    }
+
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         let model = context.model
         let ascii = context.options.ascii
-        let (header, _) = AlertRows.header(model.visibleAlerts, ascii: ascii)
-        let inner = PanelFrame(
-            title: "Alerts: \(header)  (\(ascii ? "up/down" : "↑↓") select, Enter details, Esc back)",
-            badge: model.alerts.error.map { _ in ("stale", .warning) }, focused: true, ascii: ascii
-        ).draw(into: &canvas, area: area)
+        let inner = PanelFrame(title: "\(alert.name)  (Esc back)", badge: model.alerts.error.map { _ in ("stale", .warning) }, focused: true, ascii: ascii)
+            .draw(into: &canvas, area: area)
         guard !inner.isEmpty else { return }
         let item = alert
-        var lines: [(String, StyleRole)] = [
-            ("\(item.state == .pending ? "PENDING" : "FIRING") \(item.severity.badge)  \(item.name)", item.severity == .critical ? .critical : .warning),
-            ("active since \(item.activeAt.map { RFC3339.format($0) } ?? "?") (\(item.activeAt.map { ValueFormat.age(model.now.timeIntervalSince($0)) } ?? "?"))", .dim),
-            ("", .text), ("Labels", .title),
-        ]
-        lines += item.labels.sorted { $0.key < $1.key }.map { ("  \($0.key) = \($0.value)", .text) }
-        lines += [("", .text), ("Annotations", .title)]
-        lines += item.annotations.sorted { $0.key < $1.key }.map { ("  \($0.key): \($0.value)", .text) }
+        let unit = split.map { Self.unit(for: $0.left, in: model.dashboard) } ?? .none
+        var lines: [(String, StyleRole)] = []
+        let stateWord = item.suppression.map { $0 == .silenced ? "SILENCED" : "INHIBITED" } ?? (item.state == .pending ? "PENDING" : "FIRING")
+        lines.append(("\(stateWord) \(item.severity.badge)  \(item.name)  \(item.subject)", item.severity == .critical ? .critical : .warning))
+        lines.append((sinceLine(model.now), .text))
+        if let rule {
+            let hold = rule.rule.duration.map { " for \(ValueFormat.rangeLabel($0))" } ?? ""
+            lines.append(("rule: \(rule.group) (\(rule.file))\(hold)", .dim))
+            lines.append(("expr: " + rule.rule.query.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "), .dim))
+            if let split, let op = split.comparison {
+                let against: String
+                switch split.right {
+                case .threshold(let value)?: against = "\(ValueFormat.format(value, unit: unit)) (the line)"
+                case .series(let expr)?: against = expr + " (the second series)"
+                case nil: against = "?"
+                }
+                let current = (left?.first?.values.last?.value).map { "now \(ValueFormat.format($0, unit: unit))" } ?? "now: loading…"
+                lines.append(("fires when the left side \(op)\(split.isBool ? " bool" : "") \(against); \(current)", .title))
+            }
+        } else if let ruleProblem {
+            lines.append((ruleProblem, .warning))
+        } else {
+            lines.append(("rule: loading…", .dim))
+        }
         var y = inner.y
         for (text, role) in lines where y < inner.maxY {
-            // Long annotations wrap instead of being cut.
-            var rest = Substring(text)
-            repeat {
-                let piece = String(rest.prefix(max(1, inner.width)))
-                canvas.put(piece, x: inner.x, y: y, style: Style(role), clip: inner)
-                rest = rest.dropFirst(piece.count)
+            canvas.put(TextLayout.truncate(text, to: inner.width, ascii: ascii), x: inner.x, y: y, style: Style(role), clip: inner)
+            y += 1
+        }
+        // The chart and the state strip, when there is room.
+        let chartHeight = min(12, max(0, (inner.maxY - y) / 2))
+        if chartHeight >= 5, let left, !left.isEmpty, let end {
+            let range = (end.timeIntervalSince1970 - model.rangeSeconds, end.timeIntervalSince1970)
+            let series = (left + (right ?? [])).map { SeriesSummary(legend: "", labels: $0.metric, points: $0.values, thresholds: nil) }
+            var thresholds: Thresholds?
+            if case .threshold(let value)? = split?.right { thresholds = Thresholds(warning: value, critical: value) }
+            let area = Rect(x: inner.x, y: y, width: inner.width, height: chartHeight)
+            SeriesGraphics.chart(series, unit: unit, thresholds: thresholds, range: range,
+                                 rangeLabel: ValueFormat.rangeLabel(model.rangeSeconds), width: area.width, ascii: ascii,
+                                 showing: thresholds.map { [$0.warning] } ?? [])
+                .render(into: &canvas, area: area)
+            y += chartHeight
+            if let intervals, !intervals.isEmpty, y < inner.maxY {
+                renderStrip(intervals, range: range, into: &canvas, row: Rect(x: inner.x, y: y, width: inner.width, height: 1), ascii: ascii)
                 y += 1
-            } while !rest.isEmpty && y < inner.maxY
+            }
+        }
+        var rest: [(String, StyleRole)] = [("", .text), ("Labels", .title)]
+        rest += item.labels.sorted { $0.key < $1.key }.map { ("  \($0.key) = \($0.value)", .text) }
+        rest += [("", .text), ("Annotations", .title)]
+        rest += item.annotations.sorted { $0.key < $1.key }.map { key, value in
+            ("  \(key): \(value)", key.hasSuffix("_url") || value.hasPrefix("http") ? .focus : .text)
+        }
+        for (text, role) in rest where y < inner.maxY {
+            // Long annotations wrap instead of being cut.
+            var remaining = Substring(text)
+            repeat {
+                let piece = String(remaining.prefix(max(1, inner.width)))
+                canvas.put(piece, x: inner.x, y: y, style: Style(role), clip: inner)
+                remaining = remaining.dropFirst(piece.count)
+                y += 1
+            } while !remaining.isEmpty && y < inner.maxY
+        }
+    }
+
+    /// "pending 14:02:10, firing 14:07:10 (for 5m), 23m ago".
+    func sinceLine(_ now: Date) -> String {
+        func clock(_ d: Date) -> String { String(RFC3339.format(d).dropFirst(11).prefix(8)) }
+        // Without a history and a rule, only `activeAt` is known.
+        if intervals?.isEmpty ?? true, rule == nil {
+            guard let at = alert.activeAt else { return "since: unknown" }
+            return "active since \(clock(at)), \(ValueFormat.age(now.timeIntervalSince(at))) ago (UTC)"
+        }
+        let times = AlertExplanation.since(intervals ?? [], activeAt: alert.activeAt, holdSeconds: rule?.rule.duration, state: alert.state)
+        var parts: [String] = []
+        if let p = times.pending { parts.append("pending \(clock(p))") }
+        if let f = times.firing {
+            let hold = rule?.rule.duration.map { " (for \(ValueFormat.rangeLabel($0)))" } ?? ""
+            parts.append("firing \(clock(f))\(hold)")
+        }
+        guard let first = times.firing ?? times.pending else { return "since: unknown" }
+        return parts.joined(separator: ", ") + ", \(ValueFormat.age(now.timeIntervalSince(first))) ago (UTC)"
+    }
+
+    /// One row: firing, pending or nothing, for each column of the range.
+    func renderStrip(_ intervals: [AlertExplanation.Interval], range: (Double, Double), into canvas: inout Canvas, row: Rect, ascii: Bool) {
+        let label = "state "
+        canvas.put(label, x: row.x, y: row.y, style: Style(.dim), clip: row)
+        let width = row.width - label.count
+        guard width > 0 else { return }
+        let span = max(1e-9, range.1 - range.0)
+        for column in 0..<width {
+            let from = range.0 + span * Double(column) / Double(width)
+            let to = range.0 + span * Double(column + 1) / Double(width)
+            let here = intervals.filter { $0.start < to && $0.end + step >= from }
+            let (glyph, role): (String, StyleRole) = here.contains { $0.state == .firing } ? (ascii ? "#" : "█", .critical)
+                : (here.contains { $0.state == .pending } ? (ascii ? "-" : "▒", .warning) : ((ascii ? "." : "·"), .dim))
+            canvas.put(glyph, x: row.x + label.count + column, y: row.y, style: Style(role), clip: row)
         }
     }
 }

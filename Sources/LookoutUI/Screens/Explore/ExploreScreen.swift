@@ -293,7 +293,7 @@ public struct ExploreScreen: Screen {
                 // A parse error reads best as Prometheus words it: `1:17: parse error: …`, the caret above it.
                 let parse = message.range(of: #"\d+:\d+: parse error.*"#, options: .regularExpression).map { String(message[$0]) }
                 problem = Problem(message: parse ?? message, caret: Self.caret(in: message, query: query))
-            case .names:
+            case .names, .rules:
                 problem = Problem(message: "unexpected answer to a query", caret: nil)
             }
         case .names(let key):
@@ -315,7 +315,7 @@ public struct ExploreScreen: Screen {
             case .failure(let message):
                 if popup?.waiting == true { popup = nil }
                 problem = Problem(message: "completion: " + message, caret: nil)
-            case .result:
+            case .result, .rules:
                 break
             }
         }

@@ -1,0 +1,46 @@
+import DashboardCore
+import Foundation
+@testable import LookoutUI
+import PrometheusModels
+import Testing
+
+/// The alert detail asks for the rules and the alert's history, then for the rule's left (and right) side.
+@Suite("Alert detail: what it asks the server")
+struct AlertDetailTests {
+    static func groups(_ query: String) -> [RuleGroup] {
+        let json = #"[{"name":"g","file":"f.yml","rules":[{"type":"alerting","name":"DeploymentReplicasMismatch","query":"\#(query)","duration":300,"labels":{},"annotations":{},"alerts":[]}]}]"#
+        return (try? JSONDecoder().decode([RuleGroup].self, from: Data(json.utf8))) ?? []
+    }
+
+    func open() -> (AppState, Int, [DashboardEffect]) {
+        var model = DashboardState(dashboard: .microservices, server: "p", now: Date(timeIntervalSince1970: 10_000))
+        model.columns = 80
+        var app = AppState(model: model)
+        let item = AlertItem(Alert(labels: ["alertname": "DeploymentReplicasMismatch", "deployment": "order-service"], state: .firing, activeAt: Date(timeIntervalSince1970: 9000)))
+        _ = app.update(.dashboard(.alertsLoaded(generation: 0, items: [item], error: nil, at: model.now)))
+        _ = app.update(.key(.char("a")))
+        let effects = app.update(.key(.enter))
+        return (app, app.screenIDs.last ?? -1, effects)
+    }
+
+    @Test func aVectorRuleAsksForBothSides() {
+        var (app, screen, effects) = open()
+        #expect(effects == [
+            .request(screen: screen, id: 1, .rules),
+            .request(screen: screen, id: 2, .rangeQuery(#"ALERTS{alertname="DeploymentReplicasMismatch",deployment="order-service"}"#, rangeSeconds: 3600, points: 136)),
+        ])
+        let more = app.update(.response(screen: screen, id: 1, .rules(Self.groups("kube_deployment_spec_replicas != kube_deployment_status_available_replicas"))))
+        #expect(more == [
+            .request(screen: screen, id: 3, .rangeQuery("kube_deployment_spec_replicas", rangeSeconds: 3600, points: 136)),
+            .request(screen: screen, id: 4, .rangeQuery("kube_deployment_status_available_replicas", rangeSeconds: 3600, points: 136)),
+        ])
+        let detail = app.top as? AlertDetailScreen
+        #expect(detail?.rule?.file == "f.yml" && detail?.split?.comparison == "!=")
+    }
+
+    @Test func noMatchingRuleIsSaid() {
+        var (app, screen, _) = open()
+        #expect(app.update(.response(screen: screen, id: 1, .rules([]))) == [])
+        #expect((app.top as? AlertDetailScreen)?.ruleProblem == "no alerting rule named DeploymentReplicasMismatch on this Prometheus")
+    }
+}
