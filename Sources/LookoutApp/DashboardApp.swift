@@ -34,7 +34,7 @@ public final class DashboardApp {
     public init(
         terminal: any Terminal, client: PrometheusClient, dashboard: Dashboard, theme: Theme, themes: [String],
         rangeSeconds: TimeInterval, refreshSeconds: TimeInterval, options: RenderOptions, logger: Logger,
-        alertmanager: PrometheusClient? = nil, history: HistoryFile? = nil
+        alertmanager: PrometheusClient? = nil, history: HistoryFile? = nil, clipboard: Bool = true
     ) {
         self.history = history
         self.terminal = terminal
@@ -49,6 +49,7 @@ public final class DashboardApp {
             refreshSeconds: refreshSeconds)
         state.themeName = theme.name
         state.themes = themes
+        state.clipboard = clipboard
         state.requestTimeout = Double(client.options.timeout.totalNanoseconds) / 1e9
         state.columns = terminal.width
         app = AppState(model: state, history: history?.queries ?? [])
@@ -129,6 +130,8 @@ public final class DashboardApp {
                 } catch {
                     logger.error("theme \(name): \(error)")
                 }
+            case .copy(let text):
+                terminal.copyToClipboard(text)
             case .request(let screen, let id, let request):
                 startRequest(screen: screen, id: id, request)
             case .appendHistory(let query):

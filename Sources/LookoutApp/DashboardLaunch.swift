@@ -15,6 +15,8 @@ public struct DisplaySettings: Sendable {
     public var noColor: Bool
     public var ascii: Bool
     public var logFile: String?
+    /// `y`/`Y` may copy to the clipboard with OSC 52.
+    public var clipboard = true
 
     public struct Invalid: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -112,7 +114,7 @@ public enum DashboardLaunch {
             terminal: terminal, client: client, dashboard: dashboard, theme: theme, themes: themes,
             rangeSeconds: display.rangeSeconds, refreshSeconds: display.refreshSeconds,
             options: RenderOptions(ascii: ascii), logger: logger, alertmanager: alertmanagerClient,
-            history: HistoryFile(path: HistoryFile.path(environment: ProcessInfo.processInfo.environment)))
+            history: HistoryFile(path: HistoryFile.path(environment: ProcessInfo.processInfo.environment)), clipboard: display.clipboard)
         await app.run()
         terminal.restore()
         await shutdown(client, within: .seconds(2))

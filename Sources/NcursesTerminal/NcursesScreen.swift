@@ -280,6 +280,11 @@ public final class NcursesScreen: Terminal {
         }
     }
 
+    public func copyToClipboard(_ text: String) {
+        guard active else { return }
+        FileHandle.standardOutput.write(Data(Clipboard.sequence(text).utf8))
+    }
+
     public func restore() {
         guard active else { return }
         active = false

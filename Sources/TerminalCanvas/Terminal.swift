@@ -1,3 +1,4 @@
+import Foundation
 import SafeText
 
 /// A key as the terminal reports it.
@@ -54,6 +55,18 @@ public protocol Terminal: AnyObject {
     var events: AsyncStream<TerminalEvent> { get }
     /// Gives the terminal back as it was. Safe to call more than once.
     func restore()
+    /// Puts text on the clipboard of the terminal's user (OSC 52, through ssh and tmux).
+    func copyToClipboard(_ text: String)
+}
+
+/// OSC 52: sets the clipboard to `text` (sanitised, at most 64 KiB), base64-encoded as the sequence requires.
+public enum Clipboard {
+    public static let limit = 64 * 1024
+
+    public static func sequence(_ text: String) -> String {
+        let encoded = Data(SafeText.sanitize(text).utf8.prefix(limit)).base64EncodedString()
+        return "\u{1B}]52;c;\(encoded)\u{07}"
+    }
 }
 
 /// A terminal in memory: it keeps every frame drawn and takes keys and resizes from the test that drives it.
@@ -83,6 +96,10 @@ public final class MemoryTerminal: Terminal {
     }
 
     public func restore() { restored += 1 }
+
+    /// Everything copied to the clipboard, oldest first.
+    public private(set) var clipboard: [String] = []
+    public func copyToClipboard(_ text: String) { clipboard.append(text) }
 
     /// Types a key.
     public func press(_ key: Key) { continuation.yield(.key(key)) }

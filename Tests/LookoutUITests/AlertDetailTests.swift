@@ -43,4 +43,24 @@ struct AlertDetailTests {
         #expect(app.update(.response(screen: screen, id: 1, .rules([]))) == [])
         #expect((app.top as? AlertDetailScreen)?.ruleProblem == "no alerting rule named DeploymentReplicasMismatch on this Prometheus")
     }
+
+    @Test func yCopiesTheRunbookAndYTheExpressionUnlessTheClipboardIsOff() {
+        var model = DashboardState(dashboard: .microservices, server: "p", now: Date(timeIntervalSince1970: 10_000))
+        let item = AlertItem(Alert(labels: ["alertname": "A"], annotations: ["runbook_url": "https://runbooks/a", "summary": "s"], state: .firing, activeAt: nil))
+        model.alerts.items = [item]
+        model.alerts.updatedAt = model.now
+        var app = AppState(model: model)
+        _ = app.update(.key(.char("a")))
+        _ = app.update(.key(.enter))
+        #expect(app.update(.key(.char("y"))) == [.copy("https://runbooks/a")])
+        #expect(app.notice == "copied the runbook URL to the clipboard")
+        #expect(app.update(.key(.char("Y"))) == [])
+        #expect(app.notice == "the rule has not arrived yet")
+        let screen = app.screenIDs.last ?? -1
+        _ = app.update(.response(screen: screen, id: 1, .rules(Self.groups("x > 1").map { var g = $0; g.rules = g.rules.map { var r = $0; r.name = "A"; return r }; return g })))
+        #expect(app.update(.key(.char("Y"))) == [.copy("x > 1")])
+        app.model.clipboard = false
+        #expect(app.update(.key(.char("y"))) == [])
+        #expect(app.notice == "the clipboard is off (--no-clipboard)")
+    }
 }

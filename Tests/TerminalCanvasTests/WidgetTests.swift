@@ -114,4 +114,12 @@ struct WidgetTests {
         #expect(c.trimmedLines == ["query", "failed:", "connection"])
         #expect(c[0, 0].style.role == .critical)
     }
+
+    @Test func theClipboardSequenceIsOSC52WithSanitisedBase64() {
+        #expect(Clipboard.sequence("https://x/a") == "\u{1B}]52;c;aHR0cHM6Ly94L2E=\u{07}")
+        // An escape inside the text cannot end the sequence early: it is sanitised before encoding.
+        let hostile = Clipboard.sequence("a\u{07}\u{1B}]0;title\u{07}")
+        #expect(hostile.dropFirst(7).dropLast().allSatisfy { $0.isLetter || $0.isNumber || "+/=".contains($0) })
+        #expect(Clipboard.sequence(String(repeating: "x", count: 100_000)).count < Clipboard.limit * 4 / 3 + 16)
+    }
 }

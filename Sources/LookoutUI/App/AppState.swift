@@ -144,6 +144,14 @@ public struct AppState: Sendable {
                 history.append(query)
                 if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
                 out.append(.appendHistory(query))
+            case .copy(let text, let what):
+                if model.clipboard {
+                    out.append(.copy(text))
+                    notice = "copied \(what) to the clipboard"
+                } else {
+                    notice = "the clipboard is off (--no-clipboard)"
+                }
+            case .notice(let text): notice = text
             case .quit: out.append(.quit)
             }
         }

@@ -26,6 +26,10 @@ public enum ScreenEffect: Sendable {
     case request(id: Int, ScreenRequest)
     /// Keep a query in the history.
     case remember(String)
+    /// Copy text to the clipboard, saying what was copied.
+    case copy(String, what: String)
+    /// One line for the user, until the next key.
+    case notice(String)
     case quit
 }
 

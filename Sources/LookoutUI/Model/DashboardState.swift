@@ -78,6 +78,8 @@ public struct DashboardState: Sendable, Equatable {
     public var themeName: String
     /// The themes `t` cycles through.
     public var themes: [String] = []
+    /// `y` and `Y` may write to the clipboard (off with `--no-clipboard`).
+    public var clipboard = true
     /// Results of older generations are dropped; a new one starts with every refresh, range change and resize.
     public var generation: Int
     /// Failed attempts in a row, for the back-off.

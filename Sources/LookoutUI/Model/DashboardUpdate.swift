@@ -29,6 +29,8 @@ public enum DashboardEffect: Sendable, Equatable {
     case request(screen: Int, id: Int, ScreenRequest)
     /// Append a query to the history file.
     case appendHistory(String)
+    /// Put text on the user's clipboard (OSC 52).
+    case copy(String)
     case quit
 }
 

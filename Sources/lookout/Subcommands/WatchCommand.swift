@@ -60,9 +60,14 @@ struct DisplayFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Append logs to this file (nothing is logged otherwise).", valueName: "file"))
     var logFile: String?
 
+    @Flag(help: "Never write to the clipboard (y and Y in the alert detail copy with OSC 52 otherwise).")
+    var noClipboard = false
+
     func settings() throws -> DisplaySettings {
         do {
-            return try DisplaySettings(refresh: refresh, range: range, theme: theme, noColor: noColor, ascii: ascii, logFile: logFile)
+            var settings = try DisplaySettings(refresh: refresh, range: range, theme: theme, noColor: noColor, ascii: ascii, logFile: logFile)
+            settings.clipboard = !noClipboard
+            return settings
         } catch {
             throw ValidationError(error.description)
         }

@@ -32,12 +32,29 @@ public struct AlertDetailScreen: Screen {
 
     public static func == (a: AlertDetailScreen, b: AlertDetailScreen) -> Bool { a.alert == b.alert && a.split == b.split }
 
-    public var keyHelp: KeyHelp.Section { KeyHelp.Section(title: "Alert", rows: [("Esc, Enter", "back to the list")]) }
+    public var keyHelp: KeyHelp.Section {
+        KeyHelp.Section(title: "Alert", rows: [
+            ("y", "copy the runbook URL (OSC 52)"), ("Y", "copy the rule's expression"), ("Esc, Enter", "back to the list"),
+        ])
+    }
+
+    /// The runbook's address: `runbook_url`, else the first annotation that is a URL.
+    public var runbook: String? {
+        alert.annotations["runbook_url"]
+            ?? alert.annotations.sorted { $0.key < $1.key }.first { $0.value.hasPrefix("http://") || $0.value.hasPrefix("https://") }?.value
+    }
 
     public func title(_ context: ScreenContext) -> String { alert.name }
 
     public mutating func handle(_ key: Key, context: ScreenContext) -> [ScreenEffect]? {
-        key == .enter ? [.pop] : nil
+        switch key {
+        case .enter: return [.pop]
+        case .char("y"): return [runbook.map { .copy($0, what: "the runbook URL") } ?? .notice("this alert has no runbook URL")]
+        case .char("Y"):
+            guard let rule else { return [.notice("the rule has not arrived yet")] }
+            return [.copy(rule.rule.query, what: "the rule's expression")]
+        default: return nil
+        }
     }
 
     static func points(_ context: ScreenContext) -> Int { max(30, min(1000, (context.model.columns - 12) * 2)) }
