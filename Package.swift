@@ -93,11 +93,12 @@ let package = Package(
             name: "FuzzEntryPoints",
             dependencies: ["SafeText", "PrometheusModels", "DashboardCore", "TerminalCanvas", "LookoutUI", "PromQL"]
         ),
-        // Helpers shared by the tests: fixtures, free ports, child processes, the test exporter.
+        // Helpers shared by the tests: fixtures, free ports, child processes, the test exporter, the run loop in a
+        // memory terminal.
         .target(
             name: "TestSupport",
             dependencies: [
-                "PrometheusAPI",
+                "PrometheusAPI", "LookoutApp", "TerminalCanvas", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -126,7 +127,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["LookoutApp", "LookoutUI", "TerminalCanvas", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["LookoutApp", "LookoutUI", "TerminalCanvas", "TestSupport"]),
         .testTarget(name: "MockPrometheusTests", dependencies: ["MockPrometheus", "PromQL", "PrometheusAPI", "DashboardCore", "TestSupport"]),
     ]
 )

@@ -88,13 +88,13 @@ public enum DashboardLaunch {
         let alertmanagerClient: PrometheusClient?
         do {
             client = try PrometheusClient(options: connection)
+            do {
+                alertmanagerClient = try alertmanager.map { try PrometheusClient(options: $0) }
+            } catch {
+                await client.shutdown()
+                throw error
+            }
         } catch {
-            throw Failure(description: (error as? ConfigurationError)?.message ?? "\(error)", exitCode: 64)
-        }
-        do {
-            alertmanagerClient = try alertmanager.map { try PrometheusClient(options: $0) }
-        } catch {
-            await client.shutdown()
             throw Failure(description: (error as? ConfigurationError)?.message ?? "\(error)", exitCode: 64)
         }
         let terminal: any Terminal

@@ -114,17 +114,9 @@ public struct QueryReport: Sendable {
 
     /// For a parse error: the query and a caret under the column Prometheus named (`1:17: parse error: …`).
     public static func caretLines(query: String, error: String) -> [String]? {
-        guard let range = error.range(of: #"\d+:\d+: parse error"#, options: .regularExpression) else { return nil }
-        let parts = error[range].split(separator: ":")
-        guard parts.count >= 2, let line = Int(parts[0]), let column = Int(parts[1]), line == 1, column >= 1 else { return nil }
         let firstLine = String(query.prefix { $0 != "\n" })
-        var columns = 0
-        var bytes = 0
-        for character in firstLine {
-            if bytes >= column - 1 { break }
-            bytes += character.utf8.count
-            columns += DisplayWidth.of(character)
-        }
+        guard let index = ParseErrorPosition(message: error)?.characterIndex(in: firstLine) else { return nil }
+        let columns = DisplayWidth.of(firstLine.prefix(index))
         return ["  " + firstLine, "  " + String(repeating: " ", count: columns) + "^"]
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import LookoutApp
 import LookoutUI
 import PrometheusAPI
@@ -25,27 +24,13 @@ struct AlertDetailAgainstPrometheusTests {
     }
 
     @MainActor static func drive(url: String) async throws {
-        let terminal = MemoryTerminal(width: 120, height: 45)
-        let client = try PrometheusClient(options: ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(url)))
-        let app = DashboardApp(
-            terminal: terminal, client: client, dashboard: .microservices, theme: try Theme.named("default"), themes: [],
-            rangeSeconds: 300, refreshSeconds: 60, options: RenderOptions(), logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() })
-        let loop = Task { @MainActor in await app.run() }
-        func wait(_ what: String, _ condition: @MainActor () -> Bool) async throws {
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline {
-                if condition() { return }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            throw TestFailure("timed out waiting for \(what); the screen:\n\(terminal.screen.joined(separator: "\n"))")
-        }
-        do {
-            try await wait("the alerts") { app.state.alerts.items.contains { $0.name == "HighErrorRate" } }
+        try await withDashboardApp(url: url, width: 120, height: 45, rangeSeconds: 300) { app, terminal in
+            try await waitUntil(terminal, "the alerts") { app.state.alerts.items.contains { $0.name == "HighErrorRate" } }
             app.post(.key(.char("a")))
             let index = app.state.visibleAlerts.firstIndex { $0.name == "HighErrorRate" } ?? 0
             for _ in 0..<index { app.post(.key(.down)) }
             app.post(.key(.enter))
-            try await wait("the rule, the data and the history") {
+            try await waitUntil(terminal, "the rule, the data and the history") {
                 let detail = app.app.top as? AlertDetailScreen
                 return detail?.left != nil && detail?.intervals?.isEmpty == false
             }
@@ -56,16 +41,8 @@ struct AlertDetailAgainstPrometheusTests {
             #expect(services == ["payment-service"], "the left side for the alert's labels only: \(services)")
             #expect(detail.intervals?.contains { $0.state == .firing } == true, "firing, from ALERTS")
             let text = terminal.screen.joined(separator: "\n")
-            #expect(text.contains("firing") && text.contains("fires when the left side > 5.00 %") || text.contains("fires when the left side > 0.05"), "\(text)")
+            #expect(text.contains("firing") && (text.contains("fires when the left side > 5.00 %") || text.contains("fires when the left side > 0.05")), "\(text)")
             #expect(text.contains("state "), "the state strip")
-        } catch {
-            app.post(.signal(SIGTERM))
-            _ = await loop.value
-            await client.shutdown()
-            throw error
         }
-        app.post(.signal(SIGTERM))
-        _ = await loop.value
-        await client.shutdown()
     }
 }

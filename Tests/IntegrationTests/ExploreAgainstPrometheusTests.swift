@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import LookoutApp
 import LookoutUI
 import PrometheusAPI
@@ -24,17 +23,6 @@ struct ExploreAgainstPrometheusTests {
         }
     }
 
-    /// Waits until the screen (the last frame) satisfies `condition`.
-    @MainActor static func screen(_ terminal: MemoryTerminal, _ what: String, _ condition: (String) -> Bool) async throws -> String {
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            let text = terminal.screen.joined(separator: "\n")
-            if condition(text) { return text }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw TestFailure("timed out waiting for \(what); the screen:\n\(terminal.screen.joined(separator: "\n"))")
-    }
-
     @Test("completion offers http_requests_total and the exporter's services; a parse error's caret is where Prometheus says")
     func completionAndCaret() async throws {
         try await withPrometheusHarness { harness in
@@ -45,53 +33,39 @@ struct ExploreAgainstPrometheusTests {
 
     /// Explore in the run loop with an in-memory terminal: completion, a parse error, a result.
     @MainActor static func drive(url: String) async throws {
-            let terminal = MemoryTerminal(width: 80, height: 24)
-            let client = try PrometheusClient(options: ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(url)))
-            let app = DashboardApp(
-                terminal: terminal, client: client, dashboard: .microservices, theme: try Theme.named("default"), themes: [],
-                rangeSeconds: 3600, refreshSeconds: 60, options: RenderOptions(), logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() })
-            let loop = Task { @MainActor in await app.run() }
+        try await withDashboardApp(url: url, width: 80, height: 24) { app, terminal in
             @MainActor func type(_ text: String) { for c in text { app.post(.key(.char(c))) } }
-            do {
-                type(":explore")
-                app.post(.key(.enter))
-                type("rate(http_req")
-                app.post(.key(.tab))
-                let popup = try await Self.screen(terminal, "the metric names") { $0.contains("http_requests_total") }
-                #expect(popup.contains("http_request_duration_seconds_bucket"))
-                app.post(.key(.escape))
-                app.post(.key(.ctrl("u")))
-                type("http_requests_total{service=\"")
-                app.post(.key(.tab))
-                let services = try await Self.screen(terminal, "the services") { $0.contains("payment-service") }
-                for service in TestExporter.services { #expect(services.contains(service.name), "\(service.name)") }
-                app.post(.key(.escape))
-                // A parse error: the caret under the column of Prometheus' message.
-                app.post(.key(.ctrl("u")))
-                type("sum(rate(http_requests_total[5m])")
-                app.post(.key(.enter))
-                let text = try await Self.screen(terminal, "the parse error") { $0.contains("parse error") }
-                let problem = try #require((app.app.top as? ExploreScreen)?.problem)
-                let column = try #require(problem.message.split(separator: ":").dropFirst().first.flatMap { Int($0) })
-                #expect(problem.caret == column - 1, "\(problem.message)")
-                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                let caretLine = try #require(lines.firstIndex { $0.contains("^") })
-                #expect(lines[caretLine].firstIndex(of: "^").map { lines[caretLine].distance(from: lines[caretLine].startIndex, to: $0) } == 3 + (problem.caret ?? -10))
-                // A query that works: the chart and the table.
-                app.post(.key(.ctrl("u")))
-                type("sum by (service) (http_requests_total)")
-                app.post(.key(.enter))
-                let result = try await Self.screen(terminal, "the result") { $0.contains("4 series") }
-                #expect(result.contains("labels (o: by value)") && result.contains("service=\"user-service\""))
-            } catch {
-                app.post(.signal(SIGTERM))
-                _ = await loop.value
-                await client.shutdown()
-                throw error
-            }
-            app.post(.signal(SIGTERM))
-            _ = await loop.value
-            await client.shutdown()
+            type(":explore")
+            app.post(.key(.enter))
+            type("rate(http_req")
+            app.post(.key(.tab))
+            let popup = try await waitForScreen(terminal, "the metric names") { $0.contains("http_requests_total") }
+            #expect(popup.contains("http_request_duration_seconds_bucket"))
+            app.post(.key(.escape))
+            app.post(.key(.ctrl("u")))
+            type("http_requests_total{service=\"")
+            app.post(.key(.tab))
+            let services = try await waitForScreen(terminal, "the services") { $0.contains("payment-service") }
+            for service in TestExporter.services { #expect(services.contains(service.name), "\(service.name)") }
+            app.post(.key(.escape))
+            // A parse error: the caret under the column of Prometheus' message.
+            app.post(.key(.ctrl("u")))
+            type("sum(rate(http_requests_total[5m])")
+            app.post(.key(.enter))
+            let text = try await waitForScreen(terminal, "the parse error") { $0.contains("parse error") }
+            let problem = try #require((app.app.top as? ExploreScreen)?.problem)
+            let column = try #require(problem.message.split(separator: ":").dropFirst().first.flatMap { Int($0) })
+            #expect(problem.caret == column - 1, "\(problem.message)")
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let caretLine = try #require(lines.firstIndex { $0.contains("^") })
+            #expect(lines[caretLine].firstIndex(of: "^").map { lines[caretLine].distance(from: lines[caretLine].startIndex, to: $0) } == 3 + (problem.caret ?? -10))
+            // A query that works: the chart and the table.
+            app.post(.key(.ctrl("u")))
+            type("sum by (service) (http_requests_total)")
+            app.post(.key(.enter))
+            let result = try await waitForScreen(terminal, "the result") { $0.contains("4 series") }
+            #expect(result.contains("labels (o: by value)") && result.contains("service=\"user-service\""))
+        }
     }
 
     @Test("lookout query: text, json and csv, and each exit code")

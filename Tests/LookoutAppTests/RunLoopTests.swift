@@ -34,50 +34,11 @@ struct RunLoopTests {
         }
     }
 
-    /// Runs the app against `url` in a 120x40 memory terminal until `body` returns, then posts SIGTERM and checks
-    /// that the loop ended.
-    func withApp(
-        url: String, timeout: Duration = .seconds(30), themes: [String] = ["default", "light"],
-        _ body: (DashboardApp, MemoryTerminal) async throws -> Void
-    ) async throws {
-        let terminal = MemoryTerminal(width: 120, height: 40)
-        let options = ConnectionOptions(baseURL: try #require(URL(string: url)), timeout: timeout)
-        let client = try PrometheusClient(options: options)
-        let app = DashboardApp(
-            terminal: terminal, client: client, dashboard: .microservices, theme: try Theme.named("default"),
-            themes: themes, rangeSeconds: 3600, refreshSeconds: 60, options: RenderOptions(),
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-        let loop = Task { @MainActor in await app.run() }
-        do {
-            try await body(app, terminal)
-        } catch {
-            app.post(.signal(SIGTERM))
-            _ = await loop.value
-            await client.shutdown()
-            throw error
-        }
-        app.post(.signal(SIGTERM))
-        _ = await loop.value
-        await client.shutdown()
-    }
-
-    /// Waits until the last frame satisfies `condition`.
-    func screen(_ terminal: MemoryTerminal, _ what: String, timeout: Double = 30, _ condition: (String) -> Bool) async throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let text = terminal.screen.joined(separator: "\n")
-            if condition(text) { return text }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("timed out waiting for \(what); the screen:\n\(terminal.screen.joined(separator: "\n"))")
-        return terminal.screen.joined(separator: "\n")
-    }
-
     @Test func oneRefreshAsksForEveryPanelAndTheAlertsAndDrawsTheAnswers() async throws {
         let server = try AdversarialServer(Self.answers(value: "0.2"))
         defer { server.stop() }
-        try await withApp(url: server.url) { _, terminal in
-            let text = try await screen(terminal, "the panels") { $0.contains("2/2 up") && $0.contains("20.0 % CRIT") && $0.contains("No alerts firing") }
+        try await withDashboardApp(url: server.url, themes: ["default", "light"]) { _, terminal in
+            let text = try await waitForScreen(terminal, "the panels") { $0.contains("2/2 up") && $0.contains("20.0 % CRIT") && $0.contains("No alerts firing") }
             #expect(text.contains("20.0 % CRIT"), "the error rate of 0.2 against its thresholds")
             let paths = server.requests.map(\.path)
             // Three graph panels, the health panel's instant query, its expected series (instant and over the range).
@@ -92,11 +53,11 @@ struct RunLoopTests {
         // The first refresh is answered slowly with 0.5; the second, asked for at once, quickly with 0.01.
         let server = try AdversarialServer(Self.answers(value: "0.5", delay: 1.5))
         defer { server.stop() }
-        try await withApp(url: server.url) { app, terminal in
+        try await withDashboardApp(url: server.url, themes: ["default", "light"]) { app, terminal in
             try await Task.sleep(for: .milliseconds(200))
             server.behave(Self.answers(value: "0.01"))
             app.post(.key(.char("r")))
-            _ = try await screen(terminal, "the second refresh") { $0.contains("1.0 % WARN") }
+            _ = try await waitForScreen(terminal, "the second refresh") { $0.contains("1.0 % WARN") }
             // Long enough for the first refresh's answers to have come back.
             try await Task.sleep(for: .seconds(2))
             #expect(!terminal.screen.joined().contains("50.0 %"), "an older generation's answer was drawn")
@@ -106,16 +67,16 @@ struct RunLoopTests {
 
     @Test func aServerThatRefusesIsUnreachableAndOneThatRejectsQueriesIsNot() async throws {
         let port = try FreePort.allocate()
-        try await withApp(url: "http://127.0.0.1:\(port)") { _, terminal in
-            let text = try await screen(terminal, "cannot reach in the status bar") { $0.contains("retrying in") }
+        try await withDashboardApp(url: "http://127.0.0.1:\(port)", themes: ["default", "light"]) { _, terminal in
+            let text = try await waitForScreen(terminal, "cannot reach in the status bar") { $0.contains("retrying in") }
             #expect(text.split(separator: "\n").first?.contains("cannot reach 127.0.0.1:\(port)") == true)
         }
         let server = try AdversarialServer { _ in
             .json(#"{"status":"error","errorType":"bad_data","error":"parse error"}"#, status: 400)
         }
         defer { server.stop() }
-        try await withApp(url: server.url) { _, terminal in
-            let text = try await screen(terminal, "the failed queries") { $0.contains("query failed") && $0.contains("alerts unavailable") }
+        try await withDashboardApp(url: server.url, themes: ["default", "light"]) { _, terminal in
+            let text = try await waitForScreen(terminal, "the failed queries") { $0.contains("query failed") && $0.contains("alerts unavailable") }
             #expect(!text.contains("cannot reach"), "every query failed, but the server answered")
         }
     }
@@ -123,12 +84,12 @@ struct RunLoopTests {
     @Test func tDrawsWithTheNextTheme() async throws {
         let server = try AdversarialServer(Self.answers(value: "0.01"))
         defer { server.stop() }
-        try await withApp(url: server.url, themes: ["default", "light", "mono"]) { app, terminal in
-            _ = try await screen(terminal, "the panels") { $0.contains("payment-service") }
+        try await withDashboardApp(url: server.url, themes: ["default", "light", "mono"]) { app, terminal in
+            _ = try await waitForScreen(terminal, "the panels") { $0.contains("payment-service") }
             #expect(terminal.frames.last?.theme == "default")
             app.post(.key(.char("t")))
             app.post(.key(.char("t")))
-            _ = try await screen(terminal, "the mono theme") { _ in terminal.frames.last?.theme == "mono" }
+            _ = try await waitForScreen(terminal, "the mono theme") { _ in terminal.frames.last?.theme == "mono" }
             #expect(terminal.frames.last?.theme == "mono")
         }
     }

@@ -181,10 +181,11 @@ public struct AppState: Sendable {
         case .ctrl("c"): return [.quit]
         case .tab:
             let text = line.string.drop { $0 == " " }
-            if !text.contains(" "), let only = Commands.completions(String(text)).first, Commands.completions(String(text)).count == 1 {
+            let names = Commands.completions(String(text.prefix { $0 != " " }))
+            if !text.contains(" "), names.count == 1, let only = names.first {
                 line.set(only + " ")
             } else {
-                notice = Commands.completions(String(text.prefix { $0 != " " })).joined(separator: "  ")
+                notice = names.joined(separator: "  ")
             }
             commandLine = line
             return []

@@ -120,7 +120,7 @@ public struct LineChart: Widget {
                 if perCellX == 2, let p = previous {
                     var lastY = p.y
                     for x in (p.x + 1)...dx {
-                        let y = p.y + Int((Double(dy - p.y) * Double(x - p.x) / Double(dx - p.x)).rounded())
+                        let y = p.y + Int(saturating: (Double(dy - p.y) * Double(x - p.x) / Double(dx - p.x)).rounded())
                         mark(x, x == p.x + 1 ? lastY : lastY + (y > lastY ? 1 : (y < lastY ? -1 : 0)), y, point.role)
                         lastY = y
                     }

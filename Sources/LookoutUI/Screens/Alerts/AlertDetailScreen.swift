@@ -30,8 +30,6 @@ public struct AlertDetailScreen: Screen {
         self.alert = alert
     }
 
-    public static func == (a: AlertDetailScreen, b: AlertDetailScreen) -> Bool { a.alert == b.alert && a.split == b.split }
-
     public var keyHelp: KeyHelp.Section {
         KeyHelp.Section(title: "Alert", rows: [
             ("y", "copy the runbook URL (OSC 52)"), ("Y", "copy the rule's expression"), ("Esc, Enter", "back to the list"),

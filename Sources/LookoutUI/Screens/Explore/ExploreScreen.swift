@@ -70,10 +70,6 @@ public struct ExploreScreen: Screen {
         return ExploreScreen(query: query.replacingOccurrences(of: "\n", with: " "), run: true)
     }
 
-    public static func == (a: ExploreScreen, b: ExploreScreen) -> Bool {
-        a.editor == b.editor && a.focus == b.focus && a.popup == b.popup && a.outcome == b.outcome && a.problem == b.problem
-    }
-
     enum Action: Sendable, Equatable { case run, complete, up, down, sort, edit, rerun }
 
     static let editorKeys = KeyTable<Action>([
@@ -291,8 +287,8 @@ public struct ExploreScreen: Screen {
                 tableScroll = 0
             case .failure(let message):
                 // A parse error reads best as Prometheus words it: `1:17: parse error: …`, the caret above it.
-                let parse = message.range(of: #"\d+:\d+: parse error.*"#, options: .regularExpression).map { String(message[$0]) }
-                problem = Problem(message: parse ?? message, caret: Self.caret(in: message, query: query))
+                let position = ParseErrorPosition(message: message)
+                problem = Problem(message: position?.excerpt ?? message, caret: position?.characterIndex(in: query))
             case .names, .rules:
                 problem = Problem(message: "unexpected answer to a query", caret: nil)
             }
@@ -322,17 +318,8 @@ public struct ExploreScreen: Screen {
         return []
     }
 
-    /// The caret's column for Prometheus' `line:column: parse error` (the column counts bytes from 1).
+    /// The caret's column (in characters) for Prometheus' `line:column: parse error`.
     static func caret(in message: String, query: String) -> Int? {
-        guard let range = message.range(of: #"\d+:\d+: parse error"#, options: .regularExpression) else { return nil }
-        let parts = message[range].split(separator: ":")
-        guard parts.count >= 2, let line = Int(parts[0]), let column = Int(parts[1]), line == 1, column >= 1 else { return nil }
-        // Bytes to characters.
-        var bytes = 0
-        for (i, character) in query.enumerated() {
-            if bytes >= column - 1 { return i }
-            bytes += character.utf8.count
-        }
-        return query.count
+        ParseErrorPosition(message: message)?.characterIndex(in: query)
     }
 }

@@ -32,7 +32,7 @@ extension ExploreScreen {
                 let start = editor.visibleStart(width: room)
                 let column = caret - start
                 if column >= 0, column < room {
-                    let offset = editor.text[start..<min(editor.text.count, start + column)].reduce(0) { $0 + DisplayWidth.of($1) }
+                    let offset = editor.columns(start..<min(editor.text.count, start + column))
                     canvas.put("^", x: inner.x + prompt.count + offset, y: y, style: Style(.critical), clip: inner)
                     y += 1
                 }
@@ -149,15 +149,5 @@ extension ExploreScreen {
             canvas.put(TextLayout.fit(label, to: area.width - valueWidth - 1, ascii: ascii) + " " + (last ? "" : value), x: area.x, y: y + i,
                        style: Style(last ? .dim : .text), clip: area)
         }
-    }
-}
-
-extension LineEditor {
-    /// The first character shown when the line is `width` columns wide (see `visible`).
-    func visibleStart(width: Int) -> Int {
-        var start = 0
-        func columns(_ range: Range<Int>) -> Int { text[range].reduce(0) { $0 + DisplayWidth.of($1) } }
-        while start < cursor, columns(start..<cursor) > width - 1 { start += 1 }
-        return start
     }
 }

@@ -86,12 +86,20 @@ public struct LineEditor: Sendable, Equatable {
     /// in it.
     public func visible(width: Int) -> (text: String, cursorColumn: Int) {
         guard width > 1 else { return ("", 0) }
-        // Scroll by characters from the left until the cursor fits, keeping one column for it at the end.
-        var start = 0
-        func columns(_ range: Range<Int>) -> Int { text[range].reduce(0) { $0 + DisplayWidth.of($1) } }
-        while columns(start..<cursor) > width - 1 { start += 1 }
+        let start = visibleStart(width: width)
         var end = cursor
         while end < text.count, columns(start..<(end + 1)) <= width { end += 1 }
         return (String(text[start..<end]), columns(start..<cursor))
     }
+
+    /// The first character shown in `width` columns: scrolled by characters from the left until the cursor fits,
+    /// keeping one column for it at the end.
+    public func visibleStart(width: Int) -> Int {
+        var start = 0
+        while start < cursor, columns(start..<cursor) > width - 1 { start += 1 }
+        return start
+    }
+
+    /// The columns the characters in `range` take.
+    func columns(_ range: Range<Int>) -> Int { text[range].reduce(0) { $0 + DisplayWidth.of($1) } }
 }
