@@ -14,8 +14,9 @@ struct WatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "The interactive dashboard (the default command).",
         discussion: """
-            Keys: q quit, r refresh, p pause, + / - range, Enter or 1-9 zoom (Esc back), Tab focus, a alerts, t theme,
-            / filter, ? help. If the server cannot be reached the dashboard stays open and retries (5 s, doubling to
+            Keys: q quit, r refresh, p pause, + / - range, Enter or 1-9 zoom (Esc back), Tab focus, e explore the
+            focused panel's query, a alerts (Enter: why one fires), : commands (:explore, :alerts, :dashboard, :help,
+            :q), t theme, / filter, ? help. If the server cannot be reached the dashboard stays open and retries (5 s, doubling to
             60 s); data that stops arriving is marked stale with its age.
             Exit codes: 0 on quit (q, Ctrl-C, SIGTERM, SIGHUP); 2 when there is no terminal; 64 bad flags.
             """
