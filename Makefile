@@ -45,7 +45,7 @@ test: unit-test fuzz-short
 
 unit-test: deps venv
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) scripts/unit-test.sh
 
 # Coverage-guided fuzzing with libFuzzer: FUZZ_SECONDS per target (default 60); fails when a crash is found.
 FUZZ_SECONDS ?= 60

@@ -51,6 +51,10 @@ public struct AlertItem: Sendable, Equatable, Codable {
     public var suppression: Suppression?
     /// Alerts of the same name and service shown as one row.
     public var count: Int = 1
+    /// The ids of the silences that mute it (Alertmanager), sanitised.
+    public var silencedBy: [String] = []
+    /// The page of the rule that sent it (Alertmanager's `generatorURL`), sanitised.
+    public var generatorURL: String?
 
     public enum Suppression: String, Sendable, Equatable, Codable { case silenced, inhibited }
 
@@ -73,6 +77,8 @@ public struct AlertItem: Sendable, Equatable, Codable {
     /// An Alertmanager alert, with its silence or inhibition.
     public init(_ alert: AlertmanagerAlert) {
         self.init(alert.asAlert)
+        silencedBy = alert.status.silencedBy.map(SafeText.sanitize)
+        generatorURL = alert.generatorURL.map { SafeText.clip($0, InputLimits.messageCharacters) }
         if !alert.status.silencedBy.isEmpty {
             suppression = .silenced
         } else if !alert.status.inhibitedBy.isEmpty || alert.status.state == "suppressed" {
@@ -95,6 +101,7 @@ public struct AlertItem: Sendable, Equatable, Codable {
                 if item.state == .firing { existing.state = .firing }
                 if item.severity < existing.severity { existing.severity = item.severity }
                 if let t = item.activeAt, t < (existing.activeAt ?? .distantFuture) { existing.activeAt = t }
+                for id in item.silencedBy where !existing.silencedBy.contains(id) { existing.silencedBy.append(id) }
                 groups[key] = existing
             } else {
                 groups[key] = item

@@ -16,7 +16,8 @@ public final class DashboardApp {
     public var state: DashboardState { app.model }
     private let terminal: any Terminal
     private let client: PrometheusClient
-    private let alertmanager: PrometheusClient?
+    private let alertmanager: AlertmanagerCluster?
+    private let authorFile: AuthorFile?
     private var theme: Theme
     /// The theme given at start (possibly a file), so cycling with `t` can come back to it.
     private let startTheme: Theme
@@ -34,8 +35,10 @@ public final class DashboardApp {
     public init(
         terminal: any Terminal, client: PrometheusClient, dashboard: Dashboard, theme: Theme, themes: [String],
         rangeSeconds: TimeInterval, refreshSeconds: TimeInterval, options: RenderOptions, logger: Logger,
-        alertmanager: PrometheusClient? = nil, history: HistoryFile? = nil, clipboard: Bool = true
+        alertmanager: AlertmanagerCluster? = nil, history: HistoryFile? = nil, clipboard: Bool = true,
+        silences: SilenceSettings = SilenceSettings()
     ) {
+        self.authorFile = silences.author
         self.history = history
         self.terminal = terminal
         self.client = client
@@ -50,6 +53,9 @@ public final class DashboardApp {
         state.themeName = theme.name
         state.themes = themes
         state.clipboard = clipboard
+        state.silences = SilencesState(
+            available: alertmanager != nil, readOnly: silences.readOnly,
+            author: silences.author?.author ?? Silencing.defaultAuthor(environment: [:], hostname: "localhost"))
         state.requestTimeout = Double(client.options.timeout.totalNanoseconds) / 1e9
         state.columns = terminal.width
         app = AppState(model: state, history: history?.queries ?? [])
@@ -134,6 +140,12 @@ public final class DashboardApp {
                 terminal.copyToClipboard(text)
             case .request(let screen, let id, let request):
                 startRequest(screen: screen, id: id, request)
+            case .rememberAuthor(let author):
+                guard let authorFile else { break }
+                let continuation = self.continuation
+                Task.detached {
+                    if let problem = authorFile.save(author) { continuation.yield(.notice(problem)) }
+                }
             case .appendHistory(let query):
                 guard let history else { break }
                 let continuation = self.continuation
@@ -172,11 +184,25 @@ public final class DashboardApp {
     /// Carries out a screen's request; the answer goes back to the screen as an event.
     private func startRequest(screen: Int, id: Int, _ request: ScreenRequest) {
         let client = self.client
+        let alertmanager = self.alertmanager
+        let readOnly = state.silences.readOnly
         let continuation = self.continuation
         Task.detached {
             let response: ScreenResponse
             do {
                 switch request {
+                case .alertsMatching(let matchers):
+                    guard let alertmanager else { throw PrometheusError.transport(url: "", reason: "no Alertmanager configured") }
+                    let alerts = try await alertmanager.alerts(matching: matchers)
+                    response = .alertCount(alerts.count, active: alerts.filter { $0.status.silencedBy.isEmpty }.count)
+                case .saveSilence(let draft):
+                    // The screens never ask when read-only; this is the last guard.
+                    guard !readOnly, let alertmanager else { throw PrometheusError.transport(url: "", reason: "read-only") }
+                    response = .saved(id: SafeText.sanitize(try await alertmanager.saveSilence(draft)))
+                case .expireSilence(let id):
+                    guard !readOnly, let alertmanager else { throw PrometheusError.transport(url: "", reason: "read-only") }
+                    try await alertmanager.expireSilence(id: id)
+                    response = .done
                 case .rangeQuery(let query, let rangeSeconds, let points):
                     let answer = try await client.queryRange(query, range: QueryRange(last: rangeSeconds, end: Date(), points: points))
                     response = .result(answer.data, warnings: answer.warnings.map { SafeText.clip($0, InputLimits.messageCharacters) })

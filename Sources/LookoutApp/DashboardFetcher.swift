@@ -9,10 +9,10 @@ import SafeText
 public struct DashboardFetcher: Sendable {
     public let client: PrometheusClient
     public let dashboard: Dashboard
-    /// Where the alerts come from instead of Prometheus, when set (`--alertmanager-url`).
-    public let alertmanager: PrometheusClient?
+    /// Where the alerts and silences come from instead of Prometheus, when set (`--alertmanager-url`, repeatable).
+    public let alertmanager: AlertmanagerCluster?
 
-    public init(client: PrometheusClient, dashboard: Dashboard, alertmanager: PrometheusClient? = nil) {
+    public init(client: PrometheusClient, dashboard: Dashboard, alertmanager: AlertmanagerCluster? = nil) {
         self.client = client
         self.dashboard = dashboard
         self.alertmanager = alertmanager
@@ -120,6 +120,10 @@ public struct DashboardFetcher: Sendable {
                         case .failure(let error):
                             continuation.yield(.alertsLoaded(generation: generation, items: nil, error: error.description, at: Date()))
                         }
+                        if let alertmanager {
+                            let (silences, error, down) = await Self.fetchSilences(alertmanager)
+                            continuation.yield(.silencesLoaded(generation: generation, silences: silences, error: error, down: down, at: Date()))
+                        }
                         return result.failure
                     }
                     var all: [PrometheusError?] = []
@@ -142,6 +146,18 @@ public struct DashboardFetcher: Sendable {
         }
     }
 
+    /// Alertmanager's silences (nil and an error when no member answered), and the members that did not answer.
+    public static func fetchSilences(_ cluster: AlertmanagerCluster) async -> (silences: [Silence]?, error: String?, down: [AlertmanagerMemberDown]) {
+        do {
+            let answer = try await cluster.silences()
+            return (answer.value, nil, answer.down)
+        } catch let error as PrometheusError {
+            return (nil, error.description, [])
+        } catch {
+            return (nil, SafeText.clip("\(error)", InputLimits.messageCharacters), [])
+        }
+    }
+
     /// The server is unreachable when nothing at all got through and every failure is a connection failure: then
     /// the first of them, else nil.
     public static func unreachable(_ errors: [PrometheusError], queries: Int) -> PrometheusError? {
@@ -154,8 +170,9 @@ public struct DashboardFetcher: Sendable {
     public func fetchAlerts() async -> Result<FetchedAlerts, PrometheusError> {
         do {
             if let alertmanager {
-                let list = try await alertmanager.alertmanagerAlerts()
-                return .success(FetchedAlerts(items: AlertItem.arranged(list.elements.map(AlertItem.init)), unreadable: list.failures))
+                let answer = try await alertmanager.alerts()
+                return .success(FetchedAlerts(
+                    items: AlertItem.arranged(answer.value.elements.map(AlertItem.init)), unreadable: answer.value.failures))
             }
             let data = try await client.alertsData().data
             return .success(FetchedAlerts(items: AlertItem.sorted(data.alerts), unreadable: data.unreadable))

@@ -17,6 +17,8 @@ public struct DisplaySettings: Sendable {
     public var logFile: String?
     /// `y`/`Y` may copy to the clipboard with OSC 52.
     public var clipboard = true
+    /// `--read-only`: no silence is written.
+    public var readOnly = false
 
     public struct Invalid: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -65,9 +67,10 @@ public enum DashboardLaunch {
 
     @MainActor
     public static func run(
-        connection: ConnectionOptions, display: DisplaySettings, dashboard: Dashboard, alertmanager: ConnectionOptions? = nil,
+        connection: ConnectionOptions, display: DisplaySettings, dashboard: Dashboard, alertmanagers: [ConnectionOptions] = [],
         terminal makeTerminal: @MainActor () throws -> any Terminal, localeIsUTF8: @MainActor () -> Bool
     ) async throws(Failure) {
+        let environment = ProcessInfo.processInfo.environment
         let logger: Logger
         if let path = display.logFile {
             do {
@@ -80,16 +83,16 @@ public enum DashboardLaunch {
         }
         var theme: Theme
         do {
-            theme = try display.chosenTheme(environment: ProcessInfo.processInfo.environment)
+            theme = try display.chosenTheme(environment: environment)
         } catch {
             throw Failure(description: error.message, exitCode: 64)
         }
         let client: PrometheusClient
-        let alertmanagerClient: PrometheusClient?
+        let alertmanager: AlertmanagerCluster?
         do {
             client = try PrometheusClient(options: connection)
             do {
-                alertmanagerClient = try alertmanager.map { try PrometheusClient(options: $0) }
+                alertmanager = try await AlertmanagerCluster.make(alertmanagers)
             } catch {
                 await client.shutdown()
                 throw error
@@ -102,7 +105,7 @@ public enum DashboardLaunch {
             terminal = try makeTerminal()
         } catch {
             await client.shutdown()
-            await alertmanagerClient?.shutdown()
+            await alertmanager?.shutdown()
             throw Failure(description: "\(error)", exitCode: 2)
         }
         // Asked once the terminal is open: opening it sets the locale from the environment.
@@ -113,12 +116,13 @@ public enum DashboardLaunch {
         let app = DashboardApp(
             terminal: terminal, client: client, dashboard: dashboard, theme: theme, themes: themes,
             rangeSeconds: display.rangeSeconds, refreshSeconds: display.refreshSeconds,
-            options: RenderOptions(ascii: ascii), logger: logger, alertmanager: alertmanagerClient,
-            history: HistoryFile(path: HistoryFile.path(environment: ProcessInfo.processInfo.environment)), clipboard: display.clipboard)
+            options: RenderOptions(ascii: ascii), logger: logger, alertmanager: alertmanager,
+            history: HistoryFile(path: HistoryFile.path(environment: environment)), clipboard: display.clipboard,
+            silences: SilenceSettings(readOnly: display.readOnly, author: AuthorFile(environment: environment)))
         await app.run()
         terminal.restore()
         await shutdown(client, within: .seconds(2))
-        if let alertmanagerClient { await shutdown(alertmanagerClient, within: .seconds(1)) }
+        for member in alertmanager?.members ?? [] { await shutdown(member, within: .seconds(1)) }
     }
 
     /// Shuts the client down, but waits no longer than `limit`: a request stuck on a half-open connection must not
@@ -134,5 +138,22 @@ public enum DashboardLaunch {
             continuation.finish()
         }
         for await _ in stream {}
+    }
+}
+
+extension AlertmanagerCluster {
+    /// The cluster of these members, or nil when there are none (every client shut down again if one fails).
+    public static func make(_ options: [ConnectionOptions]) async throws -> AlertmanagerCluster? {
+        guard !options.isEmpty else { return nil }
+        var members: [PrometheusClient] = []
+        for option in options {
+            do {
+                members.append(try PrometheusClient(options: option))
+            } catch {
+                for member in members { await member.shutdown() }
+                throw error
+            }
+        }
+        return AlertmanagerCluster(members: members)
     }
 }

@@ -24,6 +24,10 @@ public struct Snapshot: Sendable {
     public var alerts: Result<[AlertItem], AlertsUnavailable>
     /// Alerts the server sent that could not be read (the others are in `alerts`).
     public var unreadableAlerts: [String]
+    /// Alertmanager's silences (with `--alertmanager-url`; nil without, or when none could be read).
+    public var silences: [Silence]?
+    /// Why the silences could not be read, or which members of the cluster did not answer.
+    public var silencesProblem: String?
 
     public init(
         dashboard: Dashboard, server: String, range: QueryRange, takenAt: Date, panels: [PanelOutcome],
@@ -49,7 +53,7 @@ public struct Snapshot: Sendable {
     /// Queries every panel and the alerts once, concurrently, through the same refresh as the dashboard.
     public static func take(
         client: PrometheusClient, dashboard: Dashboard, rangeSeconds: TimeInterval, points: Int = 60,
-        now: Date = Date(), alertmanager: PrometheusClient? = nil
+        now: Date = Date(), alertmanager: AlertmanagerCluster? = nil
     ) async -> Snapshot {
         let fetcher = DashboardFetcher(client: client, dashboard: dashboard, alertmanager: alertmanager)
         let range = QueryRange(last: rangeSeconds, end: now, points: points)
@@ -57,6 +61,8 @@ public struct Snapshot: Sendable {
         var alerts: Result<[AlertItem], AlertsUnavailable> = .failure(AlertsUnavailable("the alerts were not fetched"))
         var unreadable: [String] = []
         var unreachable: String?
+        var silences: [Silence]?
+        var silencesProblem: String?
         for await event in fetcher.refresh(generation: 0, range: range) {
             switch event {
             case .panelLoaded(let index, _, let outcome, _) where panels.indices.contains(index): panels[index] = outcome
@@ -68,6 +74,9 @@ public struct Snapshot: Sendable {
                     alerts = .failure(AlertsUnavailable(error ?? "the alerts could not be read"))
                 }
             case .fetchFinished(_, let reason, _, _): unreachable = reason
+            case .silencesLoaded(_, let list, let error, let down, _):
+                silences = list
+                silencesProblem = error.map { "silences unavailable: " + $0 } ?? AlertmanagerMemberDown.summary(down)
             default: break
             }
         }
@@ -75,6 +84,8 @@ public struct Snapshot: Sendable {
             dashboard: dashboard, server: client.options.baseURL.absoluteString, range: range, takenAt: now,
             panels: panels, alerts: alerts, unreadableAlerts: unreadable)
         snapshot.unreachable = unreachable
+        snapshot.silences = silences
+        snapshot.silencesProblem = silencesProblem
         return snapshot
     }
 
@@ -191,18 +202,43 @@ extension Snapshot {
             }
             let nameWidth = min(32, items.map { DisplayWidth.of($0.name) + ($0.count > 1 ? 2 + String($0.count).count : 0) }.max() ?? 0)
             let subjectWidth = min(32, items.map { DisplayWidth.of($0.subject) }.max() ?? 0)
-            for item in items {
+            func row(_ item: AlertItem) -> String {
                 let badge = item.suppression.map { $0 == .silenced ? "sil" : "inh" }
                     ?? (item.state == .pending ? "pend" : item.severity.badge)
                 let age = item.activeAt.map { ValueFormat.age(takenAt.timeIntervalSince($0)) } ?? "?"
                 let name = item.count > 1 ? "\(item.name) ×\(item.count)" : item.name
+                let text = Silencing.silencedLine(item, silences: silences ?? [], now: takenAt) ?? item.text
                 let line = "  " + TextLayout.pad(badge, to: 4) + "  " + TextLayout.fit(name, to: nameWidth)
                     + "  " + TextLayout.fit(item.subject, to: subjectWidth) + "  "
-                    + TextLayout.pad(age, to: 4, alignRight: true) + "  " + item.text
-                lines.append(TextLayout.trimmingTrailingSpaces(line))
+                    + TextLayout.pad(age, to: 4, alignRight: true) + "  " + text
+                return TextLayout.trimmingTrailingSpaces(line)
             }
-            return lines
+            lines += items.filter { $0.suppression == nil }.map(row)
+            // Silenced and inhibited alerts in a group of their own: known, and someone is on them.
+            let quiet = items.filter { $0.suppression != nil }
+            if !quiet.isEmpty {
+                lines.append("")
+                lines.append("Silenced or inhibited (\(quiet.reduce(0) { $0 + $1.count }))")
+                lines += quiet.map(row)
+            }
+            return lines + silenceLines()
         }
+    }
+
+    /// The silences that end within the hour: what starts paging again tonight.
+    func silenceLines() -> [String] {
+        var lines: [String] = []
+        if let problem = silencesProblem { lines += ["", "Alertmanager: " + problem] }
+        guard let silences else { return lines }
+        let soon = Silencing.endingSoon(silences, now: takenAt)
+        guard !soon.isEmpty else { return lines }
+        lines += ["", "Silences ending within the hour (\(soon.count))"]
+        for silence in soon {
+            let left = ValueFormat.age(silence.endsAt.timeIntervalSince(takenAt))
+            let comment = silence.comment.isEmpty ? "" : "  " + silence.comment
+            lines.append("  ends \(Silencing.clock(silence.endsAt, now: takenAt)) (\(left))  \(silence.matcherText)  by \(silence.createdBy)\(comment)")
+        }
+        return lines
     }
 
     static func clock(_ date: Date) -> String {
@@ -223,7 +259,17 @@ extension Snapshot {
         var alerts: [AlertItem]?
         var alertsError: String?
         var unreadableAlerts: [String]
+        var silencesEndingWithinAnHour: [JSONSilence]?
+        var silencesProblem: String?
         var exitCode: Int32
+    }
+
+    struct JSONSilence: Encodable {
+        var id: String
+        var matchers: [String]
+        var endsAt: String
+        var createdBy: String
+        var comment: String
     }
 
     struct JSONRange: Encodable {
@@ -283,6 +329,12 @@ extension Snapshot {
             dashboard: dashboard.title, server: server, takenAt: RFC3339.format(takenAt),
             range: JSONRange(start: RFC3339.format(range.start), end: RFC3339.format(range.end), step: range.step),
             panels: panels, unreadableAlerts: unreadableAlerts, exitCode: exitCode)
+        report.silencesProblem = silencesProblem
+        report.silencesEndingWithinAnHour = silences.map { list in
+            Silencing.endingSoon(list, now: takenAt).map {
+                JSONSilence(id: $0.id, matchers: $0.matchers.map(\.text), endsAt: RFC3339.format($0.endsAt), createdBy: $0.createdBy, comment: $0.comment)
+            }
+        }
         switch alerts {
         case .success(let items): report.alerts = items
         case .failure(let error): report.alertsError = error.description

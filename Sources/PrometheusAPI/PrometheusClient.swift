@@ -161,10 +161,52 @@ public final class PrometheusClient: Sendable {
 
     /// Alertmanager's `/api/v2/alerts` under this client's base URL (silenced and inhibited ones included).
     public func alertmanagerAlerts() async throws -> LossyList<AlertmanagerAlert> {
-        let url = url(for: "/api/v2/alerts")
-        let (status, body) = try await send(HTTPClientRequest(url: url), url: url)
-        return try APIDecoding.alertmanagerAlerts(
-            status: Int(status.code), reason: status.reasonPhrase, body: Data(body.readableBytesView), url: url)
+        try await alertmanagerAlerts(filter: [])
+    }
+
+    /// Alertmanager's alerts that the matchers select (`/api/v2/alerts?filter=…`): what a silence would mute.
+    public func alertmanagerAlerts(filter matchers: [SilenceMatcher]) async throws -> LossyList<AlertmanagerAlert> {
+        let query = matchers.isEmpty ? "" : "?" + Self.formEncode(matchers.map { ("filter", $0.filterText) })
+        return try await alertmanagerCall("/api/v2/alerts" + query, as: LossyList<AlertmanagerAlert>.self)
+    }
+
+    /// Alertmanager's silences, active, pending and expired (`/api/v2/silences`), read one by one.
+    public func silences() async throws -> LossyList<Silence> {
+        try await alertmanagerCall("/api/v2/silences", as: LossyList<Silence>.self)
+    }
+
+    /// Creates a silence, or changes one when the draft has an id (`POST /api/v2/silences`); returns its id.
+    public func saveSilence(_ draft: SilenceDraft) async throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = (try? encoder.encode(draft)) ?? Data()
+        return try await alertmanagerCall("/api/v2/silences", method: .POST, body: body, as: SilenceCreated.self).silenceID
+    }
+
+    /// Expires a silence now (`DELETE /api/v2/silence/<id>`).
+    public func expireSilence(id: String) async throws {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_"))
+        let escaped = id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id
+        _ = try await alertmanagerCall("/api/v2/silence/" + escaped, method: .DELETE, as: Empty.self)
+    }
+
+    /// An answer that carries nothing to read.
+    private struct Empty: Decodable {}
+
+    private func alertmanagerCall<Payload: Decodable>(
+        _ path: String, method: HTTPMethod = .GET, body: Data? = nil, as: Payload.Type
+    ) async throws -> Payload {
+        let url = url(for: path)
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let (status, answer) = try await send(request, url: url)
+        if Payload.self == Empty.self, (200..<300).contains(Int(status.code)), let empty = Empty() as? Payload { return empty }
+        return try APIDecoding.alertmanager(
+            Payload.self, status: Int(status.code), reason: status.reasonPhrase, body: Data(answer.readableBytesView), url: url)
     }
 
     // MARK: - Transport

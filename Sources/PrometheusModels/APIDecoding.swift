@@ -32,12 +32,24 @@ public enum APIDecoding {
 
     /// Alertmanager's `/api/v2/alerts`: a bare array, read alert by alert.
     public static func alertmanagerAlerts(status: Int, reason: String, body: Data, url: String) throws(PrometheusError) -> LossyList<AlertmanagerAlert> {
+        try alertmanager(LossyList<AlertmanagerAlert>.self, status: status, reason: reason, body: body, url: url)
+    }
+
+    /// An answer of Alertmanager's v2 API: bare JSON (no envelope), its errors a JSON string or plain text.
+    public static func alertmanager<Payload: Decodable>(
+        _: Payload.Type, status: Int, reason: String, body: Data, url: String
+    ) throws(PrometheusError) -> Payload {
         let bytes = DuplicateKeys.lastKeyWins(body)
         guard (200..<300).contains(status) else {
+            // A 400 explains itself in a JSON string ("silence invalid: …"): that is the line to show.
+            if (400..<500).contains(status), status != 401, status != 403, status != 404,
+               let message = try? JSONDecoder().decode(String.self, from: bytes) {
+                throw .api(errorType: "rejected", message: clip(message, 200), httpStatus: status)
+            }
             throw .unexpectedResponse(url: url, httpStatus: status, reason: reason, firstLine: firstLine(of: bytes))
         }
         do {
-            return try JSONDecoder().decode(LossyList<AlertmanagerAlert>.self, from: bytes)
+            return try JSONDecoder().decode(Payload.self, from: bytes)
         } catch is DecodingError where (try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])) == nil {
             throw .unexpectedResponse(url: url, httpStatus: status, reason: reason, firstLine: firstLine(of: bytes))
         } catch {

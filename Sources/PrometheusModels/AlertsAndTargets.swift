@@ -73,6 +73,11 @@ public struct LossyList<Element: Decodable>: Decodable {
     public var elements: [Element] = []
     public var failures: [String] = []
 
+    public init(elements: [Element], failures: [String] = []) {
+        self.elements = elements
+        self.failures = failures
+    }
+
     /// Decodes anything, to step over an element that failed.
     private struct Skip: Decodable { init(from decoder: any Decoder) throws {} }
 
@@ -196,8 +201,12 @@ public struct AlertmanagerAlert: Sendable, Equatable, Decodable {
     public var annotations: Labels
     public var startsAt: Date?
     public var status: Status
+    /// Alertmanager's hash of the labels: the same alert on every member of a cluster.
+    public var fingerprint: String
+    /// The page of the rule that sent it (Prometheus' `/graph?g0.expr=…`).
+    public var generatorURL: String?
 
-    private enum CodingKeys: String, CodingKey { case labels, annotations, startsAt, status }
+    private enum CodingKeys: String, CodingKey { case labels, annotations, startsAt, status, fingerprint, generatorURL }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -205,6 +214,14 @@ public struct AlertmanagerAlert: Sendable, Equatable, Decodable {
         annotations = try c.decodeIfPresent(Labels.self, forKey: .annotations) ?? [:]
         startsAt = try c.decodeIfPresent(String.self, forKey: .startsAt).flatMap(RFC3339.parse)
         status = try c.decode(Status.self, forKey: .status)
+        fingerprint = try c.decodeIfPresent(String.self, forKey: .fingerprint) ?? ""
+        generatorURL = try c.decodeIfPresent(String.self, forKey: .generatorURL).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The key that makes one alert of the copies several members send: the fingerprint, else the labels.
+    public var identity: String {
+        guard fingerprint.isEmpty else { return fingerprint }
+        return labels.sorted { $0.key < $1.key }.map { "\($0.key)\u{1F}\($0.value)" }.joined(separator: "\u{1E}")
     }
 
     /// The same alert in Prometheus' shape (Alertmanager only holds firing alerts).
@@ -212,3 +229,5 @@ public struct AlertmanagerAlert: Sendable, Equatable, Decodable {
         Alert(labels: labels, annotations: annotations, state: .firing, activeAt: startsAt)
     }
 }
+
+extension LossyList: Sendable where Element: Sendable {}

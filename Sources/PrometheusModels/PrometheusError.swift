@@ -19,6 +19,9 @@ public enum PrometheusError: Error, Sendable, Equatable, CustomStringConvertible
 
     public var description: String {
         switch self {
+        case .api("rejected", let message, let status):
+            // Alertmanager's 400: its message says what was wrong.
+            return "rejected (HTTP \(status)): \(clip(message, InputLimits.messageCharacters))"
         case .api(let type, let message, let status):
             return "Prometheus API error \(clip(type, 40)) (HTTP \(status)): \(clip(message, InputLimits.messageCharacters))"
         case .unexpectedResponse(let url, let status, let reason, let firstLine):

@@ -7,21 +7,27 @@ import Synchronization
 public final class PrometheusHarness: Sendable {
     public let directory: TemporaryDirectory
     public let prometheusPort: Int
-    public let alertmanagerPort: Int
+    /// The first Alertmanager's port (of `alertmanagerPorts`).
+    public var alertmanagerPort: Int { alertmanagerPorts.first ?? 0 }
+    /// Every Alertmanager's port: one, or the members of a cluster (`Options.alertmanagers`).
+    public let alertmanagerPorts: [Int]
     public let exporter: TestHTTPServer?
     private let prometheusProcess: Mutex<ChildProcess>
     private let prometheusArguments: [String]
-    let alertmanager: ChildProcess?
+    let alertmanagers: [ChildProcess]
     var prometheus: ChildProcess { prometheusProcess.withLock { $0 } }
 
     public var prometheusURL: String { "http://127.0.0.1:\(prometheusPort)" }
     public var alertmanagerURL: String { "http://127.0.0.1:\(alertmanagerPort)" }
+    public var alertmanagerURLs: [String] { alertmanagerPorts.map { "http://127.0.0.1:\($0)" } }
     /// The target that is configured but never answers.
     public static let downService = "shipping-service"
 
     public struct Options: Sendable {
         public var withExporter = true
         public var withAlertmanager = true
+        /// How many Alertmanagers: more than one makes an HA cluster (`--cluster.peer`) that Prometheus sends to.
+        public var alertmanagers = 1
         /// Contents of a `--web.config.file` (basic auth, TLS), if any.
         public var webConfig: String?
         /// A `scrape_configs:` section of its own (YAML, top level), used instead of the test exporter's. Set
@@ -31,16 +37,16 @@ public final class PrometheusHarness: Sendable {
     }
 
     init(
-        directory: TemporaryDirectory, prometheusPort: Int, alertmanagerPort: Int, exporter: TestHTTPServer?,
-        prometheus: ChildProcess, prometheusArguments: [String], alertmanager: ChildProcess?
+        directory: TemporaryDirectory, prometheusPort: Int, alertmanagerPorts: [Int], exporter: TestHTTPServer?,
+        prometheus: ChildProcess, prometheusArguments: [String], alertmanagers: [ChildProcess]
     ) {
         self.directory = directory
         self.prometheusPort = prometheusPort
-        self.alertmanagerPort = alertmanagerPort
+        self.alertmanagerPorts = alertmanagerPorts
         self.exporter = exporter
         self.prometheusProcess = Mutex(prometheus)
         self.prometheusArguments = prometheusArguments
-        self.alertmanager = alertmanager
+        self.alertmanagers = alertmanagers
     }
 
     /// The seed's rules with `for: 1s`, a 1 s evaluation interval, and `keep_firing_for: 1m`: on a loaded machine a
@@ -56,10 +62,12 @@ public final class PrometheusHarness: Sendable {
     static func start(_ options: Options) async throws -> PrometheusHarness {
         let dir = try TemporaryDirectory(prefix: "lookout-prom")
         var exporter: TestHTTPServer?
-        var alertmanager: ChildProcess?
+        var alertmanagers: [ChildProcess] = []
         do {
             if options.withExporter { exporter = try await TestHTTPServer.start(router: TestExporter.router()) }
-            let amPort = try FreePort.allocate()
+            let count = options.withAlertmanager ? max(1, options.alertmanagers) : 1
+            let amPorts = try (0..<count).map { _ in try FreePort.allocate() }
+            let clusterPorts = count > 1 ? try (0..<count).map { _ in try FreePort.allocate() } : []
             if options.withAlertmanager {
                 let amConfig = try dir.write(
                     "alertmanager.yml",
@@ -67,12 +75,18 @@ public final class PrometheusHarness: Sendable {
                     route: {receiver: "null", group_wait: 1s, group_interval: 1s}
                     receivers: [{name: "null"}]
                     """)
-                alertmanager = try ChildProcess(
-                    name: "alertmanager", executable: "/usr/bin/prometheus-alertmanager",
-                    arguments: [
-                        "--config.file=\(amConfig.path)", "--storage.path=\(dir.url.path)/am-data",
-                        "--web.listen-address=127.0.0.1:\(amPort)", "--cluster.listen-address=",
-                    ], directory: dir.url)
+                for (i, port) in amPorts.enumerated() {
+                    // One member alone has no cluster; members of a cluster gossip on loopback ports of their own.
+                    let cluster = clusterPorts.isEmpty ? ["--cluster.listen-address="]
+                        : ["--cluster.listen-address=127.0.0.1:\(clusterPorts[i])", "--cluster.advertise-address=127.0.0.1:\(clusterPorts[i])"]
+                            + clusterPorts.indices.filter { $0 != i }.map { "--cluster.peer=127.0.0.1:\(clusterPorts[$0])" }
+                    alertmanagers.append(try ChildProcess(
+                        name: "alertmanager\(i == 0 ? "" : "-\(i + 1)")", executable: "/usr/bin/prometheus-alertmanager",
+                        arguments: [
+                            "--config.file=\(amConfig.path)", "--storage.path=\(dir.url.path)/am-data-\(i)",
+                            "--web.listen-address=127.0.0.1:\(port)",
+                        ] + cluster, directory: dir.url))
+                }
             }
             let rules = try dir.write("rules.yml", try testRules())
             var scrape = ""
@@ -99,8 +113,8 @@ public final class PrometheusHarness: Sendable {
                     """
             }
             if let custom = options.scrapeConfigs { scrape = custom }
-            let alerting = options.withAlertmanager
-                ? "alerting: {alertmanagers: [{static_configs: [{targets: [\"127.0.0.1:\(amPort)\"]}]}]}" : ""
+            let targets = amPorts.map { "\"127.0.0.1:\($0)\"" }.joined(separator: ", ")
+            let alerting = options.withAlertmanager ? "alerting: {alertmanagers: [{static_configs: [{targets: [\(targets)]}]}]}" : ""
             let config = try dir.write(
                 "prometheus.yml",
                 """
@@ -120,18 +134,18 @@ public final class PrometheusHarness: Sendable {
             let prometheus = try ChildProcess(
                 name: "prometheus", executable: "/usr/bin/prometheus", arguments: arguments, directory: dir.url)
             let harness = PrometheusHarness(
-                directory: dir, prometheusPort: promPort, alertmanagerPort: amPort, exporter: exporter,
-                prometheus: prometheus, prometheusArguments: arguments, alertmanager: alertmanager)
+                directory: dir, prometheusPort: promPort, alertmanagerPorts: options.withAlertmanager ? amPorts : [], exporter: exporter,
+                prometheus: prometheus, prometheusArguments: arguments, alertmanagers: alertmanagers)
             do {
                 try await harness.waitUntilListening(port: promPort, process: prometheus)
-                if let alertmanager { try await harness.waitUntilListening(port: amPort, process: alertmanager) }
+                for (port, process) in zip(amPorts, alertmanagers) { try await harness.waitUntilListening(port: port, process: process) }
             } catch {
                 await harness.stop()
                 throw error
             }
             return harness
         } catch {
-            await alertmanager?.stop()
+            for alertmanager in alertmanagers { await alertmanager.stop() }
             await exporter?.stop()
             dir.remove()
             throw error
@@ -179,9 +193,15 @@ public final class PrometheusHarness: Sendable {
         try await waitUntilListening(port: prometheusPort, process: process)
     }
 
+    /// Stops one Alertmanager of the cluster (a member down).
+    public func stopAlertmanager(_ index: Int) async {
+        guard alertmanagers.indices.contains(index) else { return }
+        await alertmanagers[index].stop()
+    }
+
     public func stop() async {
         await prometheus.stop()
-        await alertmanager?.stop()
+        for alertmanager in alertmanagers { await alertmanager.stop() }
         await exporter?.stop()
         directory.remove()
     }

@@ -10,10 +10,10 @@ struct ConnectionFlags: ParsableArguments {
         valueName: "url"))
     var url: String?
 
-    @Option(help: ArgumentHelp(
-        "Take the alerts from this Alertmanager (/api/v2/alerts: silenced and inhibited ones shown as such) instead of Prometheus; same auth and TLS flags.",
+    @Option(name: .customLong("alertmanager-url"), help: ArgumentHelp(
+        "Take the alerts and silences from this Alertmanager instead of Prometheus (silenced and inhibited alerts shown as such); repeat it for each member of an HA cluster; same auth and TLS flags.",
         valueName: "url"))
-    var alertmanagerURL: String?
+    var alertmanagerURLs: [String] = []
 
     @Option(help: ArgumentHelp("Read a bearer token from this file.", valueName: "file"))
     var bearerTokenFile: String?
@@ -58,17 +58,19 @@ struct ConnectionFlags: ParsableArguments {
         }
     }
 
-    /// The Alertmanager to read alerts from, if `--alertmanager-url` was given: the same options, another URL.
-    func resolveAlertmanager(_ options: ConnectionOptions) throws -> ConnectionOptions? {
-        guard let alertmanagerURL else { return nil }
-        var am = options
-        do {
-            am.baseURL = try ConnectionOptions.parseBaseURL(alertmanagerURL)
-            am.proxy = try ProxySetting.fromEnvironment(for: am.baseURL, environment: ProcessInfo.processInfo.environment)
-        } catch let error as ConfigurationError {
-            throw ValidationError("\(error.message) (from --alertmanager-url)")
+    /// The Alertmanagers to read alerts and silences from (`--alertmanager-url`, each a member of one cluster): the
+    /// same options, other URLs.
+    func resolveAlertmanagers(_ options: ConnectionOptions) throws -> [ConnectionOptions] {
+        try alertmanagerURLs.map { url in
+            var am = options
+            do {
+                am.baseURL = try ConnectionOptions.parseBaseURL(url)
+                am.proxy = try ProxySetting.fromEnvironment(for: am.baseURL, environment: ProcessInfo.processInfo.environment)
+            } catch let error as ConfigurationError {
+                throw ValidationError("\(error.message) (from --alertmanager-url)")
+            }
+            return am
         }
-        return am
     }
 
     var settings: ConnectionSettings {

@@ -161,6 +161,44 @@ enum SampleStates {
         return [("alert-why", app)]
     }()
 
+    /// The incident with an Alertmanager: HighLatency silenced by alice, two other silences (one pending, one
+    /// expired an hour ago).
+    static let silenced: DashboardState = {
+        var state = incident
+        state.silences = SilencesState(available: true, author: "oncall@bastion")
+        let matchers = [SilenceMatcher(name: "alertname", value: "HighLatency"), SilenceMatcher(name: "service", value: "inventory-service")]
+        state.silences.items = [
+            Silence(id: "5f0c2a71-6a4e-4d1c-9f55-0b1c9e1e2f3a", matchers: matchers, startsAt: now.addingTimeInterval(-600),
+                    endsAt: now.addingTimeInterval(3000), createdBy: "alice@bastion", comment: "slow disk on node-3, replacing it", state: .active),
+            Silence(id: "0d6e8f10-2b3c-4d5e-8f90-a1b2c3d4e5f6", matchers: [SilenceMatcher(name: "namespace", value: "batch.*", isRegex: true)],
+                    startsAt: now.addingTimeInterval(1800), endsAt: now.addingTimeInterval(9000), createdBy: "bob@bastion",
+                    comment: "nightly maintenance window", state: .pending),
+            Silence(id: "9a8b7c6d-1111-2222-3333-444455556666", matchers: [SilenceMatcher(name: "alertname", value: "Watchdog", isEqual: false)],
+                    startsAt: now.addingTimeInterval(-7200), endsAt: now.addingTimeInterval(-3600), createdBy: "carol@bastion",
+                    comment: "", state: .expired),
+        ]
+        state.silences.updatedAt = now.addingTimeInterval(-3)
+        state.alerts.items = state.alerts.items.map { item in
+            guard item.name == "HighLatency" else { return item }
+            var copy = item
+            copy.suppression = .silenced
+            copy.silencedBy = ["5f0c2a71-6a4e-4d1c-9f55-0b1c9e1e2f3a"]
+            return copy
+        }
+        state.alerts.items = AlertItem.arranged(state.alerts.items)
+        return state
+    }()
+
+    /// Silences: the form over HighErrorRate with a comment typed and the count in, the list, and the alert list
+    /// with a silenced alert.
+    static let silences: [(String, AppState)] = {
+        var form = app(silenced, [.char("a"), .char("S")] + "rolling back payment 1.4.2".map { Key.char($0) })
+        _ = form.update(.response(screen: form.screenIDs.last ?? 0, id: 101, .alertCount(1, active: 1)))
+        var list = AppState(model: silenced)
+        for key in [Key.char(":")] + "silences".map({ Key.char($0) }) + [.enter] { _ = list.update(.key(key)) }
+        return [("silence-form", form), ("silence-list", list), ("silenced-alerts", app(silenced, [.char("a")]))]
+    }()
+
     /// The app over `state` after `keys`.
     static func app(_ state: DashboardState, _ keys: [Key]) -> AppState {
         var app = AppState(model: state)

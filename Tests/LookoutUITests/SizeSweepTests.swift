@@ -19,7 +19,7 @@ struct SizeSweepTests {
         var filtered = SampleStates.healthy
         filtered.filter = "pay"
         // The four data states and every other view: zoom, alert list and detail, help, filter, ASCII, loading.
-        let states = SampleStates.all.map { AppState(model: $0.1) } + SampleStates.views.map(\.1)
+        let states = SampleStates.all.map { AppState(model: $0.1) } + SampleStates.views.map(\.1) + SampleStates.silences.map(\.1)
             + [SampleStates.app(filtered, [.char("?")])]
         let full = ProcessInfo.processInfo.environment["LOOKOUT_SWEEP"] == "full"
         for height in 5...100 {

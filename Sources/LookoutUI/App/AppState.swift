@@ -152,6 +152,9 @@ public struct AppState: Sendable {
                     notice = "the clipboard is off (--no-clipboard)"
                 }
             case .notice(let text): notice = text
+            case .rememberAuthor(let author):
+                model.silences.author = author
+                out.append(.rememberAuthor(author))
             case .quit: out.append(.quit)
             }
         }

@@ -46,7 +46,7 @@ public enum GlobalKeys {
         KeyBinding([.char("+"), .char("=")], "+", "longer range (5m … 7d)", .dashboard(.widerRange)),
         KeyBinding([.char("-"), .char("_")], "-", "shorter range", .dashboard(.narrowerRange)),
         KeyBinding([.char("/")], "/", "filter series by text", .filter),
-        KeyBinding([.char(":")], ":", "command line (:explore, :alerts, :dashboard, :help, :q)", .command),
+        KeyBinding([.char(":")], ":", "command line (:explore, :alerts, :silences, :dashboard, :help, :q)", .command),
         KeyBinding([.char("s")], "s", "hide / show silenced and inhibited alerts", .dashboard(.toggleSuppressed)),
         KeyBinding([.char("v")], "v", "next value of the dashboard variable", .dashboard(.nextVariableValue)),
         KeyBinding([.char("t")], "t", "next colour theme", .dashboard(.cycleTheme)),

@@ -14,6 +14,12 @@ public enum ScreenRequest: Sendable, Equatable {
     case labelNames(matching: String?)
     /// A label's values, of the series matching a selector when given.
     case labelValues(String, matching: String?)
+    /// How many of Alertmanager's alerts the matchers select (`/api/v2/alerts?filter=…`).
+    case alertsMatching([SilenceMatcher])
+    /// Create a silence, or change one (with an id): the first member that answers.
+    case saveSilence(SilenceDraft)
+    /// Expire a silence now.
+    case expireSilence(id: String)
 }
 
 /// The server's answer to a `ScreenRequest`.
@@ -21,6 +27,12 @@ public enum ScreenResponse: Sendable, Equatable {
     case result(QueryResult, warnings: [String])
     case names([String])
     case rules([RuleGroup])
+    /// The alerts a set of matchers selects: how many, and how many of them fire unsilenced.
+    case alertCount(Int, active: Int)
+    /// A silence was saved with this id.
+    case saved(id: String)
+    /// A write went through and has nothing to say.
+    case done
     /// One sanitised line: the server's error, or why there was no answer.
     case failure(String)
 }

@@ -30,6 +30,8 @@ public enum ScreenEffect: Sendable {
     case copy(String, what: String)
     /// One line for the user, until the next key.
     case notice(String)
+    /// The author of the silence just saved, to prefill the next one (and keep on disk).
+    case rememberAuthor(String)
     case quit
 }
 

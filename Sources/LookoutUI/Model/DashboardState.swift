@@ -46,6 +46,39 @@ public struct AlertsState: Sendable, Equatable {
     }
 }
 
+/// Alertmanager's silences, when lookout has one (`--alertmanager-url`), and what lookout may do with them.
+public struct SilencesState: Sendable, Equatable {
+    /// An Alertmanager is configured: silences can be listed (and, unless read-only, written).
+    public var available = false
+    /// `--read-only`: no silence is created, expired or extended.
+    public var readOnly = false
+    /// The author a new silence is prefilled with (`$USER@hostname`, or the last one used).
+    public var author = ""
+    public var items: [Silence] = []
+    public var updatedAt: Date?
+    public var error: String?
+    /// The members of the cluster that did not answer the last refresh.
+    public var membersDown: [AlertmanagerMemberDown] = []
+
+    public init(available: Bool = false, readOnly: Bool = false, author: String = "") {
+        self.available = available
+        self.readOnly = readOnly
+        self.author = author
+    }
+
+    /// Why a write cannot be made now, or nil when it can.
+    public var writeRefusal: String? {
+        if !available { return "silences need an Alertmanager: start lookout with --alertmanager-url" }
+        if readOnly { return "read-only: lookout was started with --read-only, so silences cannot be changed" }
+        return nil
+    }
+
+    /// "silenced by alice until 15:04 UTC (58m left): deploying the fix", for a silenced alert.
+    public func silencedLine(_ alert: AlertItem, now: Date) -> String? {
+        Silencing.silencedLine(alert, silences: items, now: now)
+    }
+}
+
 /// Whether the server answers.
 public enum ConnectionState: Sendable, Equatable {
     /// No answer yet.
@@ -65,6 +98,7 @@ public struct DashboardState: Sendable, Equatable {
     public var refreshSeconds: TimeInterval
     public var panels: [PanelState]
     public var alerts: AlertsState
+    public var silences = SilencesState()
     public var connection: ConnectionState
     public var now: Date
     public var paused: Bool

@@ -12,6 +12,9 @@ public enum DashboardEvent: Sendable, Equatable {
     /// The alerts of a refresh (nil with an `error` when none could be read); `unreadable` describes those that
     /// could not be read among the others.
     case alertsLoaded(generation: Int, items: [AlertItem]?, error: String?, at: Date, unreadable: [String] = [])
+    /// Alertmanager's silences of a refresh (nil with an `error` when none could be read), and the members of its
+    /// cluster that did not answer.
+    case silencesLoaded(generation: Int, silences: [Silence]?, error: String?, down: [AlertmanagerMemberDown], at: Date)
     /// The values a dashboard variable can take.
     case variableOptions(name: String, values: [String])
     /// Every query of a generation has answered. `unreachable` holds the error when the server could not be talked
@@ -31,6 +34,8 @@ public enum DashboardEffect: Sendable, Equatable {
     case appendHistory(String)
     /// Put text on the user's clipboard (OSC 52).
     case copy(String)
+    /// Keep the author of silences in the state folder, for the next time.
+    case rememberAuthor(String)
     case quit
 }
 
@@ -99,6 +104,18 @@ extension DashboardState {
                 alerts.error = error
             }
             alerts.isLoading = false
+            return []
+
+        case .silencesLoaded(let gen, let list, let error, let down, let at):
+            guard gen == generation else { return [] }
+            if let list {
+                silences.items = list
+                silences.updatedAt = at
+                silences.error = nil
+            } else {
+                silences.error = error
+            }
+            silences.membersDown = down
             return []
 
         case .variableOptions(let name, let values):

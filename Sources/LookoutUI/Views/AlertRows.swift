@@ -1,5 +1,6 @@
 import DashboardCore
 import Foundation
+import PrometheusModels
 import SafeText
 import TerminalCanvas
 
@@ -10,6 +11,8 @@ struct AlertRows: Widget {
     var now: Date
     /// The row drawn selected (reversed badge), relative to `items`.
     var selected: Int?
+    /// Alertmanager's silences: a silenced row says who silenced it, until when, and why.
+    var silences: [Silence] = []
     var moreHint = " (a: all alerts)"
     var ascii: Bool
 
@@ -35,7 +38,8 @@ struct AlertRows: Widget {
             x = canvas.put("  " + TextLayout.pad(age, to: 3, alignRight: true), x: x, y: y, style: Style(.dim), clip: row)
             let room = area.maxX - x - 2
             if room > 0 {
-                canvas.put("  " + TextLayout.truncate(item.text, to: room, ascii: ascii), x: x, y: y, style: Style(textRole), clip: row)
+                let text = Silencing.silencedLine(item, silences: silences, now: now) ?? item.text
+                canvas.put("  " + TextLayout.truncate(text, to: room, ascii: ascii), x: x, y: y, style: Style(textRole), clip: row)
             }
         }
         if fits < items.count {

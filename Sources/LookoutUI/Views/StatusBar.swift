@@ -35,6 +35,12 @@ enum StatusBar {
             let seconds = max(0, Int(saturating: retryAt.timeIntervalSince(model.now).rounded(.up)))
             parts.append(StatusLine.Part("cannot reach \(model.server) \(dash) retrying in \(seconds)s: \(message)", role: .statusError, priority: 0))
         }
+        if let down = AlertmanagerMemberDown.summary(model.silences.membersDown) {
+            // One member of the cluster down is worth knowing, not an error while another answers.
+            parts.append(StatusLine.Part(
+                down, role: .statusError, priority: 2, short: AlertmanagerMemberDown.summary(model.silences.membersDown, short: true)))
+        }
+        if model.silences.readOnly { parts.append(StatusLine.Part("read-only", priority: 4)) }
         parts.append(StatusLine.Part("? help", priority: 5, rightAligned: true))
         return StatusLine(parts: parts, ascii: ascii)
     }

@@ -43,18 +43,16 @@ struct SnapshotCommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = try connection.resolve()
-        let alertmanagerOptions = try connection.resolveAlertmanager(options)
+        let alertmanagerOptions = try connection.resolveAlertmanagers(options)
         let rangeSeconds = ValueFormat.parseDuration(range) ?? 3600
         let board = try DashboardChoice.load(dashboard)
         let snapshot: Snapshot
         do {
             snapshot = try await withPrometheusClient(options) { client in
-                guard let alertmanagerOptions else {
-                    return await Snapshot.take(client: client, dashboard: board, rangeSeconds: rangeSeconds)
-                }
-                return try await withPrometheusClient(alertmanagerOptions) { alertmanager in
-                    await Snapshot.take(client: client, dashboard: board, rangeSeconds: rangeSeconds, alertmanager: alertmanager)
-                }
+                let alertmanager = try await AlertmanagerCluster.make(alertmanagerOptions)
+                let snapshot = await Snapshot.take(client: client, dashboard: board, rangeSeconds: rangeSeconds, alertmanager: alertmanager)
+                await alertmanager?.shutdown()
+                return snapshot
             }
         } catch let error as ConfigurationError {
             throw ValidationError(error.message)

@@ -15,8 +15,8 @@ struct WatchCommand: AsyncParsableCommand {
         abstract: "The interactive dashboard (the default command).",
         discussion: """
             Keys: q quit, r refresh, p pause, + / - range, Enter or 1-9 zoom (Esc back), Tab focus, e explore the
-            focused panel's query, a alerts (Enter: why one fires), : commands (:explore, :alerts, :dashboard, :help,
-            :q), t theme, / filter, ? help. If the server cannot be reached the dashboard stays open and retries (5 s, doubling to
+            focused panel's query, a alerts (Enter: why one fires, S: silence it), : commands (:explore, :alerts,
+            :silences, :dashboard, :help, :q), t theme, / filter, ? help. If the server cannot be reached the dashboard stays open and retries (5 s, doubling to
             60 s); data that stops arriving is marked stale with its age.
             Exit codes: 0 on quit (q, Ctrl-C, SIGTERM, SIGHUP); 2 when there is no terminal; 64 bad flags.
             """
@@ -37,7 +37,7 @@ struct WatchCommand: AsyncParsableCommand {
         let options = try connection.resolve()
         try await runDashboard(
             connection: options, display: try display.settings(), dashboard: try DashboardChoice.load(dashboard),
-            alertmanager: try connection.resolveAlertmanager(options))
+            alertmanagers: try connection.resolveAlertmanagers(options))
     }
 }
 
@@ -64,10 +64,14 @@ struct DisplayFlags: ParsableArguments {
     @Flag(help: "Never write to the clipboard (y and Y in the alert detail copy with OSC 52 otherwise).")
     var noClipboard = false
 
+    @Flag(help: "Never write to Alertmanager: no silence is created, expired or extended (S, x and e say so).")
+    var readOnly = false
+
     func settings() throws -> DisplaySettings {
         do {
             var settings = try DisplaySettings(refresh: refresh, range: range, theme: theme, noColor: noColor, ascii: ascii, logFile: logFile)
             settings.clipboard = !noClipboard
+            settings.readOnly = readOnly
             return settings
         } catch {
             throw ValidationError(error.description)
@@ -78,11 +82,11 @@ struct DisplayFlags: ParsableArguments {
 /// The dashboard on this terminal (ncurses), with LookoutApp doing the rest.
 @MainActor
 func runDashboard(
-    connection: ConnectionOptions, display: DisplaySettings, dashboard: Dashboard, alertmanager: ConnectionOptions? = nil
+    connection: ConnectionOptions, display: DisplaySettings, dashboard: Dashboard, alertmanagers: [ConnectionOptions] = []
 ) async throws {
     do {
         try await DashboardLaunch.run(
-            connection: connection, display: display, dashboard: dashboard, alertmanager: alertmanager,
+            connection: connection, display: display, dashboard: dashboard, alertmanagers: alertmanagers,
             terminal: { try NcursesScreen() }, localeIsUTF8: { NcursesScreen.localeIsUTF8 })
     } catch {
         if error.exitCode == 64 { throw ValidationError(error.description) }

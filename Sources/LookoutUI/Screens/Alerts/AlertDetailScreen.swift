@@ -32,7 +32,8 @@ public struct AlertDetailScreen: Screen {
 
     public var keyHelp: KeyHelp.Section {
         KeyHelp.Section(title: "Alert", rows: [
-            ("y", "copy the runbook URL (OSC 52)"), ("Y", "copy the rule's expression"), ("Esc, Enter", "back to the list"),
+            ("y", "copy the runbook URL (OSC 52)"), ("Y", "copy the rule's expression"), ("S", "silence the alert (Alertmanager)"),
+            ("Esc, Enter", "back to the list"),
         ])
     }
 
@@ -48,6 +49,7 @@ public struct AlertDetailScreen: Screen {
         switch key {
         case .enter: return [.pop]
         case .char("y"): return [runbook.map { .copy($0, what: "the runbook URL") } ?? .notice("this alert has no runbook URL")]
+        case .char("S"): return [SilenceFormScreen.open(for: alert, context)]
         case .char("Y"):
             guard let rule else { return [.notice("the rule has not arrived yet")] }
             return [.copy(rule.rule.query, what: "the rule's expression")]
@@ -129,6 +131,7 @@ public struct AlertDetailScreen: Screen {
         let stateWord = item.suppression.map { $0 == .silenced ? "SILENCED" : "INHIBITED" } ?? (item.state == .pending ? "PENDING" : "FIRING")
         lines.append(("\(stateWord) \(item.severity.badge)  \(item.name)  \(item.subject)", item.severity == .critical ? .critical : .warning))
         lines.append((sinceLine(model.now), .text))
+        if let silenced = model.silences.silencedLine(item, now: model.now) { lines.append((silenced, .alertPending)) }
         if let rule {
             let hold = rule.rule.duration.map { " for \(ValueFormat.rangeLabel($0))" } ?? ""
             lines.append(("rule: \(rule.group) (\(rule.file))\(hold)", .dim))
@@ -171,7 +174,9 @@ public struct AlertDetailScreen: Screen {
                 y += 1
             }
         }
-        var rest: [(String, StyleRole)] = [("", .text), ("Labels", .title)]
+        var rest: [(String, StyleRole)] = []
+        if let source = item.generatorURL { rest += [("", .text), ("source: " + source, .focus)] }
+        rest += [("", .text), ("Labels", .title)]
         rest += item.labels.sorted { $0.key < $1.key }.map { ("  \($0.key) = \($0.value)", .text) }
         rest += [("", .text), ("Annotations", .title)]
         rest += item.annotations.sorted { $0.key < $1.key }.map { key, value in

@@ -1,35 +1,46 @@
 import DashboardCore
 import TerminalCanvas
 
-/// Every active alert, one per row, with a selection; Enter opens one alert's labels and annotations.
+/// Every active alert, one per row, with a selection; Enter opens one alert (why it fires), `S` silences it. Opened
+/// from the silence list, it shows the alerts one silence mutes.
 public struct AlertListScreen: Screen {
     public static let id = "alerts"
     public var id: String { Self.id }
     public var selected = 0
+    /// Only the alerts this silence mutes, when set.
+    public var silenceID: String?
 
-    public init(selected: Int = 0) {
+    public init(selected: Int = 0, silenceID: String? = nil) {
         self.selected = selected
+        self.silenceID = silenceID
     }
 
-    enum Action: Sendable, Equatable { case up, down, pageUp, pageDown, open }
+    enum Action: Sendable, Equatable { case up, down, pageUp, pageDown, open, silence }
 
     static let keys = KeyTable<Action>([
         KeyBinding([.up, .char("k")], "↑, k", "previous alert", .up),
         KeyBinding([.down, .char("j")], "↓, j", "next alert", .down),
         KeyBinding([.pageUp], "PgUp", "ten up", .pageUp),
         KeyBinding([.pageDown], "PgDn", "ten down", .pageDown),
-        KeyBinding([.enter], "Enter", "the alert's labels and annotations", .open),
+        KeyBinding([.enter], "Enter", "the alert: why it fires, since when, its labels", .open),
+        KeyBinding([.char("S")], "S", "silence the alert (Alertmanager)", .silence),
     ])
 
     public var keyHelp: KeyHelp.Section { Self.keys.help("Alerts") }
 
-    public func title(_ context: ScreenContext) -> String { "Alerts" }
+    public func title(_ context: ScreenContext) -> String { silenceID == nil ? "Alerts" : "Silenced alerts" }
+
+    /// The rows: every visible alert, or those the silence mutes.
+    func items(_ model: DashboardState) -> [AlertItem] {
+        guard let silenceID else { return model.visibleAlerts }
+        return model.alerts.items.filter { $0.silencedBy.contains(silenceID) }
+    }
 
     /// The selection, kept inside the list as it shrinks.
     func current(_ count: Int) -> Int { max(0, min(selected, count - 1)) }
 
     public mutating func handle(_ key: Key, context: ScreenContext) -> [ScreenEffect]? {
-        let items = context.model.visibleAlerts
+        let items = items(context.model)
         let last = max(0, items.count - 1)
         guard let action = Self.keys.action(for: key) else { return nil }
         selected = current(items.count)
@@ -41,6 +52,9 @@ public struct AlertListScreen: Screen {
         case .open:
             guard items.indices.contains(selected) else { return [] }
             return [.push(AlertDetailScreen(alert: items[selected]))]
+        case .silence:
+            guard items.indices.contains(selected) else { return [] }
+            return [SilenceFormScreen.open(for: items[selected], context)]
         }
         return []
     }
@@ -48,21 +62,23 @@ public struct AlertListScreen: Screen {
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         let model = context.model
         let ascii = context.options.ascii
-        let items = model.visibleAlerts
+        let items = items(model)
         let (header, _) = AlertRows.header(items, ascii: ascii)
+        let heading = silenceID.map { "Alerts silenced by \($0)" } ?? "Alerts: \(header)"
         let inner = PanelFrame(
-            title: "Alerts: \(header)  (\(ascii ? "up/down" : "↑↓") select, Enter details, Esc back)",
+            title: "\(heading)  (\(ascii ? "up/down" : "↑↓") select, Enter details, S silence, Esc back)",
             badge: model.alerts.error.map { _ in ("stale", .warning) }, focused: true, ascii: ascii
         ).draw(into: &canvas, area: area)
         guard !inner.isEmpty else { return }
         guard !items.isEmpty else {
-            canvas.put(model.alerts.updatedAt == nil ? "loading…" : "No alerts firing or pending", x: inner.x, y: inner.y, style: Style(.ok), clip: inner)
+            let empty = silenceID == nil ? "No alerts firing or pending" : "This silence mutes no alert now"
+            canvas.put(model.alerts.updatedAt == nil ? "loading…" : empty, x: inner.x, y: inner.y, style: Style(.ok), clip: inner)
             return
         }
         let selected = current(items.count)
         let top = max(0, min(selected - inner.height / 2, items.count - inner.height))
         let visible = Array(items.dropFirst(top).prefix(inner.height))
-        AlertRows(items: visible, now: model.now, selected: selected - top, ascii: ascii).render(into: &canvas, area: inner)
+        AlertRows(items: visible, now: model.now, selected: selected - top, silences: model.silences.items, ascii: ascii).render(into: &canvas, area: inner)
         if selected - top >= 0, selected - top < inner.height {
             canvas.setStyle(Rect(x: inner.x, y: inner.y + selected - top, width: 4, height: 1), Style(.focus, .reverse))
         }

@@ -10,6 +10,8 @@ import TerminalCanvas
 struct DashboardLayout: Widget {
     var model: DashboardState
     var focusedPanel: Int
+    /// The alert row with the keyboard focus, if one has it.
+    var focusedAlert: Int? = nil
     var ascii: Bool
 
     func render(into canvas: inout Canvas, area: Rect) {
@@ -80,7 +82,7 @@ struct DashboardLayout: Widget {
             }
             y += h
         }
-        AlertSection(model: model, ascii: ascii).render(into: &canvas, area: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y))
+        AlertSection(model: model, focused: focusedAlert, ascii: ascii).render(into: &canvas, area: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y))
     }
 
     func renderCompact(into canvas: inout Canvas, area: Rect) {
@@ -101,13 +103,15 @@ struct DashboardLayout: Widget {
             view.renderContent(into: &canvas, area: Rect(x: area.x + 1, y: y + 1, width: area.width - 1, height: height - 1))
             y += height
         }
-        AlertSection(model: model, ascii: ascii).render(into: &canvas, area: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y))
+        AlertSection(model: model, focused: focusedAlert, ascii: ascii).render(into: &canvas, area: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y))
     }
 }
 
 /// The alerts under the panels: a header that counts them (or says why there are none), then one row each.
 struct AlertSection: Widget {
     var model: DashboardState
+    /// The row with the keyboard focus.
+    var focused: Int?
     var ascii: Bool
 
     func render(into canvas: inout Canvas, area: Rect) {
@@ -132,7 +136,7 @@ struct AlertSection: Widget {
         if let unreadable = AlertsState.summary(ofUnreadable: alerts.unreadable) {
             canvas.put("   ! " + TextLayout.truncate(unreadable, to: max(0, area.maxX - end - 6), ascii: ascii), x: end, y: area.y, style: Style(.warning), clip: headerRow)
         }
-        AlertRows(items: model.visibleAlerts, now: model.now, ascii: ascii)
+        AlertRows(items: model.visibleAlerts, now: model.now, selected: focused, silences: model.silences.items, ascii: ascii)
             .render(into: &canvas, area: Rect(x: list.x + 1, y: list.y, width: list.width - 1, height: list.height))
     }
 }

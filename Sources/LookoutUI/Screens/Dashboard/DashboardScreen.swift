@@ -2,25 +2,30 @@ import DashboardCore
 import TerminalCanvas
 
 /// The dashboard: every panel and the firing alerts, laid out for the terminal's size (`DashboardLayout`). Owns the
-/// keyboard focus; Enter or a digit zooms a panel.
+/// keyboard focus, which moves through the panels and then the alert rows; Enter or a digit zooms a panel, Enter on
+/// an alert row opens the alert.
 public struct DashboardScreen: Screen {
     public static let id = "dashboard"
     public var id: String { Self.id }
-    /// The panel with the keyboard focus.
+    /// The panel with the keyboard focus (when no alert row has it).
     public var focusedPanel = 0
+    /// The alert row with the keyboard focus, if one has it.
+    public var focusedAlert: Int?
 
-    public init(focusedPanel: Int = 0) {
+    public init(focusedPanel: Int = 0, focusedAlert: Int? = nil) {
         self.focusedPanel = focusedPanel
+        self.focusedAlert = focusedAlert
     }
 
-    enum Action: Sendable, Equatable { case zoomFocused, zoomDigit, next, previous, explore }
+    enum Action: Sendable, Equatable { case zoomFocused, zoomDigit, next, previous, explore, silence }
 
     static let keys = KeyTable<Action>([
-        KeyBinding([.enter], "Enter", "zoom the focused panel", .zoomFocused),
+        KeyBinding([.enter], "Enter", "zoom the focused panel, or open the focused alert", .zoomFocused),
         KeyBinding((1...9).map { .char(Character(String($0))) }, "1-9", "zoom a panel by its number", .zoomDigit),
-        KeyBinding([.tab, .right, .down], "Tab, arrows", "move the focus", .next),
+        KeyBinding([.tab, .right, .down], "Tab, arrows", "move the focus (panels, then alert rows)", .next),
         KeyBinding([.backTab, .left, .up], "Shift-Tab", "move the focus back", .previous),
         KeyBinding([.char("e")], "e", "explore the focused panel's query", .explore),
+        KeyBinding([.char("S")], "S", "silence the focused alert (Alertmanager)", .silence),
     ])
 
     public var keyHelp: KeyHelp.Section { Self.keys.help("Dashboard") }
@@ -29,24 +34,49 @@ public struct DashboardScreen: Screen {
 
     public mutating func handle(_ key: Key, context: ScreenContext) -> [ScreenEffect]? {
         let count = context.model.dashboard.panels.count
+        let alerts = context.model.visibleAlerts
         guard let action = Self.keys.action(for: key) else { return nil }
+        // An alert row that has gone (the list shrank) gives the focus back to the panels.
+        if let row = focusedAlert, !alerts.indices.contains(row) { focusedAlert = alerts.isEmpty ? nil : alerts.count - 1 }
         switch action {
         case .zoomFocused:
+            if let row = focusedAlert { return [.push(AlertDetailScreen(alert: alerts[row]))] }
             guard focusedPanel < count else { return [] }
             return [.push(PanelScreen(panel: focusedPanel))]
         case .zoomDigit:
             guard case .char(let c) = key, let n = c.wholeNumberValue, n - 1 < count else { return [] }
             focusedPanel = n - 1
+            focusedAlert = nil
             return [.push(PanelScreen(panel: n - 1))]
-        case .next: focusedPanel = (focusedPanel + 1) % max(1, count)
-        case .previous: focusedPanel = (focusedPanel + count - 1) % max(1, count)
+        case .next:
+            if let row = focusedAlert {
+                // Down the alert rows; Tab (or the last row) goes back to the first panel.
+                if key != .tab, row + 1 < alerts.count { focusedAlert = row + 1 } else { focusedAlert = nil; focusedPanel = 0 }
+            } else if focusedPanel + 1 >= count, !alerts.isEmpty {
+                focusedAlert = 0
+            } else {
+                focusedPanel = (focusedPanel + 1) % max(1, count)
+            }
+        case .previous:
+            if let row = focusedAlert {
+                if key != .backTab, row > 0 { focusedAlert = row - 1 } else { focusedAlert = nil; focusedPanel = max(0, count - 1) }
+            } else if focusedPanel == 0, !alerts.isEmpty {
+                focusedAlert = alerts.count - 1
+            } else {
+                focusedPanel = (focusedPanel + count - 1) % max(1, count)
+            }
         case .explore: return [.push(ExploreScreen.of(panel: focusedPanel, context))]
+        case .silence:
+            guard let row = focusedAlert else { return [.notice("move the focus to an alert row first (Tab, arrows)")] }
+            return [SilenceFormScreen.open(for: alerts[row], context)]
         }
         return []
     }
 
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
-        DashboardLayout(model: context.model, focusedPanel: focusedPanel, ascii: context.options.ascii)
+        DashboardLayout(
+            model: context.model, focusedPanel: focusedAlert == nil ? focusedPanel : -1, focusedAlert: focusedAlert,
+            ascii: context.options.ascii)
             .render(into: &canvas, area: area)
     }
 }
