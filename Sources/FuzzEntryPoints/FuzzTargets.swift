@@ -60,14 +60,31 @@ public enum FuzzTargets {
         }
     }
 
+    /// Alertmanager's alerts and silences (the same bytes read as either), drawn in the alert list, the silence list
+    /// and the form; its error answers (a 400's message) as one safe line.
     static func alertmanagerAnswer(_ data: [UInt8]) {
+        var items: [AlertItem] = []
+        var silences: [Silence] = []
         do {
             let alerts = try APIDecoding.alertmanagerAlerts(status: 200, reason: "OK", body: Data(data), url: "http://fuzz/api/v2/alerts")
-            draw(panels: PanelData(), alerts: AlertItem.arranged(alerts.elements.map(AlertItem.init)))
+            items = AlertItem.arranged(alerts.elements.map(AlertItem.init))
             alerts.failures.forEach(checkSafe)
         } catch {
             checkSafe(error.description)
         }
+        do {
+            let list = try APIDecoding.alertmanager(LossyList<Silence>.self, status: 200, reason: "OK", body: Data(data), url: "http://fuzz/api/v2/silences")
+            silences = list.elements
+            list.failures.forEach(checkSafe)
+        } catch {
+            checkSafe(error.description)
+        }
+        do {
+            _ = try APIDecoding.alertmanager(SilenceCreated.self, status: 400, reason: "Bad Request", body: Data(data), url: "http://fuzz/api/v2/silences")
+        } catch {
+            checkSafe(error.description)
+        }
+        draw(panels: PanelData(), alerts: items, silences: silences)
     }
 
     static func dashboardYAML(_ data: [UInt8]) {
@@ -158,7 +175,7 @@ public enum FuzzTargets {
     }
 
     /// Draws the data as the app would, at a few sizes: the dashboard, a zoomed panel, the alert list and an alert.
-    static func draw(panels data: PanelData, alerts: [AlertItem]) {
+    static func draw(panels data: PanelData, alerts: [AlertItem], silences: [Silence] = []) {
         var state = DashboardState(dashboard: .microservices, server: "fuzz", rangeSeconds: 3600, refreshSeconds: 15)
         state.now = Date(timeIntervalSince1970: 1_764_000_000)
         for i in state.panels.indices {
@@ -167,8 +184,11 @@ public enum FuzzTargets {
         }
         state.alerts.items = alerts
         state.alerts.updatedAt = state.now
+        state.silences = SilencesState(available: true, author: "fuzz")
+        state.silences.items = silences
         var apps: [AppState] = []
-        for keys: [Key] in [[], [.char("3")], [.char("a")], [.char("a"), .enter]] {
+        let silenceList: [Key] = [.char(":")] + "silences".map { Key.char($0) } + [.enter]
+        for keys: [Key] in [[], [.char("3")], [.char("a")], [.char("a"), .enter], [.char("a"), .char("S")], silenceList, silenceList + [.enter]] {
             var app = AppState(model: state)
             for key in keys { _ = app.update(.key(key)) }
             apps.append(app)
