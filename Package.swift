@@ -50,7 +50,7 @@ let package = Package(
         ),
         // The screens: the app state (a stack of screens, overlays, the shared dashboard model) with its pure update,
         // one folder per screen (Screens/), the views that compose widgets, and the key tables.
-        .target(name: "LookoutUI", dependencies: ["DashboardCore", "PrometheusModels", "SafeText", "TerminalCanvas"]),
+        .target(name: "LookoutUI", dependencies: ["DashboardCore", "PrometheusModels", "PromQL", "SafeText", "TerminalCanvas"]),
         // ncursesw, for NcursesTerminal only: a module map and a shim for the macros Swift cannot import.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The only code that calls ncurses.

@@ -41,7 +41,7 @@ struct AlertDetailAgainstPrometheusTests {
             #expect(services == ["payment-service"], "the left side for the alert's labels only: \(services)")
             #expect(detail.intervals?.contains { $0.state == .firing } == true, "firing, from ALERTS")
             let text = terminal.screen.joined(separator: "\n")
-            #expect(text.contains("firing") && (text.contains("fires when the left side > 5.00 %") || text.contains("fires when the left side > 0.05")), "\(text)")
+            #expect(text.contains("firing") && text.contains("fires when the left side > 5.0 % (the line); now "), "\(text)")
             #expect(text.contains("state "), "the state strip")
         }
     }

@@ -64,3 +64,21 @@ struct AlertDetailTests {
         #expect(app.notice == "the clipboard is off (--no-clipboard)")
     }
 }
+
+@Suite("Alert detail: the unit of the rule's value")
+struct AlertUnitTests {
+    @Test(arguments: [
+        // The seed's HighErrorRate as Prometheus gives it back (normalised), a 5xx ratio: the Error Rate panel's shape.
+        (#"sum by (service) (rate(http_requests_total{status_code=~"5.."}[5m])) / sum by (service) (rate(http_requests_total[5m]))"#, DashboardCore.Unit.percent),
+        // HighLatency as written and as printed back.
+        ("histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket[5m])) by (service, le))", .seconds),
+        ("histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket[5m])))", .seconds),
+        ("(sum by (service) (rate(http_requests_total[5m])))", .requestsPerSecond),
+        ("rate(kube_pod_container_status_restarts_total[5m])", .none),
+        // A quoted brace is part of the value, not a filter.
+        (#"sum by (service) (rate(http_requests_total{path="{id}"}[5m]))"#, .requestsPerSecond),
+    ])
+    func theRulesLeftSideTakesTheUnitOfTheMatchingPanel(expr: String, unit: DashboardCore.Unit) {
+        #expect(AlertDetailScreen.unit(for: expr, in: .microservices) == unit)
+    }
+}

@@ -1,6 +1,7 @@
 import DashboardCore
 import Foundation
 import PrometheusModels
+import PromQL
 import SafeText
 import TerminalCanvas
 
@@ -105,18 +106,47 @@ public struct AlertDetailScreen: Screen {
         return []
     }
 
-    /// The unit of the dashboard panel whose query is the rule's left side (whitespace and outer parentheses
-    /// aside), else none.
+    /// The unit of the dashboard panel whose query is the rule's left side, else of one whose query has the same
+    /// shape with other label filters (the rule's 5xx ratio and the panel's 4xx-or-5xx ratio are both ratios), else
+    /// none. Queries are compared as Prometheus prints them (`/api/v1/rules` gives the rule back normalised:
+    /// `sum by (service) (…)` where the dashboard wrote `sum(…) by (service)`), outer parentheses and whitespace aside.
     static func unit(for expr: String, in dashboard: Dashboard) -> DashboardCore.Unit {
         func normal(_ s: String) -> String {
-            var t = s.filter { !$0.isWhitespace }
+            var t = ((try? Parser.parse(s))?.text ?? s).filter { !$0.isWhitespace }
             while t.hasPrefix("("), t.hasSuffix(")"), RuleExpression.matchingParen(Array(t), from: 0) == t.count - 1 {
                 t = String(t.dropFirst().dropLast())
             }
             return t
         }
+        /// The query without its `{…}` label filters (braces inside quoted strings kept).
+        func shape(_ s: String) -> String {
+            var out = ""
+            var depth = 0
+            var quoted = false
+            var escaped = false
+            for c in s {
+                if quoted {
+                    if depth == 0 { out.append(c) }
+                    if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { quoted = false }
+                    continue
+                }
+                switch c {
+                case "\"": quoted = true
+                case "{": depth += 1
+                case "}": depth = max(0, depth - 1)
+                    continue
+                default: break
+                }
+                if depth == 0 { out.append(c) }
+            }
+            return out
+        }
         let target = normal(expr)
-        return dashboard.panels.first { panel in panel.targets.contains { normal($0.expr) == target } }?.unit ?? .none
+        if let panel = dashboard.panels.first(where: { panel in panel.targets.contains { normal($0.expr) == target } }) {
+            return panel.unit
+        }
+        let outline = shape(target)
+        return dashboard.panels.first { panel in panel.targets.contains { shape(normal($0.expr)) == outline } }?.unit ?? .none
     }
 
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
