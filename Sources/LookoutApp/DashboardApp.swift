@@ -36,7 +36,7 @@ public final class DashboardApp {
         terminal: any Terminal, client: PrometheusClient, dashboard: Dashboard, theme: Theme, themes: [String],
         rangeSeconds: TimeInterval, refreshSeconds: TimeInterval, options: RenderOptions, logger: Logger,
         alertmanager: AlertmanagerCluster? = nil, history: HistoryFile? = nil, clipboard: Bool = true,
-        silences: SilenceSettings = SilenceSettings()
+        silences: SilenceSettings = SilenceSettings(), utc: Bool = false, pinnedEnd: Date? = nil
     ) {
         self.authorFile = silences.author
         self.history = history
@@ -53,6 +53,9 @@ public final class DashboardApp {
         state.themeName = theme.name
         state.themes = themes
         state.clipboard = clipboard
+        state.utc = utc
+        state.pinnedEnd = pinnedEnd
+        state.paused = pinnedEnd != nil
         state.silences = SilencesState(
             available: alertmanager != nil, readOnly: silences.readOnly,
             author: silences.author?.author ?? Silencing.defaultAuthor(environment: [:], hostname: "localhost"))
@@ -128,8 +131,8 @@ public final class DashboardApp {
     private func perform(_ effects: [DashboardEffect]) {
         for effect in effects {
             switch effect {
-            case .fetch(let generation, let rangeSeconds, let points, let variables):
-                startFetch(generation: generation, rangeSeconds: rangeSeconds, points: points, variables: variables)
+            case .fetch(let generation, let rangeSeconds, let points, let variables, let end):
+                startFetch(generation: generation, rangeSeconds: rangeSeconds, points: points, variables: variables, end: end)
             case .setTheme(let name):
                 do {
                     theme = name == startTheme.name ? startTheme : try Theme.named(name)
@@ -158,7 +161,7 @@ public final class DashboardApp {
         }
     }
 
-    private func startFetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String]) {
+    private func startFetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String], end: Date?) {
         fetchTask?.cancel()
         let fetcher = DashboardFetcher(
             client: client, dashboard: state.dashboard.substituting(variables), alertmanager: alertmanager)
@@ -166,7 +169,7 @@ public final class DashboardApp {
         let continuation = self.continuation
         let logger = self.logger
         fetchTask = Task.detached {
-            let range = QueryRange(last: rangeSeconds, end: Date(), points: points)
+            let range = QueryRange(last: rangeSeconds, end: end ?? Date(), points: points)
             var failed = 0
             for await event in fetcher.refresh(generation: generation, range: range, variables: declared) {
                 guard !Task.isCancelled else { return }

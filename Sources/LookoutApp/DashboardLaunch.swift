@@ -19,6 +19,10 @@ public struct DisplaySettings: Sendable {
     public var clipboard = true
     /// `--read-only`: no silence is written.
     public var readOnly = false
+    /// `--utc`: times in UTC rather than the local time zone.
+    public var utc = false
+    /// The window to open on (`--from`, `--to`): pinned in the past, or live.
+    public var window: TimeWindow
 
     public struct Invalid: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -33,6 +37,7 @@ public struct DisplaySettings: Sendable {
         }
         refreshSeconds = r
         rangeSeconds = g
+        window = TimeWindow(rangeSeconds: g)
         self.theme = theme
         self.noColor = noColor
         self.ascii = ascii
@@ -115,10 +120,11 @@ public enum DashboardLaunch {
         if !themes.contains(theme.name) { themes.insert(theme.name, at: 0) }
         let app = DashboardApp(
             terminal: terminal, client: client, dashboard: dashboard, theme: theme, themes: themes,
-            rangeSeconds: display.rangeSeconds, refreshSeconds: display.refreshSeconds,
+            rangeSeconds: display.window.rangeSeconds, refreshSeconds: display.refreshSeconds,
             options: RenderOptions(ascii: ascii), logger: logger, alertmanager: alertmanager,
             history: HistoryFile(path: HistoryFile.path(environment: environment)), clipboard: display.clipboard,
-            silences: SilenceSettings(readOnly: display.readOnly, author: AuthorFile(environment: environment)))
+            silences: SilenceSettings(readOnly: display.readOnly, author: AuthorFile(environment: environment)),
+            utc: display.utc, pinnedEnd: display.window.pinnedEnd)
         await app.run()
         terminal.restore()
         await shutdown(client, within: .seconds(2))

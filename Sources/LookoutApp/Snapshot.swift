@@ -53,10 +53,11 @@ public struct Snapshot: Sendable {
     /// Queries every panel and the alerts once, concurrently, through the same refresh as the dashboard.
     public static func take(
         client: PrometheusClient, dashboard: Dashboard, rangeSeconds: TimeInterval, points: Int = 60,
-        now: Date = Date(), alertmanager: AlertmanagerCluster? = nil
+        now: Date = Date(), end: Date? = nil, alertmanager: AlertmanagerCluster? = nil
     ) async -> Snapshot {
         let fetcher = DashboardFetcher(client: client, dashboard: dashboard, alertmanager: alertmanager)
-        let range = QueryRange(last: rangeSeconds, end: now, points: points)
+        // The graphs end at `end` (`--to`); the alerts are always the current ones.
+        let range = QueryRange(last: rangeSeconds, end: end ?? now, points: points)
         var panels = [PanelOutcome](repeating: .failed("not fetched"), count: dashboard.panels.count)
         var alerts: Result<[AlertItem], AlertsUnavailable> = .failure(AlertsUnavailable("the alerts were not fetched"))
         var unreadable: [String] = []
@@ -123,7 +124,9 @@ extension Snapshot {
     public func text(sparklineWidth: Int = 30, ascii: Bool = false) -> String {
         var lines: [String] = []
         let rangeLabel = ValueFormat.rangeLabel(range.end.timeIntervalSince(range.start))
-        lines.append("\(dashboard.title) — \(SafeText.sanitize(server)) — range \(rangeLabel) — \(Self.clock(takenAt))")
+        // A window in the past (`--to`) says where it ends; the alerts are the current ones either way.
+        let window = takenAt.timeIntervalSince(range.end) > range.step ? " ending \(Self.clock(range.end))" : ""
+        lines.append("\(dashboard.title) — \(SafeText.sanitize(server)) — range \(rangeLabel)\(window) — \(Self.clock(takenAt))")
         for (panel, outcome) in zip(dashboard.panels, panels) {
             lines.append("")
             lines += panelLines(panel, outcome, sparklineWidth: sparklineWidth, ascii: ascii)

@@ -111,6 +111,8 @@ enum SampleStates {
         ("incident-filter", app(incident, [.char("/"), .char("p"), .char("a"), .char("y")])),
         ("incident-ascii", app(incident, [])),
         ("loading", app(base { $0.connection = .connecting }, [])),
+        // Half a range back, in UTC: the status bar names the window, the charts' axes its clock times.
+        ("incident-past", app(with(incident) { $0.utc = true }, [.char("["), .char("3")])),
     ]
 
     /// Explore, reached as a user does (`:explore …`), with the server's answers.

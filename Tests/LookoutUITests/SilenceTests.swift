@@ -227,3 +227,37 @@ extension Result where Failure == FormProblem {
         return nil
     }
 }
+
+/// Time travel from the keys: `[`, `]`, `0`, `+` around the centre, `g` on an alert, `z`.
+@Suite("Time travel keys")
+struct TimeTravelKeyTests {
+    static let now = SilenceTests.now
+
+    @Test func bracketsPanAndPauseZeroGoesLive() {
+        var app = AppState(model: SilenceTests.model())
+        let effects = app.update(.key(.char("[")))
+        #expect(app.model.pinnedEnd == Self.now.addingTimeInterval(-1800) && app.model.paused)
+        let step = app.model.queryStep
+        let aligned = Date(timeIntervalSince1970: (Self.now.addingTimeInterval(-1800).timeIntervalSince1970 / step).rounded(.down) * step)
+        #expect(effects == [.fetch(generation: 1, rangeSeconds: 3600, points: app.model.queryPoints, variables: [:], end: aligned)])
+        _ = app.update(.key(.char("-")))
+        #expect(app.model.rangeSeconds == 1800 && app.model.window.centre(now: Self.now) == Self.now.addingTimeInterval(-3600),
+                "a pinned window zooms around its centre")
+        _ = app.update(.key(.char("0")))
+        #expect(app.model.pinnedEnd == nil && !app.model.paused)
+        #expect(app.update(.key(.char("]"))) == [], "live cannot go forward")
+        _ = app.update(.key(.char("z")))
+        #expect(app.model.utc)
+    }
+
+    @Test func gOnAnAlertCentresTheDashboardOnItsStart() {
+        var model = SilenceTests.model()
+        model.alerts.items[0].activeAt = Self.now.addingTimeInterval(-3 * 3600)
+        var app = AppState(model: model)
+        _ = app.update(.key(.char("a")))
+        _ = app.update(.key(.enter))
+        _ = app.update(.key(.char("g")))
+        #expect(app.top is DashboardScreen, "back on the dashboard")
+        #expect(app.model.pinnedEnd == Self.now.addingTimeInterval(-3 * 3600 + 1800))
+    }
+}

@@ -92,7 +92,16 @@ struct ViewTests {
         state.panels[0].updatedAt = Date(timeIntervalSince1970: 97)
         var wide = Canvas(width: 100, height: 1)
         StatusBar.line(state, breadcrumbs: ["x"], ascii: false).render(into: &wide, area: wide.bounds)
-        #expect(wide.trimmedLines == [" Microservices Health Dashboard   prometheus:9090   range 1h   every 15s   updated 3s ago    ? help"])
+        #expect(wide.trimmedLines == [" Microservices Health Dashboard   prometheus:9090   range 1h   LIVE   updated 3s ago         ? help"])
+        var pinned = state
+        pinned.pinnedEnd = Date(timeIntervalSince1970: 100 - 7200)
+        pinned.utc = true
+        pinned.now = Date(timeIntervalSince1970: 100)
+        var past = Canvas(width: 160, height: 1)
+        StatusBar.line(pinned, breadcrumbs: ["x"], ascii: false).render(into: &past, area: past.bounds)
+        #expect(past.trimmedLines.first?.contains("range 1h   Dec 31 21:01 → Dec 31 22:01 UTC (paused; 0: live)") == true, "\(past.trimmedLines)")
+        let column = past.lines[0].distance(from: past.lines[0].startIndex, to: past.lines[0].range(of: "Dec")?.lowerBound ?? past.lines[0].startIndex)
+        #expect(past[column, 0].style.role == .statusError, "a window in the past stands out")
         var narrow = Canvas(width: 50, height: 1)
         StatusBar.line(state, breadcrumbs: ["x"], ascii: false).render(into: &narrow, area: narrow.bounds)
         #expect(narrow.trimmedLines == [" prometheus:9090   range 1h   updated 3s ago"])

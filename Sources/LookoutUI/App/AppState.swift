@@ -134,6 +134,7 @@ public struct AppState: Sendable {
                 push(screen)
                 out += startScreen()
             case .pop: pop()
+            case .popToRoot: while stack.count > 1 { pop() }
             case .replace(let screen): stack[stack.count - 1] = screen
             case .dashboard(let action): out += model.perform(action)
             case .request(let id, let request): out.append(.request(screen: screen, id: id, request))

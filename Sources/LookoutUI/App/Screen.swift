@@ -19,6 +19,8 @@ public struct ScreenContext: Sendable {
 public enum ScreenEffect: Sendable {
     case push(any Screen)
     case pop
+    /// Back to the dashboard, closing every screen over it.
+    case popToRoot
     /// Replaces this screen with another (the zoomed panel switching panels).
     case replace(any Screen)
     case dashboard(DashboardAction)

@@ -95,6 +95,10 @@ public struct DashboardState: Sendable, Equatable {
     /// `host:port` of the server, for the status bar.
     public var server: String
     public var rangeSeconds: TimeInterval
+    /// The end of the graphs' window when it is pinned in the past (`[`, `]`, `g`); nil when live.
+    public var pinnedEnd: Date?
+    /// Times in UTC instead of the local time zone (`z`, `--utc`).
+    public var utc = false
     public var refreshSeconds: TimeInterval
     public var panels: [PanelState]
     public var alerts: AlertsState
@@ -151,6 +155,18 @@ public struct DashboardState: Sendable, Equatable {
         columns = 120
     }
 
+    /// The graphs' window: its range and its end (pinned, or now).
+    public var window: TimeWindow {
+        get { TimeWindow(rangeSeconds: rangeSeconds, pinnedEnd: pinnedEnd) }
+        set {
+            rangeSeconds = newValue.rangeSeconds
+            pinnedEnd = newValue.pinnedEnd
+        }
+    }
+
+    /// When the graphs' window ends: the pinned instant, or now.
+    public var windowEnd: Date { window.end(now: now) }
+
     /// The newest time any data arrived.
     public var lastUpdate: Date? {
         (panels.compactMap(\.updatedAt) + [alerts.updatedAt].compactMap { $0 }).max()
@@ -164,14 +180,21 @@ public struct DashboardState: Sendable, Equatable {
 
     /// How current a series of a panel is, at the end of the query that returned it.
     public func freshness(of series: SeriesSummary, panel index: Int) -> Freshness {
-        guard panels.indices.contains(index), let at = panels[index].updatedAt else { return .fresh }
+        guard panels.indices.contains(index), let answered = panels[index].updatedAt else { return .fresh }
+        // A pinned window's data ends where the window ends, not when it was asked for (data still on screen from
+        // before the window moved is judged by when it was answered).
         let interval = dashboard.panels[index].kind == .graph ? max(queryStep, refreshSeconds) : refreshSeconds
+        var at = answered
+        if let end = pinnedEnd, let last = series.points.last?.timestamp, last <= end.timeIntervalSince1970 + interval {
+            at = min(end, answered)
+        }
         return series.freshness(at: at.timeIntervalSince1970, interval: interval)
     }
 
     /// The age of a panel's data when it is stale, else nil.
     public func staleAge(ofPanel index: Int) -> TimeInterval? {
-        guard panels.indices.contains(index), let at = panels[index].updatedAt else { return nil }
+        // The past does not change: a pinned window's data does not age.
+        guard pinnedEnd == nil, panels.indices.contains(index), let at = panels[index].updatedAt else { return nil }
         let age = now.timeIntervalSince(at)
         return age > staleAfter ? age : nil
     }

@@ -26,7 +26,7 @@ public enum DashboardEvent: Sendable, Equatable {
 public enum DashboardEffect: Sendable, Equatable {
     /// Query every panel and the alerts, tagging the results with `generation`, with `points` steps per range, with
     /// the dashboard's variables set to `variables`.
-    case fetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String])
+    case fetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String], end: Date? = nil)
     case setTheme(String)
     /// Carry out a screen's request and answer with `AppEvent.response(screen:id:_)`.
     case request(screen: Int, id: Int, ScreenRequest)
@@ -62,7 +62,9 @@ extension DashboardState {
         alerts.isLoading = true
         nextRefreshAt = nil
         fetchDeadline = now.addingTimeInterval(refreshDeadline)
-        return [.fetch(generation: generation, rangeSeconds: rangeSeconds, points: queryPoints, variables: variableValues)]
+        // A pinned window ends on the step grid, so every refresh of it asks for the same points.
+        let end = pinnedEnd.map { TimeWindow.aligned($0, step: queryStep) }
+        return [.fetch(generation: generation, rangeSeconds: rangeSeconds, points: queryPoints, variables: variableValues, end: end)]
     }
 
     /// Applies an event and says what to do next. Pure: the time comes from the events.
@@ -176,8 +178,26 @@ extension DashboardState {
             let current = ranges.firstIndex { $0 >= rangeSeconds } ?? (ranges.count - 1)
             let next = action == .widerRange ? min(ranges.count - 1, current + 1) : max(0, current - 1)
             guard ranges[next] != rangeSeconds else { return [] }
-            rangeSeconds = ranges[next]
-            return startFetch(at: now)
+            // A pinned window zooms around its centre.
+            window.zoom(to: ranges[next], now: now)
+            return moved()
+        case .panBack:
+            window.pan(-0.5, now: now)
+            return moved()
+        case .panForward:
+            guard pinnedEnd != nil else { return [] }
+            window.pan(0.5, now: now)
+            return moved()
+        case .live:
+            guard pinnedEnd != nil else { return [] }
+            window.goLive()
+            return moved()
+        case .centre(let instant):
+            window.centre(on: instant, now: now)
+            return moved()
+        case .toggleUTC:
+            utc.toggle()
+            return []
         case .nextVariableValue:
             // Cycles the first variable through All and its values; the panels are fetched again with it.
             guard let variable = dashboard.variables.first else { return [] }
@@ -199,6 +219,13 @@ extension DashboardState {
         }
     }
 
+    /// After the window moved: a pinned window is paused (the past does not need refreshing), a live one refreshes
+    /// again; either way its data is fetched now.
+    mutating func moved() -> [DashboardEffect] {
+        paused = pinnedEnd != nil
+        return startFetch(at: now)
+    }
+
     /// The ranges `+` and `-` step through, in seconds.
     public static let ranges: [TimeInterval] = [300, 900, 1800, 3600, 10_800, 21_600, 43_200, 86_400, 604_800]
 }
@@ -206,5 +233,9 @@ extension DashboardState {
 /// What a key can ask of the dashboard's data and settings.
 public enum DashboardAction: Sendable, Equatable {
     case refresh, togglePause, widerRange, narrowerRange, nextVariableValue, toggleSuppressed, cycleTheme
+    /// `[` and `]`: half a range back or forward; `0`: live again; `z`: UTC or local time.
+    case panBack, panForward, live, toggleUTC
+    /// Centre the window on an instant (`g` on an alert: its start).
+    case centre(Date)
     case setFilter(String)
 }

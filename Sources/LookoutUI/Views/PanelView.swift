@@ -1,3 +1,4 @@
+import Foundation
 import DashboardCore
 import SafeText
 import TerminalCanvas
@@ -11,7 +12,7 @@ struct PanelView {
 
     var panel: Panel { model.dashboard.panels[index] }
     var range: (start: Double, end: Double) {
-        (model.now.timeIntervalSince1970 - model.rangeSeconds, model.now.timeIntervalSince1970)
+        (model.windowEnd.timeIntervalSince1970 - model.rangeSeconds, model.windowEnd.timeIntervalSince1970)
     }
 
     /// Rows the panel's content wants at `width` columns.
@@ -74,9 +75,14 @@ struct PanelView {
             : (content.height - series.count >= 5 && content.width >= 24 ? content.height - series.count : 0)
         if chartHeight > 0 {
             let (chartArea, rows) = content.splitTop(chartHeight)
+            let (now, utc) = (model.now, model.utc)
+            let clock: ((Double) -> String)? = model.pinnedEnd == nil ? nil : { seconds in
+                ClockFormat.short(Date(timeIntervalSince1970: seconds), now: now, utc: utc)
+            }
             SeriesGraphics.chart(
                 series, unit: panel.unit, thresholds: panel.thresholds, range: range,
-                rangeLabel: ValueFormat.rangeLabel(model.rangeSeconds), width: chartArea.width, ascii: ascii
+                rangeLabel: ValueFormat.rangeLabel(model.rangeSeconds), width: chartArea.width, ascii: ascii,
+                clock: clock
             ).render(into: &canvas, area: chartArea)
             content = rows
         }

@@ -31,7 +31,8 @@ enum SeriesGraphics {
     /// A chart of several series on one scale, with the thresholds as rules and the range on the time axis.
     static func chart(
         _ series: [SeriesSummary], unit: DashboardCore.Unit, thresholds: Thresholds?, range: (start: Double, end: Double),
-        rangeLabel: String, width: Int, ascii: Bool, showing values: [Double] = []
+        rangeLabel: String, width: Int, ascii: Bool, showing values: [Double] = [],
+        clock: ((Double) -> String)? = nil
     ) -> LineChart {
         // `values` are kept inside the scale (an alert's threshold, whichever side of the data it is on).
         let finite = (series.flatMap { $0.points.map(\.value) } + values).filter { $0.isFinite }
@@ -50,7 +51,9 @@ enum SeriesGraphics {
         let rules: [(value: Double, role: StyleRole)] = thresholds.map { [($0.warning, .warning), ($0.critical, .critical)] } ?? []
         return LineChart(
             series: plotted, low: lo, high: hi, rules: rules, yLabels: labels,
-            xLabels: ("-\(rangeLabel)", "-" + ValueFormat.rangeLabel((range.end - range.start) / 2), "now"), ascii: ascii,
+            // Relative to now when live; the clock's times for a window in the past.
+            xLabels: clock.map { ($0(range.start), $0((range.start + range.end) / 2), $0(range.end)) }
+                ?? ("-\(rangeLabel)", "-" + ValueFormat.rangeLabel((range.end - range.start) / 2), "now"), ascii: ascii,
             joinGap: joinGap(series, range: range, dots: dots))
     }
 

@@ -21,13 +21,26 @@ enum StatusBar {
             StatusLine.Part("range \(ValueFormat.rangeLabel(model.rangeSeconds))", priority: 2),
             StatusLine.Part("every \(ValueFormat.rangeLabel(model.refreshSeconds))", priority: 6),
         ]
+        // Right after the range: LIVE, PAUSED, or the pinned window.
+        let time: StatusLine.Part
+        if let pinned = model.pinnedEnd {
+            // `14:05 → 15:05 UTC (paused)`: the window, not the present.
+            let arrow = ascii ? "->" : "→"
+            let start = pinned.addingTimeInterval(-model.rangeSeconds)
+            let zone = ClockFormat.zoneName(utc: model.utc, at: pinned)
+            time = StatusLine.Part(
+                "\(ClockFormat.short(start, now: model.now, utc: model.utc)) \(arrow) \(ClockFormat.short(pinned, now: model.now, utc: model.utc)) \(zone) (paused; 0: live)",
+                role: .statusError, priority: 0, short: "\(ClockFormat.short(pinned, now: model.now, utc: model.utc)) \(zone)", shortenAt: 3)
+        } else {
+            time = StatusLine.Part(model.paused ? "PAUSED" : "LIVE", role: model.paused ? .statusError : .statusBar, priority: model.paused ? 0 : 5)
+        }
+        parts.insert(time, at: 3)
         if let last = model.lastUpdate {
             parts.append(StatusLine.Part("updated \(ValueFormat.age(model.now.timeIntervalSince(last))) ago", priority: 3))
         }
         for variable in model.dashboard.variables {
             parts.append(StatusLine.Part("\(variable.name)=\(model.variableValues[variable.name] ?? Variable.all)", priority: 1))
         }
-        if model.paused { parts.append(StatusLine.Part("PAUSED", role: .statusError, priority: 0)) }
         switch model.connection {
         case .connecting: parts.append(StatusLine.Part("connecting…", priority: 0))
         case .connected: break

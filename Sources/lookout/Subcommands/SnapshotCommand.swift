@@ -25,6 +25,12 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Time range of the graphs: 5m, 1h, 24h, 7d.", valueName: "duration"))
     var range = "1h"
 
+    @Option(help: ArgumentHelp("Start of the window: RFC 3339, or a time ago such as -3h (with --to, the range is the difference).", valueName: "time"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("End of the window: RFC 3339, now, or a time ago such as -1h (default now).", valueName: "time"))
+    var to: String?
+
     @Option(help: "Output format: text or json.")
     var output: Output = .text
 
@@ -44,13 +50,21 @@ struct SnapshotCommand: AsyncParsableCommand {
     func run() async throws {
         let options = try connection.resolve()
         let alertmanagerOptions = try connection.resolveAlertmanagers(options)
-        let rangeSeconds = ValueFormat.parseDuration(range) ?? 3600
+        let now = Date()
+        let window: TimeWindow
+        do {
+            window = try TimeWindow.from(from, to: to, range: ValueFormat.parseDuration(range) ?? 3600, now: now).get()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let rangeSeconds = window.rangeSeconds
         let board = try DashboardChoice.load(dashboard)
         let snapshot: Snapshot
         do {
             snapshot = try await withPrometheusClient(options) { client in
                 let alertmanager = try await AlertmanagerCluster.make(alertmanagerOptions)
-                let snapshot = await Snapshot.take(client: client, dashboard: board, rangeSeconds: rangeSeconds, alertmanager: alertmanager)
+                let snapshot = await Snapshot.take(
+                    client: client, dashboard: board, rangeSeconds: rangeSeconds, now: now, end: window.pinnedEnd, alertmanager: alertmanager)
                 await alertmanager?.shutdown()
                 return snapshot
             }

@@ -67,13 +67,26 @@ struct DisplayFlags: ParsableArguments {
     @Flag(help: "Never write to Alertmanager: no silence is created, expired or extended (S, x and e say so).")
     var readOnly = false
 
+    @Flag(help: "Times in UTC (local time otherwise; z switches).")
+    var utc = false
+
+    @Option(help: ArgumentHelp("Start of the window: RFC 3339, or a time ago such as -3h (with --to, the range is the difference).", valueName: "time"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("End of the window: RFC 3339, now, or a time ago such as -1h; a past end opens paused (0: live).", valueName: "time"))
+    var to: String?
+
     func settings() throws -> DisplaySettings {
         do {
             var settings = try DisplaySettings(refresh: refresh, range: range, theme: theme, noColor: noColor, ascii: ascii, logFile: logFile)
             settings.clipboard = !noClipboard
             settings.readOnly = readOnly
+            settings.utc = utc
+            settings.window = try TimeWindow.from(from, to: to, range: settings.rangeSeconds, now: Date()).get()
             return settings
-        } catch {
+        } catch let error as DisplaySettings.Invalid {
+            throw ValidationError(error.description)
+        } catch let error as TimeWindowError {
             throw ValidationError(error.description)
         }
     }

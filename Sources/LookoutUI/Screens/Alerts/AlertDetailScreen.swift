@@ -33,9 +33,15 @@ public struct AlertDetailScreen: Screen {
 
     public var keyHelp: KeyHelp.Section {
         KeyHelp.Section(title: "Alert", rows: [
-            ("y", "copy the runbook URL (OSC 52)"), ("Y", "copy the rule's expression"), ("S", "silence the alert (Alertmanager)"),
+            ("y", "copy the runbook URL (OSC 52)"), ("Y", "copy the rule's expression"), ("S", "silence the alert (Alertmanager)"), ("g", "the dashboard at the alert's start"),
             ("Esc, Enter", "back to the list"),
         ])
+    }
+
+    /// `g`: the dashboard, its window centred on when the alert started.
+    static func jump(to alert: AlertItem) -> [ScreenEffect] {
+        guard let start = alert.activeAt else { return [.notice("this alert does not say when it started")] }
+        return [.popToRoot, .dashboard(.centre(start))]
     }
 
     /// The runbook's address: `runbook_url`, else the first annotation that is a URL.
@@ -51,6 +57,7 @@ public struct AlertDetailScreen: Screen {
         case .enter: return [.pop]
         case .char("y"): return [runbook.map { .copy($0, what: "the runbook URL") } ?? .notice("this alert has no runbook URL")]
         case .char("S"): return [SilenceFormScreen.open(for: alert, context)]
+        case .char("g"): return Self.jump(to: alert)
         case .char("Y"):
             guard let rule else { return [.notice("the rule has not arrived yet")] }
             return [.copy(rule.rule.query, what: "the rule's expression")]

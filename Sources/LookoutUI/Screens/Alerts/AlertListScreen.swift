@@ -15,7 +15,7 @@ public struct AlertListScreen: Screen {
         self.silenceID = silenceID
     }
 
-    enum Action: Sendable, Equatable { case up, down, pageUp, pageDown, open, silence }
+    enum Action: Sendable, Equatable { case up, down, pageUp, pageDown, open, silence, jump }
 
     static let keys = KeyTable<Action>([
         KeyBinding([.up, .char("k")], "↑, k", "previous alert", .up),
@@ -24,6 +24,7 @@ public struct AlertListScreen: Screen {
         KeyBinding([.pageDown], "PgDn", "ten down", .pageDown),
         KeyBinding([.enter], "Enter", "the alert: why it fires, since when, its labels", .open),
         KeyBinding([.char("S")], "S", "silence the alert (Alertmanager)", .silence),
+        KeyBinding([.char("g")], "g", "the dashboard at the alert's start", .jump),
     ])
 
     public var keyHelp: KeyHelp.Section { Self.keys.help("Alerts") }
@@ -55,6 +56,9 @@ public struct AlertListScreen: Screen {
         case .silence:
             guard items.indices.contains(selected) else { return [] }
             return [SilenceFormScreen.open(for: items[selected], context)]
+        case .jump:
+            guard items.indices.contains(selected) else { return [] }
+            return AlertDetailScreen.jump(to: items[selected])
         }
         return []
     }
