@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Time travel in a real terminal (tmux) over `lookout demo`: `[` and `]` move the window and the status bar follows,
+/// `0` goes live, `g` on an alert brings the dashboard to its start.
+@Suite("Time travel end to end in tmux", .timeLimit(.minutes(2)))
+struct TimeTravelEndToEndTests {
+    @Test func bracketsZeroAndG() async throws {
+        let binary = try #require(Repository.builtProduct("lookout")).path
+        try await withTmux("\(binary) demo --refresh 1m --utc", width: 160, height: 45) { tmux in
+            try await tmux.waitFor("the live dashboard") { $0.contains("LIVE") && $0.contains("payment-service") }
+            try await tmux.send("[")
+            let past = try await tmux.waitFor(text: "UTC (paused; 0: live)")
+            #expect(past.contains("→") && !past.contains("LIVE"))
+            try await tmux.send("]")
+            try await tmux.waitFor(text: "LIVE")
+            try await tmux.send("[")
+            try await tmux.send("[")
+            try await tmux.waitFor(text: "(paused; 0: live)")
+            try await tmux.send("0")
+            try await tmux.waitFor(text: "LIVE")
+            // An alert that started moments ago: g from the past brings the dashboard back to where it is seen.
+            try await tmux.send("[")
+            try await tmux.waitFor(text: "(paused; 0: live)")
+            try await tmux.send("a")
+            try await tmux.waitFor(text: "Alerts: FIRING")
+            try await tmux.send("Enter")
+            try await tmux.waitFor(text: "Labels")
+            try await tmux.send("g")
+            // The demo's alerts started when it did, well within half a range: their start is seen live.
+            try await tmux.waitFor("the dashboard, live, at the alert's start") {
+                $0.contains("1 Service Health Status") && !$0.contains("Labels") && $0.contains("LIVE")
+            }
+            try await tmux.send("q")
+            try await tmux.waitFor(text: "EXIT=0")
+        }
+    }
+}
