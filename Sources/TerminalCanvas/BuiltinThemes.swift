@@ -24,6 +24,8 @@ enum BuiltinThemes {
               focus: {fg: bright-cyan, bold: true}
               help: {fg: default, bg: 236}
               filter: {fg: black, bg: yellow}
+            # Okabe and Ito's palette, told apart by colour-blind readers.
+            series: ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#BBBBBB"]
             """#,
         "high-contrast": #"""
             name: high-contrast
@@ -46,6 +48,7 @@ enum BuiltinThemes {
               focus: {fg: black, bg: bright-cyan, bold: true}
               help: {fg: bright-white, bg: blue}
               filter: {fg: black, bg: bright-yellow}
+            series: [bright-yellow, bright-cyan, bright-green, bright-magenta, bright-white, bright-red, bright-blue, "#FFA500"]
             """#,
         "light": #"""
             name: light
@@ -68,6 +71,8 @@ enum BuiltinThemes {
               focus: {fg: 25, bold: true, underline: true}
               help: {fg: black, bg: 254}
               filter: {fg: black, bg: 229}
+            # Okabe and Ito's palette, darkened where it would vanish on white.
+            series: ["#B07800", "#2C7FB8", "#007A5A", "#8C7A00", "#0072B2", "#D55E00", "#A8508A", "#555555"]
             """#,
         "mono": #"""
             name: mono
@@ -90,6 +95,8 @@ enum BuiltinThemes {
               focus: {bold: true, underline: true}
               help: {}
               filter: {reverse: true}
+            # No colour: the lines differ in weight and underline.
+            series: [{}, {bold: true}, {underline: true}, {dim: true}, {bold: true, underline: true}, {reverse: true}, {dim: true, underline: true}, {bold: true, reverse: true}]
             """#,
         "solarized-dark": #"""
             name: solarized-dark
@@ -112,6 +119,8 @@ enum BuiltinThemes {
               focus: {fg: "#268bd2", bg: "#002b36", bold: true}
               help: {fg: "#93a1a1", bg: "#073642"}
               filter: {fg: "#002b36", bg: "#b58900"}
+            # Solarized's accents.
+            series: ["#b58900", "#268bd2", "#859900", "#d33682", "#2aa198", "#cb4b16", "#6c71c4", "#93a1a1"]
             """#,
     ]
 }

@@ -10,6 +10,19 @@ public enum StyleRole: String, Sendable, CaseIterable, Hashable {
     case alertFiring, alertPending
     case statusBar, statusError
     case focus, help, filter
+    /// The lines of a chart, one per series: the theme's `series:` palette, in turn.
+    case series1, series2, series3, series4, series5, series6, series7, series8
+
+    /// The role of the `index`th colour of the series palette (0-based; past 8, round again).
+    public static func series(_ index: Int) -> StyleRole {
+        let all: [StyleRole] = [.series1, .series2, .series3, .series4, .series5, .series6, .series7, .series8]
+        return all[((index % all.count) + all.count) % all.count]
+    }
+
+    /// 0–7 for a series role, else nil.
+    public var seriesIndex: Int? {
+        [.series1, .series2, .series3, .series4, .series5, .series6, .series7, .series8].firstIndex(of: self)
+    }
 }
 
 /// A terminal colour as a theme names it.
@@ -143,16 +156,23 @@ public struct Theme: Sendable, Equatable {
     public var name: String
     public var description: String
     public var styles: [StyleRole: RoleStyle]
+    /// The colours (or, in mono, the looks) of chart lines, one per series in turn.
+    public var series: [RoleStyle]
 
-    public init(name: String, description: String = "", styles: [StyleRole: RoleStyle]) {
+    public init(name: String, description: String = "", styles: [StyleRole: RoleStyle], series: [RoleStyle] = []) {
         self.name = name
         self.description = description
         self.styles = styles
+        self.series = series
     }
 
-    /// The style of a role; a role the theme leaves out looks like `text`.
+    /// The style of a role; a role the theme leaves out looks like `text` (a series role without a palette like
+    /// `sparkline`).
     public func style(_ role: StyleRole) -> RoleStyle {
-        styles[role] ?? styles[.text] ?? RoleStyle()
+        if let index = role.seriesIndex, styles[role] == nil {
+            return series.isEmpty ? style(.sparkline) : series[index % series.count]
+        }
+        return styles[role] ?? styles[.text] ?? RoleStyle()
     }
 
     /// Mono: no colour at all, meaning carried by bold, reverse, underline and dim.
@@ -197,6 +217,7 @@ extension Theme {
         var name = ""
         var description = ""
         var styles: [StyleRole: RoleStyle] = [:]
+        var series: [RoleStyle] = []
         for (keyNode, value) in mapping {
             guard let key = keyNode.string else { throw fail("keys must be strings", keyNode) }
             switch key {
@@ -215,13 +236,26 @@ extension Theme {
                     }
                     styles[role] = try parseStyle(styleNode, path: "roles.\(roleName)", fail: fail)
                 }
+            case "series":
+                guard let list = value.sequence, !list.isEmpty else {
+                    throw fail("'series' must be a list of colours (or styles), one per chart line", value)
+                }
+                series = try list.enumerated().map { i, item in
+                    if let text = item.string {
+                        guard let color = Color(parsing: text) else {
+                            throw fail("series[\(i)]: bad colour '\(text)' (expected a name such as red, 0-255, or #rrggbb)", item)
+                        }
+                        return RoleStyle(foreground: color)
+                    }
+                    return try parseStyle(item, path: "series[\(i)]", fail: fail)
+                }
             default:
-                throw fail("unknown key '\(key)' (expected name, description, roles)", keyNode)
+                throw fail("unknown key '\(key)' (expected name, description, roles, series)", keyNode)
             }
         }
         guard !name.isEmpty else { throw fail("missing 'name'", root) }
         guard styles[.text] != nil else { throw fail("missing roles.text", root) }
-        return Theme(name: name, description: description, styles: styles)
+        return Theme(name: name, description: description, styles: styles, series: series)
     }
 
     static func parseStyle(_ node: Node, path: String, fail: (String, Node?) -> ThemeError) throws -> RoleStyle {

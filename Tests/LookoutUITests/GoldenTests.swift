@@ -25,6 +25,7 @@ struct GoldenTests {
         .text: ".", .dim: "d", .border: "b", .title: "T", .ok: "o", .warning: "w", .critical: "c", .unknown: "u",
         .sparkline: "s", .clamped: "C", .alertFiring: "f", .alertPending: "p", .statusBar: "S", .statusError: "E",
         .focus: "F", .help: "h", .filter: "/",
+        .series1: "1", .series2: "2", .series3: "3", .series4: "4", .series5: "5", .series6: "6", .series7: "7", .series8: "8",
     ]
 
     /// The canvas' text, then `--- roles` and a role letter per cell (a wide character's two cells both carry its

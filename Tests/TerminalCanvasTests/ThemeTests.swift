@@ -21,9 +21,23 @@ struct ThemeTests {
     func everyShippedThemeLoadsAndStylesEveryRole(file: URL) throws {
         let theme = try Theme.load(file: file.path)
         #expect(theme.name == file.deletingPathExtension().lastPathComponent)
-        #expect(Set(theme.styles.keys) == Set(StyleRole.allCases), "\(file.lastPathComponent) styles every role")
+        #expect(Set(theme.styles.keys) == Set(StyleRole.allCases.filter { $0.seriesIndex == nil }), "\(file.lastPathComponent) styles every role")
+        #expect(theme.series.count >= 8, "\(file.lastPathComponent) has a series palette of 8 or more")
+        #expect(Set((0..<8).map { theme.style(.series($0)) }).count == 8, "\(file.lastPathComponent): eight lines, eight looks")
         // The binary carries the same themes (scripts/embed-themes.sh).
         #expect(try Theme.named(theme.name) == theme, "run scripts/embed-themes.sh after editing \(file.lastPathComponent)")
+    }
+
+    @Test func aSeriesPaletteIsColoursOrStylesAndABadOneIsNamed() throws {
+        let theme = try Theme.parse(yaml: "name: t\nroles: {text: {}, sparkline: {fg: cyan}}\nseries: [red, {bold: true}]\n", source: "t.yaml")
+        #expect(theme.style(.series(0)).foreground == .indexed(1))
+        #expect(theme.style(.series(1)).attributes.contains(.bold))
+        #expect(theme.style(.series(2)).foreground == .indexed(1), "the palette repeats")
+        let plain = try Theme.parse(yaml: "name: t\nroles: {text: {}, sparkline: {fg: cyan}}\n", source: "t.yaml")
+        #expect(plain.style(.series(3)).foreground == .indexed(6), "without a palette, lines look like sparklines")
+        #expect(throws: ThemeError(message: "t.yaml:3:15: series[1]: bad colour 'purpleish' (expected a name such as red, 0-255, or #rrggbb)")) {
+            _ = try Theme.parse(yaml: "name: t\nroles: {text: {}}\nseries: [red, purpleish]\n", source: "t.yaml")
+        }
     }
 
     @Test func monoHasNoColourAndMarksCriticalWithReverse() throws {

@@ -50,7 +50,7 @@ struct WidgetTests {
         let dots = LineChart.dotColumns(width: 20, yLabels: labels, ascii: false)
         #expect(dots == 34)
         let rising = (0..<dots).map { LineChart.Point(value: Double($0) / Double(dots - 1) * 10, role: $0 > 30 ? .critical : .sparkline) }
-        LineChart(series: [rising], low: 0, high: 10, rules: [(5, .warning)], yLabels: labels, xLabels: ("-1h", "-30m", "now"))
+        LineChart(series: [rising], low: 0, high: 10, rules: [(5, .warning, "")], yLabels: labels, xLabels: ("-1h", "-30m", "now"))
             .render(into: &c, area: c.bounds)
         let lines = c.trimmedLines
         #expect(lines[0].hasPrefix("10 "))
@@ -63,6 +63,12 @@ struct WidgetTests {
             .render(into: &a, area: a.bounds)
         #expect(a.trimmedLines[0] == "10 *", "ASCII marks points, one per column")
         #expect(a.trimmedLines[3] == " 0   *")
+        var labelled = Canvas(width: 40, height: 5)
+        LineChart(series: [], low: 0, high: 10, rules: [(5, .critical, "5.0 %")], yLabels: labels, xLabels: ("-1h", "", "now"))
+            .render(into: &labelled, area: labelled.bounds)
+        let rule = labelled.trimmedLines.firstIndex { $0.contains("╌") } ?? -1
+        #expect(rule >= 0 && labelled.trimmedLines[rule].hasSuffix(" 5.0 %") && labelled.trimmedLines[rule].contains("╌"), "a threshold line says its value at its right end")
+        #expect(labelled[38, max(0, rule)].style.role == .critical)
     }
 
     @Test func tilesFillColumnByColumnAndCountTroubleInTheOverflow() {

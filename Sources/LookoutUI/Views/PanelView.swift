@@ -89,7 +89,7 @@ struct PanelView {
         SeriesRows(
             series: series, markers: series.map { model.freshness(of: $0, panel: index).marker }, unit: panel.unit,
             thresholds: panel.thresholds, range: range, stale: model.staleAge(ofPanel: index) != nil,
-            moreHint: zoomed ? "(/ filters)" : "", ascii: ascii
+            moreHint: zoomed ? "(/ filters)" : "", colourKey: chartHeight > 0, ascii: ascii
         ).render(into: &canvas, area: content)
     }
 }

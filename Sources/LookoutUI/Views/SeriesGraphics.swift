@@ -43,12 +43,17 @@ enum SeriesGraphics {
         if hi <= lo { hi = lo + 1 }
         let labels = (top: ValueFormat.format(hi, unit: unit), bottom: ValueFormat.format(lo, unit: unit))
         let dots = LineChart.dotColumns(width: width, yLabels: labels, ascii: ascii)
+        // Each series in its own colour, kept by name across refreshes; the thresholds are the rules.
+        let colours = SeriesPalette.assign(series.map(\.legend))
         let plotted: [[LineChart.Point?]] = series.map { s in
-            SparklineModel.bucket(s.points, start: range.start, end: range.end, width: dots).map { bucket in
-                bucket.maximum.map { LineChart.Point(value: $0, role: role($0, thresholds: thresholds)) }
+            let colour = StyleRole.series(colours[s.legend] ?? 0)
+            return SparklineModel.bucket(s.points, start: range.start, end: range.end, width: dots).map { bucket in
+                bucket.maximum.map { LineChart.Point(value: $0, role: colour) }
             }
         }
-        let rules: [(value: Double, role: StyleRole)] = thresholds.map { [($0.warning, .warning), ($0.critical, .critical)] } ?? []
+        let rules: [(value: Double, role: StyleRole, label: String)] = thresholds.map {
+            [($0.warning, .warning, ValueFormat.format($0.warning, unit: unit)), ($0.critical, .critical, ValueFormat.format($0.critical, unit: unit))]
+        } ?? []
         return LineChart(
             series: plotted, low: lo, high: hi, rules: rules, yLabels: labels,
             // Relative to now when live; the clock's times for a window in the past.
@@ -69,5 +74,37 @@ enum SeriesGraphics {
         guard !spacings.isEmpty else { return 0 }
         let median = spacings.sorted()[spacings.count / 2]
         return max(0, min(dots, Int(saturating: (median * 1.5 / perDot).rounded(.down))))
+    }
+}
+
+/// Which colour of the theme's series palette each series is drawn in: a hash of its name picks one of the eight,
+/// and a name that meets a colour already taken moves to the next free one (names taken in sorted order). A series
+/// keeps its colour across refreshes and whatever order the server answers in.
+public enum SeriesPalette {
+    public static let size = 8
+
+    public static func assign(_ names: [String]) -> [String: Int] {
+        var taken = Set<Int>()
+        var colours: [String: Int] = [:]
+        for name in Set(names).sorted() {
+            var index = Int(hash(name) % UInt64(size))
+            // Past eight series, colours repeat.
+            if taken.count < size {
+                while taken.contains(index) { index = (index + 1) % size }
+            }
+            taken.insert(index)
+            colours[name] = index
+        }
+        return colours
+    }
+
+    /// FNV-1a: the same on every run and every machine (Swift's `hashValue` is seeded per process).
+    static func hash(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return h
     }
 }

@@ -57,12 +57,15 @@ public struct SeriesRows: Widget {
     public var stale: Bool
     /// Said after "+N more" when rows are hidden (`(/ filters)` in a zoomed panel).
     public var moreHint: String
+    /// The legend as the chart's colour key: each name in its line's colour (when a chart is drawn above).
+    public var colourKey = false
     public var ascii: Bool
 
     public init(
         series: [SeriesSummary], markers: [String?], unit: DashboardCore.Unit, thresholds: Thresholds?,
-        range: (start: Double, end: Double), stale: Bool, moreHint: String = "", ascii: Bool
+        range: (start: Double, end: Double), stale: Bool, moreHint: String = "", colourKey: Bool = false, ascii: Bool
     ) {
+        self.colourKey = colourKey
         self.series = series
         self.markers = markers
         self.unit = unit
@@ -72,6 +75,9 @@ public struct SeriesRows: Widget {
         self.moreHint = moreHint
         self.ascii = ascii
     }
+
+    /// The chart's colours: the same assignment over the same series.
+    var colours: [String: Int] { SeriesPalette.assign(series.map(\.legend)) }
 
     public func render(into canvas: inout Canvas, area: Rect) {
         guard !area.isEmpty else { return }
@@ -99,7 +105,8 @@ public struct SeriesRows: Widget {
         canvas.fill(area)
         // A series that stopped (or is from the future) is never drawn as current: dimmed, with its marker.
         let stale = stale || marker != nil
-        var x = canvas.put(TextLayout.fit(series.legend, to: layout.legendWidth, ascii: ascii), x: area.x, y: area.y, style: Style(stale ? .dim : .text), clip: area) + 1
+        let legendRole: StyleRole = stale ? .dim : (colourKey ? .series(colours[series.legend] ?? 0) : .text)
+        var x = canvas.put(TextLayout.fit(series.legend, to: layout.legendWidth, ascii: ascii), x: area.x, y: area.y, style: Style(legendRole), clip: area) + 1
         if layout.sparklineWidth > 0 {
             let width = min(layout.sparklineWidth, area.maxX - x)
             SeriesGraphics.sparkline(series.points, range: range, width: max(0, width), thresholds: thresholds, ascii: ascii)

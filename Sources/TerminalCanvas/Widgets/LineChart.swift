@@ -18,7 +18,8 @@ public struct LineChart: Widget {
     public var series: [[Point?]]
     public var low: Double
     public var high: Double
-    public var rules: [(value: Double, role: StyleRole)]
+    /// Horizontal lines (thresholds), each with a label drawn at its right end (empty for none).
+    public var rules: [(value: Double, role: StyleRole, label: String)]
     public var yLabels: (top: String, bottom: String)
     /// Under the plot: at its left edge, its middle (when wider than 24 columns), its right edge.
     public var xLabels: (left: String, middle: String, right: String)
@@ -28,7 +29,7 @@ public struct LineChart: Widget {
     public var joinGap: Int
 
     public init(
-        series: [[Point?]], low: Double, high: Double, rules: [(value: Double, role: StyleRole)] = [],
+        series: [[Point?]], low: Double, high: Double, rules: [(value: Double, role: StyleRole, label: String)] = [],
         yLabels: (top: String, bottom: String), xLabels: (left: String, middle: String, right: String), ascii: Bool = false,
         joinGap: Int = 0
     ) {
@@ -86,17 +87,19 @@ public struct LineChart: Widget {
             return max(0, min(dots - 1, Int(saturating: (fraction * Double(dots - 1)).rounded())))
         }
         // Rules first, so the data draws over them.
-        for (value, role) in rules where value >= lo && value <= hi {
+        var ruleRows: [(y: Int, label: String, role: StyleRole)] = []
+        for (value, role, label) in rules where value >= lo && value <= hi {
             let y = plot.maxY - 1 - row(for: value, dots: plot.height)
             for x in stride(from: plot.x, to: plot.maxX, by: 2) {
                 canvas.put(ascii ? "-" : "╌", x: x, y: y, style: Style(role), clip: plot)
             }
+            ruleRows.append((y, label, role))
         }
         let perCellX = ascii ? 1 : 2
         let perCellY = ascii ? 1 : 4
         let dotsY = plot.height * perCellY
         var bits = [UInt32](repeating: 0, count: plot.width * plot.height)
-        var roles = [StyleRole](repeating: .sparkline, count: plot.width * plot.height)
+        var roles = [StyleRole?](repeating: nil, count: plot.width * plot.height)
         let leftDots: [UInt32] = [0x01, 0x02, 0x04, 0x40]
         let rightDots: [UInt32] = [0x08, 0x10, 0x20, 0x80]
         /// Sets the dots of column `dx` from row `from` to row `to`.
@@ -104,7 +107,9 @@ public struct LineChart: Widget {
             for y in min(from, to)...max(from, to) {
                 let cell = (y / perCellY) * plot.width + dx / perCellX
                 bits[cell] |= perCellX == 2 ? (dx % 2 == 0 ? leftDots : rightDots)[y % 4] : 1
-                if Self.rank(role) > Self.rank(roles[cell]) { roles[cell] = role }
+                // A cell two series cross shows the first drawn, unless a later one is in a louder role.
+                if let existing = roles[cell], Self.rank(role) <= Self.rank(existing) { continue }
+                roles[cell] = role
             }
         }
         for points in series {
@@ -130,10 +135,14 @@ public struct LineChart: Widget {
                 previous = (dx, dy)
             }
         }
+        // The rules' labels at their right end, under the data (a line crossing there stays visible around them).
+        for (y, label, role) in ruleRows where !label.isEmpty && plot.width > DisplayWidth.of(label) + 8 {
+            canvas.put(" " + label, x: plot.maxX - DisplayWidth.of(label) - 1, y: y, style: Style(role), clip: plot)
+        }
         for y in 0..<plot.height {
             for x in 0..<plot.width where bits[y * plot.width + x] != 0 {
                 let glyph = perCellX == 2 ? Unicode.Scalar(0x2800 + bits[y * plot.width + x]).map { String(Character($0)) } ?? "*" : "*"
-                canvas.put(glyph, x: plot.x + x, y: plot.y + y, style: Style(roles[y * plot.width + x]), clip: plot)
+                canvas.put(glyph, x: plot.x + x, y: plot.y + y, style: Style(roles[y * plot.width + x] ?? .sparkline), clip: plot)
             }
         }
     }

@@ -129,7 +129,7 @@ extension ExploreScreen {
             SeriesGraphics.chart(top, unit: .none, thresholds: nil, range: range, rangeLabel: ValueFormat.rangeLabel(outcome.rangeSeconds),
                                  width: chartArea.width, ascii: ascii).render(into: &canvas, area: chartArea)
             y += chartHeight
-            SeriesRows(series: top, markers: top.map { _ in nil }, unit: .none, thresholds: nil, range: range, stale: false, ascii: ascii)
+            SeriesRows(series: top, markers: top.map { _ in nil }, unit: .none, thresholds: nil, range: range, stale: false, colourKey: true, ascii: ascii)
                 .render(into: &canvas, area: Rect(x: area.x, y: y, width: area.width, height: legendRows))
             y += legendRows
         }
