@@ -103,3 +103,29 @@ public enum SparklineModel {
         return String(columns.map { c in c.level.map { glyphs[Swift.min($0, glyphs.count - 1)] } ?? " " })
     }
 }
+
+/// How a panel's rows are ordered (`o` cycles): the worst first (CRIT, then WARN, then the highest value), by name,
+/// or by value (highest first).
+public enum SeriesOrder: String, Sendable, Equatable, CaseIterable {
+    case worstFirst = "worst first", name, value
+
+    public var next: SeriesOrder {
+        let all = Self.allCases
+        return all[((all.firstIndex(of: self) ?? 0) + 1) % all.count]
+    }
+
+    /// The series in this order; ties keep the name order. NaN values go last.
+    public func apply(_ series: [SeriesSummary]) -> [SeriesSummary] {
+        func value(_ s: SeriesSummary) -> Double { s.last.isNaN ? -.infinity : s.last }
+        switch self {
+        case .name: return series.sorted { $0.legend < $1.legend }
+        case .value:
+            return series.sorted { value($0) != value($1) ? value($0) > value($1) : $0.legend < $1.legend }
+        case .worstFirst:
+            return series.sorted { a, b in
+                if a.state != b.state { return a.state > b.state }
+                return value(a) != value(b) ? value(a) > value(b) : a.legend < b.legend
+            }
+        }
+    }
+}

@@ -49,6 +49,7 @@ public enum GlobalKeys {
         KeyBinding([.char("]")], "]", "half a range forward (live again at now)", .dashboard(.panForward)),
         KeyBinding([.char("0"), .end], "0, End", "live again", .dashboard(.live)),
         KeyBinding([.char("z")], "z", "times in UTC or local time", .dashboard(.toggleUTC)),
+        KeyBinding([.char("o")], "o", "order the rows: worst first, by name, by value", .dashboard(.cycleOrder)),
         KeyBinding([.char("/")], "/", "filter series by text", .filter),
         KeyBinding([.char(":")], ":", "command line (:explore, :alerts, :silences, :dashboard, :help, :q)", .command),
         KeyBinding([.char("s")], "s", "hide / show silenced and inhibited alerts", .dashboard(.toggleSuppressed)),

@@ -108,6 +108,8 @@ public struct DashboardState: Sendable, Equatable {
     public var paused: Bool
     /// Series whose legend contains this text are shown; empty shows all.
     public var filter: String
+    /// The order of every panel's rows (`o`).
+    public var seriesOrder: SeriesOrder = .worstFirst
     /// The chosen value of each dashboard variable (`All` when none was chosen), and the values on offer.
     public var variableValues: [String: String]
     public var variableOptions: [String: [String]]
@@ -207,8 +209,9 @@ public struct DashboardState: Sendable, Equatable {
     /// The series of a panel that pass the filter.
     public func visibleSeries(ofPanel index: Int) -> [SeriesSummary] {
         guard panels.indices.contains(index), let series = panels[index].data?.series else { return [] }
-        guard !filter.isEmpty else { return series }
-        return series.filter { $0.legend.localizedCaseInsensitiveContains(filter) }
+        let ordered = seriesOrder.apply(series)
+        guard !filter.isEmpty else { return ordered }
+        return ordered.filter { $0.legend.localizedCaseInsensitiveContains(filter) }
     }
 
     /// The services of a health panel that pass the filter.

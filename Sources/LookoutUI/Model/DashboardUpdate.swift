@@ -198,6 +198,9 @@ extension DashboardState {
         case .toggleUTC:
             utc.toggle()
             return []
+        case .cycleOrder:
+            seriesOrder = seriesOrder.next
+            return []
         case .nextVariableValue:
             // Cycles the first variable through All and its values; the panels are fetched again with it.
             guard let variable = dashboard.variables.first else { return [] }
@@ -235,6 +238,8 @@ public enum DashboardAction: Sendable, Equatable {
     case refresh, togglePause, widerRange, narrowerRange, nextVariableValue, toggleSuppressed, cycleTheme
     /// `[` and `]`: half a range back or forward; `0`: live again; `z`: UTC or local time.
     case panBack, panForward, live, toggleUTC
+    /// `o`: worst first, by name, by value.
+    case cycleOrder
     /// Centre the window on an instant (`g` on an alert: its start).
     case centre(Date)
     case setFilter(String)
