@@ -21,9 +21,10 @@ public struct TimeWindow: Sendable, Equatable {
     public func start(now: Date) -> Date { end(now: now).addingTimeInterval(-rangeSeconds) }
     public func centre(now: Date) -> Date { end(now: now).addingTimeInterval(-rangeSeconds / 2) }
 
-    /// Pins the end at `end`, or goes live when that is now or later.
+    /// Pins the end at `end`, or goes live when that is now, later, or so close to now (a sixtieth of the range, at
+    /// least 5 s: `]` pressed a few seconds after `[`) that the window would be the live one.
     mutating func pin(_ end: Date, now: Date) {
-        pinnedEnd = end >= now.addingTimeInterval(-1) ? nil : end
+        pinnedEnd = end >= now.addingTimeInterval(-max(5, rangeSeconds / 60)) ? nil : end
     }
 
     /// Moves by `fraction` of the range: -0.5 is `[`, +0.5 is `]`.

@@ -87,3 +87,14 @@ extension Result where Failure == TimeWindowError {
         return nil
     }
 }
+
+@Suite("Time window: back and forth a moment later")
+struct TimeWindowLaterTests {
+    @Test func forwardAFewSecondsAfterBackIsLive() {
+        let then = Date(timeIntervalSince1970: 1_795_615_999)
+        var w = TimeWindow(rangeSeconds: 3600)
+        w.pan(-0.5, now: then)
+        w.pan(0.5, now: then.addingTimeInterval(7))
+        #expect(w.isLive, "the clock moved on between the two keys")
+    }
+}

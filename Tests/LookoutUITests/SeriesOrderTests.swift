@@ -43,3 +43,21 @@ struct SeriesOrderTests {
         #expect(Set(SeriesPalette.assign(many).values) == Set(0..<8), "past eight, colours repeat")
     }
 }
+
+@Suite("A window in the past that failed to load")
+struct IncompleteWindowTests {
+    @Test func isFetchedAgainAlthoughPaused() {
+        var state = SampleStates.incident
+        _ = state.perform(.panBack)
+        #expect(state.paused)
+        let generation = state.generation
+        _ = state.update(.alertsLoaded(generation: generation, items: nil, error: "HTTP 503", at: state.now))
+        _ = state.update(.fetchFinished(generation: generation, unreachable: nil, at: state.now))
+        let due = state.nextRefreshAt ?? state.now
+        let effects = state.update(.tick(due.addingTimeInterval(1)))
+        #expect(effects.count == 1 && state.generation == generation + 1, "the failed part is asked again")
+        _ = state.update(.alertsLoaded(generation: state.generation, items: [], error: nil, at: state.now))
+        _ = state.update(.fetchFinished(generation: state.generation, unreachable: nil, at: state.now))
+        #expect(state.update(.tick((state.nextRefreshAt ?? state.now).addingTimeInterval(1))) == [], "a complete window stays paused")
+    }
+}

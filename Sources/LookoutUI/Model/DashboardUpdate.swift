@@ -73,7 +73,7 @@ extension DashboardState {
         case .tick(let date):
             now = date
             if let deadline = fetchDeadline, date >= deadline { refreshTimedOut(at: date) }
-            if !paused, let due = nextRefreshAt, date >= due { return startFetch(at: date) }
+            if !paused || incompleteWindow, let due = nextRefreshAt, date >= due { return startFetch(at: date) }
             return []
 
         case .resize(let width, _):
@@ -220,6 +220,12 @@ extension DashboardState {
             filter = text
             return []
         }
+    }
+
+    /// A window in the past whose last fetch failed somewhere: it is fetched again on the refresh schedule (with
+    /// the back-off) although paused, or it would stay broken.
+    var incompleteWindow: Bool {
+        pinnedEnd != nil && fetchDeadline == nil && (alerts.error != nil || panels.contains { $0.error != nil })
     }
 
     /// After the window moved: a pinned window is paused (the past does not need refreshing), a live one refreshes

@@ -62,12 +62,13 @@ struct DashboardLayout: Widget {
         while heights.reduce(0, +) > budget, let i = heights.indices.max(by: { heights[$0] < heights[$1] }), heights[i] > 3 {
             heights[i] -= 1
         }
-        // Room to spare after the whole alert list: graph panels grow and show a chart above their rows.
-        let alertsFull = 2 + max(1, model.visibleAlerts.count)
+        // Every row to spare after the alert list (what it needs, up to a third of the screen) goes to the panels:
+        // graph panels with five rows more than their series show a chart above them, and no band stays empty.
+        let alertsFull = min(2 + max(1, model.visibleAlerts.count), max(alertsWanted, area.height / 3))
         let spare = area.height - heights.reduce(0, +) - alertsFull
-        if spare >= 5 * rowCount {
-            let extra = min(spare / rowCount, 16)
-            heights = heights.map { $0 + extra }
+        if spare > 0, rowCount > 0 {
+            heights = heights.map { $0 + spare / rowCount }
+            heights[rowCount - 1] += spare % rowCount
         }
         var y = area.y
         for (r, row) in gridRows.enumerated() {
