@@ -353,3 +353,43 @@ extension Snapshot {
         return SafeText.escapeJSON(String(decoding: try encoder.encode(report), as: UTF8.self)) + "\n"
     }
 }
+
+// MARK: - Pictures
+
+extension Snapshot {
+    /// The dashboard as the TUI would draw it from this snapshot's data, at `width` x `height`.
+    public func appState(width: Int, height: Int, utc: Bool = true) -> AppState {
+        var model = DashboardState(
+            dashboard: dashboard, server: URL(string: server)?.host.map { host in URL(string: server)?.port.map { "\(host):\($0)" } ?? host } ?? server,
+            rangeSeconds: range.end.timeIntervalSince(range.start), now: takenAt)
+        model.columns = width
+        model.utc = utc
+        if takenAt.timeIntervalSince(range.end) > range.step { model.pinnedEnd = range.end }
+        model.paused = model.pinnedEnd != nil
+        for (i, outcome) in panels.enumerated() where model.panels.indices.contains(i) {
+            switch outcome {
+            case .loaded(let data): model.panels[i] = PanelState(data: data, updatedAt: takenAt)
+            case .failed(let message): model.panels[i] = PanelState(error: message)
+            }
+        }
+        switch alerts {
+        case .success(let items): model.alerts = AlertsState(items: items, updatedAt: takenAt)
+        case .failure(let error): model.alerts = AlertsState(error: error.description)
+        }
+        model.alerts.unreadable = unreadableAlerts
+        if let silences {
+            model.silences = SilencesState(available: true)
+            model.silences.items = silences
+            model.silences.updatedAt = takenAt
+        }
+        model.connection = unreachable.map { .unreachable(message: $0, retryAt: takenAt) } ?? .connected
+        return AppState(model: model)
+    }
+
+    /// The snapshot drawn as the dashboard (`--output svg|html`), in `theme`'s colours.
+    public func picture(svg: Bool, width: Int, height: Int, theme: Theme) -> String {
+        var canvas = Canvas(width: width, height: height)
+        AppView.render(appState(width: width, height: height), into: &canvas)
+        return svg ? CanvasPicture.svg(canvas, theme: theme) : CanvasPicture.html(canvas, theme: theme, title: dashboard.title)
+    }
+}

@@ -52,6 +52,7 @@ enum BuiltinThemes {
             """#,
         "light": #"""
             name: light
+            background: light
             description: Light terminal background.
             roles:
               text: {fg: default}

@@ -158,6 +158,8 @@ public struct Theme: Sendable, Equatable {
     public var styles: [StyleRole: RoleStyle]
     /// The colours (or, in mono, the looks) of chart lines, one per series in turn.
     public var series: [RoleStyle]
+    /// Made for a light terminal background (`background: light`): pictures of it are drawn on white.
+    public var light = false
 
     public init(name: String, description: String = "", styles: [StyleRole: RoleStyle], series: [RoleStyle] = []) {
         self.name = name
@@ -218,6 +220,7 @@ extension Theme {
         var description = ""
         var styles: [StyleRole: RoleStyle] = [:]
         var series: [RoleStyle] = []
+        var light = false
         for (keyNode, value) in mapping {
             guard let key = keyNode.string else { throw fail("keys must be strings", keyNode) }
             switch key {
@@ -236,6 +239,11 @@ extension Theme {
                     }
                     styles[role] = try parseStyle(styleNode, path: "roles.\(roleName)", fail: fail)
                 }
+            case "background":
+                guard let text = value.string, ["light", "dark"].contains(text) else {
+                    throw fail("'background' must be light or dark (the terminal background the theme is made for)", value)
+                }
+                light = text == "light"
             case "series":
                 guard let list = value.sequence, !list.isEmpty else {
                     throw fail("'series' must be a list of colours (or styles), one per chart line", value)
@@ -250,12 +258,14 @@ extension Theme {
                     return try parseStyle(item, path: "series[\(i)]", fail: fail)
                 }
             default:
-                throw fail("unknown key '\(key)' (expected name, description, roles, series)", keyNode)
+                throw fail("unknown key '\(key)' (expected name, description, background, roles, series)", keyNode)
             }
         }
         guard !name.isEmpty else { throw fail("missing 'name'", root) }
         guard styles[.text] != nil else { throw fail("missing roles.text", root) }
-        return Theme(name: name, description: description, styles: styles, series: series)
+        var theme = Theme(name: name, description: description, styles: styles, series: series)
+        theme.light = light
+        return theme
     }
 
     static func parseStyle(_ node: Node, path: String, fail: (String, Node?) -> ThemeError) throws -> RoleStyle {

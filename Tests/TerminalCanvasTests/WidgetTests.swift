@@ -129,3 +129,22 @@ struct WidgetTests {
         #expect(Clipboard.sequence(String(repeating: "x", count: 100_000)).count < Clipboard.limit * 4 / 3 + 16)
     }
 }
+
+@Suite("Canvas pictures")
+struct CanvasPictureTests {
+    @Test func svgAndHTMLEscapeTextAndUseTheThemesColours() throws {
+        var canvas = Canvas(width: 12, height: 2)
+        canvas.put("a<b&\"c\"", x: 0, y: 0, style: Style(.critical))
+        canvas.put("ok", x: 0, y: 1, style: Style(.statusBar))
+        let theme = try Theme.named("default")
+        let svg = CanvasPicture.svg(canvas, theme: theme)
+        #expect(svg.contains(">a&lt;b&amp;&quot;c&quot;</text>"))
+        #expect(svg.contains(##"fill="#ff0000""##), "critical is bright red in the default theme")
+        #expect(svg.contains(##"<rect x="0" y="17" width="16.8" height="17" fill="#87afd7"/>"##), "the status bar's background under its text")
+        #expect(!svg.contains("\u{1B}"))
+        let html = CanvasPicture.html(canvas, theme: theme, title: "<t>")
+        #expect(html.contains("<title>&lt;t&gt;</title>") && html.contains("a&lt;b&amp;&quot;c&quot;"))
+        let light = CanvasPicture.svg(canvas, theme: try Theme.named("light"))
+        #expect(light.contains(##"<rect width="100%" height="100%" fill="#ffffff"/>"##), "a light theme on a light page")
+    }
+}

@@ -3,11 +3,12 @@ import DashboardCore
 import Foundation
 import LookoutApp
 import PrometheusAPI
+import TerminalCanvas
 
 struct SnapshotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
-        abstract: "Query every panel and the alerts once and print a plain-text (or JSON) report.",
+        abstract: "Query every panel and the alerts once and print a plain-text (or JSON) report, or the dashboard as a picture (SVG, HTML).",
         discussion: """
             Exit codes:
               0  nothing firing
@@ -18,7 +19,20 @@ struct SnapshotCommand: AsyncParsableCommand {
             """
     )
 
-    enum Output: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum Output: String, ExpressibleByArgument, CaseIterable { case text, json, svg, html }
+
+    @Option(help: ArgumentHelp("Size of an svg or html picture, in terminal cells.", valueName: "columns x rows"))
+    var size = "160x45"
+
+    @Option(help: ArgumentHelp("Colour theme of an svg or html picture: default, light, mono, high-contrast, solarized-dark, or a YAML file.", valueName: "name|file"))
+    var theme: String?
+
+    /// `--size` as columns and rows.
+    var cells: (width: Int, height: Int)? {
+        let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, (40...1000).contains(parts[0]), (10...500).contains(parts[1]) else { return nil }
+        return (parts[0], parts[1])
+    }
 
     @OptionGroup var connection: ConnectionFlags
 
@@ -45,6 +59,16 @@ struct SnapshotCommand: AsyncParsableCommand {
             throw ValidationError("bad --range '\(range)': expected a duration from 1m to 366d, such as 15m, 1h or 7d")
         }
         _ = try DashboardChoice.load(dashboard)
+        guard cells != nil else {
+            throw ValidationError("bad --size '\(size)': expected columns x rows, such as 160x45 (40 to 1000 by 10 to 500)")
+        }
+        if let theme {
+            do {
+                _ = try Theme.named(theme)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
     }
 
     func run() async throws {
@@ -78,6 +102,15 @@ struct SnapshotCommand: AsyncParsableCommand {
         switch output {
         case .text: print(snapshot.text(ascii: ascii), terminator: "")
         case .json: print(try snapshot.json(), terminator: "")
+        case .svg, .html:
+            let (width, height) = cells ?? (160, 45)
+            let chosen: Theme
+            do {
+                chosen = try Theme.select(requested: theme, environment: [:])
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            print(snapshot.picture(svg: output == .svg, width: width, height: height, theme: chosen), terminator: "")
         }
         if case .failure(let error) = snapshot.alerts {
             StandardError.write(error.description)
