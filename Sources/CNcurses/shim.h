@@ -43,6 +43,26 @@ static inline int lookout_key_npage(void) { return KEY_NPAGE; }
 static inline int lookout_key_home(void) { return KEY_HOME; }
 static inline int lookout_key_end(void) { return KEY_END; }
 static inline int lookout_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int lookout_key_mouse(void) { return KEY_MOUSE; }
+
+/// Clicks, double clicks and the wheel (buttons 4 and 5), or nothing.
+static inline void lookout_mouse(int on) {
+    mousemask(on ? (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0, NULL);
+    mouseinterval(on ? 200 : 0);
+}
+
+/// The mouse event after KEY_MOUSE: 1 click, 2 double click, 3 wheel up, 4 wheel down; 0 for anything else.
+static inline int lookout_get_mouse(int *x, int *y) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *x = event.x;
+    *y = event.y;
+    if (event.bstate & BUTTON1_DOUBLE_CLICKED) return 2;
+    if (event.bstate & BUTTON1_CLICKED) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 3;
+    if (event.bstate & BUTTON5_PRESSED) return 4;
+    return 0;
+}
 
 /// Defines a colour pair; extended, so direct-colour terminals (COLORS = 2^24, TERM=*-direct) take RGB values.
 static inline int lookout_init_pair(int pair, int fg, int bg) { return init_extended_pair(pair, fg, bg); }
@@ -79,7 +99,7 @@ static inline void lookout_crash_handler(int sig, siginfo_t *info, void *context
     if (*lookout_restore_armed()) {
         *lookout_restore_armed() = 0;
         tcsetattr(STDIN_FILENO, TCSANOW, lookout_saved_termios());
-        static const char reset[] = "\033[0m\033[?2004l\033[?1049l\033[?25h\r\n";
+        static const char reset[] = "\033[0m\033[?2004l\033[?1000l\033[?1002l\033[?1006l\033[?1049l\033[?25h\r\n";
         (void)!write(STDOUT_FILENO, reset, sizeof reset - 1);
         static const char note[] = "lookout: crashed; the terminal was restored. Please report what follows.\n";
         (void)!write(STDERR_FILENO, note, sizeof note - 1);

@@ -61,6 +61,7 @@ public final class DashboardApp {
             author: silences.author?.author ?? Silencing.defaultAuthor(environment: [:], hostname: "localhost"))
         state.requestTimeout = Double(client.options.timeout.totalNanoseconds) / 1e9
         state.columns = terminal.width
+        state.rows = terminal.height
         app = AppState(model: state, history: history?.queries ?? [])
         canvas = Canvas(width: terminal.width, height: terminal.height)
         (events, continuation) = AsyncStream.makeStream(of: AppEvent.self, bufferingPolicy: .unbounded)
@@ -81,6 +82,7 @@ public final class DashboardApp {
                 case .key(let key): continuation.yield(.key(key))
                 case .resize(let w, let h): continuation.yield(.dashboard(.resize(width: w, height: h)))
                 case .paste(let text): continuation.yield(.paste(text))
+                case .mouse(let event): continuation.yield(.mouse(event))
                 }
             }
         }

@@ -21,6 +21,8 @@ public struct DisplaySettings: Sendable {
     public var readOnly = false
     /// `--utc`: times in UTC rather than the local time zone.
     public var utc = false
+    /// Clicks and the wheel (off with `--no-mouse`).
+    public var mouse = true
     /// The window to open on (`--from`, `--to`): pinned in the past, or live.
     public var window: TimeWindow
 

@@ -46,7 +46,8 @@ public final class NcursesScreen: Terminal {
     }
 
     /// Takes over the terminal. Fails with a clear message when stdin or stdout is not a terminal.
-    public init() throws {
+    /// `mouse`: report clicks and the wheel (`--no-mouse` turns it off; the keyboard does everything).
+    public init(mouse: Bool = true) throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw NoTerminal(description: "lookout needs a terminal (stdin and stdout must be a TTY); for a report on stdout use 'lookout snapshot'")
         }
@@ -66,6 +67,7 @@ public final class NcursesScreen: Terminal {
         noecho()
         nonl()
         keypad(lookout_stdscr(), true)
+        lookout_mouse(mouse ? 1 : 0)
         nodelay(lookout_stdscr(), true)
         curs_set(0)
         set_escdelay(25)
@@ -108,6 +110,15 @@ public final class NcursesScreen: Terminal {
                 flushEscape()
                 // resizeterm (called on SIGWINCH) queues KEY_RESIZE: the size is already taken, nothing to do.
                 if Int32(ch) == lookout_key_resize() { sizeChanged(); continue }
+                if Int32(ch) == lookout_key_mouse() {
+                    var x: Int32 = 0
+                    var y: Int32 = 0
+                    let actions: [Int32: MouseEvent.Action] = [1: .click, 2: .doubleClick, 3: .wheelUp, 4: .wheelDown]
+                    if let action = actions[lookout_get_mouse(&x, &y)] {
+                        continuation.yield(.mouse(MouseEvent(x: Int(x), y: Int(y), action: action)))
+                    }
+                    continue
+                }
                 if let name = Self.keyName(code: Int32(ch)) { continuation.yield(.key(name)) }
             } else {
                 character(UInt32(ch))
@@ -292,8 +303,10 @@ public final class NcursesScreen: Terminal {
         winch?.cancel()
         continuation.finish()
         curs_set(1)
+        lookout_mouse(0)
         endwin()
-        FileHandle.standardOutput.write(Data("\u{1B}[?2004l".utf8))
+        // Bracketed paste and every mouse report off, whatever the terminal was told.
+        FileHandle.standardOutput.write(Data("\u{1B}[?2004l\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1006l".utf8))
         lookout_disarm_crash_restore()
     }
 }

@@ -33,12 +33,27 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+/// A mouse click or wheel turn at a cell (0-based, from the top left).
+public struct MouseEvent: Sendable, Equatable {
+    public enum Action: Sendable, Equatable { case click, doubleClick, wheelUp, wheelDown }
+    public var x: Int
+    public var y: Int
+    public var action: Action
+
+    public init(x: Int, y: Int, action: Action) {
+        self.x = x
+        self.y = y
+        self.action = action
+    }
+}
+
 /// What the terminal tells the application.
 public enum TerminalEvent: Sendable, Equatable {
     case key(Key)
     /// Text pasted into a terminal with bracketed paste.
     case paste(String)
     case resize(width: Int, height: Int)
+    case mouse(MouseEvent)
 }
 
 /// A screen the application can draw on: the ncurses backend, or `MemoryTerminal` in tests.

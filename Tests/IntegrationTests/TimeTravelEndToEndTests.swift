@@ -36,3 +36,27 @@ struct TimeTravelEndToEndTests {
         }
     }
 }
+
+/// The mouse in a real terminal: a double click, sent as SGR mouse sequences into the pane, zooms the panel under it.
+@Suite("Mouse end to end in tmux", .timeLimit(.minutes(2)))
+struct MouseEndToEndTests {
+    /// `ESC [ < 0 ; x ; y M` then `… m`: a press and release of the left button at (x, y), 1-based, as tmux send-keys -H takes it.
+    static func click(x: Int, y: Int) -> [String] {
+        let text = "\u{1B}[<0;\(x);\(y)M\u{1B}[<0;\(x);\(y)m"
+        return text.utf8.map { String(format: "%02x", $0) }
+    }
+
+    @Test func aDoubleClickZoomsThePanelUnderIt() async throws {
+        let binary = try #require(Repository.builtProduct("lookout")).path
+        try await withTmux("\(binary) demo --refresh 1m", width: 160, height: 45, environment: ["TERM": "xterm-256color"]) { tmux in
+            try await tmux.waitFor("the dashboard") { $0.contains("3 Error Rate") && $0.contains("FIRING") }
+            // The third of four panels in a row spans columns 81 to 120.
+            _ = try await tmux.tmux(["send-keys", "-t", tmux.session, "-H"] + Self.click(x: 95, y: 5) + Self.click(x: 95, y: 5))
+            try await tmux.waitFor(text: "3 Error Rate  (Esc: back)")
+            try await tmux.send("Escape")
+            try await tmux.waitFor(text: "FIRING")
+            try await tmux.send("q")
+            try await tmux.waitFor(text: "EXIT=0")
+        }
+    }
+}

@@ -113,6 +113,8 @@ enum SampleStates {
         ("loading", app(base { $0.connection = .connecting }, [])),
         // Half a range back, in UTC: the status bar names the window, the charts' axes its clock times.
         ("incident-past", app(with(incident) { $0.utc = true }, [.char("["), .char("3")])),
+        // Zoomed latency on a log axis, the inspect cursor 30 % of the range back.
+        ("incident-zoom-inspect", app(with(incident) { $0.utc = true }, [.char("4"), .char("l"), .char("i")] + Array(repeating: Key.left, count: 30))),
     ]
 
     /// Explore, reached as a user does (`:explore …`), with the server's answers.

@@ -2,6 +2,7 @@ import DashboardCore
 import Foundation
 import PrometheusModels
 @testable import LookoutUI
+import TerminalCanvas
 import Testing
 
 /// Rows worst first (and `o`), and each series' colour kept by name.
@@ -59,5 +60,84 @@ struct IncompleteWindowTests {
         _ = state.update(.alertsLoaded(generation: state.generation, items: [], error: nil, at: state.now))
         _ = state.update(.fetchFinished(generation: state.generation, unreachable: nil, at: state.now))
         #expect(state.update(.tick((state.nextRefreshAt ?? state.now).addingTimeInterval(1))) == [], "a complete window stays paused")
+    }
+}
+
+@Suite("Zoom: inspect, log axis, mouse")
+struct ZoomAndMouseTests {
+    static func app(_ keys: [Key]) -> AppState {
+        var model = SampleStates.incident
+        model.utc = true
+        model.columns = 120
+        model.rows = 40
+        var app = AppState(model: model)
+        for key in keys { _ = app.update(.key(key)) }
+        return app
+    }
+
+    func text(_ app: AppState, _ width: Int = 120, _ height: Int = 40) -> String {
+        var canvas = Canvas(width: width, height: height)
+        AppView.render(app, into: &canvas)
+        return canvas.lines.joined(separator: "\n")
+    }
+
+    @Test func iPutsACursorWhoseInstantAndValuesTheRowsShow() {
+        var app = Self.app([.char("3"), .char("i")])
+        #expect((app.top as? PanelScreen)?.inspect == 1)
+        var screen = text(app)
+        #expect(screen.contains("▲ 14:13:19 UTC"), "the cursor's instant on the time axis")
+        #expect(screen.contains("│"), "the cursor's line")
+        for _ in 0..<50 { _ = app.update(.key(.left)) }
+        screen = text(app)
+        #expect(screen.contains("▲ 13:43:19 UTC"), "half the range back")
+        #expect((app.top as? PanelScreen)?.panel == 2, "the arrows move the cursor, not the panel")
+        _ = app.update(.key(.escape))
+        #expect((app.top as? PanelScreen)?.inspect == nil && app.top is PanelScreen, "Esc ends inspecting first")
+    }
+
+    @Test func lMakesTheYAxisLogarithmic() {
+        let app = Self.app([.char("4"), .char("l")])
+        let screen = text(app)
+        #expect(screen.contains(" log"), "the axis says so")
+        #expect(screen.contains("10.0 s log") || screen.contains("10 s log"), "whole decades: \(screen.split(separator: "\n").dropFirst(2).first ?? "")")
+    }
+
+    @Test func clicksFocusZoomAndOpenAndTheWheelPans() {
+        var app = Self.app([])
+        // 120 columns: two panels to a row; the second starts at column 60.
+        _ = app.update(.mouse(MouseEvent(x: 70, y: 3, action: .click)))
+        #expect((app.top as? DashboardScreen)?.focusedPanel == 1)
+        _ = app.update(.mouse(MouseEvent(x: 70, y: 3, action: .doubleClick)))
+        #expect((app.top as? PanelScreen)?.panel == 1)
+        _ = app.update(.key(.escape))
+        let screen = text(app).split(separator: "\n", omittingEmptySubsequences: false)
+        let row = screen.firstIndex { $0.contains("HighLatency") } ?? 0
+        _ = app.update(.mouse(MouseEvent(x: 10, y: row, action: .click)))
+        #expect((app.top as? AlertDetailScreen)?.alert.name == "HighLatency")
+        _ = app.update(.key(.escape))
+        _ = app.update(.mouse(MouseEvent(x: 10, y: 5, action: .wheelUp)))
+        #expect(app.model.pinnedEnd != nil, "the wheel pans back in time")
+        _ = app.update(.mouse(MouseEvent(x: 10, y: 5, action: .wheelDown)))
+        #expect(app.model.pinnedEnd == nil)
+    }
+}
+
+@Suite("A refresh that failed in part")
+struct PartialFailureTests {
+    @Test func isRetriedSoonerThanTheRefreshIntervalUntilItIsWhole() {
+        var state = SampleStates.incident
+        state.refreshSeconds = 60
+        _ = state.perform(.refresh)
+        _ = state.update(.alertsLoaded(generation: state.generation, items: nil, error: "HTTP 503: too many concurrent queries", at: state.now))
+        _ = state.update(.fetchFinished(generation: state.generation, unreachable: nil, at: state.now))
+        #expect(state.nextRefreshAt == state.now.addingTimeInterval(5), "the alerts are asked again in 5 s, not a minute")
+        _ = state.perform(.refresh)
+        _ = state.update(.alertsLoaded(generation: state.generation, items: nil, error: "HTTP 503", at: state.now))
+        _ = state.update(.fetchFinished(generation: state.generation, unreachable: nil, at: state.now))
+        #expect(state.nextRefreshAt == state.now.addingTimeInterval(10), "then 10 s")
+        _ = state.perform(.refresh)
+        _ = state.update(.alertsLoaded(generation: state.generation, items: [], error: nil, at: state.now))
+        _ = state.update(.fetchFinished(generation: state.generation, unreachable: nil, at: state.now))
+        #expect(state.nextRefreshAt == state.now.addingTimeInterval(60) && state.partialFailures == 0)
     }
 }

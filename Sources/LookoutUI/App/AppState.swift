@@ -9,6 +9,8 @@ public enum AppEvent: Sendable, Equatable {
     case paste(String)
     /// The answer to a screen's request.
     case response(screen: Int, id: Int, ScreenResponse)
+    /// A click or a wheel turn.
+    case mouse(MouseEvent)
     /// One line for the user from the run loop (the history cannot be written).
     case notice(String)
     /// SIGINT, SIGTERM, SIGHUP or SIGQUIT: the app quits and gives the terminal back.
@@ -55,12 +57,27 @@ public struct AppState: Sendable {
     }
 
     public mutating func update(_ event: AppEvent) -> [DashboardEffect] {
+        var effects = dispatch(event)
+        // Zooming in or out changes how many points the queries ask for: fetch again at the new width.
+        let zoomed = top is PanelScreen
+        if zoomed != model.zoomed {
+            model.zoomed = zoomed
+            if !effects.contains(where: { if case .fetch = $0 { true } else { false } }), model.updatedOnce {
+                effects += model.perform(.refresh)
+            }
+        }
+        return effects
+    }
+
+    mutating func dispatch(_ event: AppEvent) -> [DashboardEffect] {
         switch event {
         case .signal: return [.quit]
         case .dashboard(let event): return model.update(event)
         case .key(let key):
             notice = nil
             return handle(key)
+        case .mouse(let event):
+            return handle(event)
         case .notice(let text):
             notice = text
             return []
@@ -110,6 +127,25 @@ public struct AppState: Sendable {
         case nil: break
         }
         return []
+    }
+
+    /// A click goes to the screen under it; the wheel, unless the screen takes it, is ↑/↓. Nothing while the help,
+    /// the filter or the command line is open (the keyboard is complete without the mouse).
+    mutating func handle(_ event: MouseEvent) -> [DashboardEffect] {
+        guard !showHelp, !isEditingFilter, commandLine == nil else { return [] }
+        // The layout the click was made on: with the notice's line, if one was shown.
+        let area = AppView.mainArea(width: model.columns, height: model.rows, bottomLine: !model.filter.isEmpty || notice != nil)
+        notice = nil
+        var top = self.top
+        if let effects = top.mouse(event, area: area, context: context()) {
+            if !stack.isEmpty { stack[stack.count - 1] = top }
+            return apply(effects, from: screenIDs.last ?? 0)
+        }
+        switch event.action {
+        case .wheelUp: return handle(Key.up)
+        case .wheelDown: return handle(Key.down)
+        case .click, .doubleClick: return []
+        }
     }
 
     mutating func editFilter(_ key: Key) -> [DashboardEffect] {

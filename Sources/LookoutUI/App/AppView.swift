@@ -9,6 +9,12 @@ public enum AppView {
     public static let minimumWidth = 40
     public static let minimumHeight = 10
 
+    /// Where the top screen is drawn in a terminal of this size: below the status bar, above the bottom line.
+    public static func mainArea(width: Int, height: Int, bottomLine: Bool) -> Rect {
+        let body = Rect(x: 0, y: 1, width: width, height: height - 1)
+        return bottomLine ? body.splitTop(body.height - 1).0 : body
+    }
+
     public static func render(_ app: AppState, into canvas: inout Canvas, options: RenderOptions = RenderOptions()) {
         canvas.fill(canvas.bounds)
         let area = canvas.bounds

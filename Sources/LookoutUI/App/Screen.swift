@@ -55,12 +55,15 @@ public protocol Screen: Sendable {
     mutating func paste(_ text: String) -> Bool
     /// Called once when the screen is pushed: what it asks for at once.
     mutating func start(context: ScreenContext) -> [ScreenEffect]
+    /// A click or a wheel turn in `area` (where the screen is drawn); nil leaves it to the app (the wheel is ↑/↓).
+    mutating func mouse(_ event: MouseEvent, area: Rect, context: ScreenContext) -> [ScreenEffect]?
 }
 
 extension Screen {
     public mutating func start(context: ScreenContext) -> [ScreenEffect] { [] }
     public mutating func receive(_ response: ScreenResponse, id: Int, context: ScreenContext) -> [ScreenEffect] { [] }
     public mutating func paste(_ text: String) -> Bool { false }
+    public mutating func mouse(_ event: MouseEvent, area: Rect, context: ScreenContext) -> [ScreenEffect]? { nil }
 }
 
 /// A screen that can be opened from anywhere by a key (and, later, by name from the command line).

@@ -110,6 +110,8 @@ public struct DashboardState: Sendable, Equatable {
     public var filter: String
     /// The order of every panel's rows (`o`).
     public var seriesOrder: SeriesOrder = .worstFirst
+    /// A panel is zoomed: the queries ask for as many points as its chart is wide, not a grid cell.
+    public var zoomed = false
     /// The chosen value of each dashboard variable (`All` when none was chosen), and the values on offer.
     public var variableValues: [String: String]
     public var variableOptions: [String: [String]]
@@ -124,6 +126,8 @@ public struct DashboardState: Sendable, Equatable {
     public var generation: Int
     /// Failed attempts in a row, for the back-off.
     public var failures: Int
+    /// Refreshes in a row in which the server answered but something failed: they are retried sooner.
+    public var partialFailures = 0
     /// When the next refresh is due.
     public var nextRefreshAt: Date?
     /// When the refresh in flight must have been answered (`requestTimeout` and a little grace after it started).
@@ -132,6 +136,8 @@ public struct DashboardState: Sendable, Equatable {
     public var requestTimeout: TimeInterval = 10
     /// The terminal's width, for the number of points per query.
     public var columns: Int
+    /// The terminal's height (where a click landed).
+    public var rows = 40
 
     public init(
         dashboard: Dashboard, server: String, rangeSeconds: TimeInterval = 3600, refreshSeconds: TimeInterval = 15,
@@ -168,6 +174,9 @@ public struct DashboardState: Sendable, Equatable {
 
     /// When the graphs' window ends: the pinned instant, or now.
     public var windowEnd: Date { window.end(now: now) }
+
+    /// Some data has arrived (a zoom before the first answer changes nothing worth a fetch of its own).
+    public var updatedOnce: Bool { lastUpdate != nil }
 
     /// The newest time any data arrived.
     public var lastUpdate: Date? {

@@ -46,8 +46,10 @@ extension DashboardState {
         return min(60, 5 * pow(2, Double(min(failures - 1, 6))))
     }
 
-    /// Points per range query: one per column of the widest sparkline, at least 30.
+    /// Points per range query: one per column of the widest sparkline (of the zoomed chart, two per column for its
+    /// braille dots), at least 30.
     public var queryPoints: Int {
+        if zoomed { return max(30, min(1000, (columns - 12) * 2)) }
         let panelWidth = columns >= 160 ? columns / 4 : (columns >= 80 ? columns / 2 : columns)
         return max(30, min(600, panelWidth - 2))
     }
@@ -76,9 +78,10 @@ extension DashboardState {
             if !paused || incompleteWindow, let due = nextRefreshAt, date >= due { return startFetch(at: date) }
             return []
 
-        case .resize(let width, _):
+        case .resize(let width, let height):
             let before = queryPoints
             columns = width
+            rows = height
             // More or fewer columns: fetch again with as many points, unless waiting out a back-off.
             return queryPoints != before && !paused && connection == .connected ? startFetch(at: now) : []
 
@@ -140,7 +143,13 @@ extension DashboardState {
             } else {
                 failures = 0
                 connection = .connected
-                nextRefreshAt = at.addingTimeInterval(refreshSeconds)
+                // Something failed while the server answered (a 503 for the alerts, one panel's timeout): ask again
+                // sooner than a whole refresh interval (5 s, doubling), so a passing error does not leave the alerts
+                // missing for a minute; a clean refresh resets it.
+                let partial = alerts.error != nil || panels.contains { $0.error != nil }
+                partialFailures = partial ? partialFailures + 1 : 0
+                let pause = partial ? Swift.min(refreshSeconds, Self.backoff(failures: partialFailures)) : refreshSeconds
+                nextRefreshAt = at.addingTimeInterval(pause)
             }
             return []
         }

@@ -15,6 +15,11 @@ struct PanelView {
         (model.windowEnd.timeIntervalSince1970 - model.rangeSeconds, model.windowEnd.timeIntervalSince1970)
     }
 
+    /// The instant at a fraction of the window.
+    func instant(_ fraction: Double) -> Date {
+        Date(timeIntervalSince1970: range.start + (range.end - range.start) * max(0, min(1, fraction)))
+    }
+
     /// Rows the panel's content wants at `width` columns.
     func contentRows(width: Int) -> Int {
         if panel.isHealth {
@@ -36,8 +41,9 @@ struct PanelView {
         return nil
     }
 
-    /// Draws the panel's inside; `zoomed` gives a chart all but a third of the height.
-    func renderContent(into canvas: inout Canvas, area: Rect, zoomed: Bool = false) {
+    /// Draws the panel's inside; `zoomed` gives a chart all but a third of the height, with a log axis and the
+    /// inspect cursor when asked (then the rows show each series' value at the cursor's instant).
+    func renderContent(into canvas: inout Canvas, area: Rect, zoomed: Bool = false, log: Bool = false, inspect: Double? = nil) {
         guard !area.isEmpty else { return }
         let state = model.panels[index]
         guard let data = state.data else {
@@ -79,17 +85,22 @@ struct PanelView {
             let clock: ((Double) -> String)? = model.pinnedEnd == nil ? nil : { seconds in
                 ClockFormat.short(Date(timeIntervalSince1970: seconds), now: now, utc: utc)
             }
+            var options = SeriesGraphics.ChartOptions(log: log, cursor: inspect)
+            if let inspect { options.cursorLabel = "▲ " + ClockFormat.seconds(instant(inspect), utc: model.utc) }
             SeriesGraphics.chart(
                 series, unit: panel.unit, thresholds: panel.thresholds, range: range,
                 rangeLabel: ValueFormat.rangeLabel(model.rangeSeconds), width: chartArea.width, ascii: ascii,
-                clock: clock
+                clock: clock, options: options
             ).render(into: &canvas, area: chartArea)
             content = rows
         }
-        SeriesRows(
+        var rows = SeriesRows(
             series: series, markers: series.map { model.freshness(of: $0, panel: index).marker }, unit: panel.unit,
             thresholds: panel.thresholds, range: range, stale: model.staleAge(ofPanel: index) != nil,
-            moreHint: zoomed ? "(/ filters)" : "", colourKey: chartHeight > 0, ascii: ascii
-        ).render(into: &canvas, area: content)
+            moreHint: zoomed ? "(/ filters)" : "", colourKey: chartHeight > 0, ascii: ascii)
+        if let inspect, chartHeight > 0 {
+            rows.values = SeriesGraphics.values(series, at: instant(inspect).timeIntervalSince1970, tolerance: max(model.queryStep, model.refreshSeconds) * 2)
+        }
+        rows.render(into: &canvas, area: content)
     }
 }

@@ -1,4 +1,5 @@
 import DashboardCore
+import Foundation
 import PrometheusModels
 import TerminalCanvas
 
@@ -28,38 +29,84 @@ enum SeriesGraphics {
             ascii: ascii)
     }
 
+    /// How a chart is drawn besides its data: a log y-axis (`l` in zoom) and an inspect cursor (`i`) at a fraction
+    /// of the range, labelled with its instant.
+    struct ChartOptions {
+        var log = false
+        var cursor: Double?
+        var cursorLabel = ""
+    }
+
+    /// A round number at least `value` (at most for `down`): 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of
+    /// ten, so the axis ends on a number one reads at a glance without wasting much of the chart's height.
+    static func nice(_ value: Double, down: Bool = false) -> Double {
+        guard value.isFinite, value > 0 else { return value }
+        let power = pow(10, (log10(value)).rounded(.down))
+        let steps: [Double] = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]
+        let scaled = value / power
+        let step = down ? steps.last { $0 <= scaled + 1e-9 } ?? 1 : steps.first { $0 >= scaled - 1e-9 } ?? 10
+        return step * power
+    }
+
     /// A chart of several series on one scale, with the thresholds as rules and the range on the time axis.
     static func chart(
         _ series: [SeriesSummary], unit: DashboardCore.Unit, thresholds: Thresholds?, range: (start: Double, end: Double),
         rangeLabel: String, width: Int, ascii: Bool, showing values: [Double] = [],
-        clock: ((Double) -> String)? = nil
+        clock: ((Double) -> String)? = nil, options: ChartOptions = ChartOptions()
     ) -> LineChart {
         // `values` are kept inside the scale (an alert's threshold, whichever side of the data it is on).
         let finite = (series.flatMap { $0.points.map(\.value) } + values).filter { $0.isFinite }
-        var lo = finite.min() ?? 0
-        var hi = finite.max() ?? 1
-        if let thresholds, hi >= thresholds.warning * 0.8 { hi = max(hi, thresholds.warning) }
-        if lo > 0, lo < hi * 0.5 { lo = 0 }
-        if hi <= lo { hi = lo + 1 }
-        let labels = (top: ValueFormat.format(hi, unit: unit), bottom: ValueFormat.format(lo, unit: unit))
+        // A log axis plots log10 of the positive values over whole decades; zero and below are gaps.
+        let log = options.log && finite.contains { $0 > 0 }
+        func plot(_ v: Double) -> Double? { log ? (v > 0 ? log10(v) : nil) : v }
+        var lo: Double
+        var hi: Double
+        if log {
+            let positive = finite.filter { $0 > 0 }
+            lo = (log10(positive.min() ?? 1)).rounded(.down)
+            hi = max(lo + 1, (log10(positive.max() ?? 10)).rounded(.up))
+        } else {
+            lo = finite.min() ?? 0
+            hi = finite.max() ?? 1
+            if let thresholds, hi >= thresholds.warning * 0.8 { hi = max(hi, thresholds.warning) }
+            if lo > 0, lo < hi * 0.5 { lo = 0 }
+            if hi <= lo { hi = lo + 1 }
+            // Round ends: 1, 2 or 5 times a power of ten.
+            if hi > 0 { hi = nice(hi) }
+            if lo > 0 { lo = nice(lo, down: true) }
+        }
+        let shown = (top: log ? pow(10, hi) : hi, bottom: log ? pow(10, lo) : lo)
+        let labels = (top: ValueFormat.format(shown.top, unit: unit) + (log ? " log" : ""), bottom: ValueFormat.format(shown.bottom, unit: unit))
         let dots = LineChart.dotColumns(width: width, yLabels: labels, ascii: ascii)
         // Each series in its own colour, kept by name across refreshes; the thresholds are the rules.
         let colours = SeriesPalette.assign(series.map(\.legend))
         let plotted: [[LineChart.Point?]] = series.map { s in
             let colour = StyleRole.series(colours[s.legend] ?? 0)
             return SparklineModel.bucket(s.points, start: range.start, end: range.end, width: dots).map { bucket in
-                bucket.maximum.map { LineChart.Point(value: $0, role: colour) }
+                bucket.maximum.flatMap(plot).map { LineChart.Point(value: $0, role: colour) }
             }
         }
-        let rules: [(value: Double, role: StyleRole, label: String)] = thresholds.map {
-            [($0.warning, .warning, ValueFormat.format($0.warning, unit: unit)), ($0.critical, .critical, ValueFormat.format($0.critical, unit: unit))]
+        let rules: [(value: Double, role: StyleRole, label: String)] = thresholds.map { t in
+            [(t.warning, StyleRole.warning), (t.critical, .critical)].compactMap { value, role in
+                plot(value).map { ($0, role, ValueFormat.format(value, unit: unit)) }
+            }
         } ?? []
+        var xLabels = clock.map { ($0(range.start), $0((range.start + range.end) / 2), $0(range.end)) }
+            ?? ("-\(rangeLabel)", "-" + ValueFormat.rangeLabel((range.end - range.start) / 2), "now")
+        if options.cursor != nil { xLabels.1 = options.cursorLabel }
         return LineChart(
             series: plotted, low: lo, high: hi, rules: rules, yLabels: labels,
             // Relative to now when live; the clock's times for a window in the past.
-            xLabels: clock.map { ($0(range.start), $0((range.start + range.end) / 2), $0(range.end)) }
-                ?? ("-\(rangeLabel)", "-" + ValueFormat.rangeLabel((range.end - range.start) / 2), "now"), ascii: ascii,
-            joinGap: joinGap(series, range: range, dots: dots))
+            xLabels: xLabels, ascii: ascii,
+            joinGap: joinGap(series, range: range, dots: dots),
+            cursor: options.cursor.map { Int(saturating: ($0 * Double(max(0, dots - 1))).rounded()) })
+    }
+
+    /// Each series' value at an instant: the latest point at or before it, within `tolerance` seconds.
+    static func values(_ series: [SeriesSummary], at instant: Double, tolerance: Double) -> [Double?] {
+        series.map { s in
+            s.points.last { $0.timestamp <= instant + 1e-6 }.flatMap { instant - $0.timestamp <= tolerance ? $0.value : nil }
+        }
     }
 
     /// How many empty dot columns a line bridges: one and a half times the usual spacing of the points, so data

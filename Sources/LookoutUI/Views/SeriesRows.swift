@@ -59,6 +59,8 @@ public struct SeriesRows: Widget {
     public var moreHint: String
     /// The legend as the chart's colour key: each name in its line's colour (when a chart is drawn above).
     public var colourKey = false
+    /// Values to show instead of the last ones (the inspect cursor's instant; nil for a series with none there).
+    public var values: [Double?]?
     public var ascii: Bool
 
     public init(
@@ -86,7 +88,7 @@ public struct SeriesRows: Widget {
             markerWidth: markers.map { $0?.count ?? 0 }.max() ?? 0)
         let fits = series.count <= area.height ? series.count : max(0, area.height - 1)
         for (i, s) in series.prefix(fits).enumerated() {
-            drawRow(s, marker: i < markers.count ? markers[i] : nil, layout: layout, into: &canvas,
+            drawRow(s, row: i, marker: i < markers.count ? markers[i] : nil, layout: layout, into: &canvas,
                     area: Rect(x: area.x, y: area.y + i, width: area.width, height: 1))
         }
         guard fits < series.count else { return }
@@ -101,7 +103,7 @@ public struct SeriesRows: Widget {
         canvas.put(TextLayout.truncate(text, to: area.width, ascii: ascii), x: area.x, y: area.y + fits, style: Style(role), clip: area)
     }
 
-    func drawRow(_ series: SeriesSummary, marker: String?, layout: SeriesRowLayout, into canvas: inout Canvas, area: Rect) {
+    func drawRow(_ series: SeriesSummary, row: Int, marker: String?, layout: SeriesRowLayout, into canvas: inout Canvas, area: Rect) {
         canvas.fill(area)
         // A series that stopped (or is from the future) is never drawn as current: dimmed, with its marker.
         let stale = stale || marker != nil
@@ -113,7 +115,8 @@ public struct SeriesRows: Widget {
                 .render(into: &canvas, area: Rect(x: x, y: area.y, width: max(0, width), height: 1))
             x += layout.sparklineWidth + 1
         }
-        let value = ValueFormat.format(series.last, unit: unit)
+        let value = values.map { list in list.indices.contains(row) ? list[row].map { ValueFormat.format($0, unit: unit) } ?? "–" : "–" }
+            ?? ValueFormat.format(series.last, unit: unit)
         let valueRole: StyleRole = stale ? .dim : (thresholds == nil ? .text : series.state.role)
         if let marker, layout.stateWidth == 0 {
             // No state column: the marker takes the value's place.

@@ -27,13 +27,16 @@ public struct LineChart: Widget {
     /// Up to this many empty dot columns between two points are bridged by the line (data sparser than the dots);
     /// a longer gap is missing data and stays empty.
     public var joinGap: Int
+    /// The inspect cursor: a vertical line at this dot column.
+    public var cursor: Int?
 
     public init(
         series: [[Point?]], low: Double, high: Double, rules: [(value: Double, role: StyleRole, label: String)] = [],
         yLabels: (top: String, bottom: String), xLabels: (left: String, middle: String, right: String), ascii: Bool = false,
-        joinGap: Int = 0
+        joinGap: Int = 0, cursor: Int? = nil
     ) {
         self.joinGap = joinGap
+        self.cursor = cursor
         self.series = series
         self.low = low
         self.high = high
@@ -133,6 +136,13 @@ public struct LineChart: Widget {
                     mark(dx, dy, dy, point.role)
                 }
                 previous = (dx, dy)
+            }
+        }
+        // The inspect cursor: a vertical line under the data.
+        if let cursor, cursor >= 0 {
+            let x = plot.x + cursor / perCellX
+            for y in plot.y..<plot.maxY where x < plot.maxX {
+                canvas.put(ascii ? "|" : "│", x: x, y: y, style: Style(.focus), clip: plot)
             }
         }
         // The rules' labels at their right end, under the data (a line crossing there stays visible around them).

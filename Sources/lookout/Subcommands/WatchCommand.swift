@@ -70,6 +70,9 @@ struct DisplayFlags: ParsableArguments {
     @Flag(help: "Times in UTC (local time otherwise; z switches).")
     var utc = false
 
+    @Flag(help: "Leave the mouse to the terminal (clicks and the wheel are lookout's otherwise; the keyboard does everything).")
+    var noMouse = false
+
     @Option(help: ArgumentHelp("Start of the window: RFC 3339, or a time ago such as -3h (with --to, the range is the difference).", valueName: "time"))
     var from: String?
 
@@ -82,6 +85,7 @@ struct DisplayFlags: ParsableArguments {
             settings.clipboard = !noClipboard
             settings.readOnly = readOnly
             settings.utc = utc
+            settings.mouse = !noMouse
             settings.window = try TimeWindow.from(from, to: to, range: settings.rangeSeconds, now: Date()).get()
             return settings
         } catch let error as DisplaySettings.Invalid {
@@ -100,7 +104,7 @@ func runDashboard(
     do {
         try await DashboardLaunch.run(
             connection: connection, display: display, dashboard: dashboard, alertmanagers: alertmanagers,
-            terminal: { try NcursesScreen() }, localeIsUTF8: { NcursesScreen.localeIsUTF8 })
+            terminal: { try NcursesScreen(mouse: display.mouse) }, localeIsUTF8: { NcursesScreen.localeIsUTF8 })
     } catch {
         if error.exitCode == 64 { throw ValidationError(error.description) }
         throw CommandError(description: error.description, exitCode: error.exitCode)

@@ -63,6 +63,23 @@ public struct AlertListScreen: Screen {
         return []
     }
 
+    /// A click selects a row, a double click (or a click on the selected row) opens it.
+    public mutating func mouse(_ event: MouseEvent, area: Rect, context: ScreenContext) -> [ScreenEffect]? {
+        guard event.action == .click || event.action == .doubleClick else { return nil }
+        let items = items(context.model)
+        let inner = area.inset(1)
+        let selected = current(items.count)
+        let top = max(0, min(selected - inner.height / 2, items.count - inner.height))
+        let row = top + event.y - inner.y
+        guard inner.x <= event.x, event.x < inner.maxX, event.y >= inner.y, items.indices.contains(row) else { return [] }
+        if event.action == .doubleClick || row == selected {
+            self.selected = row
+            return [.push(AlertDetailScreen(alert: items[row]))]
+        }
+        self.selected = row
+        return []
+    }
+
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         let model = context.model
         let ascii = context.options.ascii

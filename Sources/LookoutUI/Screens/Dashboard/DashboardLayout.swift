@@ -15,11 +15,7 @@ struct DashboardLayout: Widget {
     var ascii: Bool
 
     func render(into canvas: inout Canvas, area: Rect) {
-        if area.width >= 80 {
-            renderGrid(into: &canvas, area: area, perRow: area.width >= 160 ? 4 : 2)
-        } else {
-            renderCompact(into: &canvas, area: area)
-        }
+        render(geometry(area), into: &canvas)
     }
 
     func panelView(_ index: Int) -> PanelView { PanelView(model: model, index: index, ascii: ascii) }
@@ -45,7 +41,30 @@ struct DashboardLayout: Widget {
         return rows
     }
 
-    func renderGrid(into canvas: inout Canvas, area: Rect, perRow: Int) {
+    /// Where everything goes: each panel's rectangle (with its frame in the grid, title row first in the compact
+    /// layout) and the alert section's. Drawing and mouse clicks use the same answer.
+    struct Geometry {
+        var panels: [(index: Int, rect: Rect)]
+        var alerts: Rect
+        var framed: Bool
+
+        /// The alert row (an index into the visible alerts) at a point, if one is drawn there.
+        func alertRow(at x: Int, _ y: Int, count: Int) -> Int? {
+            let row = y - alerts.y - 1
+            guard alerts.x <= x, x < alerts.maxX, row >= 0, row < min(count, alerts.height - 1) else { return nil }
+            return row
+        }
+
+        func panel(at x: Int, _ y: Int) -> Int? {
+            panels.first { $0.rect.x <= x && x < $0.rect.maxX && $0.rect.y <= y && y < $0.rect.maxY }?.index
+        }
+    }
+
+    func geometry(_ area: Rect) -> Geometry {
+        area.width >= 80 ? gridGeometry(area, perRow: area.width >= 160 ? 4 : 2) : compactGeometry(area)
+    }
+
+    func gridGeometry(_ area: Rect, perRow: Int) -> Geometry {
         let gridRows = Self.gridRows(model.dashboard, perRow: perRow)
         let rowCount = gridRows.count
         func cells(_ row: [Int], in rect: Rect) -> [(Int, Rect)] {
@@ -71,40 +90,50 @@ struct DashboardLayout: Widget {
             heights[rowCount - 1] += spare % rowCount
         }
         var y = area.y
+        var panels: [(index: Int, rect: Rect)] = []
         for (r, row) in gridRows.enumerated() {
             let h = min(heights[r], area.maxY - y)
             guard h >= 3 else { break }
-            for (index, rect) in cells(row, in: Rect(x: area.x, y: y, width: area.width, height: h)) {
-                let view = panelView(index)
-                let inner = PanelFrame(
-                    title: "\(index + 1) \(view.panel.title)", badge: view.badge, focused: focusedPanel == index, ascii: ascii
-                ).draw(into: &canvas, area: rect)
-                view.renderContent(into: &canvas, area: inner)
-            }
+            panels += cells(row, in: Rect(x: area.x, y: y, width: area.width, height: h)).map { (index: $0.0, rect: $0.1) }
             y += h
         }
-        AlertSection(model: model, focused: focusedAlert, ascii: ascii).render(into: &canvas, area: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y))
+        return Geometry(panels: panels, alerts: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y), framed: true)
     }
 
-    func renderCompact(into canvas: inout Canvas, area: Rect) {
+    func compactGeometry(_ area: Rect) -> Geometry {
         var y = area.y
         let alertsWanted = 1 + min(model.visibleAlerts.count, 3)
         let panelBudget = max(area.height - alertsWanted, area.height / 2)
         let count = model.dashboard.panels.count
         let perPanel = max(2, panelBudget / max(1, count))
+        var panels: [(index: Int, rect: Rect)] = []
         for index in 0..<count {
             guard y < area.y + panelBudget else { break }
-            let view = panelView(index)
             let height = min(perPanel, area.y + panelBudget - y)
-            let titleRow = Rect(x: area.x, y: y, width: area.width, height: 1)
-            var end = canvas.put("\(index + 1) \(view.panel.title)", x: area.x, y: y, style: Style(focusedPanel == index ? .focus : .title), clip: titleRow)
-            if let (badge, role) = view.badge {
-                end = canvas.put("  " + badge, x: end, y: y, style: Style(role), clip: titleRow)
-            }
-            view.renderContent(into: &canvas, area: Rect(x: area.x + 1, y: y + 1, width: area.width - 1, height: height - 1))
+            panels.append((index, Rect(x: area.x, y: y, width: area.width, height: height)))
             y += height
         }
-        AlertSection(model: model, focused: focusedAlert, ascii: ascii).render(into: &canvas, area: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y))
+        return Geometry(panels: panels, alerts: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y), framed: false)
+    }
+
+    func render(_ geometry: Geometry, into canvas: inout Canvas) {
+        for (index, rect) in geometry.panels {
+            let view = panelView(index)
+            if geometry.framed {
+                let inner = PanelFrame(
+                    title: "\(index + 1) \(view.panel.title)", badge: view.badge, focused: focusedPanel == index, ascii: ascii
+                ).draw(into: &canvas, area: rect)
+                view.renderContent(into: &canvas, area: inner)
+            } else {
+                let titleRow = Rect(x: rect.x, y: rect.y, width: rect.width, height: 1)
+                var end = canvas.put("\(index + 1) \(view.panel.title)", x: rect.x, y: rect.y, style: Style(focusedPanel == index ? .focus : .title), clip: titleRow)
+                if let (badge, role) = view.badge {
+                    end = canvas.put("  " + badge, x: end, y: rect.y, style: Style(role), clip: titleRow)
+                }
+                view.renderContent(into: &canvas, area: Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 1, height: rect.height - 1))
+            }
+        }
+        AlertSection(model: model, focused: focusedAlert, ascii: ascii).render(into: &canvas, area: geometry.alerts)
     }
 }
 

@@ -73,6 +73,25 @@ public struct DashboardScreen: Screen {
         return []
     }
 
+    /// A click focuses a panel (a double click zooms it) or opens an alert; the wheel pans the window in time.
+    public mutating func mouse(_ event: MouseEvent, area: Rect, context: ScreenContext) -> [ScreenEffect]? {
+        switch event.action {
+        case .wheelUp: return [.dashboard(.panBack)]
+        case .wheelDown: return [.dashboard(.panForward)]
+        case .click, .doubleClick:
+            let geometry = DashboardLayout(model: context.model, focusedPanel: focusedPanel, ascii: context.options.ascii).geometry(area)
+            let alerts = context.model.visibleAlerts
+            if let row = geometry.alertRow(at: event.x, event.y, count: alerts.count) {
+                focusedAlert = row
+                return [.push(AlertDetailScreen(alert: alerts[row]))]
+            }
+            guard let index = geometry.panel(at: event.x, event.y) else { return [] }
+            focusedPanel = index
+            focusedAlert = nil
+            return event.action == .doubleClick ? [.push(PanelScreen(panel: index))] : []
+        }
+    }
+
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         DashboardLayout(
             model: context.model, focusedPanel: focusedAlert == nil ? focusedPanel : -1, focusedAlert: focusedAlert,

@@ -7,19 +7,29 @@ public struct PanelScreen: Screen {
     public static let id = "panel"
     public var id: String { Self.id }
     public var panel: Int
+    /// The y-axis is logarithmic (`l`).
+    public var log = false
+    /// The inspect cursor (`i`), as a fraction of the window: ←/→ move it, the rows show the values there.
+    public var inspect: Double?
 
     public init(panel: Int) {
         self.panel = panel
     }
 
-    enum Action: Sendable, Equatable { case digit, next, previous, explore }
+    enum Action: Sendable, Equatable { case digit, next, previous, explore, log, inspect }
 
     static let keys = KeyTable<Action>([
         KeyBinding((1...9).map { .char(Character(String($0))) }, "1-9", "another panel (its own number: back)", .digit),
-        KeyBinding([.tab, .right, .down], "Tab, arrows", "next panel", .next),
+        KeyBinding([.tab, .right, .down], "Tab, arrows", "next panel (while inspecting, ←/→ move the cursor)", .next),
         KeyBinding([.backTab, .left, .up], "Shift-Tab", "previous panel", .previous),
         KeyBinding([.char("e")], "e", "explore this panel's query", .explore),
+        KeyBinding([.char("l")], "l", "logarithmic y-axis on or off", .log),
+        KeyBinding([.char("i")], "i", "inspect: a cursor on the chart, the values at its instant", .inspect),
     ])
+
+    /// How far ←/→ (and PgUp/PgDn) move the inspect cursor.
+    static let step = 0.01
+    static let bigStep = 0.1
 
     public var keyHelp: KeyHelp.Section { Self.keys.help("Panel") }
 
@@ -30,6 +40,18 @@ public struct PanelScreen: Screen {
 
     public mutating func handle(_ key: Key, context: ScreenContext) -> [ScreenEffect]? {
         let count = max(1, context.model.dashboard.panels.count)
+        if let cursor = inspect {
+            switch key {
+            case .left: inspect = max(0, cursor - Self.step); return []
+            case .right: inspect = min(1, cursor + Self.step); return []
+            case .pageUp: inspect = max(0, cursor - Self.bigStep); return []
+            case .pageDown: inspect = min(1, cursor + Self.bigStep); return []
+            case .home: inspect = 0; return []
+            case .end: inspect = 1; return []
+            case .escape, .char("i"): inspect = nil; return []
+            default: break
+            }
+        }
         guard let action = Self.keys.action(for: key) else { return nil }
         switch action {
         case .digit:
@@ -39,8 +61,25 @@ public struct PanelScreen: Screen {
         case .next: panel = (panel + 1) % count
         case .previous: panel = (panel + count - 1) % count
         case .explore: return [.push(ExploreScreen.of(panel: panel, context))]
+        case .log: log.toggle()
+        case .inspect: inspect = 1
         }
         return []
+    }
+
+    /// A click on the chart puts the inspect cursor there; the wheel pans the window in time.
+    public mutating func mouse(_ event: MouseEvent, area: Rect, context: ScreenContext) -> [ScreenEffect]? {
+        switch event.action {
+        case .wheelUp: return [.dashboard(.panBack)]
+        case .wheelDown: return [.dashboard(.panForward)]
+        case .click, .doubleClick:
+            let inner = area.inset(1)
+            guard inner.width > 8, inner.x <= event.x, event.x < inner.maxX, inner.y <= event.y, event.y < inner.maxY else { return [] }
+            // The plot starts after the y labels (about six columns): near enough for a cursor the arrows then move.
+            let plotX = inner.x + 7
+            inspect = max(0, min(1, Double(event.x - plotX) / Double(max(1, inner.maxX - plotX - 1))))
+            return []
+        }
     }
 
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
@@ -49,6 +88,6 @@ public struct PanelScreen: Screen {
         let inner = PanelFrame(
             title: "\(panel + 1) \(view.panel.title)  (Esc: back)", badge: view.badge, focused: true, ascii: context.options.ascii
         ).draw(into: &canvas, area: area)
-        view.renderContent(into: &canvas, area: inner, zoomed: true)
+        view.renderContent(into: &canvas, area: inner, zoomed: true, log: log, inspect: inspect)
     }
 }

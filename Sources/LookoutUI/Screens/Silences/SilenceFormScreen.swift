@@ -117,11 +117,17 @@ public struct SilenceFormScreen: Screen {
         switch key {
         case .escape: return [.pop]
         case .ctrl("c"): return nil
-        // (A `where` binds to the last pattern only: Tab always moves, ↓ only outside the duration.)
-        case .tab, .down where focus != .duration:
+        case .tab:
             move(1)
             return []
-        case .backTab, .up where focus != .duration:
+        case .backTab:
+            move(-1)
+            return []
+        // ↑/↓ move between fields too, except in the duration, where they step through the presets.
+        case .down where focus != .duration:
+            move(1)
+            return []
+        case .up where focus != .duration:
             move(-1)
             return []
         case .up, .down:
