@@ -159,6 +159,17 @@ public struct Canvas: Sendable, Equatable {
                 column += 1
                 continue
             }
+            // Box drawing, blocks and braille, the other cells nearly every frame draws: one scalar, one column.
+            if character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first,
+               (0x2500...0x259F).contains(scalar.value) || (0x2800...0x28FF).contains(scalar.value) {
+                if column + 1 > area.maxX { return column }
+                if column >= area.x {
+                    clearWide(at: column, y: y)
+                    cells[y * width + column] = Cell(String(character), style: style)
+                }
+                column += 1
+                continue
+            }
             for drawn in DisplayWidth.terminalForm(character) {
                 let scalars = drawn.unicodeScalars
                 if scalars.contains(where: { !SafeText.isPlain($0) }) {

@@ -87,8 +87,9 @@ public struct SeriesRows: Widget {
             width: area.width, series: series, unit: unit, hasThresholds: thresholds != nil,
             markerWidth: markers.map { $0?.count ?? 0 }.max() ?? 0)
         let fits = series.count <= area.height ? series.count : max(0, area.height - 1)
+        let colours = colourKey ? self.colours : [:]
         for (i, s) in series.prefix(fits).enumerated() {
-            drawRow(s, row: i, marker: i < markers.count ? markers[i] : nil, layout: layout, into: &canvas,
+            drawRow(s, row: i, colour: colours[s.legend] ?? 0, marker: i < markers.count ? markers[i] : nil, layout: layout, into: &canvas,
                     area: Rect(x: area.x, y: area.y + i, width: area.width, height: 1))
         }
         guard fits < series.count else { return }
@@ -103,11 +104,11 @@ public struct SeriesRows: Widget {
         canvas.put(TextLayout.truncate(text, to: area.width, ascii: ascii), x: area.x, y: area.y + fits, style: Style(role), clip: area)
     }
 
-    func drawRow(_ series: SeriesSummary, row: Int, marker: String?, layout: SeriesRowLayout, into canvas: inout Canvas, area: Rect) {
+    func drawRow(_ series: SeriesSummary, row: Int, colour: Int, marker: String?, layout: SeriesRowLayout, into canvas: inout Canvas, area: Rect) {
         canvas.fill(area)
         // A series that stopped (or is from the future) is never drawn as current: dimmed, with its marker.
         let stale = stale || marker != nil
-        let legendRole: StyleRole = stale ? .dim : (colourKey ? .series(colours[series.legend] ?? 0) : .text)
+        let legendRole: StyleRole = stale ? .dim : (colourKey ? .series(colour) : .text)
         var x = canvas.put(TextLayout.fit(series.legend, to: layout.legendWidth, ascii: ascii), x: area.x, y: area.y, style: Style(legendRole), clip: area) + 1
         if layout.sparklineWidth > 0 {
             let width = min(layout.sparklineWidth, area.maxX - x)
