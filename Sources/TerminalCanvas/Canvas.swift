@@ -149,19 +149,9 @@ public struct Canvas: Sendable, Equatable {
         // Characters that take no column are bounded too, so a 100 KB value costs what its visible part costs.
         var zeroWidthBudget = 64
         for character in text {
-            // Printable ASCII, nearly every cell drawn: one column, nothing to rewrite or refuse.
-            if let ascii = character.asciiValue, ascii >= 0x20, ascii < 0x7F {
-                if column + 1 > area.maxX { return column }
-                if column >= area.x {
-                    clearWide(at: column, y: y)
-                    cells[y * width + column] = Cell(String(character), style: style)
-                }
-                column += 1
-                continue
-            }
-            // Box drawing, blocks and braille, the other cells nearly every frame draws: one scalar, one column.
-            if character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first,
-               (0x2500...0x259F).contains(scalar.value) || (0x2800...0x28FF).contains(scalar.value) {
+            // Printable ASCII, box drawing, blocks and braille, nearly every cell drawn: one column, nothing to rewrite
+            // or refuse.
+            if Self.isPlainNarrow(character) {
                 if column + 1 > area.maxX { return column }
                 if column >= area.x {
                     clearWide(at: column, y: y)
@@ -202,6 +192,12 @@ public struct Canvas: Sendable, Equatable {
             }
         }
         return column
+    }
+
+    static func isPlainNarrow(_ character: Character) -> Bool {
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii < 0x7F }
+        guard character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first else { return false }
+        return (0x2500...0x259F).contains(scalar.value) || (0x2800...0x28FF).contains(scalar.value)
     }
 
     /// Overwriting half of a wide character blanks its other half, so no half-character is left on screen.

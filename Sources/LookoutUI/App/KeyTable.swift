@@ -59,3 +59,29 @@ public enum GlobalKeys {
         KeyBinding([.char("?"), .char("h")], "?", "this help", .help),
     ])
 }
+
+/// Moving a selection in a list: ↑/k, ↓/j, PgUp, PgDn. Every list screen takes these bindings and this arithmetic.
+public enum ListMove: Sendable, Equatable {
+    case up, down, pageUp, pageDown
+
+    /// The bindings, each wrapped in the screen's own action; `item` names what is selected ("alert").
+    static func bindings<Action>(_ wrap: (ListMove) -> Action, item: String) -> [KeyBinding<Action>] {
+        [
+            KeyBinding([.up, .char("k")], "↑, k", "previous \(item)", wrap(.up)),
+            KeyBinding([.down, .char("j")], "↓, j", "next \(item)", wrap(.down)),
+            KeyBinding([.pageUp], "PgUp", "ten up", wrap(.pageUp)),
+            KeyBinding([.pageDown], "PgDn", "ten down", wrap(.pageDown)),
+        ]
+    }
+
+    /// The selection after this move in a list of `count`.
+    func apply(to selected: Int, count: Int) -> Int {
+        let last = max(0, count - 1)
+        switch self {
+        case .up: return max(0, min(last, selected - 1))
+        case .down: return min(last, selected + 1)
+        case .pageUp: return max(0, min(last, selected - 10))
+        case .pageDown: return min(last, selected + 10)
+        }
+    }
+}

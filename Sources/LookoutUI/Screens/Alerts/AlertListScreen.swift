@@ -15,13 +15,9 @@ public struct AlertListScreen: Screen {
         self.silenceID = silenceID
     }
 
-    enum Action: Sendable, Equatable { case up, down, pageUp, pageDown, open, silence, jump }
+    enum Action: Sendable, Equatable { case move(ListMove), open, silence, jump }
 
-    static let keys = KeyTable<Action>([
-        KeyBinding([.up, .char("k")], "↑, k", "previous alert", .up),
-        KeyBinding([.down, .char("j")], "↓, j", "next alert", .down),
-        KeyBinding([.pageUp], "PgUp", "ten up", .pageUp),
-        KeyBinding([.pageDown], "PgDn", "ten down", .pageDown),
+    static let keys = KeyTable<Action>(ListMove.bindings(Action.move, item: "alert") + [
         KeyBinding([.enter], "Enter", "the alert: why it fires, since when, its labels", .open),
         KeyBinding([.char("S")], "S", "silence the alert (Alertmanager)", .silence),
         KeyBinding([.char("g")], "g", "the dashboard at the alert's start", .jump),
@@ -42,14 +38,10 @@ public struct AlertListScreen: Screen {
 
     public mutating func handle(_ key: Key, context: ScreenContext) -> [ScreenEffect]? {
         let items = items(context.model)
-        let last = max(0, items.count - 1)
         guard let action = Self.keys.action(for: key) else { return nil }
         selected = current(items.count)
         switch action {
-        case .up: selected = max(0, selected - 1)
-        case .down: selected = min(last, selected + 1)
-        case .pageUp: selected = max(0, selected - 10)
-        case .pageDown: selected = min(last, selected + 10)
+        case .move(let move): selected = move.apply(to: selected, count: items.count)
         case .open:
             guard items.indices.contains(selected) else { return [] }
             return [.push(AlertDetailScreen(alert: items[selected]))]

@@ -25,13 +25,9 @@ public struct SilenceListScreen: Screen {
 
     public init() {}
 
-    enum Action: Sendable, Equatable { case up, down, pageUp, pageDown, open, expire, extend }
+    enum Action: Sendable, Equatable { case move(ListMove), open, expire, extend }
 
-    static let keys = KeyTable<Action>([
-        KeyBinding([.up, .char("k")], "↑, k", "previous silence", .up),
-        KeyBinding([.down, .char("j")], "↓, j", "next silence", .down),
-        KeyBinding([.pageUp], "PgUp", "ten up", .pageUp),
-        KeyBinding([.pageDown], "PgDn", "ten down", .pageDown),
+    static let keys = KeyTable<Action>(ListMove.bindings(Action.move, item: "silence") + [
         KeyBinding([.enter], "Enter", "the alerts it silences", .open),
         KeyBinding([.char("x")], "x", "expire the silence (asks first)", .expire),
         KeyBinding([.char("e")], "e", "extend the silence", .extend),
@@ -85,12 +81,8 @@ public struct SilenceListScreen: Screen {
         }
         guard let action = Self.keys.action(for: key) else { return nil }
         selected = current(items.count)
-        let last = max(0, items.count - 1)
         switch action {
-        case .up: selected = max(0, selected - 1)
-        case .down: selected = min(last, selected + 1)
-        case .pageUp: selected = max(0, selected - 10)
-        case .pageDown: selected = min(last, selected + 10)
+        case .move(let move): selected = move.apply(to: selected, count: items.count)
         case .open:
             guard items.indices.contains(selected) else { return [] }
             return [.push(AlertListScreen(silenceID: items[selected].id))]
