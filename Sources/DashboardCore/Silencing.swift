@@ -40,18 +40,7 @@ public enum Silencing {
         let author = silence.createdBy.isEmpty ? "(no author)" : silence.createdBy
         let left = ValueFormat.age(silence.endsAt.timeIntervalSince(now))
         let comment = silence.comment.isEmpty ? "" : ": " + silence.comment
-        return "silenced by \(author) until \(clock(silence.endsAt, now: now)) UTC (\(left) left)\(comment)"
-    }
-
-    /// `15:04`, or `Nov 27 15:04` when it is not today (UTC).
-    public static func clock(_ date: Date, now: Date) -> String {
-        let text = RFC3339.format(date)
-        let sameDay = text.prefix(10) == RFC3339.format(now).prefix(10)
-        let time = String(text.dropFirst(11).prefix(5))
-        guard !sameDay else { return time }
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let month = Int(text.dropFirst(5).prefix(2)).flatMap { months.indices.contains($0 - 1) ? months[$0 - 1] : nil } ?? "?"
-        return "\(month) \(text.dropFirst(8).prefix(2)) \(time)"
+        return "silenced by \(author) until \(ClockFormat.short(silence.endsAt, now: now, utc: true)) UTC (\(left) left)\(comment)"
     }
 
     /// What the silence list shows: active, then pending, then those that expired in the last 24 hours; each

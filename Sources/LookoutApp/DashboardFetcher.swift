@@ -120,11 +120,15 @@ public struct DashboardFetcher: Sendable {
                         case .failure(let error):
                             continuation.yield(.alertsLoaded(generation: generation, items: nil, error: error.description, at: Date()))
                         }
-                        if let alertmanager {
+                        return result.failure
+                    }
+                    if let alertmanager {
+                        // Alongside the alerts; Alertmanager's silences never make Prometheus unreachable.
+                        group.addTask {
                             let (silences, error, down) = await Self.fetchSilences(alertmanager)
                             continuation.yield(.silencesLoaded(generation: generation, silences: silences, error: error, down: down, at: Date()))
+                            return nil
                         }
-                        return result.failure
                     }
                     var all: [PrometheusError?] = []
                     for await failure in group { all.append(failure) }
@@ -137,8 +141,10 @@ public struct DashboardFetcher: Sendable {
                     }
                 }
                 let errors = failures.compactMap { $0 }
+                // Unreachable is about the panels and the alerts: the silences are Alertmanager's.
                 continuation.yield(.fetchFinished(
-                    generation: generation, unreachable: Self.unreachable(errors, queries: failures.count)?.shortReason,
+                    generation: generation,
+                    unreachable: Self.unreachable(errors, queries: dashboard.panels.count + 1)?.shortReason,
                     at: Date(), retryAfter: errors.compactMap(\.retryAfter).max()))
                 continuation.finish()
             }
@@ -196,12 +202,4 @@ public struct FetchedAlerts: Sendable, Equatable {
 
     /// One line on the alerts that could not be read; nil when all were read.
     public var unreadableSummary: String? { AlertsState.summary(ofUnreadable: unreadable) }
-}
-
-extension Result {
-    /// The error, if this is a failure.
-    var failure: Failure? {
-        if case .failure(let error) = self { return error }
-        return nil
-    }
 }

@@ -239,7 +239,7 @@ extension Snapshot {
         for silence in soon {
             let left = ValueFormat.age(silence.endsAt.timeIntervalSince(takenAt))
             let comment = silence.comment.isEmpty ? "" : "  " + silence.comment
-            lines.append("  ends \(Silencing.clock(silence.endsAt, now: takenAt)) (\(left))  \(silence.matcherText)  by \(silence.createdBy)\(comment)")
+            lines.append("  ends \(ClockFormat.short(silence.endsAt, now: takenAt, utc: true)) (\(left))  \(silence.matcherText)  by \(silence.createdBy)\(comment)")
         }
         return lines
     }
@@ -360,7 +360,7 @@ extension Snapshot {
     /// The dashboard as the TUI would draw it from this snapshot's data, at `width` x `height`.
     public func appState(width: Int, height: Int, utc: Bool = true) -> AppState {
         var model = DashboardState(
-            dashboard: dashboard, server: URL(string: server)?.host.map { host in URL(string: server)?.port.map { "\(host):\($0)" } ?? host } ?? server,
+            dashboard: dashboard, server: Self.hostAndPort(server),
             rangeSeconds: range.end.timeIntervalSince(range.start), now: takenAt)
         model.columns = width
         model.utc = utc
@@ -384,6 +384,12 @@ extension Snapshot {
         }
         model.connection = unreachable.map { .unreachable(message: $0, retryAt: takenAt) } ?? .connected
         return AppState(model: model)
+    }
+
+    /// `host:port` of a base URL, as the status bar shows the server.
+    static func hostAndPort(_ server: String) -> String {
+        guard let url = URL(string: server), let host = url.host else { return server }
+        return url.port.map { "\(host):\($0)" } ?? host
     }
 
     /// The snapshot drawn as the dashboard (`--output svg|html`), in `theme`'s colours.

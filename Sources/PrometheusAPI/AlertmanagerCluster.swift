@@ -138,10 +138,3 @@ public final class AlertmanagerCluster: Sendable {
         (error as? PrometheusError) ?? .transport(url: member.url(for: "/api/v2"), reason: clip("\(error)", 160))
     }
 }
-
-extension Result {
-    var failure: Failure? {
-        if case .failure(let error) = self { return error }
-        return nil
-    }
-}

@@ -84,3 +84,11 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+extension Result {
+    /// The error, if this is a failure.
+    package var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}

@@ -17,6 +17,9 @@ public struct Rect: Sendable, Equatable, CustomStringConvertible {
     public var maxX: Int { x + width }
     public var maxY: Int { y + height }
     public var isEmpty: Bool { width <= 0 || height <= 0 }
+
+    /// Whether the cell at (x, y) is inside.
+    public func contains(x px: Int, y py: Int) -> Bool { x <= px && px < maxX && y <= py && py < maxY }
     public var description: String { "\(width)x\(height)+\(x)+\(y)" }
 
     /// The rectangle shrunk by `by` cells on every side.

@@ -74,6 +74,12 @@ public enum ListMove: Sendable, Equatable {
         ]
     }
 
+    /// The first row shown when `rows` rows show a list of `count` with `selected` selected: the selection kept in the
+    /// middle, the list never scrolled past its end.
+    static func firstShown(selected: Int, count: Int, rows: Int) -> Int {
+        max(0, min(selected - rows / 2, count - rows))
+    }
+
     /// The selection after this move in a list of `count`.
     func apply(to selected: Int, count: Int) -> Int {
         let last = max(0, count - 1)

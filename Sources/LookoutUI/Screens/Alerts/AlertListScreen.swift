@@ -61,7 +61,7 @@ public struct AlertListScreen: Screen {
         let items = items(context.model)
         let inner = area.inset(1)
         let selected = current(items.count)
-        let top = max(0, min(selected - inner.height / 2, items.count - inner.height))
+        let top = ListMove.firstShown(selected: selected, count: items.count, rows: inner.height)
         let row = top + event.y - inner.y
         guard inner.x <= event.x, event.x < inner.maxX, event.y >= inner.y, items.indices.contains(row) else { return [] }
         if event.action == .doubleClick || row == selected {
@@ -89,7 +89,7 @@ public struct AlertListScreen: Screen {
             return
         }
         let selected = current(items.count)
-        let top = max(0, min(selected - inner.height / 2, items.count - inner.height))
+        let top = ListMove.firstShown(selected: selected, count: items.count, rows: inner.height)
         let visible = Array(items.dropFirst(top).prefix(inner.height))
         AlertRows(items: visible, now: model.now, selected: selected - top, silences: model.silences.items, ascii: ascii).render(into: &canvas, area: inner)
         if selected - top >= 0, selected - top < inner.height {

@@ -51,12 +51,12 @@ struct DashboardLayout: Widget {
         /// The alert row (an index into the visible alerts) at a point, if one is drawn there.
         func alertRow(at x: Int, _ y: Int, count: Int) -> Int? {
             let row = y - alerts.y - 1
-            guard alerts.x <= x, x < alerts.maxX, row >= 0, row < min(count, alerts.height - 1) else { return nil }
+            guard alerts.contains(x: x, y: y), row >= 0, row < min(count, alerts.height - 1) else { return nil }
             return row
         }
 
         func panel(at x: Int, _ y: Int) -> Int? {
-            panels.first { $0.rect.x <= x && x < $0.rect.maxX && $0.rect.y <= y && y < $0.rect.maxY }?.index
+            panels.first { $0.rect.contains(x: x, y: y) }?.index
         }
     }
 

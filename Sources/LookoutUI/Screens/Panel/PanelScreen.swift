@@ -74,7 +74,7 @@ public struct PanelScreen: Screen {
         case .wheelDown: return [.dashboard(.panForward)]
         case .click, .doubleClick:
             let inner = area.inset(1)
-            guard inner.width > 8, inner.x <= event.x, event.x < inner.maxX, inner.y <= event.y, event.y < inner.maxY else { return [] }
+            guard inner.width > 8, inner.contains(x: event.x, y: event.y) else { return [] }
             // The plot starts after the y labels (about six columns): near enough for a cursor the arrows then move.
             let plotX = inner.x + 7
             inspect = max(0, min(1, Double(event.x - plotX) / Double(max(1, inner.maxX - plotX - 1))))

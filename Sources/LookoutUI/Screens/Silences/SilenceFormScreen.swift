@@ -113,7 +113,8 @@ public struct SilenceFormScreen: Screen {
     }
 
     public mutating func handle(_ key: Key, context: ScreenContext) -> [ScreenEffect]? {
-        problem = problem.flatMap { saving ? $0 : nil }
+        // A key clears the last problem, unless a save is still in flight.
+        if !saving { problem = nil }
         switch key {
         case .escape: return [.pop]
         case .ctrl("c"): return nil

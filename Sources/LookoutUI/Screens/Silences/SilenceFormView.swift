@@ -32,7 +32,7 @@ extension SilenceFormScreen {
             let ends: String
             switch seconds {
             case .success(let length):
-                ends = "ends \(Silencing.clock(context.model.now.addingTimeInterval(length), now: context.model.now)) UTC"
+                ends = "ends \(ClockFormat.short(context.model.now.addingTimeInterval(length), now: context.model.now, utc: true)) UTC"
             case .failure(let problem): ends = problem.message
             }
             let hint = "  \(ascii ? "up/down" : "↑↓") \(Self.presets.joined(separator: " "))  \(ends)"

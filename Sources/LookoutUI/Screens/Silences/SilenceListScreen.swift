@@ -166,7 +166,7 @@ public struct SilenceListScreen: Screen {
             return
         }
         let selected = current(items.count)
-        let top = max(0, min(selected - body.height / 2, items.count - body.height))
+        let top = ListMove.firstShown(selected: selected, count: items.count, rows: body.height)
         let timingWidth = items.map { DisplayWidth.of(Self.timing($0, now: model.now)) }.max() ?? 0
         let authorWidth = min(24, items.map { DisplayWidth.of($0.createdBy) }.max() ?? 0)
         for (row, silence) in items.dropFirst(top).prefix(body.height).enumerated() {
