@@ -14,9 +14,11 @@ struct WatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "The interactive dashboard (the default command).",
         discussion: """
-            Keys: q quit, r refresh, p pause, + / - range, Enter or 1-9 zoom (Esc back), Tab focus, e explore the
-            focused panel's query, a alerts (Enter: why one fires, S: silence it), : commands (:explore, :alerts,
-            :silences, :dashboard, :help, :q), t theme, / filter, ? help. If the server cannot be reached the dashboard stays open and retries (5 s, doubling to
+            Keys: q quit, r refresh, p pause, + / - range, [ / ] back / forward in time, 0 live, z UTC or local time,
+            Enter or 1-9 zoom (i inspect, l log axis; Esc back), Tab focus, o row order, e explore the focused panel's
+            query, a alerts (Enter: why one fires, S: silence it, g: the dashboard at its start), : commands (:explore,
+            :alerts, :silences, :dashboard, :help, :q), t theme, / filter, ? help; the mouse clicks, double-clicks and
+            scrolls (--no-mouse). If the server cannot be reached the dashboard stays open and retries (5 s, doubling to
             60 s); data that stops arriving is marked stale with its age.
             Exit codes: 0 on quit (q, Ctrl-C, SIGTERM, SIGHUP); 2 when there is no terminal; 64 bad flags.
             """
