@@ -314,6 +314,12 @@ public struct MockPrometheusAPI: Sendable {
         ])
     }
 
+    /// Evaluates the rules once, so that the first `/api/v1/alerts` does not pay for the walk back through their
+    /// history (seconds in a debug build on a busy machine).
+    public func warmUp() {
+        _ = rules.evaluate(at: nowMilliseconds, historyStart: rulesSince)
+    }
+
     func alerts() -> JSON {
         let alerts = rules.alerts(at: nowMilliseconds, historyStart: rulesSince)
         return .object([("alerts", .array(alerts.map(alertJSON)))])

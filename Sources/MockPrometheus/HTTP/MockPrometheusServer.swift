@@ -24,6 +24,10 @@ public final class MockPrometheusServer: Sendable {
         /// an hour before the server starts, so alerts are already pending or firing at start.
         public var rulesSince: Date?
         public var limits = EvaluationLimits()
+        /// Walk the rules' history as soon as the server listens, on NIO's blocking pool, so that the first
+        /// `/api/v1/alerts` answers at once (`lookout mock` and `lookout demo`). Off by default: a test process that
+        /// starts many servers would fill the pool with walks.
+        public var warmUp = false
         /// The clock; tests pin it.
         public var now: @Sendable () -> Date = { Date() }
 
@@ -130,7 +134,12 @@ public final class MockPrometheusServer: Sendable {
         return Application(
             responder: responder(api),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            onServerRunning: { channel in
+                if configuration.warmUp {
+                    Task.detached { try? await NIOThreadPool.singleton.runIfActive { api.warmUp() } }
+                }
+                await onServerRunning(channel.localAddress?.port ?? 0)
+            },
             logger: logger)
     }
 

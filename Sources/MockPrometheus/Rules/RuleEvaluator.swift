@@ -48,6 +48,9 @@ public final class RuleEvaluator: Sendable {
     public let maxEvaluationsBack: Int
     private let parsed: [Result<Expr, ParseError>]
     private let cache = Mutex<[CacheKey: [String: (labels: Labels, value: Double)]]>([:])
+    /// Held through an evaluation: the first one walks back through the whole history, and a second caller waits
+    /// for its cache instead of walking again beside it (both would take twice as long on a busy machine).
+    private let evaluating = Mutex(())
     private static let cacheLimit = 50_000
 
     private struct CacheKey: Hashable {
@@ -73,6 +76,10 @@ public final class RuleEvaluator: Sendable {
 
     /// Every rule's state at `now` (milliseconds) for a Prometheus that has evaluated the rules since `historyStart`.
     public func evaluate(at now: Int64, historyStart: Int64) -> [RuleStatus] {
+        evaluating.withLock { _ in evaluateAlone(at: now, historyStart: historyStart) }
+    }
+
+    private func evaluateAlone(at now: Int64, historyStart: Int64) -> [RuleStatus] {
         let t0 = lastEvaluation(before: now)
         return group.rules.indices.map { index in
             let rule = group.rules[index]

@@ -28,6 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = MockPrometheusServer.Configuration()
+        configuration.warmUp = true
         configuration.port = 0
         configuration.seed = seed
         configuration.scenario = scenario

@@ -60,6 +60,7 @@ struct MockCommand: AsyncParsableCommand {
             throw ValidationError("bad --listen '\(listen)'")
         }
         var configuration = MockPrometheusServer.Configuration()
+        configuration.warmUp = true
         configuration.host = host
         configuration.port = port
         configuration.seed = seed
