@@ -119,11 +119,16 @@ public enum ClockFormat {
 
     /// `15:05:42 UTC` (or the local time and zone): an instant to the second, for the inspect cursor.
     public static func seconds(_ date: Date, utc: Bool) -> String {
+        time(date, utc: utc) + " " + zoneName(utc: utc, at: date)
+    }
+
+    /// `15:05:42`, in UTC or the local time zone.
+    public static func time(_ date: Date, utc: Bool) -> String {
         let zone = utc ? TimeZone(identifier: "UTC") ?? .current : .current
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let parts = calendar.dateComponents([.hour, .minute, .second], from: date)
-        return String(format: "%02d:%02d:%02d ", parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0) + zoneName(utc: utc, at: date)
+        return String(format: "%02d:%02d:%02d", parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
     }
 
     /// `UTC`, or the local zone's abbreviation (`CET`).

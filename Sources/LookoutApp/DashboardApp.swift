@@ -208,8 +208,8 @@ public final class DashboardApp {
                     guard !readOnly, let alertmanager else { throw PrometheusError.transport(url: "", reason: "read-only") }
                     try await alertmanager.expireSilence(id: id)
                     response = .done
-                case .rangeQuery(let query, let rangeSeconds, let points):
-                    let answer = try await client.queryRange(query, range: QueryRange(last: rangeSeconds, end: Date(), points: points))
+                case .rangeQuery(let query, let rangeSeconds, let points, let end):
+                    let answer = try await client.queryRange(query, range: QueryRange(last: rangeSeconds, end: end ?? Date(), points: points))
                     response = .result(answer.data, warnings: answer.warnings.map { SafeText.clip($0, InputLimits.messageCharacters) })
                 case .rules:
                     response = .rules(try await client.rules().data)

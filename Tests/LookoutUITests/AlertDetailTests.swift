@@ -38,6 +38,33 @@ struct AlertDetailTests {
         #expect(detail?.rule?.file == "f.yml" && detail?.split?.comparison == "!=")
     }
 
+    @Test func theChartFollowsTheDashboardsWindowWhenItMoves() throws {
+        var (app, screen, _) = open()
+        _ = app.update(.response(screen: screen, id: 1, .rules(Self.groups("kube_deployment_spec_replicas > 2"))))
+        // `[` (a global key) pans the dashboard half a range back: the detail asks again over the pinned window.
+        let effects = app.update(.key(.char("[")))
+        let end = try #require(app.model.pinnedEnd)
+        #expect(end.timeIntervalSince1970 < 10_000 - 1700)
+        let asked = effects.compactMap { effect -> ScreenRequest? in
+            if case .request(let s, _, let request) = effect, s == screen { return request }
+            return nil
+        }
+        #expect(asked == [
+            .rangeQuery(#"ALERTS{alertname="DeploymentReplicasMismatch",deployment="order-service"}"#, rangeSeconds: 3600, points: 136, end: end),
+            .rangeQuery("kube_deployment_spec_replicas", rangeSeconds: 3600, points: 136, end: end),
+        ])
+        // An answer to the request made before the pan is dropped; the new one is the chart's, ending at the window.
+        let old = QueryResult.matrix([SampleStream(metric: ["deployment": "order-service"], values: [SamplePair(timestamp: 9990, value: 1)])])
+        _ = app.update(.response(screen: screen, id: 3, .result(old, warnings: [])))
+        #expect((app.top as? AlertDetailScreen)?.left == nil)
+        let ids = effects.compactMap { effect -> Int? in if case .request(_, let id, .rangeQuery("kube_deployment_spec_replicas", _, _, _)) = effect { id } else { nil } }
+        _ = app.update(.response(screen: screen, id: try #require(ids.first), .result(old, warnings: [])))
+        #expect((app.top as? AlertDetailScreen)?.end == end)
+        // Live again: the requests end now.
+        let live = app.update(.key(.char("0")))
+        #expect(live.contains(.request(screen: screen, id: 7, .rangeQuery("kube_deployment_spec_replicas", rangeSeconds: 3600, points: 136, end: nil))))
+    }
+
     @Test func noMatchingRuleIsSaid() {
         var (app, screen, _) = open()
         #expect(app.update(.response(screen: screen, id: 1, .rules([]))) == [])

@@ -180,6 +180,31 @@ struct ExploreScreenTests {
         #expect(app.update(.response(screen: id, id: 1, .result(result, warnings: []))) == [])
     }
 
+    @Test func aResultFollowsTheDashboardsWindowAndSaysWhichItIs() throws {
+        var app = app()
+        _ = app.update(.key(.char(":")))
+        _ = type("explore sum(up)", &app)
+        _ = app.update(.key(.enter))
+        let id = app.screenIDs.last ?? -1
+        let result = QueryResult.matrix([SampleStream(metric: ["job": "a"], values: [SamplePair(timestamp: 999_990, value: 2)])])
+        _ = app.update(.response(screen: id, id: 1, .result(result, warnings: [])))
+        // `[` in the results goes to the dashboard; explore runs its query again over the pinned window, without
+        // adding it to the history a second time.
+        let effects = app.update(.key(.char("[")))
+        let end = try #require(app.model.pinnedEnd)
+        #expect(effects.filter { if case .fetch = $0 { false } else { true } } == [.request(screen: id, id: 2, .rangeQuery("sum(up)", rangeSeconds: 3600, points: 136, end: end))])
+        _ = app.update(.response(screen: id, id: 2, .result(result, warnings: [])))
+        #expect(explore(app)?.outcome?.end == end && explore(app)?.outcome?.pinned == true)
+        var canvas = Canvas(width: 80, height: 24)
+        AppView.render(app, into: &canvas)
+        let window = ClockFormat.short(end.addingTimeInterval(-3600), now: app.model.now, utc: false) + " → " + ClockFormat.short(end, now: app.model.now, utc: false)
+        #expect(canvas.lines.contains { $0.contains("1 series  " + window) })
+        // While a query is being edited, the window moving does not run it.
+        var editing = try #require(explore(app))
+        editing.focus = .editor
+        #expect(editing.windowChanged(context: app.context()).isEmpty)
+    }
+
     @Test func eOnThePanelExploresItsQueryWithVariablesSubstituted() {
         var app = app()
         _ = app.update(.key(.tab))

@@ -57,7 +57,18 @@ public struct AppState: Sendable {
     }
 
     public mutating func update(_ event: AppEvent) -> [DashboardEffect] {
+        let window = (model.pinnedEnd, model.rangeSeconds)
         var effects = dispatch(event)
+        // Screens over the dashboard that chart the window (explore, an alert's detail) follow it when it moves.
+        if window != (model.pinnedEnd, model.rangeSeconds) {
+            for id in screenIDs.dropFirst() {
+                guard let index = screenIDs.firstIndex(of: id), stack.indices.contains(index) else { continue }
+                var screen = stack[index]
+                let asked = screen.windowChanged(context: context())
+                stack[index] = screen
+                effects += apply(asked, from: id)
+            }
+        }
         // Zooming in or out changes how many points the queries ask for: fetch again at the new width.
         let zoomed = top is PanelScreen
         if zoomed != model.zoomed {

@@ -4,8 +4,8 @@ import PrometheusModels
 /// What a screen asks of the server. The run loop carries it out and answers the screen that asked, by the
 /// screen's id in the stack and the request's id: a screen gone from the stack gets nothing.
 public enum ScreenRequest: Sendable, Equatable {
-    /// A range query ending now over `rangeSeconds`, with `points` steps.
-    case rangeQuery(String, rangeSeconds: TimeInterval, points: Int)
+    /// A range query over `rangeSeconds` ending at `end` (nil: now), with `points` steps.
+    case rangeQuery(String, rangeSeconds: TimeInterval, points: Int, end: Date? = nil)
     /// Every metric name (`/api/v1/label/__name__/values`).
     case metricNames
     /// The rule groups (`/api/v1/rules`), always from the Prometheus at `--url`.

@@ -57,6 +57,9 @@ public protocol Screen: Sendable {
     mutating func start(context: ScreenContext) -> [ScreenEffect]
     /// A click or a wheel turn in `area` (where the screen is drawn); nil leaves it to the app (the wheel is ↑/↓).
     mutating func mouse(_ event: MouseEvent, area: Rect, context: ScreenContext) -> [ScreenEffect]?
+    /// The dashboard's window moved (panned, zoomed, back to live, another range): what the screen asks for to
+    /// follow it. The model in `context` has the new window.
+    mutating func windowChanged(context: ScreenContext) -> [ScreenEffect]
 }
 
 extension Screen {
@@ -64,6 +67,7 @@ extension Screen {
     public mutating func receive(_ response: ScreenResponse, id: Int, context: ScreenContext) -> [ScreenEffect] { [] }
     public mutating func paste(_ text: String) -> Bool { false }
     public mutating func mouse(_ event: MouseEvent, area: Rect, context: ScreenContext) -> [ScreenEffect]? { nil }
+    public mutating func windowChanged(context: ScreenContext) -> [ScreenEffect] { [] }
 }
 
 /// A screen that can be opened from anywhere by a key (and, later, by name from the command line).

@@ -23,6 +23,7 @@ public struct AlertDetailScreen: Screen {
     /// When the graphed data ends (the time of the answer).
     public var end: Date?
     var pending: [Int: Part] = [:]
+    var requests = 1
     var step: Double = 60
 
     enum Part: Sendable, Equatable { case rules, left, right, history }
@@ -68,13 +69,44 @@ public struct AlertDetailScreen: Screen {
     static func points(_ context: ScreenContext) -> Int { max(30, min(1000, (context.model.columns - 12) * 2)) }
 
     public mutating func start(context: ScreenContext) -> [ScreenEffect] {
+        pending = [1: .rules]
+        return [.request(id: 1, .rules)] + history(context)
+    }
+
+    /// The state history (`ALERTS`) over the dashboard's window, live or pinned.
+    mutating func history(_ context: ScreenContext) -> [ScreenEffect] {
         let points = Self.points(context)
         step = max(1, context.model.rangeSeconds / Double(points))
-        pending = [1: .rules, 2: .history]
-        return [
-            .request(id: 1, .rules),
-            .request(id: 2, .rangeQuery(AlertExplanation.alertsQuery(alert), rangeSeconds: context.model.rangeSeconds, points: points)),
-        ]
+        let id = nextID()
+        pending[id] = .history
+        return [.request(id: id, .rangeQuery(AlertExplanation.alertsQuery(alert), rangeSeconds: context.model.rangeSeconds, points: points, end: context.model.pinnedEnd))]
+    }
+
+    /// The rule's sides over the dashboard's window.
+    mutating func sides(_ context: ScreenContext) -> [ScreenEffect] {
+        guard let split else { return [] }
+        let points = Self.points(context)
+        let id = nextID()
+        pending[id] = .left
+        var effects: [ScreenEffect] = [.request(id: id, .rangeQuery(split.left, rangeSeconds: context.model.rangeSeconds, points: points, end: context.model.pinnedEnd))]
+        if case .series(let expr) = split.right {
+            let second = nextID()
+            pending[second] = .right
+            effects.append(.request(id: second, .rangeQuery(expr, rangeSeconds: context.model.rangeSeconds, points: points, end: context.model.pinnedEnd)))
+        }
+        return effects
+    }
+
+    mutating func nextID() -> Int {
+        requests += 1
+        return requests
+    }
+
+    /// The window moved: the chart and the strip are asked for again over the new one (answers to the old requests
+    /// are dropped).
+    public mutating func windowChanged(context: ScreenContext) -> [ScreenEffect] {
+        pending = pending.filter { $0.value == .rules }
+        return history(context) + sides(context)
     }
 
     public mutating func receive(_ response: ScreenResponse, id: Int, context: ScreenContext) -> [ScreenEffect] {
@@ -88,17 +120,10 @@ public struct AlertDetailScreen: Screen {
             self.rule = (group.name, group.file, rule)
             let split = RuleExpression.split(rule.query)
             self.split = split
-            let points = Self.points(context)
-            var effects: [ScreenEffect] = [.request(id: 3, .rangeQuery(split.left, rangeSeconds: context.model.rangeSeconds, points: points))]
-            pending[3] = .left
-            if case .series(let expr) = split.right {
-                effects.append(.request(id: 4, .rangeQuery(expr, rangeSeconds: context.model.rangeSeconds, points: points)))
-                pending[4] = .right
-            }
-            return effects
+            return sides(context)
         case (.left, .result(let result, _)):
             left = AlertExplanation.series(result.streams, of: alert)
-            end = context.model.now
+            end = context.model.windowEnd
         case (.right, .result(let result, _)):
             right = AlertExplanation.series(result.streams, of: alert)
         case (.history, .result(let result, _)):
@@ -167,7 +192,7 @@ public struct AlertDetailScreen: Screen {
         var lines: [(String, StyleRole)] = []
         let stateWord = item.suppression.map { $0 == .silenced ? "SILENCED" : "INHIBITED" } ?? (item.state == .pending ? "PENDING" : "FIRING")
         lines.append(("\(stateWord) \(item.severity.badge)  \(item.name)  \(item.subject)", item.severity == .critical ? .critical : .warning))
-        lines.append((sinceLine(model.now), .text))
+        lines.append((sinceLine(model.now, utc: model.utc), .text))
         if let silenced = model.silences.silencedLine(item, now: model.now) { lines.append((silenced, .alertPending)) }
         if let rule {
             let hold = rule.rule.duration.map { " for \(ValueFormat.rangeLabel($0))" } ?? ""
@@ -201,9 +226,13 @@ public struct AlertDetailScreen: Screen {
             var thresholds: Thresholds?
             if case .threshold(let value)? = split?.right { thresholds = Thresholds(warning: value, critical: value) }
             let area = Rect(x: inner.x, y: y, width: inner.width, height: chartHeight)
+            let (now, utc) = (model.now, model.utc)
+            let clock: ((Double) -> String)? = model.pinnedEnd == nil ? nil : { seconds in
+                ClockFormat.short(Date(timeIntervalSince1970: seconds), now: now, utc: utc)
+            }
             SeriesGraphics.chart(series, unit: unit, thresholds: thresholds, range: range,
                                  rangeLabel: ValueFormat.rangeLabel(model.rangeSeconds), width: area.width, ascii: ascii,
-                                 showing: thresholds.map { [$0.warning] } ?? [])
+                                 showing: thresholds.map { [$0.warning] } ?? [], clock: clock)
                 .render(into: &canvas, area: area)
             y += chartHeight
             if let intervals, !intervals.isEmpty, y < inner.maxY {
@@ -232,12 +261,13 @@ public struct AlertDetailScreen: Screen {
     }
 
     /// "pending 14:02:10, firing 14:07:10 (for 5m), 23m ago".
-    func sinceLine(_ now: Date) -> String {
-        func clock(_ d: Date) -> String { String(RFC3339.format(d).dropFirst(11).prefix(8)) }
+    func sinceLine(_ now: Date, utc: Bool) -> String {
+        func clock(_ d: Date) -> String { ClockFormat.time(d, utc: utc) }
+        let zone = " (\(ClockFormat.zoneName(utc: utc, at: now)))"
         // Without a history and a rule, only `activeAt` is known.
         if intervals?.isEmpty ?? true, rule == nil {
             guard let at = alert.activeAt else { return "since: unknown" }
-            return "active since \(clock(at)), \(ValueFormat.age(now.timeIntervalSince(at))) ago (UTC)"
+            return "active since \(clock(at)), \(ValueFormat.age(now.timeIntervalSince(at))) ago" + zone
         }
         let times = AlertExplanation.since(intervals ?? [], activeAt: alert.activeAt, holdSeconds: rule?.rule.duration, state: alert.state)
         var parts: [String] = []
@@ -247,7 +277,7 @@ public struct AlertDetailScreen: Screen {
             parts.append("firing \(clock(f))\(hold)")
         }
         guard let first = times.firing ?? times.pending else { return "since: unknown" }
-        return parts.joined(separator: ", ") + ", \(ValueFormat.age(now.timeIntervalSince(first))) ago (UTC)"
+        return parts.joined(separator: ", ") + ", \(ValueFormat.age(now.timeIntervalSince(first))) ago" + zone
     }
 
     /// One row: firing, pending or nothing, for each column of the range.

@@ -28,6 +28,8 @@ public struct ExploreScreen: Screen {
         public var warnings: [String]
         public var rangeSeconds: TimeInterval
         public var end: Date
+        /// The window was pinned in the past (not live): the chart's axis shows clock times.
+        public var pinned = false
     }
 
     /// An error under the query: the message, and the column (in characters) of the caret when the server gave one.
@@ -53,7 +55,12 @@ public struct ExploreScreen: Screen {
     /// Names from the server, kept a minute.
     var cache: [NamesKey: (names: [String], at: Date)] = [:]
 
-    enum Pending: Sendable, Equatable { case query(String), names(NamesKey) }
+    enum Pending: Sendable, Equatable { case query(String, Window), names(NamesKey) }
+    /// The window a query was asked over: its range, and its end when pinned (nil: live, ending at the answer).
+    struct Window: Sendable, Equatable {
+        var rangeSeconds: TimeInterval
+        var end: Date?
+    }
     enum NamesKey: Hashable, Sendable { case metrics, labels(metric: String?), values(label: String, metric: String?) }
 
     public static let cacheSeconds: TimeInterval = 60
@@ -182,10 +189,19 @@ public struct ExploreScreen: Screen {
         historyIndex = nil
         let id = nextRequest
         nextRequest += 1
-        pending[id] = .query(query)
+        let window = Window(rangeSeconds: context.model.rangeSeconds, end: context.model.pinnedEnd)
+        pending[id] = .query(query, window)
         running = id
         let points = max(30, min(1000, (context.model.columns - 12) * 2))
-        return [.request(id: id, .rangeQuery(query, rangeSeconds: context.model.rangeSeconds, points: points)), .remember(query)]
+        return [.request(id: id, .rangeQuery(query, rangeSeconds: window.rangeSeconds, points: points, end: window.end)), .remember(query)]
+    }
+
+    /// The dashboard's window moved (`[`, `]`, `0`, the wheel): the result on screen is asked for again over the new
+    /// one, unless a query is being edited.
+    public mutating func windowChanged(context: ScreenContext) -> [ScreenEffect] {
+        guard focus == .results, let outcome else { return [] }
+        editor.set(outcome.query)
+        return run(context).filter { if case .remember = $0 { false } else { true } }
     }
 
     // MARK: - Completion
@@ -276,12 +292,14 @@ public struct ExploreScreen: Screen {
     public mutating func receive(_ response: ScreenResponse, id: Int, context: ScreenContext) -> [ScreenEffect] {
         guard let what = pending.removeValue(forKey: id) else { return [] }
         switch what {
-        case .query(let query):
+        case .query(let query, let window):
             guard running == id else { return [] }
             running = nil
             switch response {
             case .result(let result, let warnings):
-                outcome = Outcome(query: query, result: result, warnings: warnings, rangeSeconds: context.model.rangeSeconds, end: context.model.now)
+                outcome = Outcome(
+                    query: query, result: result, warnings: warnings, rangeSeconds: window.rangeSeconds,
+                    end: window.end ?? context.model.now, pinned: window.end != nil)
                 problem = nil
                 focus = .results
                 tableScroll = 0

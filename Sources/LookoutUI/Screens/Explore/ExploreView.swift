@@ -82,6 +82,13 @@ extension ExploreScreen {
         return (common, own)
     }
 
+    /// `14:05 → 15:05 UTC`: a pinned window as the status bar writes it.
+    static func window(_ outcome: Outcome, _ model: DashboardState) -> String {
+        let start = outcome.end.addingTimeInterval(-outcome.rangeSeconds)
+        return ClockFormat.short(start, now: model.now, utc: model.utc) + " → " + ClockFormat.short(outcome.end, now: model.now, utc: model.utc)
+            + " " + ClockFormat.zoneName(utc: model.utc, at: outcome.end)
+    }
+
     func renderOutcome(_ outcome: Outcome, into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         guard area.height > 0 else { return }
         let ascii = context.options.ascii
@@ -98,7 +105,8 @@ extension ExploreScreen {
             streams = outcome.result.streams
         }
         guard !streams.isEmpty else {
-            canvas.put("no data: the query matched no series over the last \(ValueFormat.rangeLabel(outcome.rangeSeconds))", x: area.x, y: y, style: Style(.dim), clip: area)
+            let when = outcome.pinned ? "from " + Self.window(outcome, context.model) : "over the last \(ValueFormat.rangeLabel(outcome.rangeSeconds))"
+            canvas.put("no data: the query matched no series " + when, x: area.x, y: y, style: Style(.dim), clip: area)
             return
         }
         let (common, own) = Self.split(streams)
@@ -111,6 +119,7 @@ extension ExploreScreen {
         let range = (end - outcome.rangeSeconds, end)
         // Header: the shared labels, the count, the warnings.
         var header = "\(streams.count) series"
+        if outcome.pinned { header += "  " + Self.window(outcome, context.model) }
         if !common.isEmpty { header += "  " + common.map { "\($0.0)=\"\($0.1)\"" }.joined(separator: ", ") }
         if streams.count > top.count { header += "  (chart: top \(top.count) by last value)" }
         canvas.put(TextLayout.truncate(header, to: area.width, ascii: ascii), x: area.x, y: y, style: Style(.dim), clip: area)
@@ -126,8 +135,10 @@ extension ExploreScreen {
         let chartHeight = left >= 12 ? max(4, left / 2 - legendRows) : 0
         if chartHeight >= LineChart.minimumHeight, area.width >= LineChart.minimumWidth {
             let chartArea = Rect(x: area.x, y: y, width: area.width, height: chartHeight)
+            let (now, utc) = (context.model.now, context.model.utc)
+            let clock: ((Double) -> String)? = outcome.pinned ? { ClockFormat.short(Date(timeIntervalSince1970: $0), now: now, utc: utc) } : nil
             SeriesGraphics.chart(top, unit: .none, thresholds: nil, range: range, rangeLabel: ValueFormat.rangeLabel(outcome.rangeSeconds),
-                                 width: chartArea.width, ascii: ascii).render(into: &canvas, area: chartArea)
+                                 width: chartArea.width, ascii: ascii, clock: clock).render(into: &canvas, area: chartArea)
             y += chartHeight
             SeriesRows(series: top, markers: top.map { _ in nil }, unit: .none, thresholds: nil, range: range, stale: false, colourKey: true, ascii: ascii)
                 .render(into: &canvas, area: Rect(x: area.x, y: y, width: area.width, height: legendRows))
