@@ -205,6 +205,33 @@ struct ExploreScreenTests {
         #expect(editing.windowChanged(context: app.context()).isEmpty)
     }
 
+    @Test func digitsToggleTheChartsSeriesUntilAnotherQuery() {
+        var app = app()
+        _ = app.update(.key(.char(":")))
+        _ = type("explore up", &app)
+        _ = app.update(.key(.enter))
+        let id = app.screenIDs.last ?? -1
+        let result = QueryResult.matrix([
+            SampleStream(metric: ["job": "a"], values: [SamplePair(timestamp: 999_990, value: 1)]),
+            SampleStream(metric: ["job": "b"], values: [SamplePair(timestamp: 999_990, value: 2)]),
+        ])
+        _ = app.update(.response(screen: id, id: 1, .result(result, warnings: [])))
+        // Numbered by last value, largest first: 1 is job="b".
+        _ = app.update(.key(.char("1")))
+        #expect(explore(app)?.hidden == [#"job="b""#])
+        _ = app.update(.key(.char("3")))
+        #expect(app.notice == "the chart has no series 3")
+        _ = app.update(.key(.char("r")))
+        _ = app.update(.response(screen: id, id: 2, .result(result, warnings: [])))
+        #expect(explore(app)?.hidden == [#"job="b""#], "the same query again keeps what was hidden")
+        _ = app.update(.key(.char("e")))
+        _ = app.update(.key(.ctrl("u")))
+        _ = type("sum(up)", &app)
+        _ = app.update(.key(.enter))
+        _ = app.update(.response(screen: id, id: 3, .result(result, warnings: [])))
+        #expect(explore(app)?.hidden == [])
+    }
+
     @Test func eOnThePanelExploresItsQueryWithVariablesSubstituted() {
         var app = app()
         _ = app.update(.key(.tab))

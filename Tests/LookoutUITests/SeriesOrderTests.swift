@@ -141,3 +141,48 @@ struct PartialFailureTests {
         #expect(state.nextRefreshAt == state.now.addingTimeInterval(60) && state.partialFailures == 0)
     }
 }
+
+/// In zoom, the rows are numbered and a digit takes its series off the chart (and puts it back); the other series
+/// keep their colours.
+@Suite("Series toggled in zoom")
+struct SeriesToggleTests {
+    func chartStyles(_ app: AppState) -> Set<StyleRole> {
+        var canvas = Canvas(width: 100, height: 30)
+        AppView.render(app, into: &canvas)
+        var roles = Set<StyleRole>()
+        // The chart's rows: between the frame's top and the numbered rows.
+        for y in 2..<20 {
+            for x in 10..<90 where canvas[x, y].text.unicodeScalars.first.map({ (0x2801...0x28FF).contains($0.value) }) == true {
+                roles.insert(canvas[x, y].style.role)
+            }
+        }
+        return roles
+    }
+
+    @Test func aDigitHidesItsSeriesAndShowsItAgain() throws {
+        var app = SampleStates.app(SampleStates.incident, [.char("4")])
+        let series = app.model.visibleSeries(ofPanel: 3)
+        let colours = SeriesPalette.assign(series.map(\.legend))
+        let first = StyleRole.series(try #require(colours[series[0].legend]))
+        #expect(chartStyles(app).contains(first))
+        var canvas = Canvas(width: 100, height: 30)
+        AppView.render(app, into: &canvas)
+        #expect(canvas.lines.contains { $0.contains("1 \(series[0].legend)") })
+        _ = app.update(.key(.char("1")))
+        #expect((app.top as? PanelScreen)?.hidden == [series[0].legend])
+        let without = chartStyles(app)
+        #expect(!without.contains(first), "the hidden series is off the chart")
+        #expect(without.contains(.series(try #require(colours[series[1].legend]))), "the others keep their colours")
+        canvas = Canvas(width: 100, height: 30)
+        AppView.render(app, into: &canvas)
+        #expect(canvas.lines.contains { $0.contains("1 \(series[0].legend)") && $0.contains("hidden") })
+        _ = app.update(.key(.char("1")))
+        #expect(chartStyles(app).contains(first))
+        // A digit past the last series says so; Tab to another panel shows all of its series.
+        _ = app.update(.key(.char("9")))
+        #expect(app.notice == "no series 9 in this panel")
+        _ = app.update(.key(.char("2")))
+        _ = app.update(.key(.tab))
+        #expect((app.top as? PanelScreen)?.hidden == [])
+    }
+}

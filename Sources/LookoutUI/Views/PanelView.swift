@@ -43,7 +43,10 @@ struct PanelView {
 
     /// Draws the panel's inside; `zoomed` gives a chart all but a third of the height, with a log axis and the
     /// inspect cursor when asked (then the rows show each series' value at the cursor's instant).
-    func renderContent(into canvas: inout Canvas, area: Rect, zoomed: Bool = false, log: Bool = false, inspect: Double? = nil) {
+    /// `hidden`: series (by legend) toggled off the zoomed chart with their digit.
+    func renderContent(
+        into canvas: inout Canvas, area: Rect, zoomed: Bool = false, log: Bool = false, inspect: Double? = nil, hidden: Set<String> = []
+    ) {
         guard !area.isEmpty else { return }
         let state = model.panels[index]
         guard let data = state.data else {
@@ -88,9 +91,9 @@ struct PanelView {
             var options = SeriesGraphics.ChartOptions(log: log, cursor: inspect)
             if let inspect { options.cursorLabel = "▲ " + ClockFormat.seconds(instant(inspect), utc: model.utc) }
             SeriesGraphics.chart(
-                series, unit: panel.unit, thresholds: panel.thresholds, range: range,
+                series.filter { !hidden.contains($0.legend) }, unit: panel.unit, thresholds: panel.thresholds, range: range,
                 rangeLabel: ValueFormat.rangeLabel(model.rangeSeconds), width: chartArea.width, ascii: ascii,
-                clock: clock, options: options
+                clock: clock, options: options, colourNames: series.map(\.legend)
             ).render(into: &canvas, area: chartArea)
             content = rows
         }
@@ -98,6 +101,8 @@ struct PanelView {
             series: series, markers: series.map { model.freshness(of: $0, panel: index).marker }, unit: panel.unit,
             thresholds: panel.thresholds, range: range, stale: model.staleAge(ofPanel: index) != nil,
             moreHint: zoomed ? "(/ filters)" : "", colourKey: chartHeight > 0, ascii: ascii)
+        rows.numbered = zoomed && chartHeight > 0
+        rows.hidden = hidden
         if let inspect, chartHeight > 0 {
             rows.values = SeriesGraphics.values(series, at: instant(inspect).timeIntervalSince1970, tolerance: max(model.queryStep, model.refreshSeconds) * 2)
         }

@@ -52,7 +52,7 @@ enum SeriesGraphics {
     static func chart(
         _ series: [SeriesSummary], unit: DashboardCore.Unit, thresholds: Thresholds?, range: (start: Double, end: Double),
         rangeLabel: String, width: Int, ascii: Bool, showing values: [Double] = [],
-        clock: ((Double) -> String)? = nil, options: ChartOptions = ChartOptions()
+        clock: ((Double) -> String)? = nil, options: ChartOptions = ChartOptions(), colourNames: [String]? = nil
     ) -> LineChart {
         // `values` are kept inside the scale (an alert's threshold, whichever side of the data it is on).
         let finite = (series.flatMap { $0.points.map(\.value) } + values).filter { $0.isFinite }
@@ -79,7 +79,7 @@ enum SeriesGraphics {
         let labels = (top: ValueFormat.format(shown.top, unit: unit) + (log ? " log" : ""), bottom: ValueFormat.format(shown.bottom, unit: unit))
         let dots = LineChart.dotColumns(width: width, yLabels: labels, ascii: ascii)
         // Each series in its own colour, kept by name across refreshes; the thresholds are the rules.
-        let colours = SeriesPalette.assign(series.map(\.legend))
+        let colours = SeriesPalette.assign(colourNames ?? series.map(\.legend))
         let plotted: [[LineChart.Point?]] = series.map { s in
             let colour = StyleRole.series(colours[s.legend] ?? 0)
             return SparklineModel.bucket(s.points, start: range.start, end: range.end, width: dots).map { bucket in

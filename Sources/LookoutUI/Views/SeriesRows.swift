@@ -61,6 +61,12 @@ public struct SeriesRows: Widget {
     public var colourKey = false
     /// Values to show instead of the last ones (the inspect cursor's instant; nil for a series with none there).
     public var values: [Double?]?
+    /// Each of the first nine rows starts with its number, the key that shows or hides it (zoom, explore).
+    public var numbered = false
+    /// Series left off the chart (by legend): their rows are dimmed and say `hidden`.
+    public var hidden: Set<String> = []
+    /// Every series the chart's colours are assigned over (nil: these rows' own), so that hiding one changes none.
+    public var colourNames: [String]?
     public var ascii: Bool
 
     public init(
@@ -79,13 +85,15 @@ public struct SeriesRows: Widget {
     }
 
     /// The chart's colours: the same assignment over the same series.
-    var colours: [String: Int] { SeriesPalette.assign(series.map(\.legend)) }
+    var colours: [String: Int] { SeriesPalette.assign(colourNames ?? series.map(\.legend)) }
 
     public func render(into canvas: inout Canvas, area: Rect) {
         guard !area.isEmpty else { return }
-        let layout = SeriesRowLayout.fit(
-            width: area.width, series: series, unit: unit, hasThresholds: thresholds != nil,
-            markerWidth: markers.map { $0?.count ?? 0 }.max() ?? 0)
+        let number = numbered ? 2 : 0
+        var layout = SeriesRowLayout.fit(
+            width: max(1, area.width - number), series: series, unit: unit, hasThresholds: thresholds != nil,
+            markerWidth: max(markers.map { $0?.count ?? 0 }.max() ?? 0, hidden.isEmpty ? 0 : 6))
+        layout.legendWidth += number
         let fits = series.count <= area.height ? series.count : max(0, area.height - 1)
         let colours = colourKey ? self.colours : [:]
         for (i, s) in series.prefix(fits).enumerated() {
@@ -107,9 +115,13 @@ public struct SeriesRows: Widget {
     func drawRow(_ series: SeriesSummary, row: Int, colour: Int, marker: String?, layout: SeriesRowLayout, into canvas: inout Canvas, area: Rect) {
         canvas.fill(area)
         // A series that stopped (or is from the future) is never drawn as current: dimmed, with its marker.
+        let isHidden = hidden.contains(series.legend)
+        let marker = isHidden ? "hidden" : marker
         let stale = stale || marker != nil
-        let legendRole: StyleRole = stale ? .dim : (colourKey ? .series(colour) : .text)
-        var x = canvas.put(TextLayout.fit(series.legend, to: layout.legendWidth, ascii: ascii), x: area.x, y: area.y, style: Style(legendRole), clip: area) + 1
+        let legendRole: StyleRole = stale || isHidden ? .dim : (colourKey ? .series(colour) : .text)
+        var legend = series.legend
+        if numbered { legend = (row < 9 ? "\(row + 1) " : "  ") + legend }
+        var x = canvas.put(TextLayout.fit(legend, to: layout.legendWidth, ascii: ascii), x: area.x, y: area.y, style: Style(legendRole), clip: area) + 1
         if layout.sparklineWidth > 0 {
             let width = min(layout.sparklineWidth, area.maxX - x)
             SeriesGraphics.sparkline(series.points, range: range, width: max(0, width), thresholds: thresholds, ascii: ascii)
@@ -121,12 +133,12 @@ public struct SeriesRows: Widget {
         let valueRole: StyleRole = stale ? .dim : (thresholds == nil ? .text : series.state.role)
         if let marker, layout.stateWidth == 0 {
             // No state column: the marker takes the value's place.
-            canvas.put(TextLayout.fit(marker, to: layout.valueWidth, alignRight: true, ascii: ascii), x: x, y: area.y, style: Style(.warning), clip: area)
+            canvas.put(TextLayout.fit(marker, to: layout.valueWidth, alignRight: true, ascii: ascii), x: x, y: area.y, style: Style(isHidden ? .dim : .warning), clip: area)
             return
         }
         x = canvas.put(TextLayout.pad(value, to: layout.valueWidth, alignRight: true), x: x, y: area.y, style: Style(valueRole), clip: area)
         if let marker {
-            canvas.put(TextLayout.truncate(marker, to: layout.stateWidth, ascii: ascii), x: x + 1, y: area.y, style: Style(.warning), clip: area)
+            canvas.put(TextLayout.truncate(marker, to: layout.stateWidth, ascii: ascii), x: x + 1, y: area.y, style: Style(isHidden ? .dim : .warning), clip: area)
         } else if layout.stateWidth > 0, thresholds != nil {
             canvas.put(series.state.word, x: x + 1, y: area.y, style: Style(series.state.role), clip: area)
         }

@@ -15,7 +15,7 @@ struct WatchCommand: AsyncParsableCommand {
         abstract: "The interactive dashboard (the default command).",
         discussion: """
             Keys: q quit, r refresh, p pause, + / - range, [ / ] back / forward in time, 0 live, z UTC or local time,
-            Enter or 1-9 zoom (i inspect, l log axis; Esc back), Tab focus, o row order, e explore the focused panel's
+            Enter or 1-9 zoom (1-9 then hide or show series, i inspect, l log axis; Esc back), Tab focus, o row order, e explore the focused panel's
             query, a alerts (Enter: why one fires, S: silence it, g: the dashboard at its start), : commands (:explore,
             :alerts, :silences, :dashboard, :help, :q), t theme, / filter, ? help; the mouse clicks, double-clicks and
             scrolls (--no-mouse). If the server cannot be reached the dashboard stays open and retries (5 s, doubling to

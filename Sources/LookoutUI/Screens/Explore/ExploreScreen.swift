@@ -45,6 +45,8 @@ public struct ExploreScreen: Screen {
     public var problem: Problem?
     public var running: Int?
     public var sortByValue = false
+    /// Series (by their own labels) toggled off the chart with their digit; kept while the query stays the same.
+    public var hidden: Set<String> = []
     public var tableScroll = 0
     /// Where ↑/↓ are in the history (nil: at the line being typed).
     var historyIndex: Int?
@@ -77,7 +79,7 @@ public struct ExploreScreen: Screen {
         return ExploreScreen(query: query.replacingOccurrences(of: "\n", with: " "), run: true)
     }
 
-    enum Action: Sendable, Equatable { case run, complete, up, down, sort, edit, rerun }
+    enum Action: Sendable, Equatable { case run, complete, up, down, sort, edit, rerun, toggle }
 
     static let editorKeys = KeyTable<Action>([
         KeyBinding([.enter], "Enter", "run the query (or take the chosen completion)", .run),
@@ -90,6 +92,7 @@ public struct ExploreScreen: Screen {
         KeyBinding([.char("o")], "o", "order the table by value / by labels", .sort),
         KeyBinding([.up, .down], "↑↓", "scroll the table", .down),
         KeyBinding([.char("r")], "r", "run the query again", .rerun),
+        KeyBinding((1...9).map { .char(Character(String($0))) }, "1-9", "show or hide that series on the chart", .toggle),
     ])
 
     public var keyHelp: KeyHelp.Section {
@@ -160,6 +163,12 @@ public struct ExploreScreen: Screen {
             tableScroll = 0
         case .down: tableScroll = max(0, tableScroll + (key == .up ? -1 : 1))
         case .rerun: return run(context)
+        case .toggle:
+            guard case .char(let c) = key, let n = c.wholeNumberValue, let outcome else { return [] }
+            let charted = Self.charted(outcome)
+            guard charted.indices.contains(n - 1) else { return [.notice("the chart has no series \(n)")] }
+            let legend = charted[n - 1].legend
+            if hidden.contains(legend) { hidden.remove(legend) } else { hidden.insert(legend) }
         default: return nil
         }
         return []
@@ -297,6 +306,7 @@ public struct ExploreScreen: Screen {
             running = nil
             switch response {
             case .result(let result, let warnings):
+                if outcome?.query != query { hidden = [] }
                 outcome = Outcome(
                     query: query, result: result, warnings: warnings, rangeSeconds: window.rangeSeconds,
                     end: window.end ?? context.model.now, pinned: window.end != nil)

@@ -10,7 +10,7 @@ extension ExploreScreen {
 
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         let ascii = context.options.ascii
-        let title = focus == .editor ? "Explore  (Enter run, Tab complete, Esc back)" : "Explore  (e edit, o order, r run again, Esc back)"
+        let title = focus == .editor ? "Explore  (Enter run, Tab complete, Esc back)" : "Explore  (e edit, o order, 1-9 series, r run again, Esc back)"
         let inner = PanelFrame(title: title, badge: running != nil ? ("running…", .dim) : nil, focused: true, ascii: ascii)
             .draw(into: &canvas, area: area)
         guard inner.height >= 2, inner.width >= 10 else { return }
@@ -82,6 +82,22 @@ extension ExploreScreen {
         return (common, own)
     }
 
+    static func series(_ streams: [SampleStream], _ own: [String]) -> [SeriesSummary] {
+        zip(streams, own).map { stream, legend in SeriesSummary(legend: legend, labels: stream.metric, points: stream.values, thresholds: nil) }
+    }
+
+    /// Indices of `series`, the largest last value first (no value last).
+    static func byLast(_ series: [SeriesSummary]) -> [Int] {
+        series.indices.sorted { (series[$0].last.isNaN ? -.infinity : series[$0].last) > (series[$1].last.isNaN ? -.infinity : series[$1].last) }
+    }
+
+    /// The series the chart draws, numbered 1… in its legend: the top ones by last value.
+    static func charted(_ outcome: Outcome) -> [SeriesSummary] {
+        let streams = outcome.result.streams
+        let series = Self.series(streams, split(streams).own)
+        return byLast(series).prefix(chartSeries).map { series[$0] }
+    }
+
     /// `14:05 → 15:05 UTC`: a pinned window as the status bar writes it.
     static func window(_ outcome: Outcome, _ model: DashboardState) -> String {
         let start = outcome.end.addingTimeInterval(-outcome.rangeSeconds)
@@ -110,10 +126,8 @@ extension ExploreScreen {
             return
         }
         let (common, own) = Self.split(streams)
-        let series = zip(streams, own).map { stream, legend in
-            SeriesSummary(legend: legend, labels: stream.metric, points: stream.values, thresholds: nil)
-        }
-        let byLast = series.indices.sorted { (series[$0].last.isNaN ? -.infinity : series[$0].last) > (series[$1].last.isNaN ? -.infinity : series[$1].last) }
+        let series = Self.series(streams, own)
+        let byLast = Self.byLast(series)
         let top = byLast.prefix(Self.chartSeries).map { series[$0] }
         let end = outcome.end.timeIntervalSince1970
         let range = (end - outcome.rangeSeconds, end)
@@ -137,11 +151,14 @@ extension ExploreScreen {
             let chartArea = Rect(x: area.x, y: y, width: area.width, height: chartHeight)
             let (now, utc) = (context.model.now, context.model.utc)
             let clock: ((Double) -> String)? = outcome.pinned ? { ClockFormat.short(Date(timeIntervalSince1970: $0), now: now, utc: utc) } : nil
-            SeriesGraphics.chart(top, unit: .none, thresholds: nil, range: range, rangeLabel: ValueFormat.rangeLabel(outcome.rangeSeconds),
-                                 width: chartArea.width, ascii: ascii, clock: clock).render(into: &canvas, area: chartArea)
+            SeriesGraphics.chart(top.filter { !hidden.contains($0.legend) }, unit: .none, thresholds: nil, range: range,
+                                 rangeLabel: ValueFormat.rangeLabel(outcome.rangeSeconds), width: chartArea.width, ascii: ascii, clock: clock,
+                                 colourNames: top.map(\.legend)).render(into: &canvas, area: chartArea)
             y += chartHeight
-            SeriesRows(series: top, markers: top.map { _ in nil }, unit: .none, thresholds: nil, range: range, stale: false, colourKey: true, ascii: ascii)
-                .render(into: &canvas, area: Rect(x: area.x, y: y, width: area.width, height: legendRows))
+            var legend = SeriesRows(series: top, markers: top.map { _ in nil }, unit: .none, thresholds: nil, range: range, stale: false, colourKey: true, ascii: ascii)
+            legend.numbered = true
+            legend.hidden = hidden
+            legend.render(into: &canvas, area: Rect(x: area.x, y: y, width: area.width, height: legendRows))
             y += legendRows
         }
         guard y < area.maxY else { return }

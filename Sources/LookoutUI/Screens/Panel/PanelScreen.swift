@@ -1,8 +1,8 @@
 import DashboardCore
 import TerminalCanvas
 
-/// One panel alone, full screen: a tall chart with axes over its series rows. Tab and the arrows step through the
-/// panels; a digit jumps to another (its own digit goes back).
+/// One panel alone, full screen: a tall chart with axes over its series rows, numbered. A digit shows or hides
+/// its series on the chart; Tab and the arrows step through the panels.
 public struct PanelScreen: Screen {
     public static let id = "panel"
     public var id: String { Self.id }
@@ -11,15 +11,17 @@ public struct PanelScreen: Screen {
     public var log = false
     /// The inspect cursor (`i`), as a fraction of the window: ←/→ move it, the rows show the values there.
     public var inspect: Double?
+    /// Series (by legend) toggled off the chart with their digit; kept by name across refreshes.
+    public var hidden: Set<String> = []
 
     public init(panel: Int) {
         self.panel = panel
     }
 
-    enum Action: Sendable, Equatable { case digit, next, previous, explore, log, inspect }
+    enum Action: Sendable, Equatable { case toggle, next, previous, explore, log, inspect }
 
     static let keys = KeyTable<Action>([
-        KeyBinding((1...9).map { .char(Character(String($0))) }, "1-9", "another panel (its own number: back)", .digit),
+        KeyBinding((1...9).map { .char(Character(String($0))) }, "1-9", "show or hide that series on the chart", .toggle),
         KeyBinding([.tab, .right, .down], "Tab, arrows", "next panel (while inspecting, ←/→ move the cursor)", .next),
         KeyBinding([.backTab, .left, .up], "Shift-Tab", "previous panel", .previous),
         KeyBinding([.char("e")], "e", "explore this panel's query", .explore),
@@ -54,12 +56,18 @@ public struct PanelScreen: Screen {
         }
         guard let action = Self.keys.action(for: key) else { return nil }
         switch action {
-        case .digit:
-            guard case .char(let c) = key, let n = c.wholeNumberValue, n - 1 < count else { return [] }
-            if n - 1 == panel { return [.pop] }
-            panel = n - 1
-        case .next: panel = (panel + 1) % count
-        case .previous: panel = (panel + count - 1) % count
+        case .toggle:
+            guard case .char(let c) = key, let n = c.wholeNumberValue else { return [] }
+            let series = context.model.visibleSeries(ofPanel: panel)
+            guard series.indices.contains(n - 1) else { return [.notice("no series \(n) in this panel")] }
+            let legend = series[n - 1].legend
+            if hidden.contains(legend) { hidden.remove(legend) } else { hidden.insert(legend) }
+        case .next:
+            panel = (panel + 1) % count
+            hidden = []
+        case .previous:
+            panel = (panel + count - 1) % count
+            hidden = []
         case .explore: return [.push(ExploreScreen.of(panel: panel, context))]
         case .log: log.toggle()
         case .inspect: inspect = 1
@@ -88,6 +96,6 @@ public struct PanelScreen: Screen {
         let inner = PanelFrame(
             title: "\(panel + 1) \(view.panel.title)  (Esc: back)", badge: view.badge, focused: true, ascii: context.options.ascii
         ).draw(into: &canvas, area: area)
-        view.renderContent(into: &canvas, area: inner, zoomed: true, log: log, inspect: inspect)
+        view.renderContent(into: &canvas, area: inner, zoomed: true, log: log, inspect: inspect, hidden: hidden)
     }
 }
