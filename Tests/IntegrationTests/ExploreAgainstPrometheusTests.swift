@@ -92,6 +92,26 @@ struct ExploreAgainstPrometheusTests {
             guard case .matrix(let streams) = decoded else { Issue.record("not a matrix: \(json.stdout)"); return }
             #expect(streams.count == TestExporter.services.count + 1)
 
+            // --from and --to: a range query over exactly that window.
+            let start = Date().addingTimeInterval(-90)
+            let fromTo = try await runCommand(lookout, [
+                "query", "--url", url, "--output", "json", "--from", RFC3339.format(start), "--to", "now", "--step", "15s", #"up{job="microservices"}"#,
+            ])
+            #expect(fromTo.exitCode == 0, "\(fromTo.stderr)")
+            if case .matrix(let streams)? = try? JSONDecoder().decode(QueryResult.self, from: Data(fromTo.stdout.utf8)) {
+                let times = streams.flatMap { $0.values.map(\.timestamp) }
+                #expect(!times.isEmpty && times.allSatisfy { $0 >= start.timeIntervalSince1970 - 0.001 }, "\(times)")
+            } else {
+                Issue.record("not a matrix: \(fromTo.stdout)")
+            }
+            for (flags, says) in [
+                (["--from", "soon"], "bad --from 'soon'"), (["--at", "now", "--from", "-5m"], "--at is for an instant query"),
+                (["--to", "-1m"], "--to needs --from or --range"), (["--from", "-5m", "--to", "-1m", "--range", "1m"], "give two of the three"),
+            ] {
+                let bad = try await runCommand(lookout, ["query", "--url", url] + flags + ["up"])
+                #expect(bad.exitCode == 64 && bad.stderr.split(separator: "\n").first?.contains(says) == true, "\(flags): \(bad.stderr)")
+            }
+
             let empty = try await runCommand(lookout, ["query", "--url", url, #"up{job="nothing"}"#])
             #expect(empty.exitCode == 1 && empty.stdout.isEmpty)
 

@@ -11,8 +11,9 @@ struct QueryCommand: AsyncParsableCommand {
         commandName: "query",
         abstract: "Run one PromQL query and print the result as a table, JSON or CSV.",
         discussion: """
-            Instant by default (now, or --at); with --range, a range query ending now (or at --at) with --step
-            between points (default: range / 60).
+            Instant by default (now, or --at); with --range, a range query ending now (or at --at or --to) with
+            --step between points (default: range / 60); with --from (RFC 3339, or a time ago such as -3h), a range
+            query from then to --to (default: now, or --from plus --range).
             Exit codes:
               0  the result has data
               1  the result is empty
@@ -34,6 +35,12 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A range query over this duration (5m, 1h, 7d).", valueName: "duration"))
     var range: String?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Start of a range query: RFC 3339, now, or a time ago such as -3h.", valueName: "time"))
+    var from: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("End of a range query: RFC 3339, now, or a time ago such as -1h.", valueName: "time"))
+    var to: String?
+
     @Option(help: ArgumentHelp("Seconds between the points of a range query (15s, 1m).", valueName: "duration"))
     var step: String?
 
@@ -49,14 +56,44 @@ struct QueryCommand: AsyncParsableCommand {
         return date
     }
 
-    func rangeAndStep() throws -> (TimeInterval, TimeInterval)? {
-        guard let range else {
-            if step != nil { throw ValidationError("--step needs --range") }
+    /// The range query's window (start, end) and step; nil for an instant query.
+    func rangeWindow(now: Date = Date()) throws -> (start: Date, end: Date, step: TimeInterval)? {
+        if at != nil, from != nil || to != nil { throw ValidationError("--at is for an instant query: use --from and --to for a range") }
+        if from != nil, to != nil, range != nil { throw ValidationError("--range with both --from and --to: give two of the three") }
+        if to != nil, from == nil, range == nil { throw ValidationError("--to needs --from or --range") }
+        guard range != nil || from != nil else {
+            if step != nil { throw ValidationError("--step needs --range or --from") }
             return nil
         }
-        guard let seconds = ValueFormat.parseDuration(range), seconds >= 1, seconds <= 366 * 86_400 else {
-            throw ValidationError("bad --range '\(SafeText.clip(range, 40))': expected a duration from 1s to 366d, such as 15m, 1h or 7d")
+        let seconds: TimeInterval
+        if let range {
+            guard let parsed = ValueFormat.parseDuration(range), parsed >= 1, parsed <= 366 * 86_400 else {
+                throw ValidationError("bad --range '\(SafeText.clip(range, 40))': expected a duration from 1s to 366d, such as 15m, 1h or 7d")
+            }
+            seconds = parsed
+        } else {
+            seconds = 3600
         }
+        let end: Date
+        let length: TimeInterval
+        if from != nil || to != nil {
+            let window: TimeWindow
+            switch TimeWindow.from(from, to: to, range: range == nil && to == nil ? 366 * 86_400 : seconds, now: now) {
+            case .success(let w): window = w
+            case .failure(let error): throw ValidationError(error.description)
+            }
+            guard window.rangeSeconds <= 366 * 86_400 else { throw ValidationError("--from must be at most 366d before the end") }
+            end = window.pinnedEnd ?? now
+            length = window.rangeSeconds
+        } else {
+            end = try time() ?? now
+            length = seconds
+        }
+        let stepSeconds = try self.stepSeconds(over: length)
+        return (end.addingTimeInterval(-length), end, stepSeconds)
+    }
+
+    func stepSeconds(over seconds: TimeInterval) throws -> TimeInterval {
         let stepSeconds: TimeInterval
         if let step {
             guard let s = ValueFormat.parseDuration(step), s >= 0.001, seconds / s <= 11_000 else {
@@ -66,25 +103,24 @@ struct QueryCommand: AsyncParsableCommand {
         } else {
             stepSeconds = max(1, (seconds / 60).rounded())
         }
-        return (seconds, stepSeconds)
+        return stepSeconds
     }
 
     func validate() throws {
         guard !expr.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the query is empty") }
+        _ = try rangeWindow()
         _ = try time()
-        _ = try rangeAndStep()
     }
 
     func run() async throws {
         let options = try connection.resolve()
         let when = try time()
-        let window = try rangeAndStep()
+        let window = try rangeWindow()
         let answer: APIResponse<QueryResult>
         do {
             answer = try await withPrometheusClient(options) { client in
-                if let (seconds, step) = window {
-                    let end = when ?? Date()
-                    return try await client.queryRange(expr, range: QueryRange(start: end.addingTimeInterval(-seconds), end: end, step: step))
+                if let (start, end, step) = window {
+                    return try await client.queryRange(expr, range: QueryRange(start: start, end: end, step: step))
                 }
                 return try await client.query(expr, at: when)
             }

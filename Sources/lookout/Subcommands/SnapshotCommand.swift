@@ -39,10 +39,10 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Time range of the graphs: 5m, 1h, 24h, 7d.", valueName: "duration"))
     var range = "1h"
 
-    @Option(help: ArgumentHelp("Start of the window: RFC 3339, or a time ago such as -3h (with --to, the range is the difference).", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Start of the window: RFC 3339, or a time ago such as -3h (with --to, the range is the difference).", valueName: "time"))
     var from: String?
 
-    @Option(help: ArgumentHelp("End of the window: RFC 3339, now, or a time ago such as -1h (default now).", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("End of the window: RFC 3339, now, or a time ago such as -1h (default now).", valueName: "time"))
     var to: String?
 
     @Option(help: "Output format: text or json.")

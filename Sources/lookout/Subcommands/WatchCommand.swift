@@ -75,10 +75,10 @@ struct DisplayFlags: ParsableArguments {
     @Flag(help: "Leave the mouse to the terminal (clicks and the wheel are lookout's otherwise; the keyboard does everything).")
     var noMouse = false
 
-    @Option(help: ArgumentHelp("Start of the window: RFC 3339, or a time ago such as -3h (with --to, the range is the difference).", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Start of the window: RFC 3339, or a time ago such as -3h (with --to, the range is the difference).", valueName: "time"))
     var from: String?
 
-    @Option(help: ArgumentHelp("End of the window: RFC 3339, now, or a time ago such as -1h; a past end opens paused (0: live).", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("End of the window: RFC 3339, now, or a time ago such as -1h; a past end opens paused (0: live).", valueName: "time"))
     var to: String?
 
     func settings() throws -> DisplaySettings {
