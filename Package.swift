@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "LookoutApp",
             dependencies: [
-                "PrometheusAPI", "DashboardCore", "SafeText", "TerminalCanvas", "LookoutUI",
+                "PrometheusAPI", "DashboardCore", "PromQL", "SafeText", "TerminalCanvas", "LookoutUI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

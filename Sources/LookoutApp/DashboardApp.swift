@@ -113,6 +113,12 @@ public final class DashboardApp {
         app.model.now = Date()
         if let problem = history?.problem { app.notice = problem }
         perform(app.model.perform(.refresh))
+        // The server's retention, once: a window that reaches past it says so.
+        let retentionFetcher = DashboardFetcher(client: client, dashboard: app.model.dashboard, alertmanager: nil)
+        let retention = Task.detached {
+            if let seconds = await retentionFetcher.retention() { continuation.yield(.dashboard(.retention(seconds))) }
+        }
+        defer { retention.cancel() }
         render()
         for await event in events {
             if case .dashboard(.resize(let w, let h)) = event { canvas = Canvas(width: w, height: h) }

@@ -1,5 +1,6 @@
 import DashboardCore
 import Foundation
+import PromQL
 import LookoutUI
 import PrometheusAPI
 import SafeText
@@ -150,6 +151,20 @@ public struct DashboardFetcher: Sendable {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
+    }
+
+    /// How long the server keeps its data (`/api/v1/status/runtimeinfo`'s time part), or nil: not served (Thanos,
+    /// Mimir, VictoriaMetrics), a size limit only, or no answer. Asked once; nothing depends on it but a note.
+    public func retention() async -> TimeInterval? {
+        guard let text = try? await client.runtimeInfo().data.storageRetention else { return nil }
+        return Self.retention(text)
+    }
+
+    /// `15d`, `15d or 10GiB`, `1y2w`: the time part in seconds; nil for a size only or anything else.
+    public static func retention(_ text: String) -> TimeInterval? {
+        let time = text.components(separatedBy: " or ").first?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard let milliseconds = PromDuration.parse(time), milliseconds > 0 else { return nil }
+        return TimeInterval(milliseconds) / 1000
     }
 
     /// Alertmanager's silences (nil and an error when no member answered), and the members that did not answer.

@@ -28,6 +28,15 @@ public struct Snapshot: Sendable {
     public var silences: [Silence]?
     /// Why the silences could not be read, or which members of the cluster did not answer.
     public var silencesProblem: String?
+    /// How long the server keeps its data, when it says and the window reaches back past it.
+    public var retentionSeconds: TimeInterval?
+
+    /// The oldest instant the server has data for, when the range starts before it.
+    public var dataBefore: Date? {
+        guard let retentionSeconds else { return nil }
+        let oldest = takenAt.addingTimeInterval(-retentionSeconds)
+        return range.start < oldest ? oldest : nil
+    }
 
     public init(
         dashboard: Dashboard, server: String, range: QueryRange, takenAt: Date, panels: [PanelOutcome],
@@ -64,6 +73,9 @@ public struct Snapshot: Sendable {
         var unreachable: String?
         var silences: [Silence]?
         var silencesProblem: String?
+        // A window that may reach past the server's retention asks for it alongside the queries.
+        let retention: Task<TimeInterval?, Never>? = end != nil || rangeSeconds > 6 * 3600
+            ? Task { await fetcher.retention() } : nil
         for await event in fetcher.refresh(generation: 0, range: range) {
             switch event {
             case .panelLoaded(let index, _, let outcome, _) where panels.indices.contains(index): panels[index] = outcome
@@ -87,6 +99,7 @@ public struct Snapshot: Sendable {
         snapshot.unreachable = unreachable
         snapshot.silences = silences
         snapshot.silencesProblem = silencesProblem
+        snapshot.retentionSeconds = await retention?.value
         return snapshot
     }
 
@@ -127,6 +140,9 @@ extension Snapshot {
         // A window in the past (`--to`) says where it ends; the alerts are the current ones either way.
         let window = takenAt.timeIntervalSince(range.end) > range.step ? " ending \(Self.clock(range.end))" : ""
         lines.append("\(dashboard.title) — \(SafeText.sanitize(server)) — range \(rangeLabel)\(window) — \(Self.clock(takenAt))")
+        if let oldest = dataBefore, let retentionSeconds {
+            lines.append("no data before \(Self.clock(oldest)) (the server keeps \(ValueFormat.rangeLabel(retentionSeconds)))")
+        }
         for (panel, outcome) in zip(dashboard.panels, panels) {
             lines.append("")
             lines += panelLines(panel, outcome, sparklineWidth: sparklineWidth, ascii: ascii)
@@ -264,6 +280,8 @@ extension Snapshot {
         var unreadableAlerts: [String]
         var silencesEndingWithinAnHour: [JSONSilence]?
         var silencesProblem: String?
+        /// RFC 3339: the range starts before the oldest data the server keeps.
+        var noDataBefore: String?
         var exitCode: Int32
     }
 
@@ -333,6 +351,7 @@ extension Snapshot {
             range: JSONRange(start: RFC3339.format(range.start), end: RFC3339.format(range.end), step: range.step),
             panels: panels, unreadableAlerts: unreadableAlerts, exitCode: exitCode)
         report.silencesProblem = silencesProblem
+        report.noDataBefore = dataBefore.map(RFC3339.format)
         report.silencesEndingWithinAnHour = silences.map { list in
             Silencing.endingSoon(list, now: takenAt).map {
                 JSONSilence(id: $0.id, matchers: $0.matchers.map(\.text), endsAt: RFC3339.format($0.endsAt), createdBy: $0.createdBy, comment: $0.comment)
@@ -383,6 +402,7 @@ extension Snapshot {
             model.silences.updatedAt = takenAt
         }
         model.connection = unreachable.map { .unreachable(message: $0, retryAt: takenAt) } ?? .connected
+        model.retentionSeconds = retentionSeconds
         return AppState(model: model)
     }
 

@@ -154,6 +154,11 @@ public final class PrometheusClient: Sendable {
         try await call("/api/v1/targets", form: nil, as: TargetsResult.self)
     }
 
+    /// `/api/v1/status/runtimeinfo`.
+    public func runtimeInfo() async throws -> APIResponse<RuntimeInfo> {
+        try await call("/api/v1/status/runtimeinfo", form: nil, as: RuntimeInfo.self)
+    }
+
     /// `/api/v1/status/buildinfo`.
     public func buildInfo() async throws -> APIResponse<BuildInfo> {
         try await call("/api/v1/status/buildinfo", form: nil, as: BuildInfo.self)

@@ -169,6 +169,12 @@ public struct DroppedTarget: Sendable, Equatable, Decodable {
     public var discoveredLabels: Labels
 }
 
+/// `/api/v1/status/runtimeinfo`, the part lookout reads: how long the server keeps its data. Prometheus writes
+/// `15d`, `15d or 10GiB`, or only a size; engines that keep data elsewhere (Thanos, Mimir) do not serve it.
+public struct RuntimeInfo: Sendable, Equatable, Decodable {
+    public var storageRetention: String?
+}
+
 /// `/api/v1/status/buildinfo`.
 public struct BuildInfo: Sendable, Equatable, Codable {
     public var version: String

@@ -33,6 +33,8 @@ public final class PrometheusHarness: Sendable {
         /// A `scrape_configs:` section of its own (YAML, top level), used instead of the test exporter's. Set
         /// `withExporter` to false with it.
         public var scrapeConfigs: String?
+        /// More flags for Prometheus (`--storage.tsdb.retention.time=2h`).
+        public var prometheusArguments: [String] = []
         public init() {}
     }
 
@@ -127,7 +129,7 @@ public final class PrometheusHarness: Sendable {
             var arguments = [
                 "--config.file=\(config.path)", "--storage.tsdb.path=\(dir.url.path)/data",
                 "--web.listen-address=127.0.0.1:\(promPort)",
-            ]
+            ] + options.prometheusArguments
             if let webConfig = options.webConfig {
                 arguments.append("--web.config.file=\(try dir.write("web.yml", webConfig).path)")
             }

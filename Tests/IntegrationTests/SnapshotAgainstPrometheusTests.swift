@@ -133,6 +133,27 @@ struct SnapshotAgainstPrometheusTests {
         }
     }
 
+    @Test("a window past the server's retention says there is no data before it, in text and JSON")
+    func pastRetention() async throws {
+        let binary = try #require(Repository.builtProduct("lookout")).path
+        var options = PrometheusHarness.Options()
+        options.withAlertmanager = false
+        options.prometheusArguments = ["--storage.tsdb.retention.time=2h"]
+        try await withPrometheusHarness(options) { harness in
+            let text = try await runCommand(binary, ["snapshot", "--url", harness.prometheusURL, "--from", "-5h", "--to", "-4h"])
+            #expect(text.stdout.split(separator: "\n").dropFirst().first?.hasPrefix("no data before ") == true, "\(text.stdout)")
+            #expect(text.stdout.contains("(the server keeps 2h)"))
+            let json = try await runCommand(binary, ["snapshot", "--url", harness.prometheusURL, "--from", "-5h", "--to", "-4h", "--output", "json"])
+            let decoded = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            let stamp = try #require(decoded?["noDataBefore"] as? String)
+            let before = try #require(RFC3339.parse(stamp))
+            #expect(abs(before.timeIntervalSinceNow + 7200) < 60)
+            // A window inside the retention says nothing of it.
+            let recent = try await runCommand(binary, ["snapshot", "--url", harness.prometheusURL, "--from", "-90m", "--to", "-30m"])
+            #expect(!recent.stdout.contains("no data before"), "\(recent.stdout)")
+        }
+    }
+
     @Test("an invalid query gives Prometheus' bad_data message")
     func invalidQuery() async throws {
         var options = PrometheusHarness.Options()

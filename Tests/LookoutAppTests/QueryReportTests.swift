@@ -53,3 +53,15 @@ struct QueryReportTests {
         #expect(QueryReport.caretLines(query: "x", error: "some other error") == nil)
     }
 }
+
+/// Prometheus' `storageRetention` as its runtime info writes it: the time part, or nothing for a size only.
+@Suite("The server's retention")
+struct RetentionTests {
+    @Test(arguments: [
+        ("15d", 15 * 86_400.0), ("15d or 10GiB", 15 * 86_400.0), ("1y2w", 379 * 86_400.0), ("2h", 7200.0),
+        ("10GiB", nil), ("", nil), ("0s", nil), ("forever", nil),
+    ] as [(String, Double?)])
+    func theTimePart(text: String, seconds: Double?) {
+        #expect(DashboardFetcher.retention(text) == seconds)
+    }
+}

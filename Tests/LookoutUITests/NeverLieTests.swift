@@ -4,6 +4,7 @@ import DashboardCore
 import Foundation
 import PrometheusModels
 import Testing
+import TerminalCanvas
 
 /// Stale, missing, future, out-of-order and malformed data are shown as what they are (the rules, pure).
 @Suite("Never lie")
@@ -18,6 +19,26 @@ struct NeverLieTests {
         #expect(summary.last == 3, "last is the newest sample, not the last element sent")
         let gaps = #"{"metric":{},"values":[[10,"1"],[40,"4"]]}"#
         #expect(try JSONDecoder().decode(SampleStream.self, from: Data(gaps.utf8)).values.count == 2, "gaps stay gaps")
+    }
+
+    @Test func aWindowPastTheServersRetentionSaysThereIsNoDataBeforeIt() {
+        var app = AppState(model: DashboardState(dashboard: .microservices, server: "p:9090", now: Self.t0))
+        _ = app.update(.dashboard(.resize(width: 160, height: 40)))
+        for index in 0..<4 {
+            _ = app.update(.dashboard(.panelLoaded(index: index, generation: 0, outcome: .loaded(PanelData()), at: Self.t0)))
+        }
+        _ = app.update(.dashboard(.retention(2 * 3600)))
+        func screen() -> [String] {
+            var canvas = Canvas(width: 160, height: 40)
+            AppView.render(app, into: &canvas)
+            return canvas.lines
+        }
+        #expect(!screen().joined().contains("no data before"), "live, the last hour is inside two hours of retention")
+        for _ in 0..<4 { _ = app.update(.key(.char("["))) }
+        let note = "no data before " + ClockFormat.short(Self.t0.addingTimeInterval(-7200), now: Self.t0, utc: false) + " (retention 2h)"
+        let lines = screen()
+        #expect(lines[0].contains(note), "\(lines[0])")
+        #expect(lines.map { $0.components(separatedBy: note).count - 1 }.reduce(0, +) == 5, "the status bar and each empty panel")
     }
 
     @Test func theStaleRuleIsTwoIntervalsAndAtLeastFiveSeconds() {

@@ -175,6 +175,23 @@ public struct DashboardState: Sendable, Equatable {
     /// When the graphs' window ends: the pinned instant, or now.
     public var windowEnd: Date { window.end(now: now) }
 
+    /// How long the server keeps its data, when it says (Prometheus' runtime info).
+    public var retentionSeconds: TimeInterval?
+
+    /// The oldest instant the server still has data for, when the window reaches back past it: the window shows
+    /// "no data before …" there instead of an empty chart that looks like a quiet past.
+    public var dataBefore: Date? {
+        guard let retentionSeconds else { return nil }
+        let oldest = now.addingTimeInterval(-retentionSeconds)
+        return windowEnd.addingTimeInterval(-rangeSeconds) < oldest ? oldest : nil
+    }
+
+    /// "no data before Nov 11 07:50 (retention 15d)".
+    public var dataBeforeNote: String? {
+        guard let oldest = dataBefore, let retentionSeconds else { return nil }
+        return "no data before \(ClockFormat.short(oldest, now: now, utc: utc)) (retention \(ValueFormat.rangeLabel(retentionSeconds)))"
+    }
+
     /// Some data has arrived (a zoom before the first answer changes nothing worth a fetch of its own).
     public var updatedOnce: Bool { lastUpdate != nil }
 

@@ -20,6 +20,8 @@ public enum DashboardEvent: Sendable, Equatable {
     /// Every query of a generation has answered. `unreachable` holds the error when the server could not be talked
     /// to at all; `retryAfter` the pause the server asked for (HTTP 429 / 503 `Retry-After`), when it did.
     case fetchFinished(generation: Int, unreachable: String?, at: Date, retryAfter: TimeInterval? = nil)
+    /// How long the server keeps its data (`/api/v1/status/runtimeinfo`), asked once at start.
+    case retention(TimeInterval)
 }
 
 /// What the run loop must do after an event.
@@ -125,6 +127,10 @@ extension DashboardState {
 
         case .variableOptions(let name, let values):
             variableOptions[name] = values
+            return []
+
+        case .retention(let seconds):
+            retentionSeconds = seconds.isFinite && seconds > 0 ? seconds : nil
             return []
 
         case .fetchFinished(let gen, let unreachable, let at, let retryAfter):

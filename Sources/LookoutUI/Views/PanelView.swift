@@ -20,6 +20,9 @@ struct PanelView {
         Date(timeIntervalSince1970: range.start + (range.end - range.start) * max(0, min(1, fraction)))
     }
 
+    /// What an empty panel says: "no data", or why when the window reaches past the server's retention.
+    var noData: String { model.dataBeforeNote ?? "no data" }
+
     /// Rows the panel's content wants at `width` columns.
     func contentRows(width: Int) -> Int {
         if panel.isHealth {
@@ -67,7 +70,7 @@ struct PanelView {
         if panel.isHealth {
             let services = model.visibleServices(ofPanel: index)
             if services.isEmpty {
-                canvas.put(data.services.isEmpty ? "no data" : "no service matches /\(model.filter)", x: content.x, y: content.y, style: Style(.dim), clip: content)
+                canvas.put(data.services.isEmpty ? noData : "no service matches /\(model.filter)", x: content.x, y: content.y, style: Style(.dim), clip: content)
             } else {
                 HealthTiles.grid(services, ascii: ascii).render(into: &canvas, area: content)
             }
@@ -75,7 +78,7 @@ struct PanelView {
         }
         let series = model.visibleSeries(ofPanel: index)
         guard !series.isEmpty else {
-            canvas.put(data.series.isEmpty ? "no data" : "no series matches /\(model.filter)", x: content.x, y: content.y, style: Style(.dim), clip: content)
+            canvas.put(data.series.isEmpty ? noData : "no series matches /\(model.filter)", x: content.x, y: content.y, style: Style(.dim), clip: content)
             return
         }
         // A chart above the rows: in the grid when five rows are spare, zoomed in all but a third of the height.

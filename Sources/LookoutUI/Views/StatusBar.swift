@@ -35,6 +35,9 @@ enum StatusBar {
             time = StatusLine.Part(model.paused ? "PAUSED" : "LIVE", role: model.paused ? .statusError : .statusBar, priority: model.paused ? 0 : 5)
         }
         parts.insert(time, at: 3)
+        if let note = model.dataBeforeNote {
+            parts.insert(StatusLine.Part(note, role: .statusError, priority: 1), at: 4)
+        }
         if let last = model.lastUpdate {
             parts.append(StatusLine.Part("updated \(ValueFormat.age(model.now.timeIntervalSince(last))) ago", priority: 3))
         }
