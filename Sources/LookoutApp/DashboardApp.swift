@@ -21,7 +21,7 @@ public final class DashboardApp {
     private var theme: Theme
     /// The theme given at start (possibly a file), so cycling with `t` can come back to it.
     private let startTheme: Theme
-    private let options: RenderOptions
+    private var options: RenderOptions
     private let logger: Logger
     private let events: AsyncStream<AppEvent>
     private let continuation: AsyncStream<AppEvent>.Continuation
@@ -45,6 +45,8 @@ public final class DashboardApp {
         self.alertmanager = alertmanager
         self.theme = theme
         self.startTheme = theme
+        var options = options
+        options.seriesMarks = theme.isMono
         self.options = options
         self.logger = logger
         var state = DashboardState(
@@ -144,6 +146,7 @@ public final class DashboardApp {
             case .setTheme(let name):
                 do {
                     theme = name == startTheme.name ? startTheme : try Theme.named(name)
+                    options.seriesMarks = theme.isMono
                 } catch {
                     logger.error("theme \(name): \(error)")
                 }

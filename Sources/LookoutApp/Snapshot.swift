@@ -415,7 +415,7 @@ extension Snapshot {
     /// The snapshot drawn as the dashboard (`--output svg|html`), in `theme`'s colours.
     public func picture(svg: Bool, width: Int, height: Int, theme: Theme) -> String {
         var canvas = Canvas(width: width, height: height)
-        AppView.render(appState(width: width, height: height), into: &canvas)
+        AppView.render(appState(width: width, height: height), into: &canvas, options: RenderOptions(seriesMarks: theme.isMono))
         return svg ? CanvasPicture.svg(canvas, theme: theme) : CanvasPicture.html(canvas, theme: theme, title: dashboard.title)
     }
 }

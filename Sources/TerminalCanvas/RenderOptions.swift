@@ -4,9 +4,13 @@ import SafeText
 public struct RenderOptions: Sendable, Equatable {
     /// ASCII only: box drawing, blocks, braille and symbols are replaced (`--ascii`, non-UTF-8 locales, vt100).
     public var ascii: Bool
+    /// Chart lines told apart by characters, not colours (the mono theme): each series is drawn in its own mark
+    /// (`LineChart.marks`), and legends show it.
+    public var seriesMarks: Bool
 
-    public init(ascii: Bool = false) {
+    public init(ascii: Bool = false, seriesMarks: Bool = false) {
         self.ascii = ascii
+        self.seriesMarks = seriesMarks
     }
 }
 

@@ -57,7 +57,7 @@ struct GoldenTests {
             + SampleStates.silences
         let app = try #require(apps.first { $0.0 == name }?.1)
         var canvas = Canvas(width: width, height: height)
-        AppView.render(app, into: &canvas, options: RenderOptions(ascii: name.hasSuffix("ascii")))
+        AppView.render(app, into: &canvas, options: RenderOptions(ascii: name.hasSuffix("ascii"), seriesMarks: name.hasSuffix("mono")))
         let text = Self.golden(canvas)
         let file = Self.directory.appendingPathComponent("\(name)-\(width)x\(height).txt")
         let actual = file.deletingPathExtension().appendingPathExtension("actual")

@@ -115,6 +115,8 @@ enum SampleStates {
         ("incident-past", app(with(incident) { $0.utc = true }, [.char("["), .char("3")])),
         // Zoomed latency on a log axis, the inspect cursor 30 % of the range back.
         ("incident-zoom-inspect", app(with(incident) { $0.utc = true }, [.char("4"), .char("l"), .char("i")] + Array(repeating: Key.left, count: 30))),
+        // The mono theme: each series in its own character, the legend starting with it; series 2 hidden.
+        ("incident-zoom-hidden-mono", app(incident, [.char("4"), .char("2")])),
     ]
 
     /// Explore, reached as a user does (`:explore …`), with the server's answers.

@@ -9,6 +9,8 @@ struct PanelView {
     var model: DashboardState
     var index: Int
     var ascii: Bool
+    /// Series told apart by characters (the mono theme).
+    var marks = false
 
     var panel: Panel { model.dashboard.panels[index] }
     var range: (start: Double, end: Double) {
@@ -96,7 +98,7 @@ struct PanelView {
             SeriesGraphics.chart(
                 series.filter { !hidden.contains($0.legend) }, unit: panel.unit, thresholds: panel.thresholds, range: range,
                 rangeLabel: ValueFormat.rangeLabel(model.rangeSeconds), width: chartArea.width, ascii: ascii,
-                clock: clock, options: options, colourNames: series.map(\.legend)
+                clock: clock, options: options, colourNames: series.map(\.legend), marks: marks
             ).render(into: &canvas, area: chartArea)
             content = rows
         }
@@ -105,6 +107,7 @@ struct PanelView {
             thresholds: panel.thresholds, range: range, stale: model.staleAge(ofPanel: index) != nil,
             moreHint: zoomed ? "(/ filters)" : "", colourKey: chartHeight > 0, ascii: ascii)
         rows.numbered = zoomed && chartHeight > 0
+        rows.marks = marks
         rows.hidden = hidden
         if let inspect, chartHeight > 0 {
             rows.values = SeriesGraphics.values(series, at: instant(inspect).timeIntervalSince1970, tolerance: max(model.queryStep, model.refreshSeconds) * 2)

@@ -52,7 +52,8 @@ enum SeriesGraphics {
     static func chart(
         _ series: [SeriesSummary], unit: DashboardCore.Unit, thresholds: Thresholds?, range: (start: Double, end: Double),
         rangeLabel: String, width: Int, ascii: Bool, showing values: [Double] = [],
-        clock: ((Double) -> String)? = nil, options: ChartOptions = ChartOptions(), colourNames: [String]? = nil
+        clock: ((Double) -> String)? = nil, options: ChartOptions = ChartOptions(), colourNames: [String]? = nil,
+        marks: Bool = false
     ) -> LineChart {
         // `values` are kept inside the scale (an alert's threshold, whichever side of the data it is on).
         let finite = (series.flatMap { $0.points.map(\.value) } + values).filter { $0.isFinite }
@@ -77,7 +78,7 @@ enum SeriesGraphics {
         }
         let shown = (top: log ? pow(10, hi) : hi, bottom: log ? pow(10, lo) : lo)
         let labels = (top: ValueFormat.format(shown.top, unit: unit) + (log ? " log" : ""), bottom: ValueFormat.format(shown.bottom, unit: unit))
-        let dots = LineChart.dotColumns(width: width, yLabels: labels, ascii: ascii)
+        let dots = LineChart.dotColumns(width: width, yLabels: labels, ascii: ascii, seriesMarks: marks)
         // Each series in its own colour, kept by name across refreshes; the thresholds are the rules.
         let colours = SeriesPalette.assign(colourNames ?? series.map(\.legend))
         let plotted: [[LineChart.Point?]] = series.map { s in
@@ -94,12 +95,14 @@ enum SeriesGraphics {
         var xLabels = clock.map { ($0(range.start), $0((range.start + range.end) / 2), $0(range.end)) }
             ?? ("-\(rangeLabel)", "-" + ValueFormat.rangeLabel((range.end - range.start) / 2), "now")
         if options.cursor != nil { xLabels.1 = options.cursorLabel }
-        return LineChart(
+        var chart = LineChart(
             series: plotted, low: lo, high: hi, rules: rules, yLabels: labels,
             // Relative to now when live; the clock's times for a window in the past.
             xLabels: xLabels, ascii: ascii,
             joinGap: joinGap(series, range: range, dots: dots),
             cursor: options.cursor.map { Int(saturating: ($0 * Double(max(0, dots - 1))).rounded()) })
+        chart.seriesMarks = marks
+        return chart
     }
 
     /// Each series' value at an instant: the latest point at or before it, within `tolerance` seconds.

@@ -65,6 +65,8 @@ public struct SeriesRows: Widget {
     public var numbered = false
     /// Series left off the chart (by legend): their rows are dimmed and say `hidden`.
     public var hidden: Set<String> = []
+    /// The chart draws each series in its own character (the mono theme): the legend starts with it.
+    public var marks = false
     /// Every series the chart's colours are assigned over (nil: these rows' own), so that hiding one changes none.
     public var colourNames: [String]?
     public var ascii: Bool
@@ -89,7 +91,7 @@ public struct SeriesRows: Widget {
 
     public func render(into canvas: inout Canvas, area: Rect) {
         guard !area.isEmpty else { return }
-        let number = numbered ? 2 : 0
+        let number = (numbered ? 2 : 0) + (marks && colourKey ? 2 : 0)
         var layout = SeriesRowLayout.fit(
             width: max(1, area.width - number), series: series, unit: unit, hasThresholds: thresholds != nil,
             markerWidth: max(markers.map { $0?.count ?? 0 }.max() ?? 0, hidden.isEmpty ? 0 : 6))
@@ -120,6 +122,7 @@ public struct SeriesRows: Widget {
         let stale = stale || marker != nil
         let legendRole: StyleRole = stale || isHidden ? .dim : (colourKey ? .series(colour) : .text)
         var legend = series.legend
+        if marks, colourKey { legend = "\(LineChart.mark(.series(colour))) " + legend }
         if numbered { legend = (row < 9 ? "\(row + 1) " : "  ") + legend }
         var x = canvas.put(TextLayout.fit(legend, to: layout.legendWidth, ascii: ascii), x: area.x, y: area.y, style: Style(legendRole), clip: area) + 1
         if layout.sparklineWidth > 0 {

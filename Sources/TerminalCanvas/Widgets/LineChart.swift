@@ -29,6 +29,15 @@ public struct LineChart: Widget {
     public var joinGap: Int
     /// The inspect cursor: a vertical line at this dot column.
     public var cursor: Int?
+    /// Each series in its own character (`marks`, by the palette index of its points' role) at the resolution of
+    /// cells, for a theme without colours: the lines stay apart where braille would draw them alike.
+    public var seriesMarks = false
+
+    /// The characters of `seriesMarks`, one per colour of the palette (ASCII, one column wide everywhere).
+    public static let marks: [Character] = ["*", "+", "o", "x", "#", "@", "%", "="]
+
+    /// The mark of a series role (`series(i)`), for legends.
+    public static func mark(_ role: StyleRole) -> Character { marks[(role.seriesIndex ?? 0) % marks.count] }
 
     public init(
         series: [[Point?]], low: Double, high: Double, rules: [(value: Double, role: StyleRole, label: String)] = [],
@@ -51,8 +60,8 @@ public struct LineChart: Widget {
     public static let minimumHeight = 3
 
     /// How many dot columns a chart `width` columns wide plots, with these y labels.
-    public static func dotColumns(width: Int, yLabels: (top: String, bottom: String), ascii: Bool) -> Int {
-        max(0, width - labelWidth(yLabels) - 1) * (ascii ? 1 : 2)
+    public static func dotColumns(width: Int, yLabels: (top: String, bottom: String), ascii: Bool, seriesMarks: Bool = false) -> Int {
+        max(0, width - labelWidth(yLabels) - 1) * (ascii || seriesMarks ? 1 : 2)
     }
 
     static func labelWidth(_ labels: (top: String, bottom: String)) -> Int {
@@ -98,8 +107,8 @@ public struct LineChart: Widget {
             }
             ruleRows.append((y, label, role))
         }
-        let perCellX = ascii ? 1 : 2
-        let perCellY = ascii ? 1 : 4
+        let perCellX = ascii || seriesMarks ? 1 : 2
+        let perCellY = ascii || seriesMarks ? 1 : 4
         let dotsY = plot.height * perCellY
         var bits = [UInt32](repeating: 0, count: plot.width * plot.height)
         var roles = [StyleRole?](repeating: nil, count: plot.width * plot.height)
@@ -124,8 +133,14 @@ public struct LineChart: Widget {
                 }
                 let dy = dotsY - 1 - row(for: point.value, dots: dotsY)
                 // Braille dots are fine enough to draw a line: across the bridged columns, each column joins the
-                // one before it. ASCII marks points only.
-                if perCellX == 2, let p = previous {
+                // one before it. Marks (ASCII, the mono theme's characters) put one point in each bridged column.
+                if perCellX == 1, let p = previous, dx - p.x > 1 {
+                    for x in (p.x + 1)..<dx {
+                        let y = p.y + Int(saturating: (Double(dy - p.y) * Double(x - p.x) / Double(dx - p.x)).rounded())
+                        mark(x, y, y, point.role)
+                    }
+                    mark(dx, dy, dy, point.role)
+                } else if perCellX == 2, let p = previous {
                     var lastY = p.y
                     for x in (p.x + 1)...dx {
                         let y = p.y + Int(saturating: (Double(dy - p.y) * Double(x - p.x) / Double(dx - p.x)).rounded())
@@ -151,8 +166,10 @@ public struct LineChart: Widget {
         }
         for y in 0..<plot.height {
             for x in 0..<plot.width where bits[y * plot.width + x] != 0 {
-                let glyph = perCellX == 2 ? Unicode.Scalar(0x2800 + bits[y * plot.width + x]).map { String(Character($0)) } ?? "*" : "*"
-                canvas.put(glyph, x: plot.x + x, y: plot.y + y, style: Style(roles[y * plot.width + x] ?? .sparkline), clip: plot)
+                let role = roles[y * plot.width + x] ?? .sparkline
+                let glyph = perCellX == 2 ? Unicode.Scalar(0x2800 + bits[y * plot.width + x]).map { String(Character($0)) } ?? "*"
+                    : (seriesMarks ? String(Self.mark(role)) : "*")
+                canvas.put(glyph, x: plot.x + x, y: plot.y + y, style: Style(role), clip: plot)
             }
         }
     }

@@ -232,7 +232,7 @@ public struct AlertDetailScreen: Screen {
             }
             SeriesGraphics.chart(series, unit: unit, thresholds: thresholds, range: range,
                                  rangeLabel: ValueFormat.rangeLabel(model.rangeSeconds), width: area.width, ascii: ascii,
-                                 showing: thresholds.map { [$0.warning] } ?? [], clock: clock)
+                                 showing: thresholds.map { [$0.warning] } ?? [], clock: clock, marks: context.options.seriesMarks)
                 .render(into: &canvas, area: area)
             y += chartHeight
             if let intervals, !intervals.isEmpty, y < inner.maxY {

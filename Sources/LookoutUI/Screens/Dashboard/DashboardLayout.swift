@@ -13,12 +13,14 @@ struct DashboardLayout: Widget {
     /// The alert row with the keyboard focus, if one has it.
     var focusedAlert: Int? = nil
     var ascii: Bool
+    /// Series told apart by characters (the mono theme).
+    var marks = false
 
     func render(into canvas: inout Canvas, area: Rect) {
         render(geometry(area), into: &canvas)
     }
 
-    func panelView(_ index: Int) -> PanelView { PanelView(model: model, index: index, ascii: ascii) }
+    func panelView(_ index: Int) -> PanelView { PanelView(model: model, index: index, ascii: ascii, marks: marks) }
 
     /// The panels of each grid row: `perRow` at a time, except that a `wide` panel takes a row of its own.
     static func gridRows(_ dashboard: Dashboard, perRow: Int) -> [[Int]] {

@@ -95,7 +95,7 @@ public struct DashboardScreen: Screen {
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         DashboardLayout(
             model: context.model, focusedPanel: focusedAlert == nil ? focusedPanel : -1, focusedAlert: focusedAlert,
-            ascii: context.options.ascii)
+            ascii: context.options.ascii, marks: context.options.seriesMarks)
             .render(into: &canvas, area: area)
     }
 }

@@ -153,10 +153,11 @@ extension ExploreScreen {
             let clock: ((Double) -> String)? = outcome.pinned ? { ClockFormat.short(Date(timeIntervalSince1970: $0), now: now, utc: utc) } : nil
             SeriesGraphics.chart(top.filter { !hidden.contains($0.legend) }, unit: .none, thresholds: nil, range: range,
                                  rangeLabel: ValueFormat.rangeLabel(outcome.rangeSeconds), width: chartArea.width, ascii: ascii, clock: clock,
-                                 colourNames: top.map(\.legend)).render(into: &canvas, area: chartArea)
+                                 colourNames: top.map(\.legend), marks: context.options.seriesMarks).render(into: &canvas, area: chartArea)
             y += chartHeight
             var legend = SeriesRows(series: top, markers: top.map { _ in nil }, unit: .none, thresholds: nil, range: range, stale: false, colourKey: true, ascii: ascii)
             legend.numbered = true
+            legend.marks = context.options.seriesMarks
             legend.hidden = hidden
             legend.render(into: &canvas, area: Rect(x: area.x, y: y, width: area.width, height: legendRows))
             y += legendRows

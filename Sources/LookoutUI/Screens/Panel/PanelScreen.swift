@@ -92,7 +92,7 @@ public struct PanelScreen: Screen {
 
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         guard context.model.dashboard.panels.indices.contains(panel) else { return }
-        let view = PanelView(model: context.model, index: panel, ascii: context.options.ascii)
+        let view = PanelView(model: context.model, index: panel, ascii: context.options.ascii, marks: context.options.seriesMarks)
         let inner = PanelFrame(
             title: "\(panel + 1) \(view.panel.title)  (Esc: back)", badge: view.badge, focused: true, ascii: context.options.ascii
         ).draw(into: &canvas, area: area)
