@@ -62,7 +62,7 @@ let package = Package(
             name: "LookoutApp",
             dependencies: [
                 "PrometheusAPI", "DashboardCore", "PromQL", "SafeText", "TerminalCanvas", "LookoutUI",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
             ]
         ),
         // PromQL's lexer, parser and syntax tree (Prometheus' precedence, positions and error wording), and Go's

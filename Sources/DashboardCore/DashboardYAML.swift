@@ -50,6 +50,22 @@ extension Dashboard {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 
+    /// The built-in dashboards by name (`--dashboard NAME`, a context's `dashboard`).
+    public static var builtins: [String: Dashboard] { ["microservices": .microservices] }
+
+    /// A built-in dashboard by name, else a dashboard file; nil is the microservices dashboard.
+    public static func named(_ nameOrPath: String?) throws(DashboardFileError) -> Dashboard {
+        guard let nameOrPath else { return .microservices }
+        if let builtin = builtins[nameOrPath] { return builtin }
+        do {
+            return try load(file: nameOrPath)
+        } catch let error as DashboardFileError {
+            throw error
+        } catch {
+            throw DashboardFileError(message: "\(error)")
+        }
+    }
+
     /// Reads a dashboard file.
     public static func load(file path: String) throws -> Dashboard {
         let text: String

@@ -10,25 +10,42 @@ public struct AuthorFile: Sendable {
     public let author: String
 
     public init(environment: [String: String], hostname: String = ProcessInfo.processInfo.hostName) {
-        path = HistoryFile.path(environment: environment).map { ($0 as NSString).deletingLastPathComponent + "/author" }
-        let saved = path.flatMap { try? BoundedFile.text($0, limit: 4096, what: "author file") }
-            .map { SafeText.clip($0.trimmingCharacters(in: .whitespacesAndNewlines), InputLimits.labelCharacters) }
-        author = saved.flatMap { $0.isEmpty ? nil : $0 } ?? Silencing.defaultAuthor(environment: environment, hostname: hostname)
+        path = StateLine.path("author", environment: environment)
+        author = path.flatMap(StateLine.read) ?? Silencing.defaultAuthor(environment: environment, hostname: hostname)
     }
 
     /// Keeps `author` for the next time; a problem in one line, or nil.
     public func save(_ author: String) -> String? {
-        guard let path else { return nil }
+        path.flatMap { StateLine.save(author, to: $0, what: "the author") }
+    }
+}
+
+/// One line kept in the state folder (`$XDG_STATE_HOME/lookout/`, beside explore's history), mode 0600: the author of
+/// silences, the current context.
+public enum StateLine {
+    public static func path(_ name: String, environment: [String: String]) -> String? {
+        HistoryFile.path(environment: environment).map { ($0 as NSString).deletingLastPathComponent + "/" + name }
+    }
+
+    /// The line, sanitised; nil when absent or empty.
+    public static func read(_ path: String) -> String? {
+        let text = (try? BoundedFile.text(path, limit: 4096, what: "state file"))
+            .map { SafeText.clip($0.trimmingCharacters(in: .whitespacesAndNewlines), InputLimits.labelCharacters) }
+        return text.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Writes the line; a problem in one line (naming `what`), or nil.
+    public static func save(_ line: String, to path: String, what: String) -> String? {
         let folder = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let clean = SafeText.clip(author, InputLimits.labelCharacters)
+            let clean = SafeText.clip(line, InputLimits.labelCharacters)
             guard FileManager.default.createFile(atPath: path, contents: Data((clean + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-                return "cannot keep the author in \(SafeText.sanitize(path))"
+                return "cannot keep \(what) in \(SafeText.sanitize(path))"
             }
             return nil
         } catch {
-            return "cannot keep the author in \(SafeText.sanitize(path)): \(SafeText.clip("\(error)", 120))"
+            return "cannot keep \(what) in \(SafeText.sanitize(path)): \(SafeText.clip("\(error)", 120))"
         }
     }
 }

@@ -18,6 +18,34 @@ public struct ConnectionSettings: Sendable, Equatable {
     public var insecureSkipTLSVerify = false
     public var timeout: String?
 
+    /// These settings (the flags) over `base` (a context of the config file): every field the flags give wins; auth
+    /// given by flags replaces the context's whole auth; headers are the context's, those of the same name replaced
+    /// by the flags'.
+    public func overriding(_ base: ConnectionSettings) -> ConnectionSettings {
+        var out = base
+        if let url { out.url = url }
+        let flagsAuth = bearerTokenFile != nil || bearerTokenEnv != nil || basicAuthUser != nil || basicAuthPasswordFile != nil
+            || basicAuthPasswordEnv != nil
+        if flagsAuth {
+            out.bearerTokenFile = bearerTokenFile
+            out.bearerTokenEnv = bearerTokenEnv
+            out.basicAuthUser = basicAuthUser
+            out.basicAuthPasswordFile = basicAuthPasswordFile
+            out.basicAuthPasswordEnv = basicAuthPasswordEnv
+        }
+        func name(_ header: String) -> String {
+            String(header.prefix { $0 != ":" }).trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        let replaced = Set(headers.map(name))
+        out.headers = base.headers.filter { !replaced.contains(name($0)) } + headers
+        if let caFile { out.caFile = caFile }
+        if let certFile { out.certFile = certFile }
+        if let keyFile { out.keyFile = keyFile }
+        if insecureSkipTLSVerify { out.insecureSkipTLSVerify = true }
+        if let timeout { out.timeout = timeout }
+        return out
+    }
+
     public static let defaultURL = "http://localhost:9090"
     /// Variables read, in order, when `--url` is not given.
     public static let urlVariables = ["LOOKOUT_URL", "PROMETHEUS_URL"]

@@ -15,8 +15,13 @@ public final class DashboardApp {
     public private(set) var app: AppState
     public var state: DashboardState { app.model }
     private let terminal: any Terminal
-    private let client: PrometheusClient
-    private let alertmanager: AlertmanagerCluster?
+    private var client: PrometheusClient
+    private var alertmanager: AlertmanagerCluster?
+    /// The contexts `:ctx` switches between (a config file with contexts), and the colour of the current one.
+    private let switcher: ContextSwitcher?
+    private var contextColor: Color?
+    /// The server's client and the Alertmanagers' at the end (after any `:ctx` switch), to shut down.
+    public var clients: (PrometheusClient, AlertmanagerCluster?) { (client, alertmanager) }
     private let authorFile: AuthorFile?
     private var theme: Theme
     /// The theme given at start (possibly a file), so cycling with `t` can come back to it.
@@ -36,14 +41,17 @@ public final class DashboardApp {
         terminal: any Terminal, client: PrometheusClient, dashboard: Dashboard, theme: Theme, themes: [String],
         rangeSeconds: TimeInterval, refreshSeconds: TimeInterval, options: RenderOptions, logger: Logger,
         alertmanager: AlertmanagerCluster? = nil, history: HistoryFile? = nil, clipboard: Bool = true,
-        silences: SilenceSettings = SilenceSettings(), utc: Bool = false, pinnedEnd: Date? = nil
+        silences: SilenceSettings = SilenceSettings(), utc: Bool = false, pinnedEnd: Date? = nil,
+        context: LookoutConfig.Context? = nil, switcher: ContextSwitcher? = nil
     ) {
+        self.switcher = switcher
+        contextColor = context?.color.flatMap { Color(parsing: $0) }
         self.authorFile = silences.author
         self.history = history
         self.terminal = terminal
         self.client = client
         self.alertmanager = alertmanager
-        self.theme = theme
+        self.theme = Self.colouring(theme, contextColor)
         self.startTheme = theme
         var options = options
         options.seriesMarks = theme.isMono
@@ -64,6 +72,8 @@ public final class DashboardApp {
         state.requestTimeout = Double(client.options.timeout.totalNanoseconds) / 1e9
         state.columns = terminal.width
         state.rows = terminal.height
+        state.contextName = context?.name
+        state.contexts = switcher?.config.contexts.map { ContextEntry(name: $0.name, url: $0.url) } ?? []
         app = AppState(model: state, history: history?.queries ?? [])
         canvas = Canvas(width: terminal.width, height: terminal.height)
         (events, continuation) = AsyncStream.makeStream(of: AppEvent.self, bufferingPolicy: .unbounded)
@@ -143,9 +153,14 @@ public final class DashboardApp {
             switch effect {
             case .fetch(let generation, let rangeSeconds, let points, let variables, let end):
                 startFetch(generation: generation, rangeSeconds: rangeSeconds, points: points, variables: variables, end: end)
+            case .switchContext(let name):
+                Task {
+                    await switchContext(to: name)
+                    render()
+                }
             case .setTheme(let name):
                 do {
-                    theme = name == startTheme.name ? startTheme : try Theme.named(name)
+                    theme = Self.colouring(name == startTheme.name ? startTheme : try Theme.named(name), contextColor)
                     options.seriesMarks = theme.isMono
                 } catch {
                     logger.error("theme \(name): \(error)")
@@ -195,16 +210,107 @@ public final class DashboardApp {
         }
     }
 
+    /// A theme with the context's colour as the background of its name in the status bar.
+    static func colouring(_ theme: Theme, _ colour: Color?) -> Theme {
+        guard let colour, !theme.isMono else { return theme }
+        var theme = theme
+        let (r, g, b): (Int, Int, Int)
+        switch colour {
+        case .rgb(let red, let green, let blue): (r, g, b) = (Int(red), Int(green), Int(blue))
+        case .indexed(let i): (r, g, b) = Color.rgbOf(index: i)
+        case .default: (r, g, b) = (0, 0, 0)
+        }
+        // Black on light colours, white on dark ones.
+        let light = 299 * r + 587 * g + 114 * b > 128_000
+        theme.styles[.context] = RoleStyle(foreground: .indexed(light ? 0 : 15), background: colour, attributes: [.bold])
+        return theme
+    }
+
+    /// `:ctx` chose another context: new clients, a new model over the same terminal (the stack back to the dashboard),
+    /// the choice remembered for the next start. A context that cannot be used says why in one line and changes nothing.
+    private func switchContext(to name: String) async {
+        guard let switcher else {
+            app.notice = "no config file with contexts"
+            return
+        }
+        let target: (connection: ResolvedConnection, dashboard: Dashboard)
+        let newClient: PrometheusClient
+        do {
+            target = try switcher.target(name)
+            newClient = try PrometheusClient(options: target.connection.options)
+        } catch {
+            app.notice = SafeText.clip((error as? ConfigurationError)?.message ?? "\(error)", InputLimits.messageCharacters)
+            return
+        }
+        let newAlertmanager: AlertmanagerCluster?
+        do {
+            newAlertmanager = try await AlertmanagerCluster.make(target.connection.alertmanagers)
+        } catch {
+            await newClient.shutdown()
+            app.notice = SafeText.clip((error as? ConfigurationError)?.message ?? "\(error)", InputLimits.messageCharacters)
+            return
+        }
+        fetchTask?.cancel()
+        let (oldClient, oldAlertmanager) = (client, alertmanager)
+        Task.detached {
+            await DashboardLaunch.shutdown(oldClient, within: .seconds(2))
+            for member in oldAlertmanager?.members ?? [] { await DashboardLaunch.shutdown(member, within: .seconds(1)) }
+        }
+        client = newClient
+        alertmanager = newAlertmanager
+        let context = target.connection.context
+        contextColor = context?.color.flatMap { Color(parsing: $0) }
+        theme = Self.colouring(theme.name == startTheme.name ? startTheme : ((try? Theme.named(theme.name)) ?? startTheme), contextColor)
+        let old = app.model
+        var state = DashboardState(
+            dashboard: target.dashboard, server: newClient.options.displayHost, rangeSeconds: old.rangeSeconds,
+            refreshSeconds: old.refreshSeconds)
+        state.themeName = old.themeName
+        state.themes = old.themes
+        state.clipboard = old.clipboard
+        state.utc = old.utc
+        state.pinnedEnd = old.pinnedEnd
+        state.paused = old.paused
+        state.silences = SilencesState(
+            available: newAlertmanager != nil, readOnly: switcher.readOnlyFlag || context?.readOnly == true, author: old.silences.author)
+        state.requestTimeout = Double(newClient.options.timeout.totalNanoseconds) / 1e9
+        state.columns = old.columns
+        state.rows = old.rows
+        state.contextName = context?.name
+        state.contexts = old.contexts
+        app = AppState(model: state, history: app.history)
+        if let problem = ContextChoice.remember(name, environment: switcher.environment) { app.notice = problem }
+        logger.info("context switched", metadata: ["context": "\(name)", "server": "\(newClient.options.baseURL)"])
+        perform(app.model.perform(.refresh))
+        let retentionFetcher = DashboardFetcher(client: newClient, dashboard: target.dashboard, alertmanager: nil)
+        let continuation = self.continuation
+        Task.detached {
+            if let seconds = await retentionFetcher.retention() { continuation.yield(.dashboard(.retention(seconds))) }
+        }
+    }
+
     /// Carries out a screen's request; the answer goes back to the screen as an event.
     private func startRequest(screen: Int, id: Int, _ request: ScreenRequest) {
         let client = self.client
         let alertmanager = self.alertmanager
         let readOnly = state.silences.readOnly
         let continuation = self.continuation
+        let switcher = self.switcher
         Task.detached {
             let response: ScreenResponse
             do {
                 switch request {
+                case .probeContext(let name):
+                    guard let switcher else { throw ConfigurationError("no config file with contexts") }
+                    let probe = try PrometheusClient(options: try switcher.target(name).connection.options)
+                    do {
+                        _ = try await probe.buildInfo()
+                        await DashboardLaunch.shutdown(probe, within: .seconds(1))
+                    } catch {
+                        await DashboardLaunch.shutdown(probe, within: .seconds(1))
+                        throw error
+                    }
+                    response = .done
                 case .alertsMatching(let matchers):
                     guard let alertmanager else { throw PrometheusError.transport(url: "", reason: "no Alertmanager configured") }
                     let alerts = try await alertmanager.alerts(matching: matchers)

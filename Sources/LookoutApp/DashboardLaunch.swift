@@ -75,6 +75,7 @@ public enum DashboardLaunch {
     @MainActor
     public static func run(
         connection: ConnectionOptions, display: DisplaySettings, dashboard: Dashboard, alertmanagers: [ConnectionOptions] = [],
+        context: LookoutConfig.Context? = nil, switcher: ContextSwitcher? = nil,
         terminal makeTerminal: @MainActor () throws -> any Terminal, localeIsUTF8: @MainActor () -> Bool
     ) async throws(Failure) {
         let environment = ProcessInfo.processInfo.environment
@@ -126,11 +127,12 @@ public enum DashboardLaunch {
             options: RenderOptions(ascii: ascii), logger: logger, alertmanager: alertmanager,
             history: HistoryFile(path: HistoryFile.path(environment: environment)), clipboard: display.clipboard,
             silences: SilenceSettings(readOnly: display.readOnly, author: AuthorFile(environment: environment)),
-            utc: display.utc, pinnedEnd: display.window.pinnedEnd)
+            utc: display.utc, pinnedEnd: display.window.pinnedEnd, context: context, switcher: switcher)
         await app.run()
         terminal.restore()
-        await shutdown(client, within: .seconds(2))
-        for member in alertmanager?.members ?? [] { await shutdown(member, within: .seconds(1)) }
+        let (lastClient, lastAlertmanager) = app.clients
+        await shutdown(lastClient, within: .seconds(2))
+        for member in lastAlertmanager?.members ?? [] { await shutdown(member, within: .seconds(1)) }
     }
 
     /// Shuts the client down, but waits no longer than `limit`: a request stuck on a half-open connection must not

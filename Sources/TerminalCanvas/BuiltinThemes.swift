@@ -21,6 +21,8 @@ enum BuiltinThemes {
               alertPending: {fg: yellow, dim: true}
               statusBar: {fg: black, bg: 110}
               statusError: {fg: bright-white, bg: red, bold: true}
+              # The current context's name in the status bar (a context's `color` replaces the background).
+              context: {fg: black, bg: bright-cyan, bold: true}
               focus: {fg: bright-cyan, bold: true}
               help: {fg: default, bg: 236}
               filter: {fg: black, bg: yellow}
@@ -45,6 +47,8 @@ enum BuiltinThemes {
               alertPending: {fg: bright-yellow, bg: black}
               statusBar: {fg: black, bg: bright-white, bold: true}
               statusError: {fg: bright-white, bg: red, bold: true}
+              # The current context's name in the status bar (a context's `color` replaces the background).
+              context: {fg: black, bg: bright-white, bold: true}
               focus: {fg: black, bg: bright-cyan, bold: true}
               help: {fg: bright-white, bg: blue}
               filter: {fg: black, bg: bright-yellow}
@@ -69,6 +73,8 @@ enum BuiltinThemes {
               alertPending: {fg: 130}
               statusBar: {fg: white, bg: 25}
               statusError: {fg: white, bg: 160, bold: true}
+              # The current context's name in the status bar (a context's `color` replaces the background).
+              context: {fg: white, bg: 24, bold: true}
               focus: {fg: 25, bold: true, underline: true}
               help: {fg: black, bg: 254}
               filter: {fg: black, bg: 229}
@@ -93,6 +99,8 @@ enum BuiltinThemes {
               alertPending: {dim: true}
               statusBar: {reverse: true}
               statusError: {reverse: true, bold: true}
+              # The current context's name in the status bar (a context's `color` replaces the background).
+              context: {reverse: true, bold: true, underline: true}
               focus: {bold: true, underline: true}
               help: {}
               filter: {reverse: true}
@@ -117,6 +125,8 @@ enum BuiltinThemes {
               alertPending: {fg: "#cb4b16", bg: "#002b36"}
               statusBar: {fg: "#002b36", bg: "#268bd2"}
               statusError: {fg: "#fdf6e3", bg: "#dc322f", bold: true}
+              # The current context's name in the status bar (a context's `color` replaces the background).
+              context: {fg: "#002b36", bg: "#2aa198", bold: true}
               focus: {fg: "#268bd2", bg: "#002b36", bold: true}
               help: {fg: "#93a1a1", bg: "#073642"}
               filter: {fg: "#002b36", bg: "#b58900"}

@@ -9,6 +9,8 @@ public enum StyleRole: String, Sendable, CaseIterable, Hashable {
     case sparkline, clamped
     case alertFiring, alertPending
     case statusBar, statusError
+    /// The current context's name in the status bar; a context's `color` replaces its background.
+    case context
     case focus, help, filter
     /// The lines of a chart, one per series: the theme's `series:` palette, in turn.
     case series1, series2, series3, series4, series5, series6, series7, series8

@@ -6,6 +6,16 @@ import PrometheusAPI
 /// Flags that say how to reach the server; shared by every command that talks to one.
 struct ConnectionFlags: ParsableArguments {
     @Option(help: ArgumentHelp(
+        "Config file with defaults and named contexts (default: $LOOKOUT_CONFIG, else ~/.config/lookout/config.yaml).",
+        valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp(
+        "The config's context to use (default: $LOOKOUT_CONTEXT, else the last chosen with :ctx, else the first); flags override its settings.",
+        valueName: "name"))
+    var context: String?
+
+    @Option(help: ArgumentHelp(
         "Prometheus (or Thanos, Mimir, VictoriaMetrics) base URL, with any path prefix.",
         valueName: "url"))
     var url: String?
@@ -49,27 +59,25 @@ struct ConnectionFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Limit for each request (default 10s).", valueName: "duration"))
     var timeout: String?
 
-    /// The options these flags and the environment describe; a bad one is a usage error (exit 64), in one line.
-    func resolve() throws -> ConnectionOptions {
+    /// The config file and context these flags and the environment choose; warnings (a file others can read) go to
+    /// stderr once. A bad file is a usage error (exit 64), in one line.
+    func choice() throws -> ContextChoice {
         do {
-            return try settings.resolve()
-        } catch let error as ConfigurationError {
+            return try ContextChoice.choose(
+                flags: settings, alertmanagerFlags: alertmanagerURLs, configFlag: config, contextFlag: context,
+                environment: ProcessInfo.processInfo.environment, warn: { StandardError.write($0, prefix: "lookout: ") })
+        } catch {
             throw ValidationError(error.message)
         }
     }
 
-    /// The Alertmanagers to read alerts and silences from (`--alertmanager-url`, each a member of one cluster): the
-    /// same options, other URLs.
-    func resolveAlertmanagers(_ options: ConnectionOptions) throws -> [ConnectionOptions] {
-        try alertmanagerURLs.map { url in
-            var am = options
-            do {
-                am.baseURL = try ConnectionOptions.parseBaseURL(url)
-                am.proxy = try ProxySetting.fromEnvironment(for: am.baseURL, environment: ProcessInfo.processInfo.environment)
-            } catch let error as ConfigurationError {
-                throw ValidationError("\(error.message) (from --alertmanager-url)")
-            }
-            return am
+    /// The server and the Alertmanagers to talk to, with the context chosen; a bad setting is a usage error (exit 64),
+    /// in one line.
+    func resolve() throws -> ResolvedConnection {
+        do {
+            return try ResolvedConnection(choice())
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.message)
         }
     }
 

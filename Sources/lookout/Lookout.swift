@@ -11,7 +11,7 @@ struct Lookout: AsyncParsableCommand {
             Secrets are read from files or environment variables, never from flag values.
             """,
         version: "0.1.0",
-        subcommands: [WatchCommand.self, SnapshotCommand.self, QueryCommand.self, MockCommand.self, DemoCommand.self, DashboardCommand.self],
+        subcommands: [WatchCommand.self, SnapshotCommand.self, QueryCommand.self, ConfigCommand.self, MockCommand.self, DemoCommand.self, DashboardCommand.self],
         defaultSubcommand: WatchCommand.self
     )
 }

@@ -23,7 +23,7 @@ struct GoldenTests {
     /// One letter per style role; a reversed cell (a selection) is `*`.
     static let letters: [StyleRole: Character] = [
         .text: ".", .dim: "d", .border: "b", .title: "T", .ok: "o", .warning: "w", .critical: "c", .unknown: "u",
-        .sparkline: "s", .clamped: "C", .alertFiring: "f", .alertPending: "p", .statusBar: "S", .statusError: "E",
+        .sparkline: "s", .clamped: "C", .alertFiring: "f", .alertPending: "p", .statusBar: "S", .statusError: "E", .context: "x",
         .focus: "F", .help: "h", .filter: "/",
         .series1: "1", .series2: "2", .series3: "3", .series4: "4", .series5: "5", .series6: "6", .series7: "7", .series8: "8",
     ]

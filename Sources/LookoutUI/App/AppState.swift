@@ -203,6 +203,7 @@ public struct AppState: Sendable {
             case .rememberAuthor(let author):
                 model.silences.author = author
                 out.append(.rememberAuthor(author))
+            case .switchContext(let name): out.append(.switchContext(name))
             case .quit: out.append(.quit)
             }
         }

@@ -20,6 +20,8 @@ public enum ScreenRequest: Sendable, Equatable {
     case saveSilence(SilenceDraft)
     /// Expire a silence now.
     case expireSilence(id: String)
+    /// Whether a context's server answers (`/-/ready`, else `/api/v1/status/buildinfo`), for `:ctx`.
+    case probeContext(String)
 }
 
 /// The server's answer to a `ScreenRequest`.

@@ -34,6 +34,8 @@ public enum ScreenEffect: Sendable {
     case notice(String)
     /// The author of the silence just saved, to prefill the next one (and keep on disk).
     case rememberAuthor(String)
+    /// Switch to another context of the config file.
+    case switchContext(String)
     case quit
 }
 

@@ -88,6 +88,16 @@ public enum ConnectionState: Sendable, Equatable {
     case unreachable(message: String, retryAt: Date)
 }
 
+/// A context of the config file as `:ctx` lists it.
+public struct ContextEntry: Sendable, Equatable {
+    public var name: String
+    public var url: String
+    public init(name: String, url: String) {
+        self.name = name
+        self.url = url
+    }
+}
+
 /// What the app knows about the dashboard and its server, shared by every screen (read-only for them): the data,
 /// the refresh schedule, the range, the filter and the other settings the user changes with keys.
 public struct DashboardState: Sendable, Equatable {
@@ -174,6 +184,11 @@ public struct DashboardState: Sendable, Equatable {
 
     /// When the graphs' window ends: the pinned instant, or now.
     public var windowEnd: Date { window.end(now: now) }
+
+    /// The config file's context in use (`--context`, `:ctx`), shown first in the status bar in its colour.
+    public var contextName: String?
+    /// Every context of the config file, for `:ctx`.
+    public var contexts: [ContextEntry] = []
 
     /// How long the server keeps its data, when it says (Prometheus' runtime info).
     public var retentionSeconds: TimeInterval?

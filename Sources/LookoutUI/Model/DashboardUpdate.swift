@@ -38,6 +38,8 @@ public enum DashboardEffect: Sendable, Equatable {
     case copy(String)
     /// Keep the author of silences in the state folder, for the next time.
     case rememberAuthor(String)
+    /// Talk to another context of the config file (`:ctx`): new clients, a fresh dashboard.
+    case switchContext(String)
     case quit
 }
 

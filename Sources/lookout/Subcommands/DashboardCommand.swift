@@ -71,10 +71,9 @@ extension DashboardCommand {
 /// `--dashboard FILE` or the built-in one; a bad file is a usage error naming file, line and column.
 enum DashboardChoice {
     static func load(_ path: String?) throws -> Dashboard {
-        guard let path else { return .microservices }
         do {
-            return try Dashboard.load(file: path)
-        } catch let error as DashboardFileError {
+            return try Dashboard.named(path)
+        } catch {
             throw ValidationError(error.message)
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DashboardCore
 import Foundation
+import LookoutApp
 import MockPrometheus
 import PrometheusAPI
 
@@ -24,7 +25,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var display: DisplayFlags
 
-    func validate() throws { _ = try display.settings() }
+    func validate() throws { _ = try display.settings(defaults: LookoutConfig.Defaults()) }
 
     func run() async throws {
         var configuration = MockPrometheusServer.Configuration()
@@ -40,7 +41,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL))
         do {
-            try await runDashboard(connection: options, display: try display.settings(), dashboard: .microservices)
+            try await runDashboard(connection: options, display: try display.settings(defaults: LookoutConfig.Defaults()), dashboard: .microservices)
         } catch {
             await server.stop()
             throw error

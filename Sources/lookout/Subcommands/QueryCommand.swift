@@ -113,7 +113,7 @@ struct QueryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = try connection.resolve()
+        let options = try connection.resolve().options
         let when = try time()
         let window = try rangeWindow()
         let answer: APIResponse<QueryResult>

@@ -72,8 +72,9 @@ struct SnapshotCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = try connection.resolve()
-        let alertmanagerOptions = try connection.resolveAlertmanagers(options)
+        let resolved = try connection.resolve()
+        let options = resolved.options
+        let alertmanagerOptions = resolved.alertmanagers
         let now = Date()
         let window: TimeWindow
         do {
@@ -82,7 +83,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let rangeSeconds = window.rangeSeconds
-        let board = try DashboardChoice.load(dashboard)
+        let board = try DashboardChoice.load(dashboard ?? resolved.context?.dashboard)
         let snapshot: Snapshot
         do {
             snapshot = try await withPrometheusClient(options) { client in

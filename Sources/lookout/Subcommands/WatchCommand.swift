@@ -31,15 +31,22 @@ struct WatchCommand: AsyncParsableCommand {
     var dashboard: String?
 
     func validate() throws {
-        _ = try display.settings()
+        _ = try display.settings(defaults: LookoutConfig.Defaults())
         _ = try DashboardChoice.load(dashboard)
     }
 
     func run() async throws {
-        let options = try connection.resolve()
+        let resolved = try connection.resolve()
+        var settings = try display.settings(defaults: resolved.config?.defaults ?? LookoutConfig.Defaults())
+        settings.readOnly = settings.readOnly || resolved.context?.readOnly == true
+        let switcher = resolved.config.flatMap { config in
+            config.contexts.isEmpty ? nil : ContextSwitcher(
+                config: config, flags: connection.settings, dashboardFlag: dashboard, readOnlyFlag: display.readOnly,
+                environment: ProcessInfo.processInfo.environment)
+        }
         try await runDashboard(
-            connection: options, display: try display.settings(), dashboard: try DashboardChoice.load(dashboard),
-            alertmanagers: try connection.resolveAlertmanagers(options))
+            connection: resolved.options, display: settings, dashboard: try DashboardChoice.load(dashboard ?? resolved.context?.dashboard),
+            alertmanagers: resolved.alertmanagers, context: resolved.context, switcher: switcher)
     }
 }
 
@@ -48,11 +55,11 @@ struct DisplayFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Colour theme: default, light, mono, high-contrast, solarized-dark, or a YAML file.", valueName: "name|file"))
     var theme: String?
 
-    @Option(help: ArgumentHelp("Time between refreshes (at least 1s).", valueName: "duration"))
-    var refresh = "15s"
+    @Option(help: ArgumentHelp("Time between refreshes (at least 1s; default: the config's, else 15s).", valueName: "duration"))
+    var refresh: String?
 
-    @Option(help: ArgumentHelp("Time range of the graphs: 5m, 15m, 30m, 1h, 3h, 6h, 12h, 24h, 7d.", valueName: "duration"))
-    var range = "1h"
+    @Option(help: ArgumentHelp("Time range of the graphs: 5m, 15m, 30m, 1h, 3h, 6h, 12h, 24h, 7d (default: the config's, else 1h).", valueName: "duration"))
+    var range: String?
 
     @Flag(help: "ASCII only (also chosen when the locale is not UTF-8).")
     var ascii = false
@@ -81,13 +88,16 @@ struct DisplayFlags: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("End of the window: RFC 3339, now, or a time ago such as -1h; a past end opens paused (0: live).", valueName: "time"))
     var to: String?
 
-    func settings() throws -> DisplaySettings {
+    /// The settings of these flags over the config's defaults (theme, refresh, range, utc, mouse).
+    func settings(defaults: LookoutConfig.Defaults) throws -> DisplaySettings {
         do {
-            var settings = try DisplaySettings(refresh: refresh, range: range, theme: theme, noColor: noColor, ascii: ascii, logFile: logFile)
+            var settings = try DisplaySettings(
+                refresh: refresh ?? defaults.refresh ?? "15s", range: range ?? defaults.range ?? "1h", theme: theme ?? defaults.theme,
+                noColor: noColor, ascii: ascii, logFile: logFile)
             settings.clipboard = !noClipboard
             settings.readOnly = readOnly
-            settings.utc = utc
-            settings.mouse = !noMouse
+            settings.utc = utc || defaults.utc == true
+            settings.mouse = !noMouse && defaults.mouse != false
             settings.window = try TimeWindow.from(from, to: to, range: settings.rangeSeconds, now: Date()).get()
             return settings
         } catch let error as DisplaySettings.Invalid {
@@ -101,11 +111,12 @@ struct DisplayFlags: ParsableArguments {
 /// The dashboard on this terminal (ncurses), with LookoutApp doing the rest.
 @MainActor
 func runDashboard(
-    connection: ConnectionOptions, display: DisplaySettings, dashboard: Dashboard, alertmanagers: [ConnectionOptions] = []
+    connection: ConnectionOptions, display: DisplaySettings, dashboard: Dashboard, alertmanagers: [ConnectionOptions] = [],
+    context: LookoutConfig.Context? = nil, switcher: ContextSwitcher? = nil
 ) async throws {
     do {
         try await DashboardLaunch.run(
-            connection: connection, display: display, dashboard: dashboard, alertmanagers: alertmanagers,
+            connection: connection, display: display, dashboard: dashboard, alertmanagers: alertmanagers, context: context, switcher: switcher,
             terminal: { try NcursesScreen(mouse: display.mouse) }, localeIsUTF8: { NcursesScreen.localeIsUTF8 })
     } catch {
         if error.exitCode == 64 { throw ValidationError(error.description) }

@@ -1,0 +1,444 @@
+import DashboardCore
+import PrometheusAPI
+import Foundation
+import SafeText
+import TerminalCanvas
+import Yams
+
+/// A config file that cannot be used: the file, the line and column, the key, and what was wrong, in one line.
+public struct ConfigFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+    public init(_ message: String) { self.message = message }
+}
+
+/// `~/.config/lookout/config.yaml`: defaults for the dashboard, and named contexts (a server, its Alertmanagers, how
+/// to authenticate, which dashboard, read-only, a colour). Secrets are never in the file: it names a file or an
+/// environment variable that holds them.
+public struct LookoutConfig: Sendable, Equatable {
+    /// Defaults that flags override: theme, refresh, range, utc, mouse.
+    public struct Defaults: Sendable, Equatable {
+        public var theme: String?
+        public var refresh: String?
+        public var range: String?
+        public var utc: Bool?
+        public var mouse: Bool?
+        public init() {}
+    }
+
+    /// One server and how to reach it.
+    public struct Context: Sendable, Equatable {
+        public var name: String
+        public var url: String
+        public var alertmanagers: [String] = []
+        public var bearerTokenFile: String?
+        public var bearerTokenEnv: String?
+        public var basicAuthUser: String?
+        public var basicAuthPasswordFile: String?
+        public var basicAuthPasswordEnv: String?
+        /// `Name: value`, in the file's order.
+        public var headers: [String] = []
+        public var caFile: String?
+        public var certFile: String?
+        public var keyFile: String?
+        public var insecureSkipTLSVerify = false
+        public var timeout: String?
+        /// A built-in dashboard's name or a dashboard file.
+        public var dashboard: String?
+        public var readOnly = false
+        /// The status bar's colour for this context (a colour name, 0–255 or `#rrggbb`).
+        public var color: String?
+
+        public init(name: String, url: String) {
+            self.name = name
+            self.url = url
+        }
+
+        /// The connection settings this context gives, before flags override them.
+        public var connection: ConnectionSettings {
+            var s = ConnectionSettings()
+            s.url = url
+            s.bearerTokenFile = bearerTokenFile
+            s.bearerTokenEnv = bearerTokenEnv
+            s.basicAuthUser = basicAuthUser
+            s.basicAuthPasswordFile = basicAuthPasswordFile
+            s.basicAuthPasswordEnv = basicAuthPasswordEnv
+            s.headers = headers
+            s.caFile = caFile
+            s.certFile = certFile
+            s.keyFile = keyFile
+            s.insecureSkipTLSVerify = insecureSkipTLSVerify
+            s.timeout = timeout
+            return s
+        }
+    }
+
+    /// The file it was read from.
+    public var path: String
+    public var defaults = Defaults()
+    public var contexts: [Context] = []
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    public static let fileBytes = 256 << 10
+    public static let maxContexts = 256
+
+    /// Where the config is: `--config`, else `LOOKOUT_CONFIG`, else `$XDG_CONFIG_HOME/lookout/config.yaml` (default
+    /// `~/.config/lookout/config.yaml`); `explicit` when named (then it must exist).
+    public static func location(flag: String?, environment: [String: String]) -> (path: String, explicit: Bool)? {
+        if let flag, !flag.isEmpty { return (expandingTilde(flag, environment: environment), true) }
+        if let named = environment["LOOKOUT_CONFIG"], !named.isEmpty { return (expandingTilde(named, environment: environment), true) }
+        if let base = environment["XDG_CONFIG_HOME"], base.hasPrefix("/") { return (base + "/lookout/config.yaml", false) }
+        if let home = environment["HOME"], home.hasPrefix("/") { return (home + "/.config/lookout/config.yaml", false) }
+        return nil
+    }
+
+    /// `~/x` with the home folder.
+    public static func expandingTilde(_ path: String, environment: [String: String]) -> String {
+        guard path == "~" || path.hasPrefix("~/"), let home = environment["HOME"], !home.isEmpty else { return path }
+        return home + path.dropFirst()
+    }
+
+    /// The config the flags and the environment point at; nil when none is named and the default file is absent.
+    /// `warn` gets one line for a file that others can read.
+    public static func load(
+        flag: String?, environment: [String: String], warn: (String) -> Void = { _ in }
+    ) throws(ConfigFileError) -> LookoutConfig? {
+        guard let (path, explicit) = location(flag: flag, environment: environment) else { return nil }
+        if !explicit, !FileManager.default.fileExists(atPath: path) { return nil }
+        let text: String
+        do {
+            text = try BoundedFile.text(path, limit: fileBytes, what: "config file")
+        } catch {
+            throw ConfigFileError(error.message)
+        }
+        if let warning = Self.readableByOthers(path, what: "the config file") { warn(warning) }
+        var config = try parse(yaml: text, source: path)
+        for i in config.contexts.indices {
+            for keyPath in [\Context.bearerTokenFile, \Context.basicAuthPasswordFile, \Context.caFile, \Context.certFile, \Context.keyFile, \Context.dashboard] {
+                if let value = config.contexts[i][keyPath: keyPath] { config.contexts[i][keyPath: keyPath] = expandingTilde(value, environment: environment) }
+            }
+            for secret in [config.contexts[i].bearerTokenFile, config.contexts[i].basicAuthPasswordFile].compactMap({ $0 }) {
+                if let warning = Self.readableByOthers(secret, what: "a secret file of context '\(config.contexts[i].name)'") { warn(warning) }
+            }
+        }
+        return config
+    }
+
+    /// As ssh warns about a key: a file that other users can read, in one line; nil when it is private or absent.
+    public static func readableByOthers(_ path: String, what: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & 0o044 != 0 else { return nil }
+        let mode = String(info.st_mode & 0o777, radix: 8)
+        return "warning: \(what) \(SafeText.clip(path, 200)) can be read by other users (mode 0\(mode)): chmod 600 it"
+    }
+
+    /// The context to use: `name` (from `--context` or `LOOKOUT_CONTEXT`), else the one remembered from the last
+    /// `:ctx` (if it still exists), else the first.
+    public func context(named name: String?, remembered: String?) throws(ConfigFileError) -> Context? {
+        if let name {
+            guard let found = contexts.first(where: { $0.name == name }) else {
+                let known = contexts.map(\.name).joined(separator: ", ")
+                throw ConfigFileError("\(SafeText.clip(path, 200)): no context named '\(SafeText.clip(name, 80))' (contexts: \(known.isEmpty ? "none" : known))")
+            }
+            return found
+        }
+        if let remembered, let found = contexts.first(where: { $0.name == remembered }) { return found }
+        return contexts.first
+    }
+
+    // MARK: - Parsing
+
+    static let contextKeys = [
+        "name", "url", "alertmanagers", "bearerTokenFile", "bearerTokenEnv", "basicAuth", "headers", "caFile", "certFile",
+        "keyFile", "insecureSkipTLSVerify", "timeout", "dashboard", "readOnly", "color",
+    ]
+    /// Keys that would hold a secret in the file itself.
+    static let secretKeys: [String: String] = [
+        "bearerToken": "bearerTokenFile or bearerTokenEnv", "token": "bearerTokenFile or bearerTokenEnv",
+        "password": "passwordFile or passwordEnv",
+    ]
+
+    /// Parses a config; `source` names the file in errors.
+    public static func parse(yaml: String, source: String) throws(ConfigFileError) -> LookoutConfig {
+        let shown = SafeText.clip(source, 200)
+        func fail(_ node: Node?, _ path: String, _ what: String) -> ConfigFileError {
+            let at = node?.mark.map { ":\($0.line):\($0.column)" } ?? ""
+            return ConfigFileError("\(shown)\(at): \(path.isEmpty ? "" : path + ": ")\(what)")
+        }
+        guard YAMLBounds.depthEstimate(yaml) <= YAMLBounds.maxDepth else {
+            throw ConfigFileError("\(shown): nested deeper than \(YAMLBounds.maxDepth) levels, the limit")
+        }
+        let composed: Node?
+        do {
+            composed = try Yams.compose(yaml: yaml)
+        } catch {
+            let detail = "\(error)".split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+            throw ConfigFileError("\(shown): not valid YAML: \(SafeText.clip(detail, 300))")
+        }
+        var config = LookoutConfig(path: source)
+        guard let root = composed else { return config }
+        guard YAMLBounds.nodeCount(root, limit: InputLimits.yamlNodes) <= InputLimits.yamlNodes else {
+            throw ConfigFileError("\(shown): more than \(InputLimits.yamlNodes) YAML nodes once aliases are expanded, the limit")
+        }
+        func mapping(_ node: Node, _ path: String, keys allowed: [String]) throws(ConfigFileError) -> [(String, Node)] {
+            guard let map = node.mapping else { throw fail(node, path, "expected a mapping with \(allowed.joined(separator: ", "))") }
+            var out: [(String, Node)] = []
+            var seen = Set<String>()
+            for (key, value) in map {
+                let name = key.string ?? "?"
+                let keyPath = path.isEmpty ? name : "\(path).\(name)"
+                if let instead = secretKeys[name] {
+                    throw fail(key, keyPath, "a secret written in the config file is refused (whoever reads the file, its backups or a shared screen has it): name a file or a variable with \(instead)")
+                }
+                guard allowed.contains(name) else {
+                    throw fail(key, path, "unknown key '\(SafeText.clip(name, 80))' (expected \(allowed.joined(separator: ", ")))")
+                }
+                guard seen.insert(name).inserted else { throw fail(key, path, "'\(name)' is given twice") }
+                out.append((name, value))
+            }
+            return out
+        }
+        func string(_ node: Node, _ path: String) throws(ConfigFileError) -> String {
+            guard let s = node.scalar?.string else { throw fail(node, path, "expected a string") }
+            guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail(node, path, "must not be empty") }
+            guard s.count <= 4096 else { throw fail(node, path, "longer than 4096 characters") }
+            return s
+        }
+        func bool(_ node: Node, _ path: String) throws(ConfigFileError) -> Bool {
+            switch node.scalar?.string.lowercased() {
+            case "true", "yes", "on": return true
+            case "false", "no", "off": return false
+            default: throw fail(node, path, "expected true or false")
+            }
+        }
+        func duration(_ node: Node, _ path: String) throws(ConfigFileError) -> String {
+            let text = try string(node, path)
+            guard ValueFormat.parseDuration(text) != nil else { throw fail(node, path, "'\(SafeText.clip(text, 40))' is not a duration such as 15s, 5m or 1h") }
+            return text
+        }
+        func list(_ node: Node, _ path: String) throws(ConfigFileError) -> [String] {
+            guard let items = node.sequence else { throw fail(node, path, "expected a list") }
+            var out: [String] = []
+            for (i, item) in items.enumerated() { out.append(try string(item, "\(path)[\(i)]")) }
+            return out
+        }
+
+        for (key, value) in try mapping(root, "", keys: ["theme", "refresh", "range", "utc", "mouse", "contexts"]) {
+            switch key {
+            case "theme": config.defaults.theme = try string(value, key)
+            case "refresh": config.defaults.refresh = try duration(value, key)
+            case "range": config.defaults.range = try duration(value, key)
+            case "utc": config.defaults.utc = try bool(value, key)
+            case "mouse": config.defaults.mouse = try bool(value, key)
+            default:
+                guard let items = value.sequence else { throw fail(value, "contexts", "expected a list of contexts") }
+                guard items.count <= maxContexts else { throw fail(value, "contexts", "\(items.count) contexts, more than the limit of \(maxContexts)") }
+                for (i, node) in items.enumerated() {
+                    let path = "contexts[\(i)]"
+                    let fields = try mapping(node, path, keys: contextKeys)
+                    guard let nameNode = fields.first(where: { $0.0 == "name" })?.1 else { throw fail(node, path, "missing name") }
+                    let name = try string(nameNode, "\(path).name")
+                    guard name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                        throw fail(nameNode, "\(path).name", "'\(SafeText.clip(name, 80))' is not a context name (letters, digits, - _ .)")
+                    }
+                    guard !config.contexts.contains(where: { $0.name == name }) else { throw fail(nameNode, "\(path).name", "a second context named '\(name)'") }
+                    guard let urlNode = fields.first(where: { $0.0 == "url" })?.1 else { throw fail(node, path, "missing url") }
+                    var context = Context(name: name, url: try string(urlNode, "\(path).url"))
+                    for (k, v) in fields {
+                        let at = "\(path).\(k)"
+                        switch k {
+                        case "alertmanagers": context.alertmanagers = try list(v, at)
+                        case "bearerTokenFile": context.bearerTokenFile = try string(v, at)
+                        case "bearerTokenEnv": context.bearerTokenEnv = try string(v, at)
+                        case "basicAuth":
+                            for (bk, bv) in try mapping(v, at, keys: ["user", "passwordFile", "passwordEnv"]) {
+                                switch bk {
+                                case "user": context.basicAuthUser = try string(bv, "\(at).user")
+                                case "passwordFile": context.basicAuthPasswordFile = try string(bv, "\(at).passwordFile")
+                                default: context.basicAuthPasswordEnv = try string(bv, "\(at).passwordEnv")
+                                }
+                            }
+                        case "headers":
+                            guard let map = v.mapping else { throw fail(v, at, "expected a mapping of header names to values") }
+                            for (hk, hv) in map {
+                                let header = try string(hk, at)
+                                context.headers.append("\(header): \(try string(hv, "\(at).\(header)"))")
+                            }
+                        case "caFile": context.caFile = try string(v, at)
+                        case "certFile": context.certFile = try string(v, at)
+                        case "keyFile": context.keyFile = try string(v, at)
+                        case "insecureSkipTLSVerify": context.insecureSkipTLSVerify = try bool(v, at)
+                        case "timeout": context.timeout = try duration(v, at)
+                        case "dashboard": context.dashboard = try string(v, at)
+                        case "readOnly": context.readOnly = try bool(v, at)
+                        case "color":
+                            let text = try string(v, at)
+                            guard TerminalCanvas.Color(parsing: text) != nil else {
+                                throw fail(v, at, "'\(SafeText.clip(text, 40))' is not a colour (a name such as red, 0-255, or #rrggbb)")
+                            }
+                            context.color = text
+                        default: break
+                        }
+                    }
+                    config.contexts.append(context)
+                }
+            }
+        }
+        return config
+    }
+
+    // MARK: - Showing it
+
+    /// The config as `lookout config view` prints it: every value, secrets as the file or variable that holds them
+    /// (the file has no other kind).
+    public func yaml() -> String {
+        func q(_ text: String) -> String { Quote.quoted(SafeText.sanitize(text), Quote.yaml) }
+        var lines: [String] = ["# \(SafeText.sanitize(path))"]
+        if let v = defaults.theme { lines.append("theme: \(q(v))") }
+        if let v = defaults.refresh { lines.append("refresh: \(q(v))") }
+        if let v = defaults.range { lines.append("range: \(q(v))") }
+        if let v = defaults.utc { lines.append("utc: \(v)") }
+        if let v = defaults.mouse { lines.append("mouse: \(v)") }
+        lines.append(contexts.isEmpty ? "contexts: []" : "contexts:")
+        for c in contexts {
+            lines.append("  - name: \(q(c.name))")
+            lines.append("    url: \(q(c.url))")
+            if !c.alertmanagers.isEmpty { lines.append("    alertmanagers: [\(c.alertmanagers.map(q).joined(separator: ", "))]") }
+            if let v = c.bearerTokenFile { lines.append("    bearerTokenFile: \(q(v))") }
+            if let v = c.bearerTokenEnv { lines.append("    bearerTokenEnv: \(q(v))") }
+            if c.basicAuthUser != nil || c.basicAuthPasswordFile != nil || c.basicAuthPasswordEnv != nil {
+                let parts = [("user", c.basicAuthUser), ("passwordFile", c.basicAuthPasswordFile), ("passwordEnv", c.basicAuthPasswordEnv)]
+                    .compactMap { k, v in v.map { "\(k): \(q($0))" } }
+                lines.append("    basicAuth: {\(parts.joined(separator: ", "))}")
+            }
+            if !c.headers.isEmpty {
+                lines.append("    headers:")
+                for header in c.headers {
+                    let (name, value) = header.firstIndex(of: ":").map { (String(header[..<$0]), String(header[header.index(after: $0)...]).trimmingCharacters(in: .whitespaces)) } ?? (header, "")
+                    lines.append("      \(q(name)): \(q(value))")
+                }
+            }
+            for (k, v) in [("caFile", c.caFile), ("certFile", c.certFile), ("keyFile", c.keyFile), ("timeout", c.timeout), ("dashboard", c.dashboard), ("color", c.color)] {
+                if let v { lines.append("    \(k): \(q(v))") }
+            }
+            if c.insecureSkipTLSVerify { lines.append("    insecureSkipTLSVerify: true") }
+            if c.readOnly { lines.append("    readOnly: true") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// What the flags, the environment and the config file say to connect to: the context (if any) with the flags
+/// over it.
+public struct ContextChoice: Sendable {
+    public var config: LookoutConfig?
+    public var context: LookoutConfig.Context?
+    /// The context's settings with the flags over them (the flags alone without a context).
+    public var connection: ConnectionSettings
+    /// `--alertmanager-url` when given, else the context's.
+    public var alertmanagerURLs: [String]
+
+    /// `--context` (or `LOOKOUT_CONTEXT`) picks a context of the config; without one, the context remembered from the
+    /// last `:ctx`, else the first. `--url` without `--context` uses no context: the flags alone, so that a context's
+    /// token is never sent to a server the user typed.
+    public static func choose(
+        flags: ConnectionSettings, alertmanagerFlags: [String], configFlag: String?, contextFlag: String?,
+        environment: [String: String], warn: (String) -> Void = { _ in }
+    ) throws(ConfigFileError) -> ContextChoice {
+        let config = try LookoutConfig.load(flag: configFlag, environment: environment, warn: warn)
+        let named = contextFlag ?? environment["LOOKOUT_CONTEXT"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let config else {
+            if let named {
+                let place = LookoutConfig.location(flag: nil, environment: environment)?.path ?? "~/.config/lookout/config.yaml"
+                throw ConfigFileError("no context '\(SafeText.clip(named, 80))': there is no config file (\(SafeText.clip(place, 200)))")
+            }
+            return ContextChoice(config: nil, context: nil, connection: flags, alertmanagerURLs: alertmanagerFlags)
+        }
+        if flags.url != nil, named == nil {
+            return ContextChoice(config: config, context: nil, connection: flags, alertmanagerURLs: alertmanagerFlags)
+        }
+        let remembered = StateLine.path("context", environment: environment).flatMap(StateLine.read)
+        guard let context = try config.context(named: named, remembered: remembered) else {
+            return ContextChoice(config: config, context: nil, connection: flags, alertmanagerURLs: alertmanagerFlags)
+        }
+        return ContextChoice(
+            config: config, context: context, connection: flags.overriding(context.connection),
+            alertmanagerURLs: alertmanagerFlags.isEmpty ? context.alertmanagers : alertmanagerFlags)
+    }
+
+    /// Keeps `name` as the current context for the next start; a problem in one line, or nil.
+    public static func remember(_ name: String, environment: [String: String]) -> String? {
+        StateLine.path("context", environment: environment).flatMap { StateLine.save(name, to: $0, what: "the context") }
+    }
+}
+
+/// A context choice turned into what the clients need: the server's options and the Alertmanagers' (same auth and
+/// TLS, their own URLs and proxies).
+public struct ResolvedConnection: Sendable {
+    public var options: ConnectionOptions
+    public var alertmanagers: [ConnectionOptions]
+    public var context: LookoutConfig.Context?
+    public var config: LookoutConfig?
+
+    public init(_ choice: ContextChoice, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        do {
+            options = try choice.connection.resolve(environment: environment)
+        } catch let error as ConfigurationError where choice.context != nil {
+            throw ConfigurationError("context '\(choice.context?.name ?? "")': \(error.message)")
+        }
+        let base = options
+        let source = choice.context.map { "the alertmanagers of context '\($0.name)'" } ?? "--alertmanager-url"
+        alertmanagers = try choice.alertmanagerURLs.map { url in
+            var am = base
+            do {
+                am.baseURL = try ConnectionOptions.parseBaseURL(url)
+                am.proxy = try ProxySetting.fromEnvironment(for: am.baseURL, environment: environment)
+            } catch let error as ConfigurationError {
+                throw ConfigurationError("\(error.message) (from \(source))")
+            }
+            return am
+        }
+        context = choice.context
+        config = choice.config
+    }
+}
+
+/// What `:ctx` switches between: the config's contexts, with the flags given at start (all but the server's URLs)
+/// over each, and the dashboard and read-only flags kept.
+public struct ContextSwitcher: Sendable {
+    public var config: LookoutConfig
+    public var flags: ConnectionSettings
+    /// `--dashboard`, when given: it stays over every context's own.
+    public var dashboardFlag: String?
+    public var readOnlyFlag: Bool
+    public var environment: [String: String]
+
+    public init(config: LookoutConfig, flags: ConnectionSettings, dashboardFlag: String?, readOnlyFlag: Bool, environment: [String: String]) {
+        var flags = flags
+        flags.url = nil
+        self.config = config
+        self.flags = flags
+        self.dashboardFlag = dashboardFlag
+        self.readOnlyFlag = readOnlyFlag
+        self.environment = environment
+    }
+
+    /// Everything needed to talk to context `name`; one line naming the context and the problem otherwise.
+    public func target(_ name: String) throws -> (connection: ResolvedConnection, dashboard: Dashboard) {
+        guard let context = config.contexts.first(where: { $0.name == name }) else {
+            throw ConfigurationError("no context named '\(SafeText.clip(name, 80))'")
+        }
+        let choice = ContextChoice(config: config, context: context, connection: flags.overriding(context.connection), alertmanagerURLs: context.alertmanagers)
+        let resolved = try ResolvedConnection(choice, environment: environment)
+        let dashboard: Dashboard
+        do {
+            dashboard = try Dashboard.named(dashboardFlag ?? context.dashboard)
+        } catch {
+            throw ConfigurationError("context '\(context.name)': \(error.message)")
+        }
+        return (resolved, dashboard)
+    }
+}
