@@ -127,7 +127,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["LookoutApp", "LookoutUI", "TerminalCanvas", "TestSupport"]),
+            dependencies: ["LookoutApp", "LookoutUI", "MockPrometheus", "TerminalCanvas", "TestSupport"]),
         .testTarget(name: "MockPrometheusTests", dependencies: ["MockPrometheus", "PromQL", "PrometheusAPI", "DashboardCore", "TestSupport"]),
     ]
 )

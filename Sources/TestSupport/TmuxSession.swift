@@ -18,7 +18,8 @@ public final class TmuxSession: Sendable {
         let session = TmuxSession(socket: "lookout-test-\(UUID().uuidString.prefix(8))")
         let env = (["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"].merging(environment) { $1 })
             .map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        let line = "env \(env) \(command); echo EXIT=$?; sleep 120"
+        // The test runner sets NO_COLOR; the pane is a user's terminal, without it unless the test sets it.
+        let line = "env -u NO_COLOR \(env) \(command); echo EXIT=$?; sleep 120"
         let result = try await session.tmux([
             "new-session", "-d", "-s", session.session, "-x", String(width), "-y", String(height), line,
         ])
@@ -30,6 +31,13 @@ public final class TmuxSession: Sendable {
     /// The visible screen as text.
     public func capture() async throws -> String {
         let result = try await tmux(["capture-pane", "-p", "-t", session])
+        guard result.exitCode == 0 else { throw TestFailure("tmux capture-pane failed: \(result.stderr)") }
+        return result.stdout
+    }
+
+    /// The pane with its colours and attributes, as tmux writes them (SGR escape sequences).
+    public func captureStyled() async throws -> String {
+        let result = try await tmux(["capture-pane", "-p", "-e", "-t", session])
         guard result.exitCode == 0 else { throw TestFailure("tmux capture-pane failed: \(result.stderr)") }
         return result.stdout
     }
