@@ -328,6 +328,8 @@ public final class DashboardApp {
                     response = .result(answer.data, warnings: answer.warnings.map { SafeText.clip($0, InputLimits.messageCharacters) })
                 case .rules:
                     response = .rules(try await client.rules().data)
+                case .targets:
+                    response = .targets(try await client.targets().data)
                 case .metricNames:
                     response = .names(try await client.labelValues("__name__").data.map(SafeText.sanitize))
                 case .labelNames(let selector):

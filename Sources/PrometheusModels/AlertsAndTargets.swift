@@ -145,12 +145,18 @@ public struct TargetsResult: Sendable, Equatable, Decodable {
     public var activeTargets: [ActiveTarget]
     public var droppedTargets: [DroppedTarget]
 
+    public init(activeTargets: [ActiveTarget], droppedTargets: [DroppedTarget] = []) {
+        self.activeTargets = activeTargets
+        self.droppedTargets = droppedTargets
+    }
+
     private enum CodingKeys: String, CodingKey { case activeTargets, droppedTargets }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        activeTargets = try c.decodeIfPresent([ActiveTarget].self, forKey: .activeTargets) ?? []
-        droppedTargets = try c.decodeIfPresent([DroppedTarget].self, forKey: .droppedTargets) ?? []
+        // One target that cannot be read does not hide the others.
+        activeTargets = try c.decodeIfPresent(LossyList<ActiveTarget>.self, forKey: .activeTargets)?.elements ?? []
+        droppedTargets = (try? c.decodeIfPresent(LossyList<DroppedTarget>.self, forKey: .droppedTargets))??.elements ?? []
     }
 }
 
@@ -162,7 +168,43 @@ public struct ActiveTarget: Sendable, Equatable, Decodable {
     public var scrapeUrl: String
     public var health: Health
     public var lastError: String
+    /// When it was last scraped (nil before the first scrape: Prometheus sends the zero time then).
+    public var lastScrape: Date?
     public var lastScrapeDuration: Double?
+
+    private enum CodingKeys: String, CodingKey {
+        case labels, discoveredLabels, scrapePool, scrapeUrl, health, lastError, lastScrape, lastScrapeDuration
+    }
+
+    public init(
+        labels: Labels, scrapePool: String, scrapeUrl: String, health: Health, lastError: String = "", lastScrape: Date? = nil,
+        lastScrapeDuration: Double? = nil
+    ) {
+        self.labels = labels
+        self.scrapePool = scrapePool
+        self.scrapeUrl = scrapeUrl
+        self.health = health
+        self.lastError = lastError
+        self.lastScrape = lastScrape
+        self.lastScrapeDuration = lastScrapeDuration
+    }
+
+    /// Leniently: a field missing or of an odd shape is left empty rather than losing every target; an unknown
+    /// health is `unknown`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        labels = (try? c.decodeIfPresent(Labels.self, forKey: .labels)) ?? [:]
+        discoveredLabels = try? c.decodeIfPresent(Labels.self, forKey: .discoveredLabels)
+        scrapePool = (try? c.decodeIfPresent(String.self, forKey: .scrapePool)) ?? ""
+        scrapeUrl = (try? c.decodeIfPresent(String.self, forKey: .scrapeUrl)) ?? ""
+        health = ((try? c.decodeIfPresent(String.self, forKey: .health)) ?? nil).flatMap(Health.init(rawValue:)) ?? .unknown
+        lastError = (try? c.decodeIfPresent(String.self, forKey: .lastError)) ?? ""
+        lastScrape = ((try? c.decodeIfPresent(String.self, forKey: .lastScrape)) ?? nil).flatMap(RFC3339.parse).flatMap {
+            $0.timeIntervalSince1970 > 0 ? $0 : nil
+        }
+        let duration = (try? c.decodeIfPresent(Double.self, forKey: .lastScrapeDuration)) ?? nil
+        lastScrapeDuration = duration.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+    }
 }
 
 public struct DroppedTarget: Sendable, Equatable, Decodable {

@@ -17,7 +17,7 @@ struct GoldenTests {
     static var cases: [(String, Int, Int)] {
         SampleStates.all.flatMap { name, _ in sizes.map { (name, $0.0, $0.1) } }
             + SampleStates.views.map { ($0.0, 100, 30) }
-            + (SampleStates.explore + SampleStates.alertDetail + SampleStates.silences).flatMap { name, _ in [(name, 80, 24), (name, 160, 45)] }
+            + (SampleStates.explore + SampleStates.alertDetail + SampleStates.silences + SampleStates.targetsAndContexts).flatMap { name, _ in [(name, 80, 24), (name, 160, 45)] }
     }
 
     /// One letter per style role; a reversed cell (a selection) is `*`.
@@ -54,7 +54,7 @@ struct GoldenTests {
     @Test(arguments: cases)
     func matchesGolden(name: String, width: Int, height: Int) throws {
         let apps = SampleStates.all.map { ($0.0, AppState(model: $0.1)) } + SampleStates.views + SampleStates.explore + SampleStates.alertDetail
-            + SampleStates.silences
+            + SampleStates.silences + SampleStates.targetsAndContexts
         let app = try #require(apps.first { $0.0 == name }?.1)
         var canvas = Canvas(width: width, height: height)
         AppView.render(app, into: &canvas, options: RenderOptions(ascii: name.hasSuffix("ascii"), seriesMarks: name.hasSuffix("mono")))

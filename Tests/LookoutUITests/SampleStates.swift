@@ -141,6 +141,38 @@ enum SampleStates {
         ]
     }()
 
+    /// The scrape targets (`T`), one down with its real error, one that was never scraped, a second pool; the detail
+    /// of the down one; and `:ctx` with two contexts, one unreachable.
+    static let targetsAndContexts: [(String, AppState)] = {
+        func target(_ service: String, _ pool: String, _ health: ActiveTarget.Health, error: String = "", scraped: TimeInterval? = 4) -> ActiveTarget {
+            ActiveTarget(
+                labels: ["instance": "\(service):3000", "job": pool, "service": service], scrapePool: pool,
+                scrapeUrl: "http://\(service):3000/metrics", health: health, lastError: error,
+                lastScrape: scraped.map { now.addingTimeInterval(-$0) }, lastScrapeDuration: health == .up ? 0.0042 : 0.0004)
+        }
+        let result = TargetsResult(activeTargets: [
+            target("user-service", "microservices", .up), target("order-service", "microservices", .up),
+            target("payment-service", "microservices", .down,
+                   error: #"Get "http://payment-service:3000/metrics": dial tcp 10.42.0.13:3000: connect: connection refused"#),
+            target("inventory-service", "microservices", .up),
+            target("node", "node-exporter", .unknown, scraped: nil),
+        ], droppedTargets: [])
+        var list = AppState(model: incident)
+        _ = list.update(.key(.char("T")))
+        _ = list.update(.response(screen: list.screenIDs.last ?? 0, id: 1, .targets(result)))
+        var detail = list
+        _ = detail.update(.key(.enter))
+        var contexts = AppState(model: with(incident) {
+            $0.contextName = "prod-eu"
+            $0.contexts = [ContextEntry(name: "prod-eu", url: "https://prometheus.eu.example"), ContextEntry(name: "staging", url: "http://prometheus.staging:9090")]
+        })
+        for key in ":ctx".map({ Key.char($0) }) + [.enter] { _ = contexts.update(.key(key)) }
+        let screen = contexts.screenIDs.last ?? 0
+        _ = contexts.update(.response(screen: screen, id: 1, .done))
+        _ = contexts.update(.response(screen: screen, id: 2, .failure("cannot reach http://prometheus.staging:9090: connection refused")))
+        return [("targets", list), ("targets-detail", detail), ("contexts", contexts)]
+    }()
+
     /// An alert's detail with its rule, its data against the threshold and its history, as the server answers.
     static let alertDetail: [(String, AppState)] = {
         var app = AppState(model: incident)

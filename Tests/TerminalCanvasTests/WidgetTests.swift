@@ -148,3 +148,23 @@ struct CanvasPictureTests {
         #expect(light.contains(##"<rect width="100%" height="100%" fill="#ffffff"/>"##), "a light theme on a light page")
     }
 }
+
+/// Long texts (an error, a URL, an annotation) wrap at spaces and a word longer than a line is cut into pieces, never
+/// lost; the first line keeps its indentation.
+@Suite("Wrapped lines")
+struct WrappedLinesTests {
+    @Test(arguments: [
+        ("short", 10, ["short"]),
+        ("  key = value", 40, ["  key = value"]),
+        ("  dial tcp 10.0.0.1:3000: connect: connection refused", 20, ["  dial tcp", "10.0.0.1:3000:", "connect: connection", "refused"]),
+        ("http://payment-service:3000/metrics", 10, ["http://pay", "ment-servi", "ce:3000/me", "trics"]),
+        ("aaaaaaaaaa bb", 5, ["aaaaa", "aaaaa", "bb"]),
+        ("你好世界你好", 5, ["你好", "世界", "你好"]),
+    ] as [(String, Int, [String])])
+    func lines(text: String, width: Int, expected: [String]) {
+        let lines = WrappedText.lines(text, width: width)
+        #expect(lines == expected)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= width })
+        #expect(lines.joined().filter { $0 != " " } == text.filter { $0 != " " }, "nothing is lost")
+    }
+}

@@ -33,6 +33,7 @@ public enum Commands {
         },
         Command(["alerts", "a"], usage: ":alerts", help: "the alert list") { _, _ in .push(AlertListScreen()) },
         Command(["silences", "sil"], usage: ":silences", help: "Alertmanager's silences: x expires, e extends") { _, _ in .push(SilenceListScreen()) },
+        Command(["targets", "t"], usage: ":targets", help: "scrape targets by pool, down first, with their last error") { _, _ in .push(TargetListScreen()) },
         Command(["ctx", "context", "contexts"], usage: ":ctx", help: "the config file's contexts: Enter switches") { _, _ in .push(ContextListScreen()) },
         Command(["dashboard", "d"], usage: ":dashboard", help: "back to the dashboard") { _, _ in .popToRoot },
         Command(["help", "h"], usage: ":help", help: "the keys and commands") { _, _ in .help },

@@ -20,6 +20,8 @@ public enum ScreenRequest: Sendable, Equatable {
     case saveSilence(SilenceDraft)
     /// Expire a silence now.
     case expireSilence(id: String)
+    /// The scrape targets (`/api/v1/targets`).
+    case targets
     /// Whether a context's server answers (`/-/ready`, else `/api/v1/status/buildinfo`), for `:ctx`.
     case probeContext(String)
 }
@@ -29,6 +31,7 @@ public enum ScreenResponse: Sendable, Equatable {
     case result(QueryResult, warnings: [String])
     case names([String])
     case rules([RuleGroup])
+    case targets(TargetsResult)
     /// The alerts a set of matchers selects: how many, and how many of them fire unsilenced.
     case alertCount(Int, active: Int)
     /// A silence was saved with this id.

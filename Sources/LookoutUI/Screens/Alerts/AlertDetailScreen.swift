@@ -248,15 +248,12 @@ public struct AlertDetailScreen: Screen {
         rest += item.annotations.sorted { $0.key < $1.key }.map { key, value in
             ("  \(key): \(value)", key.hasSuffix("_url") || value.hasPrefix("http") ? .focus : .text)
         }
-        for (text, role) in rest where y < inner.maxY {
-            // Long annotations wrap instead of being cut.
-            var remaining = Substring(text)
-            repeat {
-                let piece = String(remaining.prefix(max(1, inner.width)))
+        // Long annotations wrap instead of being cut.
+        for (text, role) in rest {
+            for piece in WrappedText.lines(text, width: inner.width) where y < inner.maxY {
                 canvas.put(piece, x: inner.x, y: y, style: Style(role), clip: inner)
-                remaining = remaining.dropFirst(piece.count)
                 y += 1
-            } while !remaining.isEmpty && y < inner.maxY
+            }
         }
     }
 

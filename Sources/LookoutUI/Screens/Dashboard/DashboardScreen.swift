@@ -20,7 +20,7 @@ public struct DashboardScreen: Screen {
     enum Action: Sendable, Equatable { case zoomFocused, zoomDigit, next, previous, explore, silence }
 
     static let keys = KeyTable<Action>([
-        KeyBinding([.enter], "Enter", "zoom the focused panel, or open the focused alert", .zoomFocused),
+        KeyBinding([.enter], "Enter", "zoom the focused panel (health with a service down: its targets), or open the focused alert", .zoomFocused),
         KeyBinding((1...9).map { .char(Character(String($0))) }, "1-9", "zoom a panel by its number", .zoomDigit),
         KeyBinding([.tab, .right, .down], "Tab, arrows", "move the focus (panels, then alert rows)", .next),
         KeyBinding([.backTab, .left, .up], "Shift-Tab", "move the focus back", .previous),
@@ -42,6 +42,11 @@ public struct DashboardScreen: Screen {
         case .zoomFocused:
             if let row = focusedAlert { return [.push(AlertDetailScreen(alert: alerts[row]))] }
             guard focusedPanel < count else { return [] }
+            // A service down in the health panel: why, first (its scrape targets and their last errors).
+            if context.model.dashboard.panels[focusedPanel].isHealth {
+                let trouble = context.model.visibleServices(ofPanel: focusedPanel).filter { $0.status != .up }.map(\.name)
+                if !trouble.isEmpty { return [.push(TargetListScreen(services: Set(trouble)))] }
+            }
             return [.push(PanelScreen(panel: focusedPanel))]
         case .zoomDigit:
             guard case .char(let c) = key, let n = c.wholeNumberValue, n - 1 < count else { return [] }
