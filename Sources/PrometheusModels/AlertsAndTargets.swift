@@ -209,6 +209,14 @@ public struct ActiveTarget: Sendable, Equatable, Decodable {
 
 public struct DroppedTarget: Sendable, Equatable, Decodable {
     public var discoveredLabels: Labels
+
+    private enum CodingKeys: String, CodingKey { case discoveredLabels }
+
+    /// Every dropped target counts, whatever it holds.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        discoveredLabels = (try? c.decodeIfPresent(Labels.self, forKey: .discoveredLabels)) ?? [:]
+    }
 }
 
 /// `/api/v1/status/runtimeinfo`, the part lookout reads: how long the server keeps its data. Prometheus writes
