@@ -107,8 +107,8 @@ struct APITests {
             #expect((highError.value ?? 0) > 0.05)
 
             let groups = try await client.rules().data
-            #expect(groups.count == 1)
-            #expect(groups.first?.name == "microservices.rules")
+            #expect(groups.map(\.name) == ["microservices.rules", "operations"])
+            #expect(groups.last?.rules.allSatisfy { $0.state == .inactive && $0.health == "ok" } == true, "the backups are fine in the incident")
             #expect(groups.first?.interval == 30)
             #expect(groups.first?.rules.map(\.name) == ["HighErrorRate", "HighLatency", "PodCrashLooping", "DeploymentReplicasMismatch"])
             #expect(groups.first?.rules.allSatisfy { $0.state == .firing && $0.duration == 300 && $0.health == "ok" } == true)
@@ -131,6 +131,20 @@ struct APITests {
             #expect(alerts.isEmpty)
             let rules = try await client.rules().data
             #expect(rules.first?.rules.allSatisfy { $0.state == .inactive } == true)
+        }
+    }
+
+    @Test("backup-stale: the last backup 30 h ago and its job failed fire BackupTooOld and BackupJobFailed, nothing else")
+    func backupStale() async throws {
+        try await withClient(.backupStale) { client, _ in
+            let alerts = try await client.alerts().data
+            #expect(Set(alerts.map(\.name)) == ["BackupTooOld", "BackupJobFailed"])
+            #expect(alerts.allSatisfy { $0.state == .firing })
+            let old = try #require(alerts.first { $0.name == "BackupTooOld" })
+            #expect(old.annotations["description"]?.contains("last succeeded 1d 6h ") == true, "\(old.annotations)")
+            let age = try await client.query(#"time() - kube_cronjob_status_last_successful_time{cronjob="postgresql-backup"}"#).data
+            guard case .vector(let samples) = age else { Issue.record("not a vector"); return }
+            #expect(samples.first.map { abs($0.value.value - 30 * 3600) < 120 } == true)
         }
     }
 
@@ -245,7 +259,10 @@ struct APITests {
 
             let (_, _, labels) = try await fetch(base + "/api/v1/labels")
             let names = (try json(labels) as? [String: Any])?["data"] as? [String]
-            #expect(names == ["__name__", "container", "deployment", "instance", "job", "le", "namespace", "pod", "service", "status_code"])
+            #expect(names == [
+                "__name__", "container", "cronjob", "deployment", "instance", "job", "job_name", "le", "namespace", "persistentvolumeclaim", "pod",
+                "service", "status_code",
+            ])
             let (_, _, values) = try await fetch(base + "/api/v1/label/service/values")
             #expect(((try json(values) as? [String: Any])?["data"] as? [String]) == World.serviceNames.sorted())
             let (_, _, metricNames) = try await fetch(base + "/api/v1/label/__name__/values")

@@ -11,6 +11,11 @@ struct RulesTests {
     /// Renderings recorded from Debian's Prometheus 2.42 (rules over `label_replace(vector(x), …)`).
     @Test("annotations render as Prometheus renders them")
     func templates() {
+        // humanizeDuration, as promtool's rule tests of examples/operations-rules.test.yml expect it.
+        #expect(AlertTemplate.render("{{ $value | humanizeDuration }}", labels: [:], value: 94200) == "1d 2h 10m 0s")
+        #expect(AlertTemplate.render("{{ $value | humanizeDuration }}", labels: [:], value: 303.5) == "5m 3s")
+        #expect(AlertTemplate.render("{{ $value | humanizeDuration }}", labels: [:], value: 30.5) == "30.5s")
+        #expect(AlertTemplate.render("{{ $value | humanizeDuration }}", labels: [:], value: 0.25) == "250ms")
         let labels: Labels = ["__name__": "x", "service": "inv"]
         #expect(AlertTemplate.render("{{ $labels.service }} p95 {{ $value }}s missing={{ $labels.spec_replicas }}. pct {{ $value | humanizePercentage }}",
                                      labels: labels, value: 4.053219876) == "inv p95 4.053219876s missing=. pct 405.3%")
@@ -24,12 +29,14 @@ struct RulesTests {
         #expect(AlertTemplate.render("no actions", labels: [:], value: 1) == "no actions")
     }
 
-    /// The embedded rules are the ones of `examples/microservices.rules.yml` (read with a small line parser).
-    @Test("the embedded rules equal examples/microservices.rules.yml")
-    func embeddedRulesMatchTheExample() throws {
-        let text = try String(contentsOf: Repository.root.appendingPathComponent("examples/microservices.rules.yml"), encoding: .utf8)
+    /// The embedded rules are the ones of `examples/microservices.rules.yml` and `examples/operations-rules.yml`
+    /// (read with a small line parser).
+    @Test("the embedded rules equal the example rules files", arguments: [
+        ("examples/microservices.rules.yml", RuleGroupDefinition.microservices), ("examples/operations-rules.yml", .operations),
+    ])
+    func embeddedRulesMatchTheExample(file: String, group: RuleGroupDefinition) throws {
+        let text = try String(contentsOf: Repository.root.appendingPathComponent(file), encoding: .utf8)
         let blocks = text.components(separatedBy: "  - alert: ").dropFirst()
-        let group = RuleGroupDefinition.microservices
         #expect(blocks.count == group.rules.count)
         #expect(text.contains("- name: \(group.name)\n  interval: \(group.intervalSeconds)s"))
         for (block, rule) in zip(blocks, group.rules) {
@@ -57,7 +64,7 @@ struct RulesTests {
                 }
             }
             #expect(try Parser.parse(expr.joined(separator: "\n")).text == Parser.parse(rule.expr).text, "\(rule.name)")
-            #expect(values["for"] == "\(rule.holdSeconds / 60)m")
+            #expect(values["for"] == "\(rule.holdSeconds / 60)m", "\(rule.name)")
             #expect(values["severity"] == rule.labels["severity"])
             #expect(values["summary"] == rule.annotations["summary"])
             #expect(values["description"] == rule.annotations["description"])

@@ -41,7 +41,8 @@ public struct FormParameters: Sendable {
 public struct MockPrometheusAPI: Sendable {
     public let world: World
     public let engine: Engine
-    public let rules: RuleEvaluator
+    /// The source design's rule groups: the microservices alerts, then the operations ones.
+    public let rules: [RuleEvaluator]
     /// Rules count as evaluated since this instant (milliseconds), as if a Prometheus had been running since then.
     public let rulesSince: Int64
     /// The current time.
@@ -54,7 +55,7 @@ public struct MockPrometheusAPI: Sendable {
     public init(world: World, rulesSince: Date, limits: EvaluationLimits = EvaluationLimits(), now: @escaping @Sendable () -> Date) {
         self.world = world
         engine = Engine(source: world, limits: limits)
-        rules = RuleEvaluator(engine: engine)
+        rules = [RuleEvaluator(engine: engine, group: .microservices), RuleEvaluator(engine: engine, group: .operations)]
         self.rulesSince = Int64((rulesSince.timeIntervalSince1970 * 1000).rounded())
         self.now = now
     }
@@ -317,11 +318,11 @@ public struct MockPrometheusAPI: Sendable {
     /// Evaluates the rules once, so that the first `/api/v1/alerts` does not pay for the walk back through their
     /// history (seconds in a debug build on a busy machine).
     public func warmUp() {
-        _ = rules.evaluate(at: nowMilliseconds, historyStart: rulesSince)
+        for group in rules { _ = group.evaluate(at: nowMilliseconds, historyStart: rulesSince) }
     }
 
     func alerts() -> JSON {
-        let alerts = rules.alerts(at: nowMilliseconds, historyStart: rulesSince)
+        let alerts = rules.flatMap { $0.alerts(at: nowMilliseconds, historyStart: rulesSince) }
         return .object([("alerts", .array(alerts.map(alertJSON)))])
     }
 
@@ -330,8 +331,11 @@ public struct MockPrometheusAPI: Sendable {
         guard ["", "alert", "record"].contains(type) else {
             throw .badData("not supported value \(goQuote(type))")
         }
-        let statuses = type == "record" ? [] : rules.evaluate(at: nowMilliseconds, historyStart: rulesSince)
-        guard !statuses.isEmpty else { return .object([("groups", .array([]))]) }
+        guard type != "record" else { return .object([("groups", .array([]))]) }
+        return .object([("groups", .array(rules.map { groupJSON($0, $0.evaluate(at: nowMilliseconds, historyStart: rulesSince)) }))])
+    }
+
+    func groupJSON(_ rules: RuleEvaluator, _ statuses: [RuleStatus]) -> JSON {
         let never = "0001-01-01T00:00:00Z"
         let rulesJSON: [JSON] = statuses.map { status in
             var members: [(String, JSON)] = [
@@ -363,7 +367,7 @@ public struct MockPrometheusAPI: Sendable {
             ("evaluationTime", .number(GoFormat.jsonNumber(statuses.reduce(0) { $0 + $1.evaluationSeconds }))),
             ("lastEvaluation", .string(lastEvaluation.map { rfc3339Nano(milliseconds: $0) } ?? never)),
         ])
-        return .object([("groups", .array([group]))])
+        return group
     }
 
     func targets() -> JSON {

@@ -80,4 +80,52 @@ public struct RuleGroupDefinition: Sendable, Equatable {
                         "{{ $labels.deployment }} has {{ $value }} available replicas, expected {{ $labels.spec_replicas }}",
                 ]),
         ])
+
+    /// The source design's operations (the same rules as `examples/operations-rules.yml`): the nightly PostgreSQL
+    /// backup, its volume, and the API gateway's smoke test.
+    public static let operations = RuleGroupDefinition(
+        name: "operations",
+        file: "operations-rules.yml",
+        intervalSeconds: 30,
+        rules: [
+            AlertRule(
+                name: "BackupTooOld",
+                expr: #"time() - kube_cronjob_status_last_successful_time{namespace="microservices-app",cronjob="postgresql-backup"} > 93600"#,
+                holdSeconds: 300,
+                labels: ["severity": "warning"],
+                annotations: [
+                    "summary": "PostgreSQL backup is too old",
+                    "description":
+                        "CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} last succeeded {{ $value | humanizeDuration }} ago (scheduled daily at 02:00, threshold 26h)",
+                ]),
+            AlertRule(
+                name: "BackupJobFailed",
+                expr: #"kube_job_status_failed{namespace="microservices-app",job_name=~"postgresql-backup-.*"} > 0"#,
+                holdSeconds: 0,
+                labels: ["severity": "critical"],
+                annotations: [
+                    "summary": "PostgreSQL backup job failed",
+                    "description":
+                        "Job {{ $labels.namespace }}/{{ $labels.job_name }} has {{ $value }} failed pod(s); tonight's database backup may be missing",
+                ]),
+            AlertRule(
+                name: "BackupVolumeFilling",
+                expr: #"kubelet_volume_stats_used_bytes{namespace="microservices-app",persistentvolumeclaim="backup-pvc"} / kubelet_volume_stats_capacity_bytes{namespace="microservices-app",persistentvolumeclaim="backup-pvc"} > 0.8"#,
+                holdSeconds: 600,
+                labels: ["severity": "warning"],
+                annotations: [
+                    "summary": "Backup volume is filling up",
+                    "description":
+                        "PVC {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is {{ $value | humanizePercentage }} full; it holds 7 days of daily PostgreSQL dumps",
+                ]),
+            AlertRule(
+                name: "SmokeTestFailing",
+                expr: #"probe_success{job="api-gateway-health"} == 0"#,
+                holdSeconds: 120,
+                labels: ["severity": "critical"],
+                annotations: [
+                    "summary": "API gateway smoke test failing",
+                    "description": "Health check {{ $labels.instance }} (job {{ $labels.job }}) has been failing for more than 2 minutes",
+                ]),
+        ])
 }

@@ -104,7 +104,7 @@ public enum AlertTemplate {
     }
 
     private static func isFunction(_ word: String) -> Bool {
-        ["humanize", "humanizePercentage", "printf", "toUpper", "toLower", "title"].contains(word)
+        ["humanize", "humanizePercentage", "humanizeDuration", "printf", "toUpper", "toLower", "title"].contains(word)
     }
 
     private static func operand(_ word: String, labels: Labels, value: Double) throws(TemplateError) -> Value {
@@ -138,6 +138,9 @@ public enum AlertTemplate {
         case "humanizePercentage":
             guard arguments.count == 1 else { throw TemplateError(message: "wrong number of args for humanizePercentage") }
             return .text(GoFormat.formatG(try number(arguments[0]) * 100, precision: 4) + "%")
+        case "humanizeDuration":
+            guard arguments.count == 1 else { throw TemplateError(message: "wrong number of args for humanizeDuration") }
+            return .text(humanizeDuration(try number(arguments[0])))
         case "toUpper", "toLower", "title":
             guard arguments.count == 1 else { throw TemplateError(message: "wrong number of args for \(name)") }
             let text = arguments[0].rendered
@@ -148,6 +151,30 @@ public enum AlertTemplate {
         default:
             throw TemplateError(message: "function \(goQuote(name)) not defined")
         }
+    }
+
+    /// Prometheus' `humanizeDuration`: `1d 2h 10m 0s`, `5m 3s`, `30.5s`, `250ms`.
+    static func humanizeDuration(_ input: Double) -> String {
+        var v = input
+        if v.isNaN || v.isInfinite { return GoFormat.formatG(v, precision: 4) }
+        if v == 0 { return GoFormat.formatG(v, precision: 4) + "s" }
+        if abs(v) >= 1 {
+            let sign = v < 0 ? "-" : ""
+            v = abs(v)
+            let total = Int64(min(v, 9.2e18))
+            let (seconds, minutes, hours, days) = (total % 60, total / 60 % 60, total / 3600 % 24, total / 86_400)
+            if days != 0 { return "\(sign)\(days)d \(hours)h \(minutes)m \(seconds)s" }
+            if hours != 0 { return "\(sign)\(hours)h \(minutes)m \(seconds)s" }
+            if minutes != 0 { return "\(sign)\(minutes)m \(seconds)s" }
+            return sign + GoFormat.formatG(v, precision: 4) + "s"
+        }
+        var prefix = ""
+        for p in ["m", "u", "n", "p", "f", "a", "z", "y"] {
+            if abs(v) >= 1 { break }
+            prefix = p
+            v *= 1000
+        }
+        return GoFormat.formatG(v, precision: 4) + prefix + "s"
     }
 
     /// Prometheus' `humanize`: SI prefixes, four significant digits.

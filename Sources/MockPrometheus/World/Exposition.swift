@@ -11,6 +11,12 @@ extension World {
         ("kube_pod_container_status_restarts_total", "counter", "The number of container restarts per container."),
         ("kube_deployment_spec_replicas", "gauge", "Number of desired pods for a deployment."),
         ("kube_deployment_status_available_replicas", "gauge", "The number of available replicas per deployment."),
+        ("kube_cronjob_status_last_successful_time", "gauge", "LastSuccessfulTime keeps information of when was the last time the job was completed successfully."),
+        ("kube_job_status_failed", "gauge", "The number of pods which reached Phase Failed and the reason for failure."),
+        ("kubelet_volume_stats_used_bytes", "gauge", "Number of used bytes in the volume"),
+        ("kubelet_volume_stats_capacity_bytes", "gauge", "Capacity in bytes of the volume"),
+        ("probe_success", "gauge", "Displays whether or not the probe was a success"),
+        ("probe_duration_seconds", "gauge", "Returns how long the probe took to complete in seconds"),
     ]
 
     /// Every series at the last sample time at or before `time` (milliseconds), in the Prometheus text exposition

@@ -15,6 +15,9 @@ public enum Scenario: String, Sendable, CaseIterable {
     /// Error ratio, latency, restarts and replicas swing in cycles of 15–22 minutes: alerts go pending, fire and
     /// resolve again, each on its own rhythm.
     case flapping
+    /// The services are calm, but the nightly PostgreSQL backup has not succeeded for 30 hours and its last job
+    /// failed: BackupTooOld and BackupJobFailed fire (`--dashboard operations` shows it).
+    case backupStale = "backup-stale"
 }
 
 /// The synthetic microservices of the source design (user-, order-, inventory- and payment-service) as raw series,
@@ -51,7 +54,15 @@ public struct World: SeriesSource {
         case restarts(service: Int, pod: Int)
         case specReplicas(service: Int)
         case availableReplicas(service: Int)
+        case backupLastSuccess, backupJobFailed, volumeUsed, volumeCapacity, probeSuccess, probeDuration
     }
+
+    /// The source design's operations: the backup CronJob, its volume, and the API gateway's health probe.
+    public static let backupCronJob = "postgresql-backup"
+    public static let backupJob = "postgresql-backup-29403480"
+    public static let backupVolume = "backup-pvc"
+    public static let probeJob = "api-gateway-health"
+    public static let probeTarget = "http://api-gateway.microservices-app.svc.cluster.local/health"
 
     public init(seed: UInt64, scenario: Scenario) {
         self.seed = seed
@@ -95,7 +106,29 @@ public struct World: SeriesSource {
             add(["__name__": "kube_deployment_status_available_replicas", "namespace": World.namespace, "deployment": s.name],
                 .availableReplicas(service: s.index))
         }
+        // kube-state-metrics, the kubelet and a blackbox exporter, for the operations dashboard.
+        add(["__name__": "kube_cronjob_status_last_successful_time", "namespace": World.namespace, "cronjob": World.backupCronJob],
+            .backupLastSuccess)
+        add(["__name__": "kube_job_status_failed", "namespace": World.namespace, "job_name": World.backupJob], .backupJobFailed)
+        add(["__name__": "kubelet_volume_stats_used_bytes", "namespace": World.namespace, "persistentvolumeclaim": World.backupVolume],
+            .volumeUsed)
+        add(["__name__": "kubelet_volume_stats_capacity_bytes", "namespace": World.namespace, "persistentvolumeclaim": World.backupVolume],
+            .volumeCapacity)
+        add(["__name__": "probe_success", "job": World.probeJob, "instance": World.probeTarget], .probeSuccess)
+        add(["__name__": "probe_duration_seconds", "job": World.probeJob, "instance": World.probeTarget], .probeDuration)
         series = list
+    }
+
+    /// 50 GiB, as the design's PersistentVolumeClaim asks.
+    static let volumeBytes = 50.0 * 1024 * 1024 * 1024
+
+    /// Seconds since 1970 of the last successful backup at `t`: 02:05 UTC every night, or 30 hours ago in
+    /// `backup-stale`.
+    func lastBackup(at t: Double) -> Double {
+        if scenario == .backupStale { return ((t - 30 * 3600) / 60).rounded(.down) * 60 }
+        let finished = 2 * 3600.0 + 300
+        let midnight = (t / World.day).rounded(.down) * World.day
+        return t - midnight >= finished ? midnight + finished : midnight - World.day + finished
     }
 
     /// The service that is down in the `outage` scenario.
@@ -184,6 +217,20 @@ public struct World: SeriesSource {
             return Double(World.podsPerService)
         case .availableReplicas(let s):
             return services[s].availableReplicas(at: seconds)
+        case .backupLastSuccess:
+            return lastBackup(at: seconds)
+        case .backupJobFailed:
+            return scenario == .backupStale ? 1 : 0
+        case .volumeCapacity:
+            return World.volumeBytes
+        case .volumeUsed:
+            // Seven nightly dumps of about 4 % each over a base of 31 %; no new dump when the backup is stale.
+            let sinceBackup = seconds - lastBackup(at: seconds)
+            return (World.volumeBytes * (0.31 + 0.28 + 0.04 * min(1, sinceBackup / World.day))).rounded()
+        case .probeSuccess:
+            return 1
+        case .probeDuration:
+            return 0.018 + 0.006 * Noise.unit(seed, 0xB0, t / World.resolution)
         }
     }
 }
@@ -359,7 +406,7 @@ struct ServiceModel: Sendable {
                 return cycles * 7 + min(7, (within / 60).rounded(.down))
             }
             return base + total(t) - total(reset)
-        case .calm, .outage:
+        case .calm, .outage, .backupStale:
             return base
         }
     }
@@ -376,7 +423,7 @@ struct ServiceModel: Sendable {
             let shifted = t + Noise.unit(seed, 0xF3) * cycle
             let within = shifted - (shifted / cycle).rounded(.down) * cycle
             return within < 480 ? desired - 1 : desired
-        case .calm, .outage: return desired
+        case .calm, .outage, .backupStale: return desired
         }
     }
 }
