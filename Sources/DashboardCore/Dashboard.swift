@@ -228,3 +228,62 @@ extension Dashboard {
         ]
     )
 }
+
+extension Dashboard {
+    /// The source design's operations, as a second built-in dashboard: the nightly PostgreSQL backup (CronJob
+    /// `postgresql-backup`, daily at 02:00, 7 days kept on `backup-pvc`) and the disaster-recovery readiness the
+    /// design's DR script checks (the four deployments available, the API gateway's `/health`). The thresholds are
+    /// those of `examples/operations-rules.yml`: a backup older than 26 h is late, 50 h is two missed nights.
+    public static let operations = Dashboard(
+        title: "Operations: Backups and Disaster Recovery",
+        panels: [
+            Panel(
+                title: "Last Successful Backup (age)",
+                kind: .stat,
+                targets: [Target(
+                    expr: #"time() - kube_cronjob_status_last_successful_time{namespace="microservices-app",cronjob="postgresql-backup"}"#,
+                    legendFormat: "{{cronjob}}")],
+                unit: .seconds,
+                thresholds: Thresholds(warning: 26 * 3600, critical: 50 * 3600)
+            ),
+            Panel(
+                title: "Failed Backup Jobs",
+                kind: .stat,
+                targets: [Target(expr: #"kube_job_status_failed{namespace="microservices-app",job_name=~"postgresql-backup-.*"}"#, legendFormat: "{{job_name}}")],
+                unit: .none,
+                thresholds: Thresholds(warning: 1, critical: 1)
+            ),
+            Panel(
+                title: "Backup Volume Usage",
+                kind: .graph,
+                targets: [Target(
+                    expr: #"kubelet_volume_stats_used_bytes{namespace="microservices-app",persistentvolumeclaim="backup-pvc"} / kubelet_volume_stats_capacity_bytes{namespace="microservices-app",persistentvolumeclaim="backup-pvc"}"#,
+                    legendFormat: "{{persistentvolumeclaim}}")],
+                unit: .percent,
+                thresholds: Thresholds(warning: 0.8, critical: 0.9)
+            ),
+            Panel(
+                title: "Replicas Missing (desired - available)",
+                kind: .graph,
+                targets: [Target(
+                    expr: #"kube_deployment_spec_replicas{namespace="microservices-app"} - kube_deployment_status_available_replicas{namespace="microservices-app"}"#,
+                    legendFormat: "{{deployment}}")],
+                unit: .none,
+                thresholds: Thresholds(warning: 1, critical: 2)
+            ),
+            Panel(
+                title: "API Gateway Health Probe",
+                kind: .stat,
+                targets: [Target(expr: #"probe_success{job="api-gateway-health"} == 1"#, legendFormat: "api-gateway")],
+                expectedSeries: #"probe_success{job="api-gateway-health"}"#
+            ),
+            Panel(
+                title: "API Gateway Probe Duration",
+                kind: .graph,
+                targets: [Target(expr: #"probe_duration_seconds{job="api-gateway-health"}"#, legendFormat: "api-gateway")],
+                unit: .seconds,
+                thresholds: Thresholds(warning: 0.5, critical: 1)
+            ),
+        ]
+    )
+}

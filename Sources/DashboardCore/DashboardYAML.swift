@@ -51,7 +51,10 @@ extension Dashboard {
     }
 
     /// The built-in dashboards by name (`--dashboard NAME`, a context's `dashboard`).
-    public static var builtins: [String: Dashboard] { ["microservices": .microservices] }
+    public static var builtins: [String: Dashboard] { ["microservices": .microservices, "operations": .operations] }
+
+    /// The built-in dashboards' names, in the order `D` steps through them.
+    public static let builtinNames = ["microservices", "operations"]
 
     /// A built-in dashboard by name, else a dashboard file; nil is the microservices dashboard.
     public static func named(_ nameOrPath: String?) throws(DashboardFileError) -> Dashboard {

@@ -48,6 +48,10 @@ public enum ValueFormat {
     static func duration(_ seconds: Double) -> String {
         let a = abs(seconds)
         if a == 0 { return "0 s" }
+        // Ages (a backup's, a scrape's) read in the unit one thinks in.
+        if a >= 2 * 86_400 { return fixed(seconds / 86_400, 1) + " d" }
+        if a >= 2 * 3600 { return fixed(seconds / 3600, 1) + " h" }
+        if a >= 120 { return fixed(seconds / 60, 1) + " min" }
         if a >= 59.95 { return fixed(seconds, 0) + " s" }
         if a >= 9.995 { return fixed(seconds, 1) + " s" }
         if a >= 0.9995 { return fixed(seconds, 2) + " s" }

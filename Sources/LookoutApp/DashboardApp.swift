@@ -73,6 +73,7 @@ public final class DashboardApp {
         state.columns = terminal.width
         state.rows = terminal.height
         state.contextName = context?.name
+        state.customDashboard = Dashboard.builtins.values.contains(dashboard) ? nil : dashboard
         state.contexts = switcher?.config.contexts.map { ContextEntry(name: $0.name, url: $0.url) } ?? []
         app = AppState(model: state, history: history?.queries ?? [])
         canvas = Canvas(width: terminal.width, height: terminal.height)

@@ -106,8 +106,15 @@ public struct Snapshot: Sendable {
     /// Set when the server could not be talked to at all (`DashboardFetcher.unreachable`, the dashboard's rule).
     public var unreachable: String?
 
-    /// 0 nothing firing, 1 warnings firing, 2 critical firing, 3 the server could not be queried: unreachable (the
-    /// dashboard's rule), or the alerts could not be read, or no panel could.
+    /// Which firing alerts count for the exit code (`--fail-on`): warnings and up (the default), or critical only.
+    public enum FailOn: String, Sendable, CaseIterable { case warning, critical }
+    public var failOn: FailOn = .warning
+    /// `--require-healthy`: a panel at CRIT, a service not UP or a panel that could not be read is exit 2, with or
+    /// without an alert firing (a runbook's gate after a restore).
+    public var requireHealthy = false
+
+    /// 0 nothing firing, 1 warnings firing, 2 critical firing (or not healthy with `requireHealthy`), 3 the server
+    /// could not be queried: unreachable (the dashboard's rule), or the alerts could not be read, or no panel could.
     public var exitCode: Int32 {
         if unreachable != nil { return ExitCode.unreachable }
         switch alerts {
@@ -115,8 +122,32 @@ public struct Snapshot: Sendable {
         case .success(let items):
             let allFailed = !panels.isEmpty && panels.allSatisfy { if case .failed = $0 { true } else { false } }
             if allFailed { return ExitCode.unreachable }
-            return AlertCounts(items).exitCode
+            let counts = AlertCounts(items)
+            var code = failOn == .critical ? (counts.critical > 0 ? ExitCode.criticalFiring : ExitCode.ok) : counts.exitCode
+            if requireHealthy, !unhealthy.isEmpty { code = ExitCode.criticalFiring }
+            return code
         }
+    }
+
+    /// What keeps the dashboard from being healthy, one line each: a panel that could not be read, a service not UP,
+    /// a series at CRIT.
+    public var unhealthy: [String] {
+        var out: [String] = []
+        for (panel, outcome) in zip(dashboard.panels, panels) {
+            let title = SafeText.clip(panel.title, InputLimits.labelCharacters)
+            switch outcome {
+            case .failed(let message):
+                out.append("\(title): not read (\(SafeText.clip(message, 200)))")
+            case .loaded(let data):
+                for service in data.services where service.status != .up {
+                    out.append("\(title): \(SafeText.clip(service.name, InputLimits.labelCharacters)) \(service.status.word)")
+                }
+                for series in data.series where series.state == .critical {
+                    out.append("\(title): \(SafeText.clip(series.legend, InputLimits.labelCharacters)) CRIT at \(ValueFormat.format(series.last, unit: panel.unit))")
+                }
+            }
+        }
+        return out
     }
 
     /// True when at least one panel was read.

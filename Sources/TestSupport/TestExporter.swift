@@ -66,6 +66,8 @@ public enum TestExporter {
 
     public static let crashLoopingPod = "payment-service-7d9f8b6c5d-x2k4p"
     public static let mismatchedDeployment = "order-service"
+    /// The backup CronJob last succeeded this long ago: two missed nights, CRIT on the operations dashboard.
+    public static let backupAgeHours = 60.0
 
     public static func kubeStateMetrics(elapsed: Double) -> String {
         var lines = ["# TYPE kube_pod_container_status_restarts_total counter"]
@@ -85,6 +87,19 @@ public enum TestExporter {
             lines.append(
                 "kube_deployment_status_available_replicas{namespace=\"microservices-app\",deployment=\"\(service.name)\"} \(available)")
         }
+        // The source design's backup CronJob (kube-state-metrics) and its volume (the kubelet), for the operations
+        // dashboard: the last success `backupAgeHours` ago, no failed job, the volume 41 % full.
+        let lastSuccess = (Date().timeIntervalSince1970 - backupAgeHours * 3600).rounded()
+        lines += [
+            "# TYPE kube_cronjob_status_last_successful_time gauge",
+            "kube_cronjob_status_last_successful_time{namespace=\"microservices-app\",cronjob=\"postgresql-backup\"} \(Int64(lastSuccess))",
+            "# TYPE kube_job_status_failed gauge",
+            "kube_job_status_failed{namespace=\"microservices-app\",job_name=\"postgresql-backup-29400000\"} 0",
+            "# TYPE kubelet_volume_stats_used_bytes gauge",
+            "kubelet_volume_stats_used_bytes{namespace=\"microservices-app\",persistentvolumeclaim=\"backup-pvc\"} 22011707392",
+            "# TYPE kubelet_volume_stats_capacity_bytes gauge",
+            "kubelet_volume_stats_capacity_bytes{namespace=\"microservices-app\",persistentvolumeclaim=\"backup-pvc\"} 53687091200",
+        ]
         return lines.joined(separator: "\n") + "\n"
     }
 

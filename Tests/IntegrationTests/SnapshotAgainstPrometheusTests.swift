@@ -133,6 +133,26 @@ struct SnapshotAgainstPrometheusTests {
         }
     }
 
+    @Test("the operations dashboard: a backup two nights old is CRIT, and --require-healthy exits 2 naming it")
+    func operationsGate() async throws {
+        let binary = try #require(Repository.builtProduct("lookout")).path
+        var options = PrometheusHarness.Options()
+        options.withAlertmanager = false
+        try await withPrometheusHarness(options) { harness in
+            try await PrometheusHarness.eventually(40, "a scrape of kube-state-metrics") {
+                let out = try await runCommand(binary, ["query", "--url", harness.prometheusURL, "kube_cronjob_status_last_successful_time"]).stdout
+                return out.contains("postgresql-backup")
+            }
+            let text = try await runCommand(binary, ["snapshot", "--url", harness.prometheusURL, "--dashboard", "operations"])
+            #expect(text.stdout.contains("Operations: Backups and Disaster Recovery"))
+            #expect(text.stdout.range(of: #"postgresql-backup +\S* *last 2\.5 d .* CRIT"#, options: .regularExpression) != nil, "\(text.stdout)")
+            #expect(text.stdout.range(of: #"backup-pvc .*last 41\.0 % .* ok"#, options: .regularExpression) != nil, "\(text.stdout)")
+            let gate = try await runCommand(binary, ["snapshot", "--url", harness.prometheusURL, "--dashboard", "operations", "--require-healthy"])
+            #expect(gate.exitCode == 2)
+            #expect(gate.stderr.contains("not healthy: Last Successful Backup (age): postgresql-backup CRIT at 2.5 d"), "\(gate.stderr)")
+        }
+    }
+
     @Test("a window past the server's retention says there is no data before it, in text and JSON")
     func pastRetention() async throws {
         let binary = try #require(Repository.builtProduct("lookout")).path

@@ -99,6 +99,25 @@ struct SnapshotTests {
         #expect(!snapshot.hasAnyData)
     }
 
+    @Test func failOnCriticalAndRequireHealthyAreTheRunbooksGates() {
+        var snapshot = Self.incident()
+        let warningOnly = AlertItem.sorted([Alert(labels: ["alertname": "HighLatency", "severity": "warning"], state: .firing, activeAt: Self.end)])
+        snapshot.alerts = .success(warningOnly)
+        #expect(snapshot.exitCode == 1)
+        snapshot.failOn = .critical
+        #expect(snapshot.exitCode == 0, "warnings do not count")
+        // Healthy is required: a service down, a series at CRIT and a panel that could not be read, named.
+        snapshot.requireHealthy = true
+        #expect(snapshot.exitCode == 2)
+        #expect(snapshot.unhealthy == [
+            "Service Health Status: payment-service DOWN",
+            "Error Rate: payment-service CRIT at 11.4 %",
+            "Response Time (95th percentile): not read (Prometheus API error execution (HTTP 422): query timed out)",
+        ])
+        snapshot.panels = [.loaded(PanelData(services: [ServiceHealth(name: "user-service", status: .up)])), .loaded(PanelData()), .loaded(PanelData()), .loaded(PanelData())]
+        #expect(snapshot.unhealthy.isEmpty && snapshot.exitCode == 0)
+    }
+
     @Test func asciiSparklines() {
         let text = Self.incident().text(sparklineWidth: 10, ascii: true)
         #expect(text.contains("user-service   _-~+##*+##  last 48.2 req/s"))

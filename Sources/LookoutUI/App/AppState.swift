@@ -1,5 +1,6 @@
 import DashboardCore
 import Foundation
+import SafeText
 import TerminalCanvas
 
 /// Everything that reaches the app: keys, signals, and what happens to the dashboard's data.
@@ -58,7 +59,13 @@ public struct AppState: Sendable {
 
     public mutating func update(_ event: AppEvent) -> [DashboardEffect] {
         let window = (model.pinnedEnd, model.rangeSeconds)
+        let board = model.dashboard.title
         var effects = dispatch(event)
+        // Another dashboard: the screens over the old one close, the focus starts again.
+        if model.dashboard.title != board {
+            stack = [DashboardScreen()]
+            screenIDs = [screenIDs.first ?? 0]
+        }
         // Screens over the dashboard that chart the window (explore, an alert's detail) follow it when it moves.
         if window != (model.pinnedEnd, model.rangeSeconds) {
             for id in screenIDs.dropFirst() {
@@ -253,6 +260,13 @@ public struct AppState: Sendable {
                     return apply([.push(screen)])
                 case .popToRoot:
                     while stack.count > 1 { pop() }
+                case .dashboard(let action):
+                    if case .showDashboard(let name) = action, Dashboard.builtins[name] == nil {
+                        notice = "no dashboard named '\(SafeText.clip(name, 40))' (built-in: \(Dashboard.builtinNames.joined(separator: ", ")))"
+                        return []
+                    }
+                    while stack.count > 1 { pop() }
+                    return model.perform(action)
                 case .help: showHelp = true
                 case .quit: return [.quit]
                 }

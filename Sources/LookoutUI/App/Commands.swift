@@ -5,6 +5,8 @@ public enum CommandAction: Sendable {
     case push(any Screen)
     /// Back to the dashboard, closing every screen over it.
     case popToRoot
+    /// Back to the dashboard, and do this with it.
+    case dashboard(DashboardAction)
     case help
     case quit
 }
@@ -35,7 +37,9 @@ public enum Commands {
         Command(["silences", "sil"], usage: ":silences", help: "Alertmanager's silences: x expires, e extends") { _, _ in .push(SilenceListScreen()) },
         Command(["targets", "t"], usage: ":targets", help: "scrape targets by pool, down first, with their last error") { _, _ in .push(TargetListScreen()) },
         Command(["ctx", "context", "contexts"], usage: ":ctx", help: "the config file's contexts: Enter switches") { _, _ in .push(ContextListScreen()) },
-        Command(["dashboard", "d"], usage: ":dashboard", help: "back to the dashboard") { _, _ in .popToRoot },
+        Command(["dashboard", "d"], usage: ":dashboard [NAME]", help: "back to the dashboard, or to a built-in one: microservices, operations") { argument, _ in
+            argument.isEmpty ? .popToRoot : .dashboard(.showDashboard(argument))
+        },
         Command(["help", "h"], usage: ":help", help: "the keys and commands") { _, _ in .help },
         Command(["quit", "q"], usage: ":q", help: "quit") { _, _ in .quit },
     ]

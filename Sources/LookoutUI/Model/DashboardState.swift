@@ -185,6 +185,9 @@ public struct DashboardState: Sendable, Equatable {
     /// When the graphs' window ends: the pinned instant, or now.
     public var windowEnd: Date { window.end(now: now) }
 
+    /// The dashboard given at start when it is not a built-in one (a file), so that `D` can come back to it.
+    public var customDashboard: Dashboard?
+
     /// The config file's context in use (`--context`, `:ctx`), shown first in the status bar in its colour.
     public var contextName: String?
     /// Every context of the config file, for `:ctx`.

@@ -236,7 +236,24 @@ extension DashboardState {
         case .setFilter(let text):
             filter = text
             return []
+        case .showDashboard(let name):
+            guard let board = Dashboard.builtins[name], board != dashboard else { return [] }
+            return use(board)
+        case .nextDashboard:
+            let choices = (customDashboard.map { [$0] } ?? []) + Dashboard.builtinNames.compactMap { Dashboard.builtins[$0] }
+            guard choices.count > 1 else { return [] }
+            let next = choices.firstIndex(of: dashboard).map { ($0 + 1) % choices.count } ?? 0
+            return use(choices[next])
         }
+    }
+
+    /// Shows another dashboard: its panels empty until the fetch that starts now answers.
+    mutating func use(_ board: Dashboard) -> [DashboardEffect] {
+        dashboard = board
+        panels = Array(repeating: PanelState(), count: board.panels.count)
+        variableValues = [:]
+        variableOptions = [:]
+        return startFetch(at: now)
     }
 
     /// A window in the past whose last fetch failed somewhere: it is fetched again on the refresh schedule (with
@@ -266,4 +283,8 @@ public enum DashboardAction: Sendable, Equatable {
     /// Centre the window on an instant (`g` on an alert: its start).
     case centre(Date)
     case setFilter(String)
+    /// Another built-in dashboard (`:dashboard operations`).
+    case showDashboard(String)
+    /// The next dashboard: the one given at start (a file), then the built-in ones (`D`).
+    case nextDashboard
 }

@@ -15,6 +15,7 @@ struct MockCommand: AsyncParsableCommand {
               incident  errors, latency, a crash loop, a missing replica
               outage    one service (chosen by the seed) is down
               flapping  alerts go pending, fire and resolve every few minutes
+              backup-stale  the nightly backup last succeeded 30 h ago and its job failed
             """
     )
 
@@ -24,7 +25,7 @@ struct MockCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seed of the synthetic data (0 … 2^64-1).", valueName: "n"))
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("What the world goes through: calm, incident, outage or flapping.", valueName: "name"))
+    @Option(help: ArgumentHelp("What the world goes through: calm, incident, outage, flapping or backup-stale.", valueName: "name"))
     var scenario: Scenario = .incident
 
     /// `host:port`, `[::1]:port`; nil when malformed.

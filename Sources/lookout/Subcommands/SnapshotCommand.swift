@@ -12,10 +12,12 @@ struct SnapshotCommand: AsyncParsableCommand {
         discussion: """
             Exit codes:
               0  nothing firing
-              1  warning (or other non-critical) alerts firing
-              2  critical alerts firing
+              1  warning (or other non-critical) alerts firing (not with --fail-on critical)
+              2  critical alerts firing; with --require-healthy also a panel at CRIT, a service not UP or a panel
+                 that could not be read (each named on stderr)
               3  the server could not be queried
               64 bad flags or settings
+            A runbook's gate after a restore: lookout snapshot --dashboard operations --require-healthy
             """
     )
 
@@ -51,8 +53,14 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Flag(help: "ASCII sparklines instead of block characters.")
     var ascii = false
 
-    @Option(help: ArgumentHelp("A dashboard YAML file instead of the built-in one (see 'lookout dashboard print').", valueName: "file"))
+    @Option(help: ArgumentHelp("A built-in dashboard (microservices, operations) or a dashboard YAML file (see 'lookout dashboard print').", valueName: "name|file"))
     var dashboard: String?
+
+    @Option(help: ArgumentHelp("Which firing alerts set the exit code: warning (and critical), or critical only.", valueName: "severity"))
+    var failOn: Snapshot.FailOn = .warning
+
+    @Flag(help: "Exit 2 when any panel is at CRIT, any service is not UP or a panel cannot be read, even with no alert firing yet.")
+    var requireHealthy = false
 
     func validate() throws {
         guard let seconds = ValueFormat.parseDuration(range), seconds >= 60, seconds <= 366 * 86_400 else {
@@ -84,7 +92,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         }
         let rangeSeconds = window.rangeSeconds
         let board = try DashboardChoice.load(dashboard ?? resolved.context?.dashboard)
-        let snapshot: Snapshot
+        var snapshot: Snapshot
         do {
             snapshot = try await withPrometheusClient(options) { client in
                 let alertmanager = try await AlertmanagerCluster.make(alertmanagerOptions)
@@ -96,6 +104,8 @@ struct SnapshotCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.message)
         }
+        snapshot.failOn = failOn
+        snapshot.requireHealthy = requireHealthy
         // Nothing could be read at all: one line that says why, not a report of four identical failures.
         if case .failure(let error) = snapshot.alerts, !snapshot.hasAnyData {
             throw CommandError(description: error.description, exitCode: Snapshot.ExitCode.unreachable)
@@ -116,7 +126,11 @@ struct SnapshotCommand: AsyncParsableCommand {
         if case .failure(let error) = snapshot.alerts {
             StandardError.write(error.description)
         }
+        if requireHealthy {
+            for line in snapshot.unhealthy { StandardError.write("not healthy: " + line) }
+        }
         let code = snapshot.exitCode
         if code != 0 { throw ExitCode(code) }
     }
 }
+extension Snapshot.FailOn: ExpressibleByArgument {}
