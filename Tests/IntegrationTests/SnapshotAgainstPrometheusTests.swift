@@ -43,6 +43,18 @@ struct SnapshotAgainstPrometheusTests {
         #expect(shipped.exitCode == 0, "\(shipped.stdout)\(shipped.stderr)")
     }
 
+    @Test("the operations rules pass promtool check rules and their unit tests (promtool test rules)")
+    func operationsRulesPassPromtool() async throws {
+        let rules = Repository.root.appendingPathComponent("examples/operations-rules.yml").path
+        let check = try await runCommand("/usr/bin/promtool", ["check", "rules", rules])
+        #expect(check.exitCode == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("SUCCESS: 4 rules found"))
+        let tests = Repository.root.appendingPathComponent("examples/operations-rules.test.yml").path
+        let unit = try await runCommand("/usr/bin/promtool", ["test", "rules", tests])
+        #expect(unit.exitCode == 0, "\(unit.stdout)\(unit.stderr)")
+        #expect(unit.stdout.contains("SUCCESS"))
+    }
+
     @Test("an incident shows every service, the down target, the values and all four alerts; exit code 2")
     func incidentSnapshot() async throws {
         let binary = try lookoutBinary()
