@@ -35,6 +35,8 @@ public final class PrometheusHarness: Sendable {
         public var scrapeConfigs: String?
         /// More flags for Prometheus (`--storage.tsdb.retention.time=2h`).
         public var prometheusArguments: [String] = []
+        /// More rules files (their YAML), loaded besides the seed's.
+        public var extraRules: [String] = []
         public init() {}
     }
 
@@ -91,6 +93,7 @@ public final class PrometheusHarness: Sendable {
                 }
             }
             let rules = try dir.write("rules.yml", try testRules())
+            let extraRuleFiles = try options.extraRules.enumerated().map { try dir.write("rules-\($0.offset).yml", $0.element).path }
             var scrape = ""
             if let exporter {
                 let targets = TestExporter.services.map {
@@ -121,7 +124,7 @@ public final class PrometheusHarness: Sendable {
                 "prometheus.yml",
                 """
                 global: {scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 1s}
-                rule_files: ["\(rules.path)"]
+                rule_files: [\(([rules.path] + extraRuleFiles).map { "\"\($0)\"" }.joined(separator: ", "))]
                 \(alerting)
                 \(scrape)
                 """)

@@ -36,6 +36,13 @@ public final class TestHTTPServer: Sendable {
         return TestHTTPServer(port: port, task: task)
     }
 
+    /// A server whose `/health` answers 200 `ok`: the API gateway's endpoint, as the DR script's smoke test sees it.
+    public static func health() async throws -> TestHTTPServer {
+        let router = Router()
+        router.get("/health") { _, _ in "ok\n" }
+        return try await start(router: router)
+    }
+
     public func stop() async {
         task.cancel()
         _ = try? await task.value

@@ -60,3 +60,21 @@ struct MouseEndToEndTests {
         }
     }
 }
+
+/// The operations dashboard in the demo: a backup too old on screen, `D` back to the microservices dashboard.
+@Suite("Operations demo in tmux", .timeLimit(.minutes(2)))
+struct OperationsDemoEndToEndTests {
+    @Test func backupStaleShowsTheBackupTooOld() async throws {
+        let binary = try #require(Repository.builtProduct("lookout")).path
+        try await withTmux("\(binary) demo --scenario backup-stale --dashboard operations --refresh 1m", width: 160, height: 45) { tmux in
+            let screen = try await tmux.waitFor("the stale backup") {
+                $0.contains("Operations: Backups and Disaster Recovery") && $0.contains("30.0 h") && $0.contains("BackupTooOld")
+            }
+            #expect(screen.contains("BackupJobFailed"))
+            try await tmux.send("D")
+            try await tmux.waitFor("the microservices dashboard") { $0.contains("Microservices Health Dashboard") && $0.contains("4/4 up") }
+            try await tmux.send("q")
+            try await tmux.waitFor(text: "EXIT=0")
+        }
+    }
+}
