@@ -142,3 +142,27 @@ struct AppStateTests {
         #expect(canvas.lines[0].hasPrefix(" Microservices Health Dashboard › 3 Error Rate   p:9090"))
     }
 }
+
+/// `:ctx` as a pure update: the contexts are asked about once each, the answers mark them, Enter closes the screens
+/// and asks the run loop to switch.
+@Suite("Contexts screen")
+struct ContextScreenTests {
+    @Test func enterSwitchesToTheChosenContext() {
+        var model = DashboardState(dashboard: .microservices, server: "p:9090", now: Date(timeIntervalSince1970: 1_000_000))
+        model.contextName = "prod"
+        model.contexts = [ContextEntry(name: "prod", url: "http://prod:9090"), ContextEntry(name: "staging", url: "http://staging:9090")]
+        var app = AppState(model: model)
+        _ = app.update(.key(.char("a")))
+        _ = app.update(.key(.char(":")))
+        for c in "ctx" { _ = app.update(.key(.char(c))) }
+        let asked = app.update(.key(.enter))
+        let screen = app.screenIDs.last ?? -1
+        #expect(asked == [.request(screen: screen, id: 1, .probeContext("prod")), .request(screen: screen, id: 2, .probeContext("staging"))])
+        _ = app.update(.response(screen: screen, id: 2, .failure("connection refused")))
+        #expect((app.top as? ContextListScreen)?.reachable["staging"] == .some("connection refused"))
+        #expect((app.top as? ContextListScreen)?.selected == 0, "the current context is selected first")
+        _ = app.update(.key(.down))
+        #expect(app.update(.key(.enter)) == [.switchContext("staging")])
+        #expect(app.stack.count == 1, "back to the dashboard")
+    }
+}
