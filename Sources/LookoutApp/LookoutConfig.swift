@@ -29,20 +29,10 @@ public struct LookoutConfig: Sendable, Equatable {
     /// One server and how to reach it.
     public struct Context: Sendable, Equatable {
         public var name: String
-        public var url: String
+        /// How to reach the server, as the connection flags would say it (headers as `Name: value`, in the file's
+        /// order); flags override it.
+        public var connection = ConnectionSettings()
         public var alertmanagers: [String] = []
-        public var bearerTokenFile: String?
-        public var bearerTokenEnv: String?
-        public var basicAuthUser: String?
-        public var basicAuthPasswordFile: String?
-        public var basicAuthPasswordEnv: String?
-        /// `Name: value`, in the file's order.
-        public var headers: [String] = []
-        public var caFile: String?
-        public var certFile: String?
-        public var keyFile: String?
-        public var insecureSkipTLSVerify = false
-        public var timeout: String?
         /// A built-in dashboard's name or a dashboard file.
         public var dashboard: String?
         public var readOnly = false
@@ -51,26 +41,10 @@ public struct LookoutConfig: Sendable, Equatable {
 
         public init(name: String, url: String) {
             self.name = name
-            self.url = url
+            connection.url = url
         }
 
-        /// The connection settings this context gives, before flags override them.
-        public var connection: ConnectionSettings {
-            var s = ConnectionSettings()
-            s.url = url
-            s.bearerTokenFile = bearerTokenFile
-            s.bearerTokenEnv = bearerTokenEnv
-            s.basicAuthUser = basicAuthUser
-            s.basicAuthPasswordFile = basicAuthPasswordFile
-            s.basicAuthPasswordEnv = basicAuthPasswordEnv
-            s.headers = headers
-            s.caFile = caFile
-            s.certFile = certFile
-            s.keyFile = keyFile
-            s.insecureSkipTLSVerify = insecureSkipTLSVerify
-            s.timeout = timeout
-            return s
-        }
+        public var url: String { connection.url ?? "" }
     }
 
     /// The file it was read from.
@@ -117,10 +91,15 @@ public struct LookoutConfig: Sendable, Equatable {
         if let warning = Self.readableByOthers(path, what: "the config file") { warn(warning) }
         var config = try parse(yaml: text, source: path)
         for i in config.contexts.indices {
-            for keyPath in [\Context.bearerTokenFile, \Context.basicAuthPasswordFile, \Context.caFile, \Context.certFile, \Context.keyFile, \Context.dashboard] {
+            let files: [WritableKeyPath<Context, String?>] = [
+                \.connection.bearerTokenFile, \.connection.basicAuthPasswordFile, \.connection.caFile, \.connection.certFile,
+                \.connection.keyFile, \.dashboard,
+            ]
+            for keyPath in files {
                 if let value = config.contexts[i][keyPath: keyPath] { config.contexts[i][keyPath: keyPath] = expandingTilde(value, environment: environment) }
             }
-            for secret in [config.contexts[i].bearerTokenFile, config.contexts[i].basicAuthPasswordFile].compactMap({ $0 }) {
+            let connection = config.contexts[i].connection
+            for secret in [connection.bearerTokenFile, connection.basicAuthPasswordFile].compactMap({ $0 }) {
                 if let warning = Self.readableByOthers(secret, what: "a secret file of context '\(config.contexts[i].name)'") { warn(warning) }
             }
         }
@@ -251,27 +230,27 @@ public struct LookoutConfig: Sendable, Equatable {
                         let at = "\(path).\(k)"
                         switch k {
                         case "alertmanagers": context.alertmanagers = try list(v, at)
-                        case "bearerTokenFile": context.bearerTokenFile = try string(v, at)
-                        case "bearerTokenEnv": context.bearerTokenEnv = try string(v, at)
+                        case "bearerTokenFile": context.connection.bearerTokenFile = try string(v, at)
+                        case "bearerTokenEnv": context.connection.bearerTokenEnv = try string(v, at)
                         case "basicAuth":
                             for (bk, bv) in try mapping(v, at, keys: ["user", "passwordFile", "passwordEnv"]) {
                                 switch bk {
-                                case "user": context.basicAuthUser = try string(bv, "\(at).user")
-                                case "passwordFile": context.basicAuthPasswordFile = try string(bv, "\(at).passwordFile")
-                                default: context.basicAuthPasswordEnv = try string(bv, "\(at).passwordEnv")
+                                case "user": context.connection.basicAuthUser = try string(bv, "\(at).user")
+                                case "passwordFile": context.connection.basicAuthPasswordFile = try string(bv, "\(at).passwordFile")
+                                default: context.connection.basicAuthPasswordEnv = try string(bv, "\(at).passwordEnv")
                                 }
                             }
                         case "headers":
                             guard let map = v.mapping else { throw fail(v, at, "expected a mapping of header names to values") }
                             for (hk, hv) in map {
                                 let header = try string(hk, at)
-                                context.headers.append("\(header): \(try string(hv, "\(at).\(header)"))")
+                                context.connection.headers.append("\(header): \(try string(hv, "\(at).\(header)"))")
                             }
-                        case "caFile": context.caFile = try string(v, at)
-                        case "certFile": context.certFile = try string(v, at)
-                        case "keyFile": context.keyFile = try string(v, at)
-                        case "insecureSkipTLSVerify": context.insecureSkipTLSVerify = try bool(v, at)
-                        case "timeout": context.timeout = try duration(v, at)
+                        case "caFile": context.connection.caFile = try string(v, at)
+                        case "certFile": context.connection.certFile = try string(v, at)
+                        case "keyFile": context.connection.keyFile = try string(v, at)
+                        case "insecureSkipTLSVerify": context.connection.insecureSkipTLSVerify = try bool(v, at)
+                        case "timeout": context.connection.timeout = try duration(v, at)
                         case "dashboard": context.dashboard = try string(v, at)
                         case "readOnly": context.readOnly = try bool(v, at)
                         case "color":
@@ -303,10 +282,11 @@ public struct LookoutConfig: Sendable, Equatable {
         if let v = defaults.utc { lines.append("utc: \(v)") }
         if let v = defaults.mouse { lines.append("mouse: \(v)") }
         lines.append(contexts.isEmpty ? "contexts: []" : "contexts:")
-        for c in contexts {
-            lines.append("  - name: \(q(c.name))")
-            lines.append("    url: \(q(c.url))")
-            if !c.alertmanagers.isEmpty { lines.append("    alertmanagers: [\(c.alertmanagers.map(q).joined(separator: ", "))]") }
+        for context in contexts {
+            let c = context.connection
+            lines.append("  - name: \(q(context.name))")
+            lines.append("    url: \(q(context.url))")
+            if !context.alertmanagers.isEmpty { lines.append("    alertmanagers: [\(context.alertmanagers.map(q).joined(separator: ", "))]") }
             if let v = c.bearerTokenFile { lines.append("    bearerTokenFile: \(q(v))") }
             if let v = c.bearerTokenEnv { lines.append("    bearerTokenEnv: \(q(v))") }
             if c.basicAuthUser != nil || c.basicAuthPasswordFile != nil || c.basicAuthPasswordEnv != nil {
@@ -321,11 +301,11 @@ public struct LookoutConfig: Sendable, Equatable {
                     lines.append("      \(q(name)): \(q(value))")
                 }
             }
-            for (k, v) in [("caFile", c.caFile), ("certFile", c.certFile), ("keyFile", c.keyFile), ("timeout", c.timeout), ("dashboard", c.dashboard), ("color", c.color)] {
+            for (k, v) in [("caFile", c.caFile), ("certFile", c.certFile), ("keyFile", c.keyFile), ("timeout", c.timeout), ("dashboard", context.dashboard), ("color", context.color)] {
                 if let v { lines.append("    \(k): \(q(v))") }
             }
             if c.insecureSkipTLSVerify { lines.append("    insecureSkipTLSVerify: true") }
-            if c.readOnly { lines.append("    readOnly: true") }
+            if context.readOnly { lines.append("    readOnly: true") }
         }
         return lines.joined(separator: "\n") + "\n"
     }

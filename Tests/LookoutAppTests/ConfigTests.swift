@@ -35,10 +35,10 @@ struct ConfigTests {
         #expect(config.defaults.utc == true && config.defaults.mouse == false)
         #expect(config.contexts.map(\.name) == ["prod-eu", "staging"])
         let prod = config.contexts[0]
-        #expect(prod.alertmanagers.count == 2 && prod.headers == ["X-Scope-OrgID: team-a"] && prod.color == "red")
-        #expect(prod.bearerTokenFile == "~/prod-eu.token", "tildes are expanded when loading, not parsing")
+        #expect(prod.alertmanagers.count == 2 && prod.connection.headers == ["X-Scope-OrgID: team-a"] && prod.color == "red")
+        #expect(prod.connection.bearerTokenFile == "~/prod-eu.token", "tildes are expanded when loading, not parsing")
         let staging = config.contexts[1]
-        #expect(staging.basicAuthUser == "oncall" && staging.basicAuthPasswordEnv == "STAGING_PROM_PASSWORD" && staging.readOnly)
+        #expect(staging.connection.basicAuthUser == "oncall" && staging.connection.basicAuthPasswordEnv == "STAGING_PROM_PASSWORD" && staging.readOnly)
         // What `config view` prints reads back the same.
         let again = try LookoutConfig.parse(yaml: config.yaml(), source: "view")
         #expect(again.contexts == config.contexts && again.defaults == config.defaults)

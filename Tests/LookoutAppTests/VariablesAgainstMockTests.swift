@@ -17,7 +17,8 @@ struct VariablesAgainstMockTests {
             ], unit: .requestsPerSecond)],
             variables: [Variable(name: "service")])
         do {
-            try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL))) { client in
+            // The in-process mock shares the test process with the rest of the suite: a generous deadline.
+            try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL), timeout: .seconds(60))) { client in
                 let values = try await client.labelValues("service").data
                 #expect(values.contains("payment-service") && values.contains("user-service"))
                 let range = QueryRange(last: 600, end: Date(), points: 10)
