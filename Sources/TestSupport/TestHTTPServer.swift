@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Synchronization
 
 /// A Hummingbird server on 127.0.0.1 and a free port, for tests: stub answers and the test exporter.
 public final class TestHTTPServer: Sendable {
@@ -36,10 +37,16 @@ public final class TestHTTPServer: Sendable {
         return TestHTTPServer(port: port, task: task)
     }
 
-    /// A server whose `/health` answers 200 `ok`: the API gateway's endpoint, as the DR script's smoke test sees it.
-    public static func health() async throws -> TestHTTPServer {
+    /// A server whose `/health` answers 200 `ok`, or 503 once `failing` is raised: the API gateway's endpoint, as the
+    /// DR script's smoke test sees it. (Failing by answer, not by stopping the server: a server stopped while a probe
+    /// connects traps in NIO's debug checks.)
+    public static func health(failing: HealthSwitch) async throws -> TestHTTPServer {
         let router = Router()
-        router.get("/health") { _, _ in "ok\n" }
+        router.get("/health") { _, _ -> Response in
+            failing.isFailing
+                ? Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "down\n")))
+                : Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
         return try await start(router: router)
     }
 
@@ -54,4 +61,12 @@ public func withTestHTTPServer<T: Sendable>(
     _ router: Router<BasicRequestContext>, _ body: (TestHTTPServer) async throws -> T
 ) async throws -> T {
     try await using(try await TestHTTPServer.start(router: router), release: { await $0.stop() }, body)
+}
+
+/// Whether a test's `/health` endpoint fails.
+public final class HealthSwitch: Sendable {
+    private let failing = Atomic<Bool>(false)
+    public init() {}
+    public var isFailing: Bool { failing.load(ordering: .relaxed) }
+    public func fail() { failing.store(true, ordering: .relaxed) }
 }

@@ -3,13 +3,14 @@ import Testing
 import TestSupport
 
 /// The API gateway's smoke test as the operations dashboard watches it: Debian's blackbox exporter probes a local
-/// `/health` for a Prometheus job `api-gateway-health`. While it answers, the probe panel is UP; once it is stopped,
+/// `/health` for a Prometheus job `api-gateway-health`. While it answers, the probe panel is UP; once it answers 503,
 /// the panel is DOWN, SmokeTestFailing fires, and `--require-healthy` exits 2.
 @Suite("The API gateway's probe through a real blackbox exporter", .timeLimit(.minutes(3)))
 struct BlackboxProbeTests {
     @Test func theProbePanelAndSmokeTestFailingFollowTheHealthEndpoint() async throws {
         let binary = try #require(Repository.builtProduct("lookout")).path
-        let health = try await TestHTTPServer.health()
+        let failing = HealthSwitch()
+        let health = try await TestHTTPServer.health(failing: failing)
         let dir = try TemporaryDirectory(prefix: "lookout-blackbox")
         defer { dir.remove() }
         let config = try dir.write("blackbox.yml", "modules:\n  http_2xx:\n    prober: http\n    timeout: 1s\n")
@@ -41,7 +42,7 @@ struct BlackboxProbeTests {
                     let out = try await runCommand(binary, ["snapshot", "--url", url, "--dashboard", "operations"]).stdout
                     return out.contains("API Gateway Health Probe  (1/1 up)") && out.contains("UP  api-gateway")
                 }
-                await health.stop()
+                failing.fail()
                 try await PrometheusHarness.eventually(60, "the probe DOWN and SmokeTestFailing firing") {
                     let result = try await runCommand(binary, ["snapshot", "--url", url, "--dashboard", "operations", "--require-healthy"])
                     return result.stdout.contains("DOWN  api-gateway") && result.stdout.range(of: #"CRIT +SmokeTestFailing"#, options: .regularExpression) != nil
@@ -49,10 +50,12 @@ struct BlackboxProbeTests {
                 }
             }
         } catch {
-            await health.stop()
             await blackbox.stop()
+            await health.stop()
             throw error
         }
+        // Prometheus is stopped: nothing probes any more.
         await blackbox.stop()
+        await health.stop()
     }
 }
