@@ -102,6 +102,18 @@ struct ZoomAndMouseTests {
         #expect(screen.contains("10.0 s log") || screen.contains("10 s log"), "whole decades: \(screen.split(separator: "\n").dropFirst(2).first ?? "")")
     }
 
+    @Test func aClickOnTheZoomedChartPutsTheCursorInThatColumn() {
+        for column in [20, 60, 100] {
+            var app = Self.app([.char("4")])
+            _ = app.update(.mouse(MouseEvent(x: column, y: 6, action: .click)))
+            #expect((app.top as? PanelScreen)?.inspect != nil)
+            let lines = text(app).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // The cursor is a vertical line: the column clicked holds `│` on most of the chart's rows.
+            let marks = lines.dropFirst(2).prefix(15).filter { line in Array(line).indices.contains(column) && Array(line)[column] == "│" }
+            #expect(marks.count >= 10, "column \(column): \(marks.count)")
+        }
+    }
+
     @Test func clicksFocusZoomAndOpenAndTheWheelPans() {
         var app = Self.app([])
         // 120 columns: two panels to a row; the second starts at column 60.

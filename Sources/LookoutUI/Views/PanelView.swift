@@ -22,6 +22,39 @@ struct PanelView {
         Date(timeIntervalSince1970: range.start + (range.end - range.start) * max(0, min(1, fraction)))
     }
 
+    /// The chart above the rows, where it goes and what is left for the rows: in the grid when five rows are spare,
+    /// zoomed in all but a third of the height; nil when there is no room.
+    func chart(
+        _ content: Rect, series: [SeriesSummary], zoomed: Bool, log: Bool = false, inspect: Double? = nil, hidden: Set<String> = []
+    ) -> (chart: LineChart, area: Rect, rows: Rect)? {
+        let chartHeight = zoomed
+            ? (content.height >= 6 ? content.height - min(series.count, max(1, content.height / 3)) : 0)
+            : (content.height - series.count >= 5 && content.width >= 24 ? content.height - series.count : 0)
+        guard chartHeight > 0 else { return nil }
+        let (chartArea, rows) = content.splitTop(chartHeight)
+        let (now, utc) = (model.now, model.utc)
+        let clock: ((Double) -> String)? = model.pinnedEnd == nil ? nil : { seconds in
+            ClockFormat.short(Date(timeIntervalSince1970: seconds), now: now, utc: utc)
+        }
+        var options = SeriesGraphics.ChartOptions(log: log, cursor: inspect)
+        if let inspect { options.cursorLabel = "▲ " + ClockFormat.seconds(instant(inspect), utc: model.utc) }
+        let chart = SeriesGraphics.chart(
+            series.filter { !hidden.contains($0.legend) }, unit: panel.unit, thresholds: panel.thresholds, range: range,
+            rangeLabel: ValueFormat.rangeLabel(model.rangeSeconds), width: chartArea.width, ascii: ascii,
+            clock: clock, options: options, colourNames: series.map(\.legend), marks: marks)
+        return (chart, chartArea, rows)
+    }
+
+    /// The zoomed chart's plot in a panel's inside (no error line, as on a click the chart is where it was drawn).
+    func zoomedPlot(in inner: Rect, log: Bool, hidden: Set<String>) -> Rect? {
+        var content = inner
+        if model.panels[index].error != nil, inner.height > 1 { content = inner.splitTop(inner.height - 1).0 }
+        let series = model.visibleSeries(ofPanel: index)
+        guard !panel.isHealth, model.panels[index].data != nil, !series.isEmpty,
+              let layout = chart(content, series: series, zoomed: true, log: log, hidden: hidden) else { return nil }
+        return layout.chart.plot(in: layout.area)
+    }
+
     /// What an empty panel says: "no data", or why when the window reaches past the server's retention.
     var noData: String { model.dataBeforeNote ?? "no data" }
 
@@ -83,24 +116,11 @@ struct PanelView {
             canvas.put(data.series.isEmpty ? noData : "no series matches /\(model.filter)", x: content.x, y: content.y, style: Style(.dim), clip: content)
             return
         }
-        // A chart above the rows: in the grid when five rows are spare, zoomed in all but a third of the height.
-        let chartHeight = zoomed
-            ? (content.height >= 6 ? content.height - min(series.count, max(1, content.height / 3)) : 0)
-            : (content.height - series.count >= 5 && content.width >= 24 ? content.height - series.count : 0)
-        if chartHeight > 0 {
-            let (chartArea, rows) = content.splitTop(chartHeight)
-            let (now, utc) = (model.now, model.utc)
-            let clock: ((Double) -> String)? = model.pinnedEnd == nil ? nil : { seconds in
-                ClockFormat.short(Date(timeIntervalSince1970: seconds), now: now, utc: utc)
-            }
-            var options = SeriesGraphics.ChartOptions(log: log, cursor: inspect)
-            if let inspect { options.cursorLabel = "▲ " + ClockFormat.seconds(instant(inspect), utc: model.utc) }
-            SeriesGraphics.chart(
-                series.filter { !hidden.contains($0.legend) }, unit: panel.unit, thresholds: panel.thresholds, range: range,
-                rangeLabel: ValueFormat.rangeLabel(model.rangeSeconds), width: chartArea.width, ascii: ascii,
-                clock: clock, options: options, colourNames: series.map(\.legend), marks: marks
-            ).render(into: &canvas, area: chartArea)
-            content = rows
+        let layout = chart(content, series: series, zoomed: zoomed, log: log, inspect: inspect, hidden: hidden)
+        let chartHeight = layout?.area.height ?? 0
+        if let layout {
+            layout.chart.render(into: &canvas, area: layout.area)
+            content = layout.rows
         }
         var rows = SeriesRows(
             series: series, markers: series.map { model.freshness(of: $0, panel: index).marker }, unit: panel.unit,

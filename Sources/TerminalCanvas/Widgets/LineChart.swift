@@ -77,10 +77,17 @@ public struct LineChart: Widget {
         }
     }
 
+    /// Where the data is drawn in `area`: right of the y labels, above the time axis (a click maps to an instant
+    /// through it).
+    public func plot(in area: Rect) -> Rect {
+        let labelWidth = Self.labelWidth(yLabels)
+        return Rect(x: area.x + labelWidth + 1, y: area.y, width: max(0, area.width - labelWidth - 1), height: max(0, area.height - 1))
+    }
+
     public func render(into canvas: inout Canvas, area: Rect) {
         guard area.height >= Self.minimumHeight, area.width >= Self.minimumWidth else { return }
         let labelWidth = Self.labelWidth(yLabels)
-        let plot = Rect(x: area.x + labelWidth + 1, y: area.y, width: area.width - labelWidth - 1, height: area.height - 1)
+        let plot = plot(in: area)
         canvas.put(TextLayout.pad(yLabels.top, to: labelWidth, alignRight: true), x: area.x, y: plot.y, style: Style(.dim), clip: area)
         canvas.put(TextLayout.pad(yLabels.bottom, to: labelWidth, alignRight: true), x: area.x, y: plot.maxY - 1, style: Style(.dim), clip: area)
         let axisY = area.maxY - 1

@@ -81,11 +81,11 @@ public struct PanelScreen: Screen {
         case .wheelUp: return [.dashboard(.panBack)]
         case .wheelDown: return [.dashboard(.panForward)]
         case .click, .doubleClick:
-            let inner = area.inset(1)
-            guard inner.width > 8, inner.contains(x: event.x, y: event.y) else { return [] }
-            // The plot starts after the y labels (about six columns): near enough for a cursor the arrows then move.
-            let plotX = inner.x + 7
-            inspect = max(0, min(1, Double(event.x - plotX) / Double(max(1, inner.maxX - plotX - 1))))
+            guard context.model.dashboard.panels.indices.contains(panel) else { return [] }
+            let view = PanelView(model: context.model, index: panel, ascii: context.options.ascii, marks: context.options.seriesMarks)
+            guard let plot = view.zoomedPlot(in: area.inset(1), log: log, hidden: hidden), plot.width > 1,
+                  plot.contains(x: event.x, y: event.y) else { return [] }
+            inspect = max(0, min(1, Double(event.x - plot.x) / Double(plot.width - 1)))
             return []
         }
     }
