@@ -89,6 +89,14 @@ public struct TimeWindow: Sendable, Equatable {
         return .success(window)
     }
 
+    /// The oldest instant a server keeping `retention` seconds of data still has, when a window starting at `start`
+    /// reaches back past it; nil otherwise (or when the retention is unknown).
+    public static func noDataBefore(start: Date, now: Date, retention: TimeInterval?) -> Date? {
+        guard let retention else { return nil }
+        let oldest = now.addingTimeInterval(-retention)
+        return start < oldest ? oldest : nil
+    }
+
     /// The end a pinned window's queries use: down to a multiple of the step, so that every refresh of the same
     /// window asks for the same points (live windows end now).
     public static func aligned(_ end: Date, step: TimeInterval) -> Date {

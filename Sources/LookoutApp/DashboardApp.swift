@@ -36,6 +36,8 @@ public final class DashboardApp {
     /// When the first panel data arrived, and how long until it was on screen (logged, for the performance report).
     private var firstDataArrived: ContinuousClock.Instant?
     private var firstDataFrameLogged = false
+    /// Asking the current server for its retention (a switch of context asks the new one and drops this answer).
+    private var retentionTask: Task<Void, Never>?
 
     public init(
         terminal: any Terminal, client: PrometheusClient, dashboard: Dashboard, theme: Theme, themes: [String],
@@ -126,12 +128,8 @@ public final class DashboardApp {
         app.model.now = Date()
         if let problem = history?.problem { app.notice = problem }
         perform(app.model.perform(.refresh))
-        // The server's retention, once: a window that reaches past it says so.
-        let retentionFetcher = DashboardFetcher(client: client, dashboard: app.model.dashboard, alertmanager: nil)
-        let retention = Task.detached {
-            if let seconds = await retentionFetcher.retention() { continuation.yield(.dashboard(.retention(seconds))) }
-        }
-        defer { retention.cancel() }
+        askRetention()
+        defer { retentionTask?.cancel() }
         render()
         for await event in events {
             if case .dashboard(.resize(let w, let h)) = event { canvas = Canvas(width: w, height: h) }
@@ -211,6 +209,17 @@ public final class DashboardApp {
         }
     }
 
+    /// The server's retention, once per server: a window that reaches past it says so.
+    private func askRetention() {
+        retentionTask?.cancel()
+        let fetcher = DashboardFetcher(client: client, dashboard: app.model.dashboard, alertmanager: nil)
+        let continuation = self.continuation
+        retentionTask = Task.detached {
+            guard let seconds = await fetcher.retention(), !Task.isCancelled else { return }
+            continuation.yield(.dashboard(.retention(seconds)))
+        }
+    }
+
     /// A theme with the context's colour as the background of its name in the status bar.
     static func colouring(_ theme: Theme, _ colour: Color?) -> Theme {
         guard let colour, !theme.isMono else { return theme }
@@ -235,28 +244,22 @@ public final class DashboardApp {
             return
         }
         let target: (connection: ResolvedConnection, dashboard: Dashboard)
+        var made: PrometheusClient?
         let newClient: PrometheusClient
+        let newAlertmanager: AlertmanagerCluster?
         do {
             target = try switcher.target(name)
             newClient = try PrometheusClient(options: target.connection.options)
-        } catch {
-            app.notice = SafeText.clip((error as? ConfigurationError)?.message ?? "\(error)", InputLimits.messageCharacters)
-            return
-        }
-        let newAlertmanager: AlertmanagerCluster?
-        do {
+            made = newClient
             newAlertmanager = try await AlertmanagerCluster.make(target.connection.alertmanagers)
         } catch {
-            await newClient.shutdown()
+            await made?.shutdown()
             app.notice = SafeText.clip((error as? ConfigurationError)?.message ?? "\(error)", InputLimits.messageCharacters)
             return
         }
         fetchTask?.cancel()
         let (oldClient, oldAlertmanager) = (client, alertmanager)
-        Task.detached {
-            await DashboardLaunch.shutdown(oldClient, within: .seconds(2))
-            for member in oldAlertmanager?.members ?? [] { await DashboardLaunch.shutdown(member, within: .seconds(1)) }
-        }
+        Task.detached { await DashboardLaunch.shutdown(oldClient, oldAlertmanager) }
         client = newClient
         alertmanager = newAlertmanager
         let context = target.connection.context
@@ -283,11 +286,7 @@ public final class DashboardApp {
         if let problem = ContextChoice.remember(name, environment: switcher.environment) { app.notice = problem }
         logger.info("context switched", metadata: ["context": "\(name)", "server": "\(newClient.options.baseURL)"])
         perform(app.model.perform(.refresh))
-        let retentionFetcher = DashboardFetcher(client: newClient, dashboard: target.dashboard, alertmanager: nil)
-        let continuation = self.continuation
-        Task.detached {
-            if let seconds = await retentionFetcher.retention() { continuation.yield(.dashboard(.retention(seconds))) }
-        }
+        askRetention()
     }
 
     /// Carries out a screen's request; the answer goes back to the screen as an event.

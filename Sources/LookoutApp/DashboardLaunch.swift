@@ -131,8 +131,13 @@ public enum DashboardLaunch {
         await app.run()
         terminal.restore()
         let (lastClient, lastAlertmanager) = app.clients
-        await shutdown(lastClient, within: .seconds(2))
-        for member in lastAlertmanager?.members ?? [] { await shutdown(member, within: .seconds(1)) }
+        await shutdown(lastClient, lastAlertmanager)
+    }
+
+    /// The server's client and the Alertmanagers' shut down, none waited for long.
+    static func shutdown(_ client: PrometheusClient, _ alertmanager: AlertmanagerCluster?) async {
+        await shutdown(client, within: .seconds(2))
+        for member in alertmanager?.members ?? [] { await shutdown(member, within: .seconds(1)) }
     }
 
     /// Shuts the client down, but waits no longer than `limit`: a request stuck on a half-open connection must not

@@ -33,9 +33,7 @@ public struct Snapshot: Sendable {
 
     /// The oldest instant the server has data for, when the range starts before it.
     public var dataBefore: Date? {
-        guard let retentionSeconds else { return nil }
-        let oldest = takenAt.addingTimeInterval(-retentionSeconds)
-        return range.start < oldest ? oldest : nil
+        TimeWindow.noDataBefore(start: range.start, now: takenAt, retention: retentionSeconds)
     }
 
     public init(

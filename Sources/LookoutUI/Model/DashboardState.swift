@@ -199,9 +199,7 @@ public struct DashboardState: Sendable, Equatable {
     /// The oldest instant the server still has data for, when the window reaches back past it: the window shows
     /// "no data before …" there instead of an empty chart that looks like a quiet past.
     public var dataBefore: Date? {
-        guard let retentionSeconds else { return nil }
-        let oldest = now.addingTimeInterval(-retentionSeconds)
-        return windowEnd.addingTimeInterval(-rangeSeconds) < oldest ? oldest : nil
+        TimeWindow.noDataBefore(start: windowEnd.addingTimeInterval(-rangeSeconds), now: now, retention: retentionSeconds)
     }
 
     /// "no data before Nov 11 07:50 (retention 15d)".
