@@ -63,6 +63,19 @@ public final class PrometheusHarness: Sendable {
             .replacingOccurrences(of: "interval: 30s", with: "interval: 1s")
     }
 
+    /// Starts the harness, again on new ports when one of its processes found its port taken: a free port is only
+    /// free until something binds it, and the tests run side by side.
+    static func startRetrying(_ options: Options) async throws -> PrometheusHarness {
+        var attempt = 1
+        while true {
+            do {
+                return try await start(options)
+            } catch let error as TestFailure where attempt < 3 && error.description.contains("address already in use") {
+                attempt += 1
+            }
+        }
+    }
+
     static func start(_ options: Options) async throws -> PrometheusHarness {
         let dir = try TemporaryDirectory(prefix: "lookout-prom")
         var exporter: TestHTTPServer?
@@ -227,5 +240,5 @@ public final class PrometheusHarness: Sendable {
 public func withPrometheusHarness<T: Sendable>(
     _ options: PrometheusHarness.Options = .init(), _ body: (PrometheusHarness) async throws -> T
 ) async throws -> T {
-    try await using(try await PrometheusHarness.start(options), release: { await $0.stop() }, body)
+    try await using(try await PrometheusHarness.startRetrying(options), release: { await $0.stop() }, body)
 }

@@ -51,7 +51,7 @@ public enum GlobalKeys {
         KeyBinding([.char("z")], "z", "times in UTC or local time", .dashboard(.toggleUTC)),
         KeyBinding([.char("o")], "o", "order the rows: worst first, by name, by value", .dashboard(.cycleOrder)),
         KeyBinding([.char("/")], "/", "filter series by text", .filter),
-        KeyBinding([.char(":")], ":", "command line (:explore, :alerts, :silences, :dashboard, :help, :q)", .command),
+        KeyBinding([.char(":")], ":", "the command line (its commands are listed under Commands)", .command),
         KeyBinding([.char("s")], "s", "hide / show silenced and inhibited alerts", .dashboard(.toggleSuppressed)),
         KeyBinding([.char("v")], "v", "next value of the dashboard variable", .dashboard(.nextVariableValue)),
         KeyBinding([.char("t")], "t", "next colour theme", .dashboard(.cycleTheme)),

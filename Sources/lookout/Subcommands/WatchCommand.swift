@@ -16,8 +16,10 @@ struct WatchCommand: AsyncParsableCommand {
         discussion: """
             Keys: q quit, r refresh, p pause, + / - range, [ / ] back / forward in time, 0 live, z UTC or local time,
             Enter or 1-9 zoom (1-9 then hide or show series, i inspect, l log axis; Esc back), Tab focus, o row order, e explore the focused panel's
-            query, a alerts (Enter: why one fires, S: silence it, g: the dashboard at its start), : commands (:explore,
-            :alerts, :silences, :dashboard, :help, :q), t theme, / filter, ? help; the mouse clicks, double-clicks and
+            query, a alerts (Enter: why one fires, S: silence it, g: the dashboard at its start), T scrape targets (also
+            Enter on the health panel with a service down), D next dashboard (microservices, operations), : commands
+            (:explore, :alerts, :silences, :targets, :ctx, :dashboard [NAME], :help, :q), t theme, / filter, ? help;
+            the mouse clicks, double-clicks and
             scrolls (--no-mouse). If the server cannot be reached the dashboard stays open and retries (5 s, doubling to
             60 s); data that stops arriving is marked stale with its age.
             Exit codes: 0 on quit (q, Ctrl-C, SIGTERM, SIGHUP); 2 when there is no terminal; 64 bad flags.
