@@ -1,7 +1,7 @@
 # lookout: `make demo` runs the dashboard against the embedded mock Prometheus; `make test` installs what the tests
 # need (Debian packages) when missing and runs every test.
 SWIFT ?= swift
-APT_PACKAGES := libncurses-dev prometheus prometheus-alertmanager prometheus-blackbox-exporter tmux openssl librsvg2-bin fonts-dejavu-core
+APT_PACKAGES := libncurses-dev libyaml-dev prometheus prometheus-alertmanager prometheus-blackbox-exporter tmux openssl librsvg2-bin fonts-dejavu-core
 
 .PHONY: all deps venv build release test unit-test fuzz fuzz-short soak sweep demo clean
 

@@ -14,7 +14,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // Property tests (tests only).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
@@ -22,7 +21,13 @@ let package = Package(
     targets: [
         // Text from outside and text laid out: the one sanitiser for untrusted text (no control characters or escape
         // sequences get through), input limits, bounded file and YAML reading, display width, pad and truncate.
-        .target(name: "SafeText", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // YAML is read with libyaml's event parser (Debian's libyaml-dev), linked statically: Yams would bring
+        // Foundation's ICU (34 MB) into the binary (README, "Install").
+        .target(
+            name: "SafeText", dependencies: ["CYAML"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libyaml.a"])]
+        ),
+        .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
         // The Prometheus API's wire models (vector, matrix, alerts, …), without networking.
         .target(name: "PrometheusModels", dependencies: ["SafeText"]),
         // Prometheus HTTP API: wire models, typed errors, the client.
@@ -40,13 +45,13 @@ let package = Package(
         // The dashboard as data: panels, units, thresholds, legends, health, alerts, formatting, YAML and Grafana.
         .target(
             name: "DashboardCore",
-            dependencies: ["PrometheusModels", "SafeText", .product(name: "Yams", package: "Yams")]
+            dependencies: ["PrometheusModels", "SafeText"]
         ),
         // A generic text canvas: cells, styles, themes, the Terminal protocol (and an in-memory terminal), and widgets
         // as values (frame, sparkline, line chart, tiles, status line, key help). Knows nothing of dashboards.
         .target(
             name: "TerminalCanvas",
-            dependencies: ["SafeText", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SafeText"]
         ),
         // The screens: the app state (a stack of screens, overlays, the shared dashboard model) with its pure update,
         // one folder per screen (Screens/), the views that compose widgets, and the key tables.
@@ -62,7 +67,7 @@ let package = Package(
             name: "LookoutApp",
             dependencies: [
                 "PrometheusAPI", "DashboardCore", "PromQL", "SafeText", "TerminalCanvas", "LookoutUI",
-                .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // PromQL's lexer, parser and syntax tree (Prometheus' precedence, positions and error wording), and Go's

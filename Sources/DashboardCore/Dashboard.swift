@@ -49,8 +49,8 @@ public struct Variable: Sendable, Equatable, Codable {
         // Longest names first, so `$service_name` is not cut by `$service`.
         for variable in variables.sorted(by: { $0.name.count > $1.name.count }) {
             let chosen = values[variable.name].flatMap { $0 == all ? nil : $0 } ?? ".+"
-            out = out.replacingOccurrences(of: "${\(variable.name)}", with: chosen)
-            out = out.replacingOccurrences(of: "$\(variable.name)", with: chosen)
+            out = out.replacing("${\(variable.name)}", with: chosen)
+            out = out.replacing("$\(variable.name)", with: chosen)
         }
         return out
     }

@@ -1,6 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
-import Yams
 
 /// A dashboard file that cannot be used. The message names the file, the line and column, the key, and what was
 /// expected: `my.yaml:12:11: panels[2].type: unknown panel type 'pie' (expected stat or graph)`.
@@ -82,28 +82,18 @@ extension Dashboard {
 
     /// Parses a dashboard; `source` names the file in errors.
     public static func parse(yaml: String, source: String) throws -> Dashboard {
-        func fail(_ node: Node?, _ path: String, _ what: String) -> DashboardFileError {
-            let at = node?.mark.map { ":\($0.line):\($0.column)" } ?? ""
+        func fail(_ node: YAMLNode?, _ path: String, _ what: String) -> DashboardFileError {
+            let at = (node?.mark).map { ":\($0.line):\($0.column)" } ?? ""
             return DashboardFileError(message: "\(source)\(at): \(path.isEmpty ? "" : path + ": ")\(what)")
         }
-        guard YAMLBounds.depthEstimate(yaml) <= YAMLBounds.maxDepth else {
-            throw DashboardFileError(message: "\(source): nested deeper than \(YAMLBounds.maxDepth) levels, the limit")
-        }
-        let root: Node
+        let root: YAMLNode
         do {
-            guard let node = try Yams.compose(yaml: yaml) else { throw fail(nil, "", "the file is empty") }
+            guard let node = try YAMLDocument.compose(yaml, source: source) else { throw fail(nil, "", "the file is empty") }
             root = node
-        } catch let error as DashboardFileError {
-            throw error
-        } catch {
-            let detail = "\(error)".split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }.joined(separator: " ")
-            throw DashboardFileError(message: "\(source): not valid YAML: \(detail)")
+        } catch let error as YAMLError {
+            throw DashboardFileError(message: error.message)
         }
-        guard YAMLBounds.nodeCount(root, limit: InputLimits.yamlNodes) <= InputLimits.yamlNodes else {
-            throw DashboardFileError(message: "\(source): more than \(InputLimits.yamlNodes) YAML nodes once aliases are expanded, the limit")
-        }
-        func mapping(_ node: Node, _ path: String, keys allowed: [String]) throws -> [(String, Node, Node)] {
+        func mapping(_ node: YAMLNode, _ path: String, keys allowed: [String]) throws -> [(String, YAMLNode, YAMLNode)] {
             guard let map = node.mapping else { throw fail(node, path, "expected a mapping with \(allowed.joined(separator: ", "))") }
             return try map.map { key, value in
                 guard let name = key.string, allowed.contains(name) else {
@@ -112,12 +102,12 @@ extension Dashboard {
                 return (name, key, value)
             }
         }
-        func string(_ node: Node, _ path: String, nonEmpty: Bool = true) throws -> String {
+        func string(_ node: YAMLNode, _ path: String, nonEmpty: Bool = true) throws -> String {
             guard let s = node.scalar?.string, node.scalar != nil else { throw fail(node, path, "expected a string") }
-            if nonEmpty && s.trimmingCharacters(in: .whitespaces).isEmpty { throw fail(node, path, "must not be empty") }
+            if nonEmpty && s.trimmingSpaces().isEmpty { throw fail(node, path, "must not be empty") }
             return s
         }
-        func number(_ node: Node, _ path: String) throws -> Double {
+        func number(_ node: YAMLNode, _ path: String) throws -> Double {
             guard let text = node.scalar?.string, let value = Double(text), value.isFinite else {
                 throw fail(node, path, "expected a number, got '\(node.scalar?.string ?? "a collection")'")
             }

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 import PrometheusModels
 
 /// When data counts as stale, in one rule for every view (README, "When data is stale"): **data is stale once it is

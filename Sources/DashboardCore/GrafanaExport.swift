@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
 
 /// Grafana's dashboard JSON from the same `Dashboard` value: one config, two dashboards that cannot drift.

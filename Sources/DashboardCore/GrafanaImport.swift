@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
 
 /// Converts a Grafana dashboard JSON into a lookout `Dashboard`: stat and gauge panels become stat panels, graph and
@@ -26,26 +27,22 @@ public enum GrafanaImport {
         guard data.count <= InputLimits.grafanaFileBytes else {
             throw DashboardFileError(message: "\(source): the Grafana dashboard is larger than \(BoundedFile.describe(bytes: InputLimits.grafanaFileBytes)), the limit")
         }
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw DashboardFileError(message: "\(source): not valid JSON")
-        }
+        guard let object = JSONValue.parse(data) else { throw DashboardFileError(message: "\(source): not valid JSON") }
         // Exported dashboards are sometimes wrapped: {"dashboard": {...}, "meta": {...}}.
-        guard var root = object as? [String: Any] else { throw DashboardFileError(message: "\(source): expected a JSON object") }
-        if let inner = root["dashboard"] as? [String: Any] { root = inner }
-        guard let title = root["title"] as? String, !title.isEmpty else {
+        guard object.object != nil else { throw DashboardFileError(message: "\(source): expected a JSON object") }
+        var root = object
+        if let inner = root["dashboard"], inner.object != nil { root = inner }
+        guard let title = root["title"]?.string, !title.isEmpty else {
             throw DashboardFileError(message: "\(source): not a Grafana dashboard (no title)")
         }
         var warnings: [String] = []
         var panels: [Panel] = []
-        func walk(_ list: [[String: Any]]) {
+        func walk(_ list: [JSONValue]) {
             for panel in list {
-                let type = panel["type"] as? String ?? "?"
-                let name = panel["title"] as? String ?? "(untitled)"
+                let type = panel["type"]?.string ?? "?"
+                let name = panel["title"]?.string ?? "(untitled)"
                 if type == "row" {
-                    walk(panel["panels"] as? [[String: Any]] ?? [])
+                    walk(panel["panels"]?.objects ?? [])
                     continue
                 }
                 let kind: PanelKind
@@ -56,10 +53,10 @@ public enum GrafanaImport {
                     warnings.append("skipped panel '\(name)' (type \(type)): lookout shows stat, gauge, graph and timeseries panels")
                     continue
                 }
-                let targets = (panel["targets"] as? [[String: Any]] ?? []).compactMap { target -> Target? in
-                    guard let expr = target["expr"] as? String, !expr.isEmpty else { return nil }
-                    if target["hide"] as? Bool == true { return nil }
-                    return Target(expr: rewriteIntervals(expr), legendFormat: target["legendFormat"] as? String ?? "")
+                let targets = (panel["targets"]?.objects ?? []).compactMap { target -> Target? in
+                    guard let expr = target["expr"]?.string, !expr.isEmpty else { return nil }
+                    if target["hide"]?.bool == true { return nil }
+                    return Target(expr: rewriteIntervals(expr), legendFormat: target["legendFormat"]?.string ?? "")
                 }
                 guard !targets.isEmpty else {
                     warnings.append("skipped panel '\(name)' (type \(type)): no Prometheus query")
@@ -70,18 +67,18 @@ public enum GrafanaImport {
                 panels.append(Panel(title: name, kind: kind, targets: targets, unit: unit, thresholds: thresholds(of: panel)))
             }
         }
-        walk(root["panels"] as? [[String: Any]] ?? [])
+        walk(root["panels"]?.objects ?? [])
         // Very old dashboards keep panels in rows[].panels.
-        for row in root["rows"] as? [[String: Any]] ?? [] { walk(row["panels"] as? [[String: Any]] ?? []) }
+        for row in root["rows"]?.objects ?? [] { walk(row["panels"]?.objects ?? []) }
         guard !panels.isEmpty else { throw DashboardFileError(message: "\(source): no panel lookout can show" + (warnings.isEmpty ? "" : " (\(warnings.joined(separator: "; ")))")) }
 
         var variables: [Variable] = []
-        let templating = (root["templating"] as? [String: Any])?["list"] as? [[String: Any]] ?? []
+        let templating = root["templating"]?["list"]?.objects ?? []
         for variable in templating {
-            guard let name = variable["name"] as? String else { continue }
-            let type = variable["type"] as? String ?? ""
+            guard let name = variable["name"]?.string else { continue }
+            let type = variable["type"]?.string ?? ""
             if type == "datasource" || type == "interval" || type == "constant" || type == "textbox" { continue }
-            let query = (variable["query"] as? String) ?? ((variable["query"] as? [String: Any])?["query"] as? String) ?? ""
+            let query = variable["query"]?.string ?? variable["query"]?["query"]?.string ?? ""
             if let label = labelValuesLabel(query) {
                 variables.append(Variable(name: name, label: label))
             } else {
@@ -108,23 +105,23 @@ public enum GrafanaImport {
 
     /// `label_values(up, service)` or `label_values(service)` → `service`.
     static func labelValuesLabel(_ query: String) -> String? {
-        let q = query.trimmingCharacters(in: .whitespaces)
+        let q = query.trimmingSpaces()
         guard q.hasPrefix("label_values("), q.hasSuffix(")") else { return nil }
         let inner = q.dropFirst("label_values(".count).dropLast()
-        let label = inner.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        let label = inner.split(separator: ",").last.map { $0.trimmingSpaces() } ?? ""
         return label.isEmpty || !label.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) ? nil : label
     }
 
     static func rewriteIntervals(_ expr: String) -> String {
-        expr.replacingOccurrences(of: "$__rate_interval", with: "5m").replacingOccurrences(of: "${__rate_interval}", with: "5m")
-            .replacingOccurrences(of: "$__interval", with: "1m").replacingOccurrences(of: "${__interval}", with: "1m")
+        expr.replacing("$__rate_interval", with: "5m").replacing("${__rate_interval}", with: "5m")
+            .replacing("$__interval", with: "1m").replacing("${__interval}", with: "1m")
     }
 
-    static func unit(of panel: [String: Any]) -> (Unit, String?) {
-        let defaults = (panel["fieldConfig"] as? [String: Any])?["defaults"] as? [String: Any]
-        var grafana = (defaults?["unit"] as? String).flatMap { $0.isEmpty ? nil : $0 }
-        if grafana == nil, let axes = panel["yaxes"] as? [[String: Any]], let first = axes.first {
-            grafana = first["format"] as? String  // the old graph panel
+    static func unit(of panel: JSONValue) -> (Unit, String?) {
+        let defaults = panel["fieldConfig"]?["defaults"]
+        var grafana = (defaults?["unit"]?.string).flatMap { $0.isEmpty ? nil : $0 }
+        if grafana == nil, let first = panel["yaxes"]?.objects.first {
+            grafana = first["format"]?.string  // the old graph panel
         }
         switch grafana ?? "none" {
         case "reqps", "rps", "ops", "opm": return (.requestsPerSecond, nil)
@@ -135,13 +132,13 @@ public enum GrafanaImport {
         }
     }
 
-    static func thresholds(of panel: [String: Any]) -> Thresholds? {
-        let defaults = (panel["fieldConfig"] as? [String: Any])?["defaults"] as? [String: Any]
+    static func thresholds(of panel: JSONValue) -> Thresholds? {
+        let defaults = panel["fieldConfig"]?["defaults"]
         var values: [Double] = []
-        if let steps = (defaults?["thresholds"] as? [String: Any])?["steps"] as? [[String: Any]] {
-            values = steps.compactMap { ($0["value"] as? NSNumber)?.doubleValue }
-        } else if let old = panel["thresholds"] as? [[String: Any]] {
-            values = old.compactMap { ($0["value"] as? NSNumber)?.doubleValue }
+        if let steps = defaults?["thresholds"]?["steps"]?.array {
+            values = steps.compactMap { $0["value"]?.number }
+        } else if let old = panel["thresholds"]?.array {
+            values = old.compactMap { $0["value"]?.number }
         }
         values.sort()
         switch values.count {

@@ -6,24 +6,24 @@ import SafeText
 /// `up{instance="a", job="b"}`. The result is sanitised: it is server text.
 public enum LegendTemplate {
     public static func render(_ template: String, labels: Labels) -> String {
-        if template.trimmingCharacters(in: .whitespaces).isEmpty { return seriesName(labels) }
+        if template.trimmingSpaces().isEmpty { return seriesName(labels) }
         var output = ""
         var rest = Substring(template)
-        while let open = rest.range(of: "{{") {
+        while let open = rest.firstRange(of: "{{") {
             output += rest[..<open.lowerBound]
             let afterOpen = rest[open.upperBound...]
-            guard let close = afterOpen.range(of: "}}") else {
+            guard let close = afterOpen.firstRange(of: "}}") else {
                 output += rest[open.lowerBound...]
                 rest = ""
                 break
             }
-            let name = afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let name = afterOpen[..<close.lowerBound].trimmingSpaces()
             output += labels[name] ?? ""
             rest = afterOpen[close.upperBound...]
         }
         output += rest
         let safe = SafeText.clip(output, InputLimits.labelCharacters)
-        return safe.trimmingCharacters(in: .whitespaces).isEmpty ? seriesName(labels) : safe
+        return safe.trimmingSpaces().isEmpty ? seriesName(labels) : safe
     }
 
     /// `name{a="1", b="2"}` with labels sorted, `{}` for an empty label set.

@@ -47,11 +47,11 @@ public struct RuleExpression: Sendable, Equatable {
         for clause in ["on", "ignoring"] where right.hasPrefix(clause) {
             let afterClause = right.dropFirst(clause.count).drop { $0 == " " }
             if afterClause.first == "(", let close = matchingParen(Array(afterClause), from: 0) {
-                var tail = String(Array(afterClause)[(close + 1)...]).trimmingCharacters(in: .whitespaces)
+                var tail = String(Array(afterClause)[(close + 1)...]).trimmingSpaces()
                 for group in ["group_left", "group_right"] where tail.hasPrefix(group) {
                     let g = tail.dropFirst(group.count).drop { $0 == " " }
                     if g.first == "(", let end = matchingParen(Array(g), from: 0) {
-                        tail = String(Array(g)[(end + 1)...]).trimmingCharacters(in: .whitespaces)
+                        tail = String(Array(g)[(end + 1)...]).trimmingSpaces()
                     } else {
                         tail = String(g)
                     }
@@ -59,7 +59,7 @@ public struct RuleExpression: Sendable, Equatable {
                 right = tail
             }
         }
-        let number = Double(right.replacingOccurrences(of: "_", with: ""))
+        let number = Double(right.replacing("_", with: ""))
         return RuleExpression(
             left: left, comparison: op, isBool: isBool,
             right: number.map { .threshold($0) } ?? (right.isEmpty ? nil : .series(right)))
@@ -68,7 +68,7 @@ public struct RuleExpression: Sendable, Equatable {
     static func isWord(_ c: Character) -> Bool { c == "_" || c == ":" || c.isLetter || c.isNumber }
 
     static func trim(_ chars: [Character]) -> String {
-        String(chars).trimmingCharacters(in: .whitespacesAndNewlines)
+        String(chars).trimmingSpacesAndNewlines()
     }
 
     /// Index of the `)` that closes the `(` at `from`.

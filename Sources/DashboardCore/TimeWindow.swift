@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PrometheusModels
 import SafeText
 
@@ -49,7 +50,7 @@ public struct TimeWindow: Sendable, Equatable {
     /// An instant as `--from` and `--to` take it: RFC 3339 (`2026-11-25T14:00:00Z`), `now`, or relative to now
     /// (`-3h`, `now-90m`).
     public static func instant(_ text: String, now: Date) -> Date? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmingSpaces()
         if t == "now" { return now }
         let relative = t.hasPrefix("now-") ? String(t.dropFirst(3)) : t
         if relative.hasPrefix("-"), let seconds = ValueFormat.parseDuration(String(relative.dropFirst())) {
@@ -118,7 +119,7 @@ public enum ClockFormat {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let parts = calendar.dateComponents([.month, .day, .hour, .minute], from: date)
-        let time = String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+        let time = cFormat("%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
         guard !calendar.isDate(date, inSameDayAs: now) else { return time }
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let month = parts.month.flatMap { months.indices.contains($0 - 1) ? months[$0 - 1] : nil } ?? "?"
@@ -136,7 +137,7 @@ public enum ClockFormat {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let parts = calendar.dateComponents([.hour, .minute, .second], from: date)
-        return String(format: "%02d:%02d:%02d", parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
+        return cFormat("%02d:%02d:%02d", parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
     }
 
     /// `UTC`, or the local zone's abbreviation (`CET`).

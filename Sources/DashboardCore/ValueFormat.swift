@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 
 /// Short, unit-aware numbers for narrow columns: `48.2 req/s`, `1.2k req/s`, `11.4 %`, `850 ms`, `4.05 s`.
 /// NaN (no defined value) is `–`; infinities are `+Inf` / `-Inf`.
@@ -33,7 +35,7 @@ public enum ValueFormat {
         if a >= 9.995 { return fixed(value, 1) }
         if a >= 0.9995 { return fixed(value, 2) }
         if a >= 0.001 { return trimZeros(fixed(value, 3)) }
-        return String(format: "%.2g", value)
+        return cFormat("%.2g", value)
     }
 
     static func percent(_ p: Double) -> String {
@@ -42,7 +44,7 @@ public enum ValueFormat {
         if a >= 99.95 { return fixed(p, 0) }
         if a >= 0.995 { return fixed(p, 1) }
         if a >= 0.01 { return fixed(p, 2) }
-        return String(format: "%.1g", p)
+        return cFormat("%.1g", p)
     }
 
     static func duration(_ seconds: Double) -> String {
@@ -61,7 +63,7 @@ public enum ValueFormat {
     }
 
     static func fixed(_ value: Double, _ digits: Int) -> String {
-        String(format: "%.\(digits)f", value)
+        cFormat("%.\(digits)f", value)
     }
 
     static func trimZeros(_ text: String) -> String {
@@ -92,7 +94,7 @@ public enum ValueFormat {
 
     /// Parses `30s`, `5m`, `1h`, `7d`, `2w` (and a plain number of seconds).
     public static func parseDuration(_ text: String) -> TimeInterval? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmingSpaces()
         guard let last = t.last else { return nil }
         let factors: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
         let (number, factor): (Substring, Double) = last.isNumber ? (Substring(t), 1) : (t.dropLast(), factors[last] ?? -1)

@@ -1,5 +1,6 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
 
 /// The author of silences, remembered: `$XDG_STATE_HOME/lookout/author` (beside explore's history), one line, mode
@@ -24,19 +25,19 @@ public struct AuthorFile: Sendable {
 /// silences, the current context.
 public enum StateLine {
     public static func path(_ name: String, environment: [String: String]) -> String? {
-        HistoryFile.path(environment: environment).map { ($0 as NSString).deletingLastPathComponent + "/" + name }
+        HistoryFile.path(environment: environment).map { FilePath.parent($0) + "/" + name }
     }
 
     /// The line, sanitised; nil when absent or empty.
     public static func read(_ path: String) -> String? {
         let text = (try? BoundedFile.text(path, limit: 4096, what: "state file"))
-            .map { SafeText.clip($0.trimmingCharacters(in: .whitespacesAndNewlines), InputLimits.labelCharacters) }
+            .map { SafeText.clip($0.trimmingSpacesAndNewlines(), InputLimits.labelCharacters) }
         return text.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Writes the line; a problem in one line (naming `what`), or nil.
     public static func save(_ line: String, to path: String, what: String) -> String? {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = FilePath.parent(path)
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let clean = SafeText.clip(line, InputLimits.labelCharacters)

@@ -1,5 +1,7 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 import PrometheusAPI
 
 /// The connection flags as typed, before they are checked. Turning them into `ConnectionOptions` reads the secret
@@ -34,7 +36,7 @@ public struct ConnectionSettings: Sendable, Equatable {
             out.basicAuthPasswordEnv = basicAuthPasswordEnv
         }
         func name(_ header: String) -> String {
-            String(header.prefix { $0 != ":" }).trimmingCharacters(in: .whitespaces).lowercased()
+            String(header.prefix { $0 != ":" }).trimmingSpaces().lowercased()
         }
         let replaced = Set(headers.map(name))
         out.headers = base.headers.filter { !replaced.contains(name($0)) } + headers

@@ -1,6 +1,7 @@
 import DashboardCore
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import LookoutUI
 import PrometheusAPI

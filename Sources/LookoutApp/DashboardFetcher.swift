@@ -1,5 +1,6 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import PromQL
 import LookoutUI
 import PrometheusAPI
@@ -162,7 +163,7 @@ public struct DashboardFetcher: Sendable {
 
     /// `15d`, `15d or 10GiB`, `1y2w`: the time part in seconds; nil for a size only or anything else.
     public static func retention(_ text: String) -> TimeInterval? {
-        let time = text.components(separatedBy: " or ").first?.trimmingCharacters(in: .whitespaces) ?? ""
+        let time = text.components(separatedBy: " or ").first?.trimmingSpaces() ?? ""
         guard let milliseconds = PromDuration.parse(time), milliseconds > 0 else { return nil }
         return TimeInterval(milliseconds) / 1000
     }

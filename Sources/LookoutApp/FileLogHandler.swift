@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import SafeText
 import Synchronization
@@ -7,10 +8,10 @@ import Synchronization
 /// without `--log-file` nothing is logged.
 public struct FileLogHandler: LogHandler {
     final class Sink: Sendable {
-        let handle: Mutex<FileHandle>
-        init(_ handle: FileHandle) { self.handle = Mutex(handle) }
+        let fd: Mutex<Int32>
+        init(_ fd: Int32) { self.fd = Mutex(fd) }
         func write(_ line: String) {
-            handle.withLock { $0.write(Data(line.utf8)) }
+            fd.withLock { FileDescriptorText.write(line, to: $0) }
         }
     }
 
@@ -26,16 +27,11 @@ public struct FileLogHandler: LogHandler {
 
     /// Opens (creating or appending to) the file; throws with the path when it cannot.
     public static func open(path: String) throws -> @Sendable (String) -> any LogHandler {
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw LogFileError(message: "cannot create --log-file '\(path)'")
-            }
+        let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw LogFileError(message: "cannot write --log-file '\(SafeText.clip(path, 200))': \(String(cString: strerror(errno)))")
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw LogFileError(message: "cannot write --log-file '\(path)'")
-        }
-        handle.seekToEndOfFile()
-        let sink = Sink(handle)
+        let sink = Sink(fd)
         return { label in FileLogHandler(sink: sink, label: label) }
     }
 
@@ -67,8 +63,13 @@ public struct LogFileError: Error, CustomStringConvertible {
 
 enum RFC3339Clock {
     static func now() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date())
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        return cFormat(
+            "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec,
+            Int32(now.tv_nsec / 1_000_000))
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
 
 /// Explore's history on disk: `$XDG_STATE_HOME/lookout/history` (default `~/.local/state/lookout/history`), one
@@ -11,7 +12,7 @@ public final class HistoryFile: @unchecked Sendable {
     public var problem: String? { lock.withLock { failure } }
     private var failure: String?
     private var entries: [String]
-    private let lock = NSLock()
+    private let lock = StateLock()
 
     /// The history file for this environment.
     public static func path(environment: [String: String]) -> String? {
@@ -45,7 +46,7 @@ public final class HistoryFile: @unchecked Sendable {
     /// history goes on in memory, and the problem is returned this once.
     @discardableResult
     public func append(_ query: String) -> String? {
-        let line = query.replacingOccurrences(of: "\n", with: " ")
+        let line = query.replacing("\n", with: " ")
         let snapshot: [String] = lock.withLock {
             entries.removeAll { $0 == line }
             entries.append(line)
@@ -54,7 +55,7 @@ public final class HistoryFile: @unchecked Sendable {
         }
         guard let path, problem == nil else { return nil }
         do {
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = FilePath.parent(path)
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let temporary = path + ".tmp-\(getpid())"
             let data = Data((snapshot.joined(separator: "\n") + "\n").utf8)

@@ -1,9 +1,9 @@
 import DashboardCore
 import PrometheusAPI
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
 import TerminalCanvas
-import Yams
 
 /// A config file that cannot be used: the file, the line and column, the key, and what was wrong, in one line.
 public struct ConfigFileError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -143,28 +143,21 @@ public struct LookoutConfig: Sendable, Equatable {
     /// Parses a config; `source` names the file in errors.
     public static func parse(yaml: String, source: String) throws(ConfigFileError) -> LookoutConfig {
         let shown = SafeText.clip(source, 200)
-        func fail(_ node: Node?, _ path: String, _ what: String) -> ConfigFileError {
-            let at = node?.mark.map { ":\($0.line):\($0.column)" } ?? ""
+        func fail(_ node: YAMLNode?, _ path: String, _ what: String) -> ConfigFileError {
+            let at = (node?.mark).map { ":\($0.line):\($0.column)" } ?? ""
             return ConfigFileError("\(shown)\(at): \(path.isEmpty ? "" : path + ": ")\(what)")
         }
-        guard YAMLBounds.depthEstimate(yaml) <= YAMLBounds.maxDepth else {
-            throw ConfigFileError("\(shown): nested deeper than \(YAMLBounds.maxDepth) levels, the limit")
-        }
-        let composed: Node?
+        let composed: YAMLNode?
         do {
-            composed = try Yams.compose(yaml: yaml)
+            composed = try YAMLDocument.compose(yaml, source: source)
         } catch {
-            let detail = "\(error)".split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
-            throw ConfigFileError("\(shown): not valid YAML: \(SafeText.clip(detail, 300))")
+            throw ConfigFileError(error.message)
         }
         var config = LookoutConfig(path: source)
         guard let root = composed else { return config }
-        guard YAMLBounds.nodeCount(root, limit: InputLimits.yamlNodes) <= InputLimits.yamlNodes else {
-            throw ConfigFileError("\(shown): more than \(InputLimits.yamlNodes) YAML nodes once aliases are expanded, the limit")
-        }
-        func mapping(_ node: Node, _ path: String, keys allowed: [String]) throws(ConfigFileError) -> [(String, Node)] {
+        func mapping(_ node: YAMLNode, _ path: String, keys allowed: [String]) throws(ConfigFileError) -> [(String, YAMLNode)] {
             guard let map = node.mapping else { throw fail(node, path, "expected a mapping with \(allowed.joined(separator: ", "))") }
-            var out: [(String, Node)] = []
+            var out: [(String, YAMLNode)] = []
             var seen = Set<String>()
             for (key, value) in map {
                 let name = key.string ?? "?"
@@ -180,25 +173,25 @@ public struct LookoutConfig: Sendable, Equatable {
             }
             return out
         }
-        func string(_ node: Node, _ path: String) throws(ConfigFileError) -> String {
+        func string(_ node: YAMLNode, _ path: String) throws(ConfigFileError) -> String {
             guard let s = node.scalar?.string else { throw fail(node, path, "expected a string") }
-            guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail(node, path, "must not be empty") }
+            guard !s.trimmingSpaces().isEmpty else { throw fail(node, path, "must not be empty") }
             guard s.count <= 4096 else { throw fail(node, path, "longer than 4096 characters") }
             return s
         }
-        func bool(_ node: Node, _ path: String) throws(ConfigFileError) -> Bool {
+        func bool(_ node: YAMLNode, _ path: String) throws(ConfigFileError) -> Bool {
             switch node.scalar?.string.lowercased() {
             case "true", "yes", "on": return true
             case "false", "no", "off": return false
             default: throw fail(node, path, "expected true or false")
             }
         }
-        func duration(_ node: Node, _ path: String) throws(ConfigFileError) -> String {
+        func duration(_ node: YAMLNode, _ path: String) throws(ConfigFileError) -> String {
             let text = try string(node, path)
             guard ValueFormat.parseDuration(text) != nil else { throw fail(node, path, "'\(SafeText.clip(text, 40))' is not a duration such as 15s, 5m or 1h") }
             return text
         }
-        func list(_ node: Node, _ path: String) throws(ConfigFileError) -> [String] {
+        func list(_ node: YAMLNode, _ path: String) throws(ConfigFileError) -> [String] {
             guard let items = node.sequence else { throw fail(node, path, "expected a list") }
             var out: [String] = []
             for (i, item) in items.enumerated() { out.append(try string(item, "\(path)[\(i)]")) }
@@ -297,7 +290,7 @@ public struct LookoutConfig: Sendable, Equatable {
             if !c.headers.isEmpty {
                 lines.append("    headers:")
                 for header in c.headers {
-                    let (name, value) = header.firstIndex(of: ":").map { (String(header[..<$0]), String(header[header.index(after: $0)...]).trimmingCharacters(in: .whitespaces)) } ?? (header, "")
+                    let (name, value) = header.firstIndex(of: ":").map { (String(header[..<$0]), String(header[header.index(after: $0)...]).trimmingSpaces()) } ?? (header, "")
                     lines.append("      \(q(name)): \(q(value))")
                 }
             }

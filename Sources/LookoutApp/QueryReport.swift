@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PrometheusAPI
 import SafeText
 
@@ -77,7 +78,7 @@ public struct QueryReport: Sendable {
         let names = labelNames
         func field(_ text: String) -> String {
             let clean = SafeText.sanitize(text)
-            return clean.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + clean.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : clean
+            return clean.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + clean.replacing("\"", with: "\"\"") + "\"" : clean
         }
         var lines = [(names + ["timestamp", "value"]).map(field).joined(separator: ",")]
         switch result {

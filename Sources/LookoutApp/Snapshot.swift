@@ -1,5 +1,6 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import LookoutUI
 import PrometheusAPI
 import SafeText
@@ -291,7 +292,7 @@ extension Snapshot {
 
     static func clock(_ date: Date) -> String {
         let text = RFC3339.format(date)
-        return String(text.prefix(19)).replacingOccurrences(of: "T", with: " ") + " UTC"
+        return String(text.prefix(19)).replacing("T", with: " ") + " UTC"
     }
 }
 

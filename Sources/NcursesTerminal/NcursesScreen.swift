@@ -1,6 +1,8 @@
 import CNcurses
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 import TerminalCanvas
 
 /// The only code that calls ncurses. Everything happens on the main actor; input is read when stdin becomes
@@ -51,7 +53,7 @@ public final class NcursesScreen: Terminal {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw NoTerminal(description: "lookout needs a terminal (stdin and stdout must be a TTY); for a report on stdout use 'lookout snapshot'")
         }
-        setlocale(LC_ALL, "")
+        setlocale(LC_CTYPE, "")  // wide characters; numbers stay in the C notation (cFormat)
         // ncurses installs its own SIGWINCH handler only while the signal has its default action; ours comes
         // through a dispatch source instead.
         signal(SIGWINCH, SIG_IGN)
@@ -72,7 +74,7 @@ public final class NcursesScreen: Terminal {
         curs_set(0)
         set_escdelay(25)
         // Bracketed paste: a paste arrives between ESC [200~ and ESC [201~, as text rather than keys.
-        FileHandle.standardOutput.write(Data("\u{1B}[?2004h".utf8))
+        StandardStream.output.write("\u{1B}[?2004h")
         if has_colors() {
             start_color()
             use_default_colors()
@@ -293,7 +295,7 @@ public final class NcursesScreen: Terminal {
 
     public func copyToClipboard(_ text: String) {
         guard active else { return }
-        FileHandle.standardOutput.write(Data(Clipboard.sequence(text).utf8))
+        StandardStream.output.write(Clipboard.sequence(text))
     }
 
     public func restore() {
@@ -306,7 +308,7 @@ public final class NcursesScreen: Terminal {
         lookout_mouse(0)
         endwin()
         // Bracketed paste and every mouse report off, whatever the terminal was told.
-        FileHandle.standardOutput.write(Data("\u{1B}[?2004l\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1006l".utf8))
+        StandardStream.output.write("\u{1B}[?2004l\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1006l")
         lookout_disarm_crash_restore()
     }
 }

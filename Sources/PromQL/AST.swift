@@ -1,5 +1,6 @@
 import SafeText
-import Foundation
+import FoundationEssentials
+import Glibc
 import PrometheusModels
 
 /// The type of a PromQL expression, named as Prometheus names it in messages.
@@ -112,7 +113,7 @@ public indirect enum Expr: Sendable {
     /// `sum by (service) (rate(http_requests_total{status_code=~"5.."}[5m])) > 0.05`.
     public var text: String {
         switch self {
-        case .number(let v, _): return GoFormat.formatG(v).replacingOccurrences(of: "+Inf", with: "Inf")
+        case .number(let v, _): return GoFormat.formatG(v).replacing("+Inf", with: "Inf")
         case .string(let s, _): return goQuote(s)
         case .selector(let s): return s.text
         case .matrix(let s, let range, _): return "\(s.text)[\(PromDuration.format(milliseconds: range))]"

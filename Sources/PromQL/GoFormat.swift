@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 
 /// Number formatting as Go's `strconv` and `fmt` do it, so that the mock's answers read exactly like Prometheus':
 /// sample values (`"0.1"`, `"1.5e-07"`, `"+Inf"`), alert values (`"1.142699905737749e-01"`), `{{ $value }}` in
@@ -114,7 +116,7 @@ public enum GoFormat {
         if let s = special(value) { return s }
         let precision = max(1, min(precision, 30))
         if value == 0 { return sign(value) + "0" }
-        let (d, p) = digits(of: String(format: "%.\(precision - 1)e", abs(value)))
+        let (d, p) = digits(of: cFormat("%.\(precision - 1)e", abs(value)))
         let exp = p - 1
         if exp < -4 || exp >= precision { return sign(value) + exponential(d, p) }
         return sign(value) + fixed(d, p)
@@ -149,7 +151,7 @@ public enum GoFormat {
         if magnitude != 0, magnitude < 1e-6 || magnitude >= 1e21 {
             // encoding/json: 'e' format with a one-digit exponent where Go would write two ("1e-07" → "1e-7").
             let text = formatE(value)
-            return text.replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e+")
+            return text.replacing("e-0", with: "e-").replacing("e+0", with: "e+")
         }
         return formatF(value)
     }

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 
 /// The Alertmanagers of one HA cluster (`--alertmanager-url`, repeated). Reads ask every member at once and merge
 /// what answers: alerts by fingerprint, silences by id (the latest update wins). A member that is down is named, and

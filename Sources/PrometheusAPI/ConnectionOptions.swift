@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
 
 /// Where a secret comes from. Secrets are never taken as flag values, where they would show in `ps` and in
@@ -22,7 +23,7 @@ public enum SecretSource: Sendable, Equatable {
             guard let text = String(validating: data, as: UTF8.self) else {
                 throw ConfigurationError("\(what) file '\(path)' is not UTF-8 text")
             }
-            let secret = text.trimmingCharacters(in: .newlines)
+            let secret = text.trimmingNewlines()
             guard !secret.isEmpty else { throw ConfigurationError("\(what) file '\(path)' is empty") }
             return secret
         case .environment(let name):
@@ -31,18 +32,6 @@ public enum SecretSource: Sendable, Equatable {
             }
             return secret
         }
-    }
-
-    static func reason(_ error: any Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let text = strerror(Int32(underlying.code))
-        {
-            return String(cString: text)
-        }
-        if ns.domain == NSCocoaErrorDomain, ns.code == NSFileReadNoSuchFileError { return "No such file or directory" }
-        if ns.domain == NSCocoaErrorDomain, ns.code == NSFileReadNoPermissionError { return "Permission denied" }
-        return ns.localizedDescription
     }
 }
 
@@ -73,8 +62,8 @@ public struct HeaderField: Sendable, Equatable {
         guard let colon = text.firstIndex(of: ":") else {
             throw ConfigurationError("bad --header '\(clip(text, 80))': expected 'Name: value'")
         }
-        let name = text[..<colon].trimmingCharacters(in: .whitespaces)
-        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let name = text[..<colon].trimmingSpaces()
+        let value = text[text.index(after: colon)...].trimmingSpaces()
         let token = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
         guard !name.isEmpty, name.allSatisfy({ token.contains($0) }) else {
             throw ConfigurationError("bad --header '\(clip(text, 80))': '\(clip(name, 40))' is not a header name")
@@ -125,7 +114,7 @@ public struct ProxySetting: Sendable, Equatable {
         guard let host = url.host?.lowercased() else { return nil }
         if let noProxy = env("no_proxy") {
             for raw in noProxy.split(separator: ",") {
-                var entry = raw.trimmingCharacters(in: .whitespaces).lowercased()
+                var entry = raw.trimmingSpaces().lowercased()
                 if entry == "*" { return nil }
                 if entry.filter({ $0 == ":" }).count == 1, let colon = entry.firstIndex(of: ":") {
                     entry = String(entry[..<colon])  // host:port; IPv6 literals have more colons
@@ -142,7 +131,7 @@ public struct ProxySetting: Sendable, Equatable {
         }
         return ProxySetting(
             host: proxyHost, port: proxyURL.port ?? 3128,
-            username: proxyURL.user.flatMap { $0.removingPercentEncoding }, password: proxyURL.password.flatMap { $0.removingPercentEncoding })
+            username: proxyURL.user.flatMap(PercentEncoding.decode), password: proxyURL.password.flatMap(PercentEncoding.decode))
     }
 }
 
@@ -172,7 +161,7 @@ public struct ConnectionOptions: Sendable, Equatable {
     /// Parses a server URL as a user types it: `http://prometheus:9090`, `https://host/prometheus/`, or
     /// `localhost:9090` (http assumed).
     public static func parseBaseURL(_ text: String) throws -> URL {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces()
         guard !trimmed.isEmpty else { throw ConfigurationError("the server URL is empty") }
         let withScheme = trimmed.contains("://") ? trimmed : "http://" + trimmed
         guard let components = URLComponents(string: withScheme) else {

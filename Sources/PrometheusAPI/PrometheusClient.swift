@@ -1,5 +1,6 @@
 import AsyncHTTPClient
-import Foundation
+import FoundationEssentials
+import Glibc
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -137,8 +138,7 @@ public final class PrometheusClient: Sendable {
 
     /// `/api/v1/label/<name>/values`: the values a label takes.
     public func labelValues(_ label: String, matching selector: String? = nil) async throws -> APIResponse<[String]> {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "_"))
-        let name = label.addingPercentEncoding(withAllowedCharacters: allowed) ?? label
+        let name = PercentEncoding.encode(label, keeping: "_")
         // GET only on Prometheus 2.42: the selector goes in the query string.
         let query = selector.map { "?" + Self.formEncode([("match[]", $0)]) } ?? ""
         return try await call("/api/v1/label/\(name)/values\(query)", form: nil, as: [String].self)
@@ -190,8 +190,7 @@ public final class PrometheusClient: Sendable {
 
     /// Expires a silence now (`DELETE /api/v2/silence/<id>`).
     public func expireSilence(id: String) async throws {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_"))
-        let escaped = id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id
+        let escaped = PercentEncoding.encode(id, keeping: "-_")
         _ = try await alertmanagerCall("/api/v2/silence/" + escaped, method: .DELETE, as: Empty.self)
     }
 
@@ -266,7 +265,7 @@ public final class PrometheusClient: Sendable {
 
     /// HTTP 429, or 503 with `Retry-After`: the server asks for a pause, which the dashboard honours.
     static func throttling(_ status: HTTPResponseStatus, _ headers: HTTPHeaders, url: String) -> PrometheusError? {
-        let retryAfter = headers.first(name: "Retry-After").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let retryAfter = headers.first(name: "Retry-After").flatMap { Double($0.trimmingSpaces()) }
             .flatMap { $0.isFinite && $0 >= 0 ? min($0, 3600) : nil }
         guard status.code == 429 || (status.code == 503 && retryAfter != nil) else { return nil }
         return .throttled(url: url, httpStatus: Int(status.code), retryAfter: retryAfter)
@@ -306,15 +305,13 @@ public final class PrometheusClient: Sendable {
 
     static func formatNumber(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(format: "%.3f", value)
+        return cFormat("%.3f", value)
     }
 
     static func formEncode(_ fields: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        allowed.insert(charactersIn: "-._~")
-        return fields.map { name, value in
-            let n = name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
-            let v = value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+        fields.map { name, value in
+            let n = PercentEncoding.encode(name, keeping: "-._~")
+            let v = PercentEncoding.encode(value, keeping: "-._~")
             return "\(n)=\(v)"
         }.joined(separator: "&")
     }

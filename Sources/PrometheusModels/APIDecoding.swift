@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
 
 /// Turns an HTTP answer of the Prometheus or Alertmanager API into models or a one-line `PrometheusError`. Pure (no
@@ -50,7 +51,7 @@ public enum APIDecoding {
         }
         do {
             return try JSONDecoder().decode(Payload.self, from: bytes)
-        } catch is DecodingError where (try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])) == nil {
+        } catch is DecodingError where JSONValue.parse(bytes) == nil {
             throw .unexpectedResponse(url: url, httpStatus: status, reason: reason, firstLine: firstLine(of: bytes))
         } catch {
             throw .decoding(url: url, detail: describeDecodingError(error))
@@ -100,3 +101,4 @@ public func describeDecodingError(_ error: any Error) -> String {
     @unknown default: return clip("\(error)", 200)
     }
 }
+

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 
 public enum AlertState: String, Sendable, Codable, Equatable {
     case inactive, pending, firing

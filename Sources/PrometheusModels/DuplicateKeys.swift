@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 
 /// JSON allows an object to repeat a key. Go's decoder, and so Prometheus, Alertmanager and every Go client, keeps
 /// the last value; Foundation's JSONDecoder keeps the first. `lastKeyWins` rewrites a JSON text so that every

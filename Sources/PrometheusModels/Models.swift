@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 
 /// Label set of a series, as Prometheus sends it (`metric` / `labels` objects).
 public typealias Labels = [String: String]

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 
 /// Where a PromQL parse error is, read from the server's message as Prometheus words it (`…: 1:17: parse error: …`;
 /// the column counts bytes from 1). Explore puts its caret there, and so does `lookout query`.
@@ -9,7 +11,7 @@ public struct ParseErrorPosition: Sendable, Equatable {
     public var excerpt: String
 
     public init?(message: String) {
-        guard let range = message.range(of: #"\d+:\d+: parse error.*"#, options: .regularExpression) else { return nil }
+        guard let range = message.firstRange(of: #/\d+:\d+: parse error.*/#) else { return nil }
         let parts = message[range].split(separator: ":", maxSplits: 2)
         guard parts.count == 3, let line = Int(parts[0]), let column = Int(parts[1]), line >= 1, column >= 1 else { return nil }
         self.line = line

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
 
 /// Everything that can go wrong talking to a Prometheus-compatible server. `description` is one line, safe to
@@ -70,7 +71,7 @@ public enum PrometheusError: Error, Sendable, Equatable, CustomStringConvertible
 
 /// Sanitised, cut to `limit` characters, without surrounding spaces.
 package func clip(_ text: String, _ limit: Int) -> String {
-    SafeText.clip(text, limit).trimmingCharacters(in: .whitespaces)
+    SafeText.clip(text, limit).trimmingSpaces()
 }
 
 func formatSeconds(_ seconds: Double) -> String {

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 
 /// RFC 3339 timestamps as Prometheus and Alertmanager write them, with up to nanosecond fractions
 /// (`2026-11-25T14:13:19.280829477Z`, `2026-11-25T15:13:19+01:00`). Foundation's ISO 8601 parsers

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
 
 /// One matcher of an Alertmanager silence: `name="value"`, `name!="value"`, `name=~"regex"`, `name!~"regex"`.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Double-quoted strings with backslash escapes, one implementation for every format lookout writes: Go's `%q` (as
 /// PromQL and Prometheus print label values), YAML, JSON as Go's encoder writes it (the mock), and the Prometheus text
@@ -22,18 +23,18 @@ public enum Quote {
 
     /// Go's `strconv.Quote` for ASCII controls: `\x1b`.
     public static let go = Rules(named: basic.merging(["\t": "\\t", "\r": "\\r"]) { $1 }) {
-        isControl($0) ? String(format: "\\x%02x", $0.value) : nil
+        isControl($0) ? cFormat("\\x%02x", $0.value) : nil
     }
 
     /// YAML double-quoted scalars, safe to `cat`: controls as `\x1B`, C1 controls and bidi overrides as `\u202E`.
     public static let yaml = Rules(named: basic.merging(["\t": "\\t"]) { $1 }) {
-        isControl($0) ? String(format: "\\x%02X", $0.value) : (SafeText.isPlain($0) ? nil : String(format: "\\u%04X", $0.value))
+        isControl($0) ? cFormat("\\x%02X", $0.value) : (SafeText.isPlain($0) ? nil : cFormat("\\u%04X", $0.value))
     }
 
     /// JSON as Go's `encoding/json` writes it: controls and the HTML-sensitive `<`, `>`, `&`, U+2028 and U+2029 as
     /// `\u003c`.
     public static let goJSON = Rules(named: basic.merging(["\t": "\\t", "\r": "\\r"]) { $1 }) {
-        $0.value < 0x20 || ["<", ">", "&", "\u{2028}", "\u{2029}"].contains($0) ? String(format: "\\u%04x", $0.value) : nil
+        $0.value < 0x20 || ["<", ">", "&", "\u{2028}", "\u{2029}"].contains($0) ? cFormat("\\u%04x", $0.value) : nil
     }
 
     /// Label values of the Prometheus text exposition format: only `\`, `"` and newline are escaped.

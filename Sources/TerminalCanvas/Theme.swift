@@ -1,6 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
-import Yams
 
 /// What a piece of the screen means. Themes map roles to colours and attributes; widgets only name roles.
 public enum StyleRole: String, Sendable, CaseIterable, Hashable {
@@ -43,7 +43,7 @@ public enum Color: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a colour name, an index 0–255 or `#rrggbb`.
     public init?(parsing text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let t = text.trimmingSpaces().lowercased()
         if t == "default" || t == "none" {
             self = .default
         } else if let index = Self.names[t] {
@@ -196,26 +196,16 @@ public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
 extension Theme {
     /// Parses a theme. `source` names the file in errors.
     public static func parse(yaml: String, source: String) throws -> Theme {
-        func fail(_ what: String, _ node: Node?) -> ThemeError {
-            let line = node?.mark.map { ":\($0.line):\($0.column)" } ?? ""
+        func fail(_ what: String, _ node: YAMLNode?) -> ThemeError {
+            let line = (node?.mark).map { ":\($0.line):\($0.column)" } ?? ""
             return ThemeError(message: "\(source)\(line): \(what)")
         }
-        guard YAMLBounds.depthEstimate(yaml) <= YAMLBounds.maxDepth else {
-            throw ThemeError(message: "\(source): nested deeper than \(YAMLBounds.maxDepth) levels, the limit")
-        }
-        let root: Node
+        let root: YAMLNode
         do {
-            guard let node = try Yams.compose(yaml: yaml) else { throw fail("the file is empty", nil) }
+            guard let node = try YAMLDocument.compose(yaml, source: source) else { throw fail("the file is empty", nil) }
             root = node
-        } catch let error as ThemeError {
-            throw error
-        } catch let error as YamlError {
-            throw ThemeError(message: "\(source): not valid YAML: \(Self.describe(error))")
-        } catch {
-            throw ThemeError(message: "\(source): not valid YAML: \(error)")
-        }
-        guard YAMLBounds.nodeCount(root, limit: InputLimits.yamlNodes) <= InputLimits.yamlNodes else {
-            throw ThemeError(message: "\(source): more than \(InputLimits.yamlNodes) YAML nodes once aliases are expanded, the limit")
+        } catch let error as YAMLError {
+            throw ThemeError(message: error.message)
         }
         guard let mapping = root.mapping else { throw fail("expected a mapping with 'name' and 'roles'", root) }
         var name = ""
@@ -270,7 +260,7 @@ extension Theme {
         return theme
     }
 
-    static func parseStyle(_ node: Node, path: String, fail: (String, Node?) -> ThemeError) throws -> RoleStyle {
+    static func parseStyle(_ node: YAMLNode, path: String, fail: (String, YAMLNode?) -> ThemeError) throws -> RoleStyle {
         guard let mapping = node.mapping else { throw fail("\(path) must be a mapping (fg, bg, bold, dim, underline, reverse)", node) }
         var style = RoleStyle()
         for (keyNode, value) in mapping {
@@ -291,11 +281,6 @@ extension Theme {
             }
         }
         return style
-    }
-
-    static func describe(_ error: YamlError) -> String {
-        "\(error)".split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            .joined(separator: " ")
     }
 
     /// Loads a theme file.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
 
 struct Lookout: AsyncParsableCommand {
@@ -45,7 +46,7 @@ enum Main {
             exit(0)
         }
         let message = Lookout.message(for: error)
-            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .split(separator: "\n").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
             .joined(separator: "; ")
         if !message.isEmpty {
             let hint = code == .validationFailure ? " (see 'lookout --help')" : ""
@@ -66,6 +67,6 @@ struct CommandError: Error, CustomStringConvertible {
 enum StandardError {
     /// One line on stderr, sanitised and bounded, after `prefix`.
     static func write(_ message: String, prefix: String = "lookout: ") {
-        FileHandle.standardError.write(Data("\(prefix)\(SafeText.clip(message, 2 * InputLimits.messageCharacters))\n".utf8))
+        StandardStream.error.write("\(prefix)\(SafeText.clip(message, 2 * InputLimits.messageCharacters))\n")
     }
 }

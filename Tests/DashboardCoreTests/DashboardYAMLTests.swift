@@ -41,7 +41,7 @@ struct DashboardYAMLTests {
 
     @Test(arguments: [
         ("", "f.yaml: the file is empty"),
-        ("title: [x", "f.yaml: not valid YAML"),
+        ("title: [x", "f.yaml:2:1: not valid YAML: did not find expected ',' or ']' while parsing a flow sequence"),
         ("panels: []\n", "f.yaml:1:1: missing title"),
         ("title: x\n", "f.yaml:1:1: missing panels (at least one)"),
         ("title: x\ncolour: red\n", "f.yaml:2:1: unknown key 'colour' (expected title, panels, variables)"),

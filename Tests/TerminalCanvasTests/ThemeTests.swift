@@ -63,7 +63,7 @@ struct ThemeTests {
         ("roles:\n  text: {}\n", "bad.yaml:1:1: missing 'name'"),
         ("name: x\nroles:\n  ok: {}\n", "bad.yaml:1:1: missing roles.text"),
         ("name: x\nrolez: {}\n", "bad.yaml:2:1: unknown key 'rolez'"),
-        ("name: [unclosed\n", "bad.yaml: not valid YAML"),
+        ("name: [unclosed\n", "bad.yaml:2:1: not valid YAML: did not find expected ',' or ']' while parsing a flow sequence"),
         ("", "bad.yaml: the file is empty"),
     ])
     func aBadThemeNamesTheFileTheLineTheColumnAndTheKey(yaml: String, message: String) {

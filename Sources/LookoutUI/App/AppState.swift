@@ -1,5 +1,6 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
 import TerminalCanvas
 
@@ -193,7 +194,7 @@ public struct AppState: Sendable {
             case .dashboard(let action): out += model.perform(action)
             case .request(let id, let request): out.append(.request(screen: screen, id: id, request))
             case .remember(let query):
-                let query = query.trimmingCharacters(in: .whitespaces)
+                let query = query.trimmingSpaces()
                 guard !query.isEmpty else { break }
                 history.removeAll { $0 == query }
                 history.append(query)

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 import PrometheusModels
 
 /// What a screen asks of the server. The run loop carries it out and answers the screen that asked, by the

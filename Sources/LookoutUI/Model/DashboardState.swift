@@ -1,5 +1,7 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 import PrometheusModels
 
 /// What is known about one panel: its last good data, and what happened since.
@@ -253,13 +255,13 @@ public struct DashboardState: Sendable, Equatable {
         guard panels.indices.contains(index), let series = panels[index].data?.series else { return [] }
         let ordered = seriesOrder.apply(series)
         guard !filter.isEmpty else { return ordered }
-        return ordered.filter { $0.legend.localizedCaseInsensitiveContains(filter) }
+        return ordered.filter { $0.legend.containsIgnoringCase(filter) }
     }
 
     /// The services of a health panel that pass the filter.
     public func visibleServices(ofPanel index: Int) -> [ServiceHealth] {
         guard panels.indices.contains(index), let services = panels[index].data?.services else { return [] }
         guard !filter.isEmpty else { return services }
-        return services.filter { $0.name.localizedCaseInsensitiveContains(filter) }
+        return services.filter { $0.name.containsIgnoringCase(filter) }
     }
 }

@@ -1,5 +1,7 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 import PrometheusModels
 
 /// Something that happened to the dashboard's data: a resize, a timer, or a query's result. Keys and signals go

@@ -1,5 +1,7 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 import PrometheusModels
 import TerminalCanvas
 

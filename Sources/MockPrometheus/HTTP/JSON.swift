@@ -1,6 +1,7 @@
 import SafeText
 import PromQL
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A JSON value written the way Prometheus (Go) writes it: keys in the given order, numbers as given (already
 /// formatted), and `<`, `>`, `&` escaped as `\u003c`, `\u003e`, `\u0026`.

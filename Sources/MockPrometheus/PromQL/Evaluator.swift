@@ -1,5 +1,7 @@
 import PromQL
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 import Synchronization
 import PrometheusModels
 

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 import PromQL
 import PrometheusModels
 

@@ -1,5 +1,7 @@
 import PromQL
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 import PrometheusModels
 
 /// The part of Go's text/template that alert annotations use, rendered as Prometheus renders them:
@@ -35,20 +37,20 @@ public enum AlertTemplate {
     private static func expand(_ template: String, labels: Labels, value: Double) throws(TemplateError) -> String {
         var out = ""
         var rest = Substring(template)
-        while let open = rest.range(of: "{{") {
+        while let open = rest.firstRange(of: "{{") {
             var text = rest[..<open.lowerBound]
             var body = rest[open.upperBound...]
             if body.hasPrefix("-") {
-                text = Substring(text.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+                while let last = text.last, last.isWhitespace { text = text.dropLast() }
                 body = body.dropFirst()
             }
             out += text
-            guard let close = body.range(of: "}}") else { throw TemplateError(message: "unclosed action") }
+            guard let close = body.firstRange(of: "}}") else { throw TemplateError(message: "unclosed action") }
             var action = body[..<close.lowerBound]
             rest = body[close.upperBound...]
             if action.hasSuffix("-") {
                 action = action.dropLast()
-                rest = Substring(rest.replacingOccurrences(of: "^\\s+", with: "", options: .regularExpression))
+                rest = rest.drop(while: \.isWhitespace)
             }
             out += try evaluate(String(action), labels: labels, value: value).rendered
         }
@@ -115,7 +117,7 @@ public enum AlertTemplate {
         for prefix in ["$externalLabels.", ".ExternalLabels."] where word.hasPrefix(prefix) { return .text("") }
         if word == "$externalURL" || word == ".ExternalURL" { return .text("") }
         if word.count >= 2, let first = word.first, first == "\"" || first == "`", word.last == first {
-            return .text(String(word.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\""))
+            return .text(String(word.dropFirst().dropLast()).replacing("\\\"", with: "\""))
         }
         if let number = Double(word) { return .number(number) }
         throw TemplateError(message: "unsupported template expression \(goQuote(word))")
@@ -220,7 +222,7 @@ public enum AlertTemplate {
             switch verb {
             case "s", "v": out += argument.rendered
             case "d": out += String(Int(saturating: try number(argument)))
-            case "f": out += String(format: "%.\(precision ?? 6)f", try number(argument))
+            case "f": out += cFormat("%.\(precision ?? 6)f", try number(argument))
             case "g": out += precision.map { GoFormat.formatG(argValue(argument), precision: $0) } ?? argument.rendered
             default: throw TemplateError(message: "unsupported printf verb %\(verb)")
             }

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 
 /// A sum of cosines, `c + Σ aᵢ·cos(ωᵢ·t + φᵢ)` with `t` in seconds, with an exact antiderivative.
 ///

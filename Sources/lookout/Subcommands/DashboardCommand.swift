@@ -1,6 +1,8 @@
 import ArgumentParser
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 
 /// `lookout dashboard …`: dashboard files.
 struct DashboardCommand: ParsableCommand {

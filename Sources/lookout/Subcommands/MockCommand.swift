@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 import MockPrometheus
 
 /// `lookout mock`: the mock Prometheus alone, for demos and for other Prometheus clients.
@@ -72,7 +74,7 @@ struct MockCommand: AsyncParsableCommand {
             try await MockPrometheusServer.run(configuration) { bound in
                 let shown = host.contains(":") ? "[\(host)]" : host
                 let line = "lookout mock: Prometheus API on http://\(shown):\(bound) (scenario \(scenario.rawValue), seed \(seed))\n"
-                FileHandle.standardOutput.write(Data(line.utf8))
+                StandardStream.output.write(line)
             }
         } catch {
             throw CommandError(description: "cannot serve on \(listen): \(Self.describe(error))", exitCode: 1)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import LookoutApp
 import PrometheusAPI
 import SafeText
@@ -107,7 +108,7 @@ struct QueryCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard !expr.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the query is empty") }
+        guard !expr.trimmingSpaces().isEmpty else { throw ValidationError("the query is empty") }
         _ = try rangeWindow()
         _ = try time()
     }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
+import SafeText
 import Logging
 import LookoutApp
 import NcursesTerminal

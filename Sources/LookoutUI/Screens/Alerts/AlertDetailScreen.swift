@@ -1,5 +1,6 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import PrometheusModels
 import PromQL
 import SafeText
@@ -197,7 +198,7 @@ public struct AlertDetailScreen: Screen {
         if let rule {
             let hold = rule.rule.duration.map { " for \(ValueFormat.rangeLabel($0))" } ?? ""
             lines.append(("rule: \(rule.group) (\(rule.file))\(hold)", .dim))
-            lines.append(("expr: " + rule.rule.query.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "), .dim))
+            lines.append(("expr: " + rule.rule.query.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces() }.joined(separator: " "), .dim))
             if let split, let op = split.comparison {
                 let against: String
                 switch split.right {

@@ -1,5 +1,6 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import PrometheusModels
 import SafeText
 import TerminalCanvas
@@ -76,7 +77,7 @@ public struct ExploreScreen: Screen {
     public static func of(panel index: Int, _ context: ScreenContext) -> ExploreScreen {
         let board = context.model.dashboard.substituting(context.model.variableValues)
         let query = board.panels.indices.contains(index) ? board.panels[index].targets.first?.expr ?? "" : ""
-        return ExploreScreen(query: query.replacingOccurrences(of: "\n", with: " "), run: true)
+        return ExploreScreen(query: query.replacing("\n", with: " "), run: true)
     }
 
     enum Action: Sendable, Equatable { case run, complete, up, down, sort, edit, rerun, toggle }
@@ -189,7 +190,7 @@ public struct ExploreScreen: Screen {
 
     /// Runs the query over the dashboard's range, with a point per dot column of the chart.
     mutating func run(_ context: ScreenContext) -> [ScreenEffect] {
-        let query = editor.string.trimmingCharacters(in: .whitespaces)
+        let query = editor.string.trimmingSpaces()
         guard !query.isEmpty else {
             problem = Problem(message: "type a PromQL query, Tab completes", caret: nil)
             return []
@@ -289,7 +290,7 @@ public struct ExploreScreen: Screen {
             text += "("
         }
         if case .labelValue = completion {
-            text = choice.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            text = choice.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
             let next = editor.cursor < editor.text.count ? editor.text[editor.cursor] : nil
             if next != "\"" { text += "\"" }
         }

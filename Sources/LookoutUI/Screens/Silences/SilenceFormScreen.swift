@@ -1,5 +1,6 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import PrometheusModels
 import SafeText
 import TerminalCanvas
@@ -87,9 +88,9 @@ public struct SilenceFormScreen: Screen {
 
     /// The silence to save, or the first thing that keeps it from being saved.
     public func draft(now: Date) -> Result<SilenceDraft, FormProblem> {
-        let text = comment.string.trimmingCharacters(in: .whitespaces)
+        let text = comment.string.trimmingSpaces()
         guard !text.isEmpty else { return .failure(FormProblem("a comment is required: say why, for whoever looks next")) }
-        let who = author.string.trimmingCharacters(in: .whitespaces)
+        let who = author.string.trimmingSpaces()
         guard !who.isEmpty else { return .failure(FormProblem("an author is required")) }
         guard !matchers.isEmpty else { return .failure(FormProblem("a silence needs at least one matcher")) }
         if let empty = matchers.first(where: { $0.value.string.isEmpty && $0.isEqual && !$0.isRegex }) {
@@ -199,7 +200,7 @@ public struct SilenceFormScreen: Screen {
         case (1, .saved(let silenceID)):
             saving = false
             let length = (try? seconds.get()).map(ValueFormat.rangeLabel) ?? "?"
-            let who = author.string.trimmingCharacters(in: .whitespaces)
+            let who = author.string.trimmingSpaces()
             return [
                 .pop, .rememberAuthor(who), .dashboard(.refresh),
                 .notice("silenced \(matchers.map { $0.matcher.text }.joined(separator: ", ")) for \(length) (silence \(SafeText.clip(silenceID, 40)))"),

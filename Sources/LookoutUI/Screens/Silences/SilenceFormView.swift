@@ -1,5 +1,6 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import SafeText
 import TerminalCanvas
 
