@@ -3,7 +3,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncurses-dev libyaml-dev prometheus prometheus-alertmanager prometheus-blackbox-exporter tmux openssl librsvg2-bin fonts-dejavu-core
 
-.PHONY: all deps venv build release test unit-test fuzz fuzz-short soak sweep demo clean
+.PHONY: all deps version venv build release man completions install deb package-test test unit-test fuzz fuzz-short soak sweep demo clean
 
 all: build
 
@@ -34,16 +34,67 @@ $(VENV)/.installed: Tests/IntegrationTests/grafana/requirements.txt
 	$(VENV)/bin/pip install -q -r Tests/IntegrationTests/grafana/requirements.txt
 	touch $@
 
-build: deps
+# The version from `git describe`, compiled into the binary (`lookout --version`).
+version:
+	@scripts/version.sh --write >/dev/null
+
+build: deps version
 	$(SWIFT) build
 
-release: deps
-	$(SWIFT) build -c release
+# The release: one self-contained binary (the Swift runtime linked in, stripped), its man page and completions, in
+# dist/. README, "Install".
+RELEASE_SCRATCH := .build-release
+DIST := dist
+# The Swift runtime linked in; optimised for size; no symbol table exported (README, "Install" has what each bought).
+RELEASE_FLAGS := -c release --static-swift-stdlib --product lookout --scratch-path $(RELEASE_SCRATCH) \
+	-Xswiftc -Osize -Xlinker --no-export-dynamic
+release: deps version
+	$(SWIFT) build $(RELEASE_FLAGS)
+	@mkdir -p $(DIST)
+	strip -o $(DIST)/lookout $$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/lookout
+	@ls -l $(DIST)/lookout | awk '{ printf "release: %s, %.1f MB\n", $$9, $$5 / 1048576 }'
+	@$(MAKE) --no-print-directory man completions
+
+# lookout.1 by swift-argument-parser's generate-manual, the tool its GenerateManual plugin runs, over the release
+# binary (the plugin itself would build every product again in its own configuration).
+man:
+	$(SWIFT) build -c release --package-path $(RELEASE_SCRATCH)/checkouts/swift-argument-parser \
+		--scratch-path $(RELEASE_SCRATCH)/generate-manual --product generate-manual > /dev/null
+	$(RELEASE_SCRATCH)/generate-manual/release/generate-manual $(DIST)/lookout \
+		--date $$(git log -1 --format=%cs 2>/dev/null || date +%F) --authors "the lookout authors" --output-directory $(DIST)
+
+# Completions for bash, zsh and fish, from the binary itself.
+completions:
+	@mkdir -p $(DIST)/completions
+	$(DIST)/lookout --generate-completion-script bash > $(DIST)/completions/lookout.bash
+	$(DIST)/lookout --generate-completion-script zsh > $(DIST)/completions/_lookout
+	$(DIST)/lookout --generate-completion-script fish > $(DIST)/completions/lookout.fish
+
+# make install PREFIX=/usr/local (DESTDIR for a staging root): the binary, the man page, the completions.
+PREFIX ?= /usr/local
+DESTDIR ?=
+install:
+	@[ -x $(DIST)/lookout ] && [ -f $(DIST)/lookout.1 ] || $(MAKE) --no-print-directory release
+	install -Dm755 $(DIST)/lookout $(DESTDIR)$(PREFIX)/bin/lookout
+	install -Dm644 $(DIST)/lookout.1 $(DESTDIR)$(PREFIX)/share/man/man1/lookout.1
+	install -Dm644 $(DIST)/completions/lookout.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/lookout
+	install -Dm644 $(DIST)/completions/_lookout $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_lookout
+	install -Dm644 $(DIST)/completions/lookout.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/lookout.fish
+
+# dist/lookout_<version>_<arch>.deb, built with dpkg-deb (Depends: libc6, libncursesw6); lintian, when installed,
+# must find no error.
+deb: release
+	scripts/make-deb.sh $(DIST)
+
+# The release's checks: no Swift runtime needed (readelf), the size goal, the binary and the .deb in a Debian root
+# without Swift (debootstrap), the man page and the completions (scripts/package-test.sh).
+package-test: deb
+	scripts/package-test.sh $(DIST)
 
 # Every test, then a short fuzz pass (15 s per target; README, "Reliability").
 test: unit-test fuzz-short
 
-unit-test: deps venv
+unit-test: deps venv version
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) scripts/unit-test.sh
 
@@ -67,9 +118,9 @@ sweep: deps
 	LOOKOUT_SWEEP=full $(SWIFT) test --skip-build --filter SizeSweepTests
 
 # The dashboard against the embedded mock Prometheus: no server needed.
-demo: deps
+demo: deps version
 	$(SWIFT) build --product lookout
 	$$($(SWIFT) build --show-bin-path)/lookout demo
 
 clean:
-	rm -rf .build
+	rm -rf .build $(RELEASE_SCRATCH) $(DIST)

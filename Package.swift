@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -13,7 +13,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // No default traits: "FullFoundation" would link Foundation and its ICU data (README, "Install").
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // Property tests (tests only).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
@@ -79,15 +80,17 @@ let package = Package(
             name: "MockPrometheus",
             dependencies: [
                 "PrometheusModels", "PromQL", "SafeText",
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The version from `git describe`, written by scripts/version.sh before make builds.
+        .target(name: "CBuildInfo"),
         .executableTarget(
             name: "lookout",
             dependencies: [
-                "LookoutApp", "LookoutUI", "DashboardCore", "PrometheusAPI", "TerminalCanvas", "NcursesTerminal", "MockPrometheus", "SafeText",
+                "CBuildInfo", "LookoutApp", "LookoutUI", "DashboardCore", "PrometheusAPI", "TerminalCanvas", "NcursesTerminal", "MockPrometheus", "SafeText",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

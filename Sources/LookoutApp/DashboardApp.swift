@@ -18,6 +18,9 @@ public final class DashboardApp {
     private let terminal: any Terminal
     private var client: PrometheusClient
     private var alertmanager: AlertmanagerCluster?
+    /// The graphs' range queries, kept between refreshes so that each asks only for what is new (a new one per
+    /// server).
+    private var rangeCache: RangeCache?
     /// The contexts `:ctx` switches between (a config file with contexts), and the colour of the current one.
     private let switcher: ContextSwitcher?
     private var contextColor: Color?
@@ -45,9 +48,10 @@ public final class DashboardApp {
         rangeSeconds: TimeInterval, refreshSeconds: TimeInterval, options: RenderOptions, logger: Logger,
         alertmanager: AlertmanagerCluster? = nil, history: HistoryFile? = nil, clipboard: Bool = true,
         silences: SilenceSettings = SilenceSettings(), utc: Bool = false, pinnedEnd: Date? = nil,
-        context: LookoutConfig.Context? = nil, switcher: ContextSwitcher? = nil
+        context: LookoutConfig.Context? = nil, switcher: ContextSwitcher? = nil, incremental: Bool = true
     ) {
         self.switcher = switcher
+        rangeCache = incremental ? RangeCache() : nil
         contextColor = context?.color.flatMap { Color(parsing: $0) }
         self.authorFile = silences.author
         self.history = history
@@ -189,13 +193,18 @@ public final class DashboardApp {
 
     private func startFetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String], end: Date?) {
         fetchTask?.cancel()
+        let now = Date()
+        // A live window ends at the last whole step, so refreshes share one grid and ask only for what is new;
+        // stat panels are still asked at now. A pinned window is asked as it is.
+        let range = end.map { QueryRange(last: rangeSeconds, end: $0, points: points) }
+            ?? QueryRange.aligned(last: rangeSeconds, now: now, points: points)
         let fetcher = DashboardFetcher(
-            client: client, dashboard: state.dashboard.substituting(variables), alertmanager: alertmanager)
+            client: client, dashboard: state.dashboard.substituting(variables), alertmanager: alertmanager,
+            rangeCache: rangeCache, instant: end ?? now)
         let declared = state.dashboard.variables
         let continuation = self.continuation
         let logger = self.logger
         fetchTask = Task.detached {
-            let range = QueryRange(last: rangeSeconds, end: end ?? Date(), points: points)
             var failed = 0
             for await event in fetcher.refresh(generation: generation, range: range, variables: declared) {
                 guard !Task.isCancelled else { return }
@@ -262,6 +271,7 @@ public final class DashboardApp {
         let (oldClient, oldAlertmanager) = (client, alertmanager)
         Task.detached { await DashboardLaunch.shutdown(oldClient, oldAlertmanager) }
         client = newClient
+        rangeCache = rangeCache == nil ? nil : RangeCache()
         alertmanager = newAlertmanager
         let context = target.connection.context
         contextColor = context?.color.flatMap { Color(parsing: $0) }

@@ -13,11 +13,27 @@ public struct DashboardFetcher: Sendable {
     public let dashboard: Dashboard
     /// Where the alerts and silences come from instead of Prometheus, when set (`--alertmanager-url`, repeatable).
     public let alertmanager: AlertmanagerCluster?
+    /// Range queries through this cache ask only for what is new since the last refresh (the live dashboard).
+    public let rangeCache: RangeCache?
+    /// When stat panels are evaluated: the range's end unless set (the live dashboard asks at now, while its graphs'
+    /// range ends at the last whole step).
+    public let instant: Date?
 
-    public init(client: PrometheusClient, dashboard: Dashboard, alertmanager: AlertmanagerCluster? = nil) {
+    public init(
+        client: PrometheusClient, dashboard: Dashboard, alertmanager: AlertmanagerCluster? = nil, rangeCache: RangeCache? = nil,
+        instant: Date? = nil
+    ) {
         self.client = client
         self.dashboard = dashboard
         self.alertmanager = alertmanager
+        self.rangeCache = rangeCache
+        self.instant = instant
+    }
+
+    /// A range query, through the cache when there is one.
+    func queryRange(_ expr: String, range: QueryRange) async throws -> APIResponse<QueryResult> {
+        if let rangeCache { return try await rangeCache.queryRange(expr, range: range, using: client) }
+        return try await client.queryRange(expr, range: range)
     }
 
     /// Fetches one panel. Errors become `.failed` with a one-line message; they never throw.
@@ -35,7 +51,7 @@ public struct DashboardFetcher: Sendable {
             case .graph:
                 var data = PanelData()
                 for target in panel.targets {
-                    let response = try await client.queryRange(target.expr, range: range)
+                    let response = try await queryRange(target.expr, range: range)
                     try Self.require(response.data, [.matrix], panel: "a graph panel", url: client.url(for: "/api/v1/query_range"))
                     data.warnings += response.warnings
                     data.series += SeriesSummary.from(
@@ -45,19 +61,22 @@ public struct DashboardFetcher: Sendable {
             case .stat:
                 var data = PanelData()
                 for target in panel.targets {
-                    let response = try await client.query(target.expr, at: range.end)
+                    let response = try await client.query(target.expr, at: instant ?? range.end)
                     data.warnings += response.warnings
                     let present = response.data.streams
                     let url = client.url(for: "/api/v1/query")
                     if let expectedExpr = panel.expectedSeries {
                         // Health needs one series per instance: a scalar is not a service.
                         try Self.require(response.data, [.vector], panel: "a health panel", url: url)
-                        let expected = try await client.query(expectedExpr, at: range.end)
+                        let expected = try await client.query(expectedExpr, at: instant ?? range.end)
                         try Self.require(expected.data, [.vector], panel: "a health panel's expected series", url: url)
                         data.warnings += expected.warnings
                         // What was there during the range, so a service whose series vanished is GONE, not dropped.
-                        let window = QueryRange(last: range.end.timeIntervalSince(range.start), end: range.end, points: 30)
-                        let seen = try await client.queryRange(expectedExpr, range: window)
+                        let duration = range.end.timeIntervalSince(range.start)
+                        let window = rangeCache == nil
+                            ? QueryRange(last: duration, end: range.end, points: 30)
+                            : QueryRange.aligned(last: duration, now: range.end, points: 30)
+                        let seen = try await queryRange(expectedExpr, range: window)
                         data.warnings += seen.warnings
                         data.services += HealthEvaluator.evaluate(
                             present: present.map(\.metric), expected: expected.data.streams.map(\.metric),

@@ -24,6 +24,8 @@ public struct DisplaySettings: Sendable {
     public var utc = false
     /// Clicks and the wheel (off with `--no-mouse`).
     public var mouse = true
+    /// Refreshes ask only for the graphs' new steps (`--full-refresh` turns it off).
+    public var incremental = true
     /// The window to open on (`--from`, `--to`): pinned in the past, or live.
     public var window: TimeWindow
 
@@ -128,7 +130,8 @@ public enum DashboardLaunch {
             options: RenderOptions(ascii: ascii), logger: logger, alertmanager: alertmanager,
             history: HistoryFile(path: HistoryFile.path(environment: environment)), clipboard: display.clipboard,
             silences: SilenceSettings(readOnly: display.readOnly, author: AuthorFile(environment: environment)),
-            utc: display.utc, pinnedEnd: display.window.pinnedEnd, context: context, switcher: switcher)
+            utc: display.utc, pinnedEnd: display.window.pinnedEnd, context: context, switcher: switcher,
+            incremental: display.incremental)
         await app.run()
         terminal.restore()
         let (lastClient, lastAlertmanager) = app.clients

@@ -11,12 +11,36 @@ public struct ParseErrorPosition: Sendable, Equatable {
     public var excerpt: String
 
     public init?(message: String) {
-        guard let range = message.firstRange(of: #/\d+:\d+: parse error.*/#) else { return nil }
-        let parts = message[range].split(separator: ":", maxSplits: 2)
-        guard parts.count == 3, let line = Int(parts[0]), let column = Int(parts[1]), line >= 1, column >= 1 else { return nil }
-        self.line = line
-        self.column = column
-        excerpt = String(message[range])
+        // `<digits>:<digits>: parse error`, to the end of its line (no regular expression: the binary stays smaller).
+        let bytes = Array(message.utf8)
+        let marker = Array(": parse error".utf8)
+        var found: (start: Int, line: Int, column: Int)?
+        var i = 0
+        search: while i + marker.count <= bytes.count {
+            if bytes[i] == 0x3A, Array(bytes[i..<(i + marker.count)]) == marker {
+                // Back over the column's digits, a colon, the line's digits.
+                var j = i
+                while j > 0, (0x30...0x39).contains(bytes[j - 1]) { j -= 1 }
+                let columnStart = j
+                if columnStart < i, columnStart > 0, bytes[columnStart - 1] == 0x3A {
+                    var k = columnStart - 1
+                    while k > 0, (0x30...0x39).contains(bytes[k - 1]) { k -= 1 }
+                    if k < columnStart - 1,
+                       let line = Int(String(decoding: bytes[k..<(columnStart - 1)], as: UTF8.self)),
+                       let column = Int(String(decoding: bytes[columnStart..<i], as: UTF8.self))
+                    {
+                        found = (k, line, column)
+                        break search
+                    }
+                }
+            }
+            i += 1
+        }
+        guard let found, found.line >= 1, found.column >= 1 else { return nil }
+        let end = bytes[found.start...].firstIndex(of: 0x0A) ?? bytes.count
+        self.line = found.line
+        self.column = found.column
+        excerpt = String(decoding: bytes[found.start..<end], as: UTF8.self)
     }
 
     /// The index of the character the column points at in `query` (the end when it points past it); nil unless the

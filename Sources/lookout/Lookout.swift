@@ -1,4 +1,5 @@
 import ArgumentParser
+import CBuildInfo
 import FoundationEssentials
 import Glibc
 import SafeText
@@ -13,10 +14,15 @@ struct Lookout: AsyncParsableCommand {
             http://localhost:9090.
             Secrets are read from files or environment variables, never from flag values.
             """,
-        version: "0.1.0",
+        version: BuildInfo.version,
         subcommands: [WatchCommand.self, SnapshotCommand.self, QueryCommand.self, ConfigCommand.self, MockCommand.self, DemoCommand.self, DashboardCommand.self],
         defaultSubcommand: WatchCommand.self
     )
+}
+
+/// What `lookout --version` says: `git describe` at build time (scripts/version.sh).
+enum BuildInfo {
+    static let version = String(cString: lookout_build_version())
 }
 
 /// Entry point: parses, runs, and turns any error into one line on stderr and a non-zero exit code.

@@ -26,7 +26,7 @@ public struct FormParameters: Sendable {
         pairs = encoded.split(separator: "&", omittingEmptySubsequences: true).compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ s: Substring) -> String? {
-                s.replacing("+", with: " ").removingPercentEncoding
+                PercentEncoding.decode(String(s.replacing("+", with: " ")))
             }
             guard let name = parts.first.flatMap(decode) else { return nil }
             let value = parts.count > 1 ? decode(parts[1]) : ""

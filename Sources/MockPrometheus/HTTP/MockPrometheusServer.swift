@@ -1,19 +1,21 @@
 import FoundationEssentials
 import Glibc
 import SafeText
-import HTTPTypes
-import Hummingbird
-import Logging
+import Dispatch
 import NIOCore
+import NIOHTTP1
 import NIOPosix
-import ServiceLifecycle
+import Synchronization
 
 /// A Prometheus look-alike on a loopback port: the HTTP API (`/api/v1/…`), `/-/healthy`, `/-/ready` and `/metrics`
 /// over the synthetic `World`, with the source design's alert rules.
 ///
 /// In-process use (tests, `lookout demo`): `let server = try await MockPrometheusServer.start(configuration)`, then
-/// `server.baseURL`, and `await server.stop()`. As a program (`lookout mock`): `makeApplication(…)` and
-/// `runService()`, which stops on SIGINT and SIGTERM.
+/// `server.baseURL`, and `await server.stop()`. As a program (`lookout mock`): `run(…)`, which stops on SIGINT and
+/// SIGTERM.
+///
+/// HTTP/1.1 straight on SwiftNIO (the client's own HTTP stack): a web framework would add megabytes to the one
+/// binary for the few routes a Prometheus look-alike needs (README, "Install").
 public final class MockPrometheusServer: Sendable {
     public struct Configuration: Sendable {
         /// Address to bind; loopback unless told otherwise.
@@ -40,18 +42,18 @@ public final class MockPrometheusServer: Sendable {
     public let port: Int
     public let host: String
     public let api: MockPrometheusAPI
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let channel: any Channel
+    private let connections: Connections
 
     /// `http://host:port`.
     public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 
-    private init(host: String, port: Int, api: MockPrometheusAPI, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(host: String, port: Int, api: MockPrometheusAPI, channel: any Channel, connections: Connections) {
         self.host = host
         self.port = port
         self.api = api
-        self.group = group
-        self.task = task
+        self.channel = channel
+        self.connections = connections
     }
 
     /// The API of a configuration (the world, the engine and the rules).
@@ -64,126 +66,194 @@ public final class MockPrometheusServer: Sendable {
             now: configuration.now)
     }
 
-    /// The Hummingbird responder of an API.
-    public static func responder(_ api: MockPrometheusAPI) -> CallbackResponder<BasicRequestContext> {
-        CallbackResponder { request, _ in
-            var request = request
-            var parameters = FormParameters()
-            let contentType = request.headers[.contentType] ?? ""
-            if request.method == .post, contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
-                let body: ByteBuffer
-                do {
-                    body = try await request.collectBody(upTo: 1 << 20)
-                } catch {
-                    return Response(
-                        status: .contentTooLarge, headers: [.contentType: "text/plain; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: "request body too large\n")))
-                }
-                parameters.pairs += FormParameters(encoded: String(buffer: body)).pairs
+    /// The answer to one request. Health checks never wait behind queries; evaluating a query is CPU work of up to
+    /// its deadline, done on NIO's blocking-work pool, not on the cooperative pool that the rest of the process (the
+    /// dashboard of `lookout demo`) runs on.
+    static func answer(_ api: MockPrometheusAPI, method: String, path: String, parameters: FormParameters) async -> HTTPAnswer {
+        if MockPrometheusAPI.isLight(path) { return api.handle(method: method, path: path, parameters: parameters) }
+        guard let slot = api.enterEvaluation() else { return api.tooBusy() }
+        defer { slot.leave() }
+        do {
+            return try await NIOThreadPool.singleton.runIfActive {
+                api.handle(method: method, path: path, parameters: parameters)
             }
-            if let query = request.uri.query { parameters.pairs += FormParameters(encoded: query).pairs }
-            let path = request.uri.path.removingPercentEncoding ?? request.uri.path
-            let method = request.method.rawValue
-            let pairs = parameters
-            let answer: HTTPAnswer
-            if MockPrometheusAPI.isLight(path) {
-                // Health checks never wait behind queries.
-                answer = api.handle(method: method, path: path, parameters: pairs)
-            } else if let slot = api.enterEvaluation() {
-                // Evaluating a query is CPU work of up to its deadline: on NIO's blocking-work pool, not on the
-                // cooperative pool that the rest of the process (the dashboard of `lookout demo`) runs on.
-                defer { slot.leave() }
-                answer = try await NIOThreadPool.singleton.runIfActive {
-                    api.handle(method: method, path: path, parameters: pairs)
-                }
-            } else {
-                answer = api.tooBusy()
-            }
-            var headers: HTTPFields = [.contentType: answer.contentType]
-            for (name, value) in answer.headers {
-                if let field = HTTPField.Name(name) { headers[field] = value }
-            }
-            let body = request.method == .head ? ByteBuffer() : ByteBuffer(string: answer.body)
-            return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: body))
+        } catch {
+            return HTTPAnswer(status: 503, contentType: "text/plain; charset=utf-8", body: "the server is stopping\n")
         }
-    }
-
-    /// Serves `configuration` until SIGINT or SIGTERM (`lookout mock`); queries in flight end when the signal comes.
-    public static func run(
-        _ configuration: Configuration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) async throws {
-        let api = makeAPI(configuration)
-        var logger = Logger(label: "lookout-mock")
-        logger.logLevel = .error
-        let group = ServiceGroup(configuration: .init(
-            services: [makeApplication(api, configuration, onServerRunning: onServerRunning), StopEvaluations(signal: api.limits.stop)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
-    }
-
-    /// An application serving `configuration`; `onServerRunning` gets the bound port.
-    public static func makeApplication(
-        _ configuration: Configuration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
-        makeApplication(makeAPI(configuration), configuration, onServerRunning: onServerRunning)
-    }
-
-    private static func makeApplication(
-        _ api: MockPrometheusAPI, _ configuration: Configuration, onServerRunning: @escaping @Sendable (Int) async -> Void
-    ) -> Application<CallbackResponder<BasicRequestContext>> {
-        var logger = Logger(label: "lookout-mock")
-        logger.logLevel = .error
-        return Application(
-            responder: responder(api),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            onServerRunning: { channel in
-                if configuration.warmUp {
-                    Task.detached { try? await NIOThreadPool.singleton.runIfActive { api.warmUp() } }
-                }
-                await onServerRunning(channel.localAddress?.port ?? 0)
-            },
-            logger: logger)
     }
 
     /// Starts a server in this process and returns once it listens.
     public static func start(_ configuration: Configuration = Configuration()) async throws -> MockPrometheusServer {
         let api = makeAPI(configuration)
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = makeApplication(api, configuration) { port in
-            continuation.yield(port)
-            continuation.finish()
-        }
-        // A service group without signal handlers, so that `stop()` can shut the server down gracefully: it stops
-        // listening, finishes requests in flight and closes idle keep-alive connections.
-        var logger = Logger(label: "lookout-mock")
-        logger.logLevel = .error
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        let task = Task {
-            defer { continuation.finish() }
-            try await group.run()
-        }
-        var iterator = stream.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
-            let failure: (any Error)?
-            do {
-                try await task.value
-                failure = nil
-            } catch {
-                failure = error
+        let connections = Connections()
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                connections.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(MockHTTPHandler(api: api))
+                }
             }
-            throw MockServerError(
-                "cannot listen on \(configuration.host):\(configuration.port)" + (failure.map { ": \($0)" } ?? ""))
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        } catch {
+            throw MockServerError("cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
-        return MockPrometheusServer(host: configuration.host, port: port, api: api, group: group, task: task)
+        if configuration.warmUp {
+            Task.detached { try? await NIOThreadPool.singleton.runIfActive { api.warmUp() } }
+        }
+        return MockPrometheusServer(
+            host: configuration.host, port: channel.localAddress?.port ?? configuration.port, api: api, channel: channel,
+            connections: connections)
     }
 
-    /// Stops the server and waits until it has stopped. Safe to call twice. Queries in flight end at once.
+    /// Stops the server and waits until it has stopped: it stops listening and closes its connections. Safe to call
+    /// twice. Queries in flight end at once.
     public func stop() async {
         api.limits.stop.raise()
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
+        try? await channel.close()
+        await connections.closeAll()
     }
+
+    /// Serves `configuration` until SIGINT or SIGTERM (`lookout mock`); `onServerRunning` gets the bound port.
+    public static func run(
+        _ configuration: Configuration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let server = try await start(configuration)
+        await onServerRunning(server.port)
+        await StopSignals.wait()
+        await server.stop()
+    }
+}
+
+/// The open connections of a server, closed when it stops.
+final class Connections: Sendable {
+    private let open = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    func add(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        open.withLock { $0[id] = channel }
+        channel.closeFuture.whenComplete { [weak self] _ in
+            _ = self?.open.withLock { $0.removeValue(forKey: id) }
+        }
+    }
+
+    func closeAll() async {
+        let channels = open.withLock { Array($0.values) }
+        for channel in channels { try? await channel.close() }
+    }
+}
+
+/// One connection's requests: HTTP/1.1 with keep-alive (NIO's pipeline handler answers them in order), a form body
+/// of at most 1 MiB, HEAD without a body.
+final class MockHTTPHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    static let maxBodyBytes = 1 << 20
+    let api: MockPrometheusAPI
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+    private var tooLarge = false
+
+    init(api: MockPrometheusAPI) { self.api = api }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            body.clear()
+            tooLarge = false
+        case .body(var chunk):
+            if body.readableBytes + chunk.readableBytes > Self.maxBodyBytes { tooLarge = true } else { body.writeBuffer(&chunk) }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            if tooLarge {
+                respond(context, head, HTTPAnswer(status: 413, contentType: "text/plain; charset=utf-8", body: "request body too large\n"))
+                return
+            }
+            var parameters = FormParameters()
+            let contentType = head.headers["content-type"].first ?? ""
+            if head.method == .POST, contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
+                parameters.pairs += FormParameters(encoded: String(buffer: body)).pairs
+            }
+            let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+            let rawPath = String(parts.first ?? "")
+            if parts.count == 2 { parameters.pairs += FormParameters(encoded: String(parts[1])).pairs }
+            let path = PercentEncoding.decode(rawPath) ?? rawPath
+            let method = head.method.rawValue
+            let api = self.api
+            let pairs = parameters
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            context.eventLoop.makeFutureWithTask {
+                await MockPrometheusServer.answer(api, method: method, path: path, parameters: pairs)
+            }.whenSuccess { answer in
+                let (handler, context) = bound.value
+                handler.respond(context, head, answer)
+            }
+        }
+    }
+
+    private func respond(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ answer: HTTPAnswer) {
+        let bytes = ByteBuffer(string: answer.body)
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: answer.contentType)
+        for (name, value) in answer.headers.sorted(by: { $0.key < $1.key }) { headers.replaceOrAdd(name: name, value: value) }
+        headers.add(name: "Content-Length", value: String(bytes.readableBytes))
+        let keepAlive = request.isKeepAlive
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let status = HTTPResponseStatus(statusCode: answer.status)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
+        if request.method != .HEAD { context.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil) }
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if !keepAlive { bound.value.close(promise: nil) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// SIGINT or SIGTERM, waited for without a default handler ending the process first.
+enum StopSignals {
+    static func wait() async {
+        let fired = Mutex(false)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let holder = SignalSources()
+            for number in [SIGINT, SIGTERM] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler {
+                    let first = fired.withLock { done in
+                        defer { done = true }
+                        return !done
+                    }
+                    if first {
+                        holder.cancel()
+                        continuation.resume()
+                    }
+                }
+                source.resume()
+                holder.keep(source)
+            }
+        }
+    }
+}
+
+/// Keeps the signal sources alive while waited for.
+final class SignalSources: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+    private let lock = StateLock()
+
+    func keep(_ source: any DispatchSourceSignal) { lock.withLock { sources.append(source) } }
+
+    func cancel() { lock.withLock { for source in sources { source.cancel() } } }
 }
 
 /// The mock server could not start.
@@ -204,14 +274,5 @@ public func withMockPrometheus<T: Sendable>(
     } catch {
         await server.stop()
         throw error
-    }
-}
-
-/// Raises the stop signal as soon as a graceful shutdown begins, so queries in flight do not hold the server.
-struct StopEvaluations: Service {
-    let signal: StopSignal
-    func run() async throws {
-        try? await gracefulShutdown()
-        signal.raise()
     }
 }

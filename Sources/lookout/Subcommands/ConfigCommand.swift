@@ -80,7 +80,7 @@ struct ConfigCommand: ParsableCommand {
             let width = config.contexts.map { $0.name.count }.max() ?? 0
             for context in config.contexts {
                 let mark = context.name == current?.name ? "*" : " "
-                print("\(mark) \(SafeText.sanitize(context.name).padding(toLength: width, withPad: " ", startingAt: 0))  \(SafeText.sanitize(context.url))")
+                print("\(mark) \(TextLayout.pad(SafeText.sanitize(context.name), to: width))  \(SafeText.sanitize(context.url))")
             }
         }
     }

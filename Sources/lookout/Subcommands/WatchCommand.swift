@@ -86,6 +86,9 @@ struct DisplayFlags: ParsableArguments {
     @Flag(help: "Leave the mouse to the terminal (clicks and the wheel are lookout's otherwise; the keyboard does everything).")
     var noMouse = false
 
+    @Flag(help: "Ask for the graphs' whole range on every refresh (by default a refresh asks only for the steps since the last one).")
+    var fullRefresh = false
+
     @Option(parsing: .unconditional, help: ArgumentHelp("Start of the window: RFC 3339, or a time ago such as -3h (with --to, the range is the difference).", valueName: "time"))
     var from: String?
 
@@ -100,6 +103,7 @@ struct DisplayFlags: ParsableArguments {
                 noColor: noColor, ascii: ascii, logFile: logFile)
             settings.clipboard = !noClipboard
             settings.readOnly = readOnly
+            settings.incremental = !fullRefresh
             settings.utc = utc || defaults.utc == true
             settings.mouse = !noMouse && defaults.mouse != false
             settings.window = try TimeWindow.from(from, to: to, range: settings.rangeSeconds, now: Date()).get()

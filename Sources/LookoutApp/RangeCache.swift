@@ -1,0 +1,138 @@
+import FoundationEssentials
+import PrometheusAPI
+import PrometheusModels
+
+/// Incremental refresh of range queries (README, "Performance"). The first refresh of a query asks for its whole
+/// range; each later one asks only for the steps since the last answer, plus an overlap that is asked again (a scrape
+/// still in flight at the last refresh, a remote-write engine's lag). The grid stays the same because the live
+/// window's end is aligned to the step (`QueryRange.aligned`), so points never move: new points are appended, the
+/// overlap's replace what was there, points that left the window are dropped, and a series that stopped keeps what it
+/// had in the window. A whole range is asked again after a range or step change (another key), a window that moved
+/// back or by more than a quarter (a gap: the laptop slept, the server was down), a result that is not a matrix, and
+/// every `fullEvery` refreshes as a safety net.
+public actor RangeCache {
+    /// What the cache did, for tests and the benchmark.
+    public struct Statistics: Sendable, Equatable {
+        public var full = 0
+        public var incremental = 0
+
+        public init(full: Int = 0, incremental: Int = 0) {
+            self.full = full
+            self.incremental = incremental
+        }
+    }
+
+    struct Key: Hashable {
+        let expr: String
+        let step: TimeInterval
+        let points: Int
+    }
+
+    struct Entry {
+        var start: Date
+        var end: Date
+        var streams: [SampleStream]
+        var refreshes: Int
+        var used: Int
+    }
+
+    /// A whole range is asked again after this many incremental refreshes.
+    public let fullEvery: Int
+    /// The overlap asked again: at least this many seconds, and at least two steps.
+    public let overlapSeconds: TimeInterval
+    /// Queries kept; the least recently used go first.
+    public let capacity: Int
+    public private(set) var statistics = Statistics()
+    private var entries: [Key: Entry] = [:]
+    private var clock = 0
+
+    public init(fullEvery: Int = 60, overlapSeconds: TimeInterval = 30, capacity: Int = 256) {
+        self.fullEvery = max(1, fullEvery)
+        self.overlapSeconds = overlapSeconds
+        self.capacity = max(1, capacity)
+    }
+
+    /// Forgets everything (another server or dashboard).
+    public func reset() { entries.removeAll() }
+
+    /// `client.queryRange(expr, range:)`, fetching only what is new since the last call with the same expression,
+    /// step and number of points.
+    public func queryRange(_ expr: String, range: QueryRange, using client: PrometheusClient) async throws -> APIResponse<QueryResult> {
+        let points = max(1, Int((range.end.timeIntervalSince(range.start) / max(range.step, 0.001)).rounded()))
+        let key = Key(expr: expr, step: range.step, points: points)
+        clock += 1
+        if let entry = entries[key], let from = incrementalStart(entry, range) {
+            let answer = try await client.queryRange(expr, range: QueryRange(start: from, end: range.end, step: range.step))
+            guard case .matrix(let fresh) = answer.data else {
+                entries[key] = nil
+                return answer
+            }
+            let merged = Self.merge(entry.streams, fresh, from: from, start: range.start)
+            store(key, Entry(start: range.start, end: range.end, streams: merged, refreshes: entry.refreshes + 1, used: clock))
+            statistics.incremental += 1
+            return APIResponse(data: .matrix(merged), warnings: answer.warnings)
+        }
+        let answer = try await client.queryRange(expr, range: range)
+        if case .matrix(let streams) = answer.data {
+            store(key, Entry(start: range.start, end: range.end, streams: streams, refreshes: 0, used: clock))
+        } else {
+            entries[key] = nil
+        }
+        statistics.full += 1
+        return answer
+    }
+
+    /// Where an incremental query starts, or nil when the whole range must be asked.
+    func incrementalStart(_ entry: Entry, _ range: QueryRange) -> Date? {
+        guard entry.refreshes + 1 < fullEvery else { return nil }
+        let moved = range.end.timeIntervalSince(entry.end)
+        let duration = range.end.timeIntervalSince(range.start)
+        guard moved >= 0, moved <= duration / 4 else { return nil }
+        // The same grid: both ends a whole number of steps from the cached ones.
+        let steps = moved / range.step
+        guard abs(steps - steps.rounded()) < 1e-6 else { return nil }
+        let overlapSteps = max(2, (overlapSeconds / range.step).rounded(.up))
+        let from = entry.end.addingTimeInterval(-overlapSteps * range.step)
+        return max(from, range.start)
+    }
+
+    /// The cached series with the fresh answer laid over them from `from` on, trimmed to start at `start`.
+    static func merge(_ cached: [SampleStream], _ fresh: [SampleStream], from: Date, start: Date) -> [SampleStream] {
+        let cut = from.timeIntervalSince1970
+        let first = start.timeIntervalSince1970
+        var freshByLabels: [Labels: [SamplePair]] = [:]
+        for stream in fresh { freshByLabels[stream.metric, default: []] += stream.values }
+        var merged: [SampleStream] = []
+        merged.reserveCapacity(max(cached.count, fresh.count))
+        var seen = Set<Labels>()
+        for stream in cached {
+            guard seen.insert(stream.metric).inserted else { continue }
+            var values = stream.values.filter { $0.timestamp >= first && $0.timestamp < cut }
+            if let recent = freshByLabels[stream.metric] { values += recent }
+            if !values.isEmpty { merged.append(SampleStream(metric: stream.metric, values: values)) }
+        }
+        for stream in fresh where seen.insert(stream.metric).inserted {
+            merged.append(SampleStream(metric: stream.metric, values: freshByLabels[stream.metric] ?? stream.values))
+        }
+        return merged
+    }
+
+    private func store(_ key: Key, _ entry: Entry) {
+        entries[key] = entry
+        if entries.count > capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+            entries[oldest] = nil
+        }
+    }
+}
+
+extension QueryRange {
+    /// The live window of `duration` seconds with `points` steps, its end the last whole step at or before `now`, so
+    /// that refreshes share one grid of timestamps (and `RangeCache` can ask only for what is new).
+    public static func aligned(last duration: TimeInterval, now: Date, points: Int) -> QueryRange {
+        let count = max(1, points)
+        let step = max(1, (duration / Double(count)).rounded())
+        let end = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / step).rounded(.down) * step)
+        return QueryRange(start: end.addingTimeInterval(-step * Double(count)), end: end, step: step)
+    }
+}
+

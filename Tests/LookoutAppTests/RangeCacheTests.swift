@@ -1,0 +1,107 @@
+import Foundation
+@testable import LookoutApp
+import PrometheusAPI
+import PrometheusModels
+import Testing
+import TestSupport
+
+/// The incremental refresh's rules: one grid, only new steps asked, a full fetch when the grid or the window changes,
+/// after a gap and every `fullEvery` refreshes. Against the mock, whose world is a function of time, so a window
+/// asked twice is answered the same.
+@Suite("Incremental refresh")
+struct RangeCacheTests {
+    static let expr = "sum(rate(http_requests_total[5m])) by (service)"
+
+    static func values(_ result: QueryResult) -> [Labels: [Double]] {
+        var out: [Labels: [Double]] = [:]
+        for stream in result.streams { out[stream.metric] = stream.values.map(\.timestamp) }
+        return out
+    }
+
+    @Test func anAlignedWindowEndsOnTheGridAtOrBeforeNow() {
+        let now = Date(timeIntervalSince1970: 1_000_017.4)
+        let range = QueryRange.aligned(last: 3600, now: now, points: 120)
+        #expect(range.step == 30)
+        #expect(range.end.timeIntervalSince1970 == 1_000_020 - 30)
+        #expect(range.start.timeIntervalSince1970 == 1_000_020 - 30 - 3600)
+        let later = QueryRange.aligned(last: 3600, now: now.addingTimeInterval(13), points: 120)
+        #expect(later.end.timeIntervalSince1970 == 1_000_020, "the same grid, one step on")
+    }
+
+    static func withGrid<T: Sendable>(
+        stopAfter: Double = .infinity, _ body: (PrometheusClient, GridServer.Log) async throws -> T
+    ) async throws -> T {
+        let log = GridServer.Log()
+        let server = try await GridServer.start(stopAfter: stopAfter, log: log)
+        do {
+            let result = try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL))) {
+                try await body($0, log)
+            }
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    @Test func onlyNewStepsAreAskedAndTheSeriesEqualAFullFetch() async throws {
+        // A series that stops half-way keeps what it had in the window, as a full fetch shows it.
+        let base = 1_700_000_000.0
+        try await Self.withGrid(stopAfter: base + 30) { client, log in
+            let cache = RangeCache(fullEvery: 10, overlapSeconds: 0)
+            var range = QueryRange.aligned(last: 300, now: Date(timeIntervalSince1970: base), points: 60)
+            _ = try await cache.queryRange(Self.expr, range: range, using: client)
+            for seconds in [20.0, 40, 60] {
+                range = QueryRange.aligned(last: 300, now: Date(timeIntervalSince1970: base + seconds), points: 60)
+                let kept = try await cache.queryRange(Self.expr, range: range, using: client)
+                let full = try await client.queryRange(Self.expr, range: range)
+                #expect(kept.data == full.data, "at +\(seconds) s")
+            }
+            #expect(await cache.statistics == RangeCache.Statistics(full: 1, incremental: 3))
+            // The incremental ones asked from two steps (the overlap) before the last end, to the new end.
+            let incremental = log.asked.enumerated().filter { [1, 3, 5].contains($0.offset) }.map(\.element)
+            #expect(incremental.map(\.start) == [base - 10, base + 10, base + 30])
+            #expect(incremental.map(\.end) == [base + 20, base + 40, base + 60])
+        }
+    }
+
+    @Test func aNewStepAGapAMoveBackAndTheSafetyNetFetchTheWholeRange() async throws {
+        try await Self.withGrid { client, _ in
+            let cache = RangeCache(fullEvery: 3, overlapSeconds: 10)
+            let base = Date(timeIntervalSince1970: 1_700_000_000)
+            func ask(_ seconds: TimeInterval, last: TimeInterval = 300, points: Int = 60) async throws {
+                _ = try await cache.queryRange(
+                    Self.expr, range: QueryRange.aligned(last: last, now: base.addingTimeInterval(seconds), points: points), using: client)
+            }
+            try await ask(0)
+            try await ask(5)
+            #expect(await cache.statistics == RangeCache.Statistics(full: 1, incremental: 1))
+            try await ask(10, points: 30)  // another step: another grid
+            #expect(await cache.statistics.full == 2)
+            try await ask(10 + 100)  // more than a quarter of the window later: a gap
+            #expect(await cache.statistics.full == 3)
+            try await ask(10 + 50)  // back in time
+            #expect(await cache.statistics.full == 4)
+            try await ask(65)
+            try await ask(70)
+            #expect(await cache.statistics == RangeCache.Statistics(full: 4, incremental: 3))
+            try await ask(75)
+            #expect(await cache.statistics == RangeCache.Statistics(full: 5, incremental: 3), "every third refresh is whole")
+        }
+    }
+
+    @Test func seriesThatStartStopOrLeaveTheWindowAreKeptAsAFullFetchWouldShowThem() {
+        let a: Labels = ["service": "a"]
+        let b: Labels = ["service": "b"]
+        let c: Labels = ["service": "c"]
+        func points(_ times: ClosedRange<Int>) -> [SamplePair] { times.map { SamplePair(timestamp: Double($0), value: Double($0)) } }
+        let cached = [SampleStream(metric: a, values: points(0...10)), SampleStream(metric: b, values: points(0...6)), SampleStream(metric: c, values: points(0...1))]
+        let fresh = [SampleStream(metric: a, values: points(9...12)), SampleStream(metric: ["service": "d"], values: points(11...12))]
+        let merged = RangeCache.merge(cached, fresh, from: Date(timeIntervalSince1970: 9), start: Date(timeIntervalSince1970: 2))
+        #expect(merged.map(\.metric) == [a, b, ["service": "d"]], "c left the window; d is new")
+        #expect(merged[0].values == points(2...12), "the overlap replaced, new points appended, old ones dropped")
+        #expect(merged[1].values == points(2...6), "a series that stopped keeps what it had")
+        #expect(merged[2].values == points(11...12))
+    }
+}

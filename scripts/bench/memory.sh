@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The dashboard's memory against a real Prometheus (README, "Performance"): Debian's prometheus scrapes `lookout mock`'s
+# /metrics (the source design's services) every 5 s with the seed's rules; lookout watch runs in tmux at 160x45 with
+# --refresh 5s --range 1h for SECONDS_MEASURED; PSS (from /proc/PID/smaps_rollup, the largest seen) and peak RSS
+# (VmHWM) are printed.
+#   scripts/bench/memory.sh [lookout binary] [extra flags for lookout watch]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+lookout=${1:-dist/lookout}
+shift || true
+measured=${SECONDS_MEASURED:-60}
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+dir=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done; tmux kill-session -t "lookout-mem-$$" 2> /dev/null || true; rm -rf "$dir"; }
+trap cleanup EXIT
+
+mock=$(free_port)
+"$lookout" mock --listen "127.0.0.1:$mock" > /dev/null &
+pids+=($!)
+prom=$(free_port)
+cp examples/microservices.rules.yml "$dir/rules.yml"
+cat > "$dir/prometheus.yml" <<CONFIG
+global: {scrape_interval: 5s, evaluation_interval: 5s}
+rule_files: [rules.yml]
+scrape_configs:
+  - job_name: microservices
+    static_configs: [{targets: ["127.0.0.1:$mock"]}]
+CONFIG
+prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" --web.listen-address="127.0.0.1:$prom" > "$dir/prometheus.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$prom/-/ready" > /dev/null && break; sleep 0.2; done
+sleep 20  # a few scrapes, so the panels have data
+
+tmux new-session -d -s "lookout-mem-$$" -x 160 -y 45 "$lookout watch --url http://127.0.0.1:$prom --refresh 5s --range 1h $*"
+sleep 2
+pid=$(pgrep -n -f "watch --url http://127.0.0.1:$prom")
+max_pss=0
+for _ in $(seq 1 $((measured / 5))); do
+  sleep 5
+  pss=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup")
+  [ "$pss" -gt "$max_pss" ] && max_pss=$pss
+done
+hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
+rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+started=$(awk '{ print $22 }' "/proc/$pid/stat")
+uptime=$(awk '{ print $1 }' /proc/uptime)
+hz=$(getconf CLK_TCK)
+cpu=$(awk -v t="$ticks" -v s="$started" -v u="$uptime" -v hz="$hz" 'BEGIN { printf "%.2f", 100 * (t / hz) / (u - s / hz) }')
+awk -v l="$lookout" -v m="$measured" -v p="$max_pss" -v h="$hwm" -v r="$rss" -v c="$cpu" 'BEGIN {
+  printf "%s at 160x45, %ss: PSS %.1f MB (largest seen), peak RSS %.1f MB, RSS now %.1f MB, CPU %s %%\n", l, m, p / 1024, h / 1024, r / 1024, c }'
