@@ -62,11 +62,14 @@ man:
 		--scratch-path $(RELEASE_SCRATCH)/generate-manual --product generate-manual > /dev/null
 	$(RELEASE_SCRATCH)/generate-manual/release/generate-manual $(DIST)/lookout \
 		--date $$(git log -1 --format=%cs 2>/dev/null || date +%F) --authors "the lookout authors" --output-directory $(DIST)
+	@# Help texts keep their blank lines and indented lists: in mdoc a paragraph break and a line break.
+	awk '$$0 == "" { print ".Pp"; next } /^  +[^ ]/ { print ".br"; sub(/^ +/, ""); print; next } { print }' \
+		$(DIST)/lookout.1 > $(DIST)/lookout.1.tmp && mv $(DIST)/lookout.1.tmp $(DIST)/lookout.1
 
 # Completions for bash, zsh and fish, from the binary itself.
 completions:
 	@mkdir -p $(DIST)/completions
-	$(DIST)/lookout --generate-completion-script bash > $(DIST)/completions/lookout.bash
+	$(DIST)/lookout --generate-completion-script bash | sed '1{/^#!/d}' > $(DIST)/completions/lookout.bash
 	$(DIST)/lookout --generate-completion-script zsh > $(DIST)/completions/_lookout
 	$(DIST)/lookout --generate-completion-script fish > $(DIST)/completions/lookout.fish
 
@@ -91,8 +94,8 @@ deb: release
 package-test: deb
 	scripts/package-test.sh $(DIST)
 
-# Every test, then a short fuzz pass (15 s per target; README, "Reliability").
-test: unit-test fuzz-short
+# Every test, a short fuzz pass (15 s per target; README, "Reliability"), then the release's package checks.
+test: unit-test fuzz-short package-test
 
 unit-test: deps venv version
 	$(SWIFT) build --build-tests

@@ -25,7 +25,7 @@ Comment: lookout links the Swift runtime and these libraries statically. Their l
  OpenSSL; libyaml: MIT.
 
 Files: *
-Copyright: the lookout authors
+Copyright: 2025-2026 the lookout authors
 License: proprietary
  All rights reserved by the lookout authors.
 COPYRIGHT

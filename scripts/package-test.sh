@@ -32,7 +32,9 @@ deb=$(ls "$dist"/lookout_*.deb 2>/dev/null | head -1)
 dynamic=$(readelf -d "$binary")
 check "readelf: no libswift*, libFoundation*, libdispatch or ICU needed" \
   bash -c "! grep -Eq 'Shared library: \[(libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime|libicu)' <<< \"\$0\"" "$dynamic"
-check "readelf: no RUNPATH or RPATH" bash -c "! grep -Eq '\((RUNPATH|RPATH)\)' <<< \"\$0\"" "$dynamic"
+# SwiftPM links with a run path of $ORIGIN (the binary's own folder), which points nowhere else.
+check "readelf: no RUNPATH or RPATH but \$ORIGIN" \
+  bash -c "! grep -E '\((RUNPATH|RPATH)\)' <<< \"\$0\" | grep -vq 'path: \[\\\$ORIGIN\]'" "$dynamic"
 bytes=$(stat -c %s "$binary")
 echo "  the binary: $(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1048576 }') stripped; needs: $(sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' <<< "$dynamic" | paste -sd' ')"
 check "size: at most $size_goal_mb MB" test "$bytes" -le $((size_goal_mb * 1048576))
@@ -73,12 +75,16 @@ root=$rootcache/root
 prom_pid=""
 cleanup() {
   [ -n "$prom_pid" ] && kill "$prom_pid" 2> /dev/null
-  rm -rf "$root" "${promdir:-/nonexistent}"
+  mountpoint -q "$root/proc" 2> /dev/null && umount "$root/proc"
+  mountpoint -q "$root/proc" 2> /dev/null || rm -rf --one-file-system "$root"
+  rm -rf "${promdir:-/nonexistent}"
 }
 trap cleanup EXIT
 if [ -f "$pristine" ]; then
   rm -rf "$root" && mkdir -p "$root" && tar -C "$root" -xf "$pristine"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
+  # The Swift runtime reads the command line from /proc/self/cmdline: a real host always has /proc.
+  mount -t proc proc "$root/proc" || fail "mount /proc in the root"
   check "the root has no Swift" bash -c "! ls '$root'/usr/lib/swift '$root'/opt/swift > /dev/null 2>&1 && ! chroot '$root' sh -c 'command -v swift' > /dev/null"
   check "the root has no libncursesw6 before the install" bash -c "! chroot '$root' dpkg -s libncursesw6 > /dev/null 2>&1"
   cp "$deb" "$root/tmp/"
@@ -97,9 +103,9 @@ if [ -f "$pristine" ]; then
   printf 'global: {scrape_interval: 1s}\nscrape_configs: [{job_name: prometheus, static_configs: [{targets: ["127.0.0.1:%s"]}]}]\n' "$port" > "$promdir/prometheus.yml"
   prometheus --config.file="$promdir/prometheus.yml" --storage.tsdb.path="$promdir/data" --web.listen-address="127.0.0.1:$port" > "$promdir/log" 2>&1 &
   prom_pid=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/-/ready" > /dev/null && break; sleep 0.2; done
-  sleep 2
-  snapshot=$(chroot "$root" lookout snapshot --url "http://127.0.0.1:$port" --format json 2> "$promdir/snapshot.err")
+  # Ready, then scraped once (Prometheus starts its scrape pools some seconds after it is ready).
+  for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/api/v1/query?query=up" | grep -q '"value"' && break; sleep 0.2; done
+  snapshot=$(chroot "$root" lookout snapshot --url "http://127.0.0.1:$port" --output json 2> "$promdir/snapshot.err")
   status=$?
   check "lookout snapshot in the root reads the local Prometheus (exit $status)" \
     bash -c "[ $status -le 2 ] && python3 -c 'import json, sys; d = json.loads(sys.argv[1]); assert len(d[\"panels\"]) == 4, d' \"\$0\"" "$snapshot"
