@@ -8,6 +8,12 @@ public struct PanelData: Sendable, Equatable {
     public var services: [ServiceHealth]
     /// Warnings the server attached to the answers.
     public var warnings: [String]
+    /// Series the panel's queries have beyond those asked for: a query with more than
+    /// `PanelData.seriesLimit` series is asked for its top ones by value (`topk`), and says how many more there are.
+    public var moreSeries = 0
+
+    /// The most series a graph's query is asked for; the view says how many more there are.
+    public static let seriesLimit = 50
 
     public init(series: [SeriesSummary] = [], services: [ServiceHealth] = [], warnings: [String] = []) {
         self.series = series

@@ -30,6 +30,20 @@ public struct DashboardFetcher: Sendable {
         self.instant = instant
     }
 
+    /// The query to ask for a graph's target, and how many series it leaves out: beyond `PanelData.seriesLimit`
+    /// series (counted with `count(…)` at `time`), its top ones by value (`topk`), so that ten thousand series cost
+    /// the server's work, not lookout's memory. The count is asked unless the last answer to the query, kept in the
+    /// cache, had fewer series than the limit; a count that fails (a scalar, an engine without `count`) leaves the
+    /// query as it is.
+    func limited(_ expr: String, at time: Date) async -> (expr: String, more: Int) {
+        let limit = PanelData.seriesLimit
+        if let rangeCache, let known = await rangeCache.seriesCount(of: expr), known < limit { return (expr, 0) }
+        guard let answer = try? await client.query("count(\(expr))", at: time), case .vector(let samples) = answer.data,
+              let total = samples.first?.value.value, total.isFinite, total > Double(limit)
+        else { return (expr, 0) }
+        return ("topk(\(limit), \(expr))", Int(saturating: total) - limit)
+    }
+
     /// A range query, through the cache when there is one.
     func queryRange(_ expr: String, range: QueryRange) async throws -> APIResponse<QueryResult> {
         if let rangeCache { return try await rangeCache.queryRange(expr, range: range, using: client) }
@@ -51,7 +65,9 @@ public struct DashboardFetcher: Sendable {
             case .graph:
                 var data = PanelData()
                 for target in panel.targets {
-                    let response = try await queryRange(target.expr, range: range)
+                    let (expr, more) = await limited(target.expr, at: instant ?? range.end)
+                    data.moreSeries += more
+                    let response = try await queryRange(expr, range: range)
                     try Self.require(response.data, [.matrix], panel: "a graph panel", url: client.url(for: "/api/v1/query_range"))
                     data.warnings += response.warnings
                     data.series += SeriesSummary.from(

@@ -3,17 +3,21 @@ import PrometheusAPI
 import PrometheusModels
 
 /// Incremental refresh of range queries (README, "Performance"). The first refresh of a query asks for its whole
-/// range; each later one asks only for the steps since the last answer, plus an overlap that is asked again (a scrape
-/// still in flight at the last refresh, a remote-write engine's lag). The grid stays the same because the live
-/// window's end is aligned to the step (`QueryRange.aligned`), so points never move: new points are appended, the
-/// overlap's replace what was there, points that left the window are dropped, and a series that stopped keeps what it
-/// had in the window. A whole range is asked again after a range or step change (another key), a window that moved
-/// back or by more than a quarter (a gap: the laptop slept, the server was down), a result that is not a matrix, and
-/// every `fullEvery` refreshes as a safety net.
+/// range; later ones ask only for the grid's new steps and for the steps that had not settled when last asked (a
+/// point is settled once it was asked `settleSeconds` after its time: a scrape in flight, a rule evaluation, a
+/// remote-write engine's lag are in by then), and always at least the last step: every refresh still reaches the
+/// server, so an outage shows as one, never as cached data that looks current. The grid stays the same because the live window's end is aligned to the step
+/// (`QueryRange.aligned`), so points never move: new points are appended, re-asked ones replace what was there, points
+/// that left the window are dropped, and a series that stopped keeps what it had in the window. A whole range is
+/// asked again after a range or step change (another key), a window that moved back or by more than a quarter (a
+/// gap: the laptop slept, the server was down), a result that is not a matrix, and every `fullEvery` refreshes as a
+/// safety net (also against a clock that runs ahead of the server's).
 public actor RangeCache {
     /// What the cache did, for tests and the benchmark.
     public struct Statistics: Sendable, Equatable {
+        /// Whole ranges asked.
         public var full = 0
+        /// Only new or unsettled steps asked (at least the last one).
         public var incremental = 0
 
         public init(full: Int = 0, incremental: Int = 0) {
@@ -34,22 +38,33 @@ public actor RangeCache {
         var streams: [SampleStream]
         var refreshes: Int
         var used: Int
+        /// When it was last asked (this machine's clock).
+        var fetchedAt: Date
     }
 
     /// A whole range is asked again after this many incremental refreshes.
     public let fullEvery: Int
-    /// The overlap asked again: at least this many seconds, and at least two steps.
-    public let overlapSeconds: TimeInterval
+    /// A point asked this long after its time is not asked again.
+    public let settleSeconds: TimeInterval
     /// Queries kept; the least recently used go first.
     public let capacity: Int
     public private(set) var statistics = Statistics()
     private var entries: [Key: Entry] = [:]
     private var clock = 0
+    private let now: @Sendable () -> Date
 
-    public init(fullEvery: Int = 60, overlapSeconds: TimeInterval = 30, capacity: Int = 256) {
+    public init(
+        fullEvery: Int = 60, settleSeconds: TimeInterval = 30, capacity: Int = 256, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.fullEvery = max(1, fullEvery)
-        self.overlapSeconds = overlapSeconds
+        self.settleSeconds = max(0, settleSeconds)
         self.capacity = max(1, capacity)
+        self.now = now
+    }
+
+    /// How many series the last answer to `expr` had (any step), nil when it is not kept.
+    public func seriesCount(of expr: String) -> Int? {
+        entries.first { $0.key.expr == expr }?.value.streams.count
     }
 
     /// Forgets everything (another server or dashboard).
@@ -62,19 +77,21 @@ public actor RangeCache {
         let key = Key(expr: expr, step: range.step, points: points)
         clock += 1
         if let entry = entries[key], let from = incrementalStart(entry, range) {
+            let asked = now()
             let answer = try await client.queryRange(expr, range: QueryRange(start: from, end: range.end, step: range.step))
             guard case .matrix(let fresh) = answer.data else {
                 entries[key] = nil
                 return answer
             }
             let merged = Self.merge(entry.streams, fresh, from: from, start: range.start)
-            store(key, Entry(start: range.start, end: range.end, streams: merged, refreshes: entry.refreshes + 1, used: clock))
+            store(key, Entry(start: range.start, end: range.end, streams: merged, refreshes: entry.refreshes + 1, used: clock, fetchedAt: asked))
             statistics.incremental += 1
             return APIResponse(data: .matrix(merged), warnings: answer.warnings)
         }
+        let asked = now()
         let answer = try await client.queryRange(expr, range: range)
         if case .matrix(let streams) = answer.data {
-            store(key, Entry(start: range.start, end: range.end, streams: streams, refreshes: 0, used: clock))
+            store(key, Entry(start: range.start, end: range.end, streams: streams, refreshes: 0, used: clock, fetchedAt: asked))
         } else {
             entries[key] = nil
         }
@@ -82,7 +99,7 @@ public actor RangeCache {
         return answer
     }
 
-    /// Where an incremental query starts, or nil when the whole range must be asked.
+    /// Where an incremental query starts (at the latest the window's end), or nil when the whole range must be asked.
     func incrementalStart(_ entry: Entry, _ range: QueryRange) -> Date? {
         guard entry.refreshes + 1 < fullEvery else { return nil }
         let moved = range.end.timeIntervalSince(entry.end)
@@ -91,9 +108,13 @@ public actor RangeCache {
         // The same grid: both ends a whole number of steps from the cached ones.
         let steps = moved / range.step
         guard abs(steps - steps.rounded()) < 1e-6 else { return nil }
-        let overlapSteps = max(2, (overlapSeconds / range.step).rounded(.up))
-        let from = entry.end.addingTimeInterval(-overlapSteps * range.step)
-        return max(from, range.start)
+        // Steps t with t + settle > fetchedAt had not settled when last asked: from the first of them (they are the
+        // last `k` steps up to the cached end), else from the first new step.
+        let unsettledSpan = entry.end.timeIntervalSince(entry.fetchedAt) + settleSeconds
+        let from = unsettledSpan > 0
+            ? entry.end.addingTimeInterval(-((unsettledSpan / range.step).rounded(.up) - 1) * range.step)
+            : entry.end.addingTimeInterval(range.step)
+        return max(min(from, range.end), range.start)
     }
 
     /// The cached series with the fresh answer laid over them from `from` on, trimmed to start at `start`.

@@ -223,6 +223,9 @@ extension Snapshot {
             }
         }
         if data.isEmpty { lines.append("  no data") }
+        if data.moreSeries > 0 {
+            lines.append("  +\(data.moreSeries) more series (the top \(PanelData.seriesLimit) by value were asked for)")
+        }
         for warning in data.warnings { lines.append("  warning: \(SafeText.clip(warning, InputLimits.messageCharacters))") }
         return lines
     }
@@ -337,6 +340,8 @@ extension Snapshot {
         var warnings: [String]
         var services: [ServiceHealth]?
         var series: [JSONSeries]?
+        /// Series beyond those asked for (the top `PanelData.seriesLimit` by value are); absent when none.
+        var moreSeries: Int?
     }
 
     struct JSONSeries: Encodable {
@@ -373,7 +378,8 @@ extension Snapshot {
                 }
                 return JSONPanel(
                     title: panel.title, type: panel.kind, unit: panel.unit, error: nil, warnings: data.warnings,
-                    services: panel.isHealth ? data.services : nil, series: panel.isHealth ? nil : series)
+                    services: panel.isHealth ? data.services : nil, series: panel.isHealth ? nil : series,
+                    moreSeries: data.moreSeries > 0 ? data.moreSeries : nil)
             }
         }
         var report = JSONReport(

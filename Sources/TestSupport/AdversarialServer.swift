@@ -9,6 +9,13 @@ public final class AdversarialServer: Sendable {
         public var method: String
         public var path: String
         public var body: String
+        /// A numeric field of a form-encoded body (`end`, `step`).
+        public func number(_ name: String) -> Double? {
+            for field in body.split(separator: "&") where field.hasPrefix(name + "=") {
+                return Double(field.dropFirst(name.count + 1))
+            }
+            return nil
+        }
         /// The `query` field of a form-encoded body, decoded.
         public var query: String? {
             for field in body.split(separator: "&") where field.hasPrefix("query=") {

@@ -30,13 +30,13 @@ struct IncrementalRefreshAgainstPrometheusTests {
                 let exprs = Dashboard.microservices.panels.filter { $0.kind == .graph }.flatMap(\.targets).map(\.expr)
                 #expect(exprs.count == 3)
                 // Windows that end 5 s in the past: settled data, so a scrape landing between the two fetches of one
-                // round cannot tell them apart. The live dashboard's window ends at now; the overlap covers that.
+                // round cannot tell them apart. The live dashboard's window ends at now; its unsettled steps are asked again.
                 func window() -> QueryRange { QueryRange.aligned(last: 60, now: Date().addingTimeInterval(-5), points: 60) }
                 try await PrometheusHarness.eventually(60, "ten seconds of request rates") {
                     let answer = try await client.queryRange(exprs[0], range: window())
                     return answer.data.streams.contains { $0.values.count >= 10 }
                 }
-                let cache = RangeCache(fullEvery: 100, overlapSeconds: 2)
+                let cache = RangeCache(fullEvery: 100, settleSeconds: 2)
                 for expr in exprs { _ = try await cache.queryRange(expr, range: window(), using: client) }
                 var compared = 0
                 for _ in 0..<4 {

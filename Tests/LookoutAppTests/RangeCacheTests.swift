@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import LookoutApp
 import PrometheusAPI
 import PrometheusModels
@@ -49,7 +50,7 @@ struct RangeCacheTests {
         // A series that stops half-way keeps what it had in the window, as a full fetch shows it.
         let base = 1_700_000_000.0
         try await Self.withGrid(stopAfter: base + 30) { client, log in
-            let cache = RangeCache(fullEvery: 10, overlapSeconds: 0)
+            let cache = RangeCache(fullEvery: 10, settleSeconds: 0)
             var range = QueryRange.aligned(last: 300, now: Date(timeIntervalSince1970: base), points: 60)
             _ = try await cache.queryRange(Self.expr, range: range, using: client)
             for seconds in [20.0, 40, 60] {
@@ -59,16 +60,16 @@ struct RangeCacheTests {
                 #expect(kept.data == full.data, "at +\(seconds) s")
             }
             #expect(await cache.statistics == RangeCache.Statistics(full: 1, incremental: 3))
-            // The incremental ones asked from two steps (the overlap) before the last end, to the new end.
+            // The incremental ones asked from the first new step to the new end (every point had settled).
             let incremental = log.asked.enumerated().filter { [1, 3, 5].contains($0.offset) }.map(\.element)
-            #expect(incremental.map(\.start) == [base - 10, base + 10, base + 30])
+            #expect(incremental.map(\.start) == [base + 5, base + 25, base + 45])
             #expect(incremental.map(\.end) == [base + 20, base + 40, base + 60])
         }
     }
 
     @Test func aNewStepAGapAMoveBackAndTheSafetyNetFetchTheWholeRange() async throws {
         try await Self.withGrid { client, _ in
-            let cache = RangeCache(fullEvery: 3, overlapSeconds: 10)
+            let cache = RangeCache(fullEvery: 3, settleSeconds: 10)
             let base = Date(timeIntervalSince1970: 1_700_000_000)
             func ask(_ seconds: TimeInterval, last: TimeInterval = 300, points: Int = 60) async throws {
                 _ = try await cache.queryRange(
@@ -88,6 +89,28 @@ struct RangeCacheTests {
             #expect(await cache.statistics == RangeCache.Statistics(full: 4, incremental: 3))
             try await ask(75)
             #expect(await cache.statistics == RangeCache.Statistics(full: 5, incremental: 3), "every third refresh is whole")
+        }
+    }
+
+    @Test func unsettledStepsAreAskedAgainUntilTheySettleThenOnlyTheLastStep() async throws {
+        let base = 1_700_000_000.0
+        let clock = Mutex(base + 2)
+        try await Self.withGrid { client, log in
+            let cache = RangeCache(fullEvery: 100, settleSeconds: 30, now: { Date(timeIntervalSince1970: clock.withLock { $0 }) })
+            let range = QueryRange.aligned(last: 300, now: Date(timeIntervalSince1970: base + 2), points: 60)
+            _ = try await cache.queryRange(Self.expr, range: range, using: client)
+            clock.withLock { $0 = base + 40 }
+            _ = try await cache.queryRange(Self.expr, range: range, using: client)
+            // Asked at +2 s, steps after base - 28 had not settled: the six from base - 25 on are asked again.
+            #expect(log.asked.last?.start == base - 25)
+            #expect(log.asked.last?.end == base)
+            clock.withLock { $0 = base + 45 }
+            let kept = try await cache.queryRange(Self.expr, range: range, using: client)
+            // Asked at +40 s, every point had settled: only the last step, so that the server is still reached.
+            #expect(log.asked.last?.start == base)
+            #expect(log.asked.last?.end == base)
+            #expect(kept.data == (try await client.queryRange(Self.expr, range: range)).data)
+            #expect(await cache.statistics == RangeCache.Statistics(full: 1, incremental: 2))
         }
     }
 

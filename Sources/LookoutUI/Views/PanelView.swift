@@ -128,6 +128,7 @@ struct PanelView {
             thresholds: panel.thresholds, range: range, stale: model.staleAge(ofPanel: index) != nil,
             moreHint: zoomed ? "(/ filters)" : "", colourKey: chartHeight > 0, ascii: ascii)
         rows.numbered = zoomed && chartHeight > 0
+        rows.unfetched = data.moreSeries
         rows.marks = marks
         rows.hidden = hidden
         if let inspect, chartHeight > 0 {

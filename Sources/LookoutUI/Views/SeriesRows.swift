@@ -67,6 +67,8 @@ public struct SeriesRows: Widget {
     public var hidden: Set<String> = []
     /// The chart draws each series in its own character (the mono theme): the legend starts with it.
     public var marks = false
+    /// Series the server has beyond these (the panel asked for the top ones by value): counted in the "+N more" line.
+    public var unfetched = 0
     /// Every series the chart's colours are assigned over (nil: these rows' own), so that hiding one changes none.
     public var colourNames: [String]?
     public var ascii: Bool
@@ -96,18 +98,19 @@ public struct SeriesRows: Widget {
             width: max(1, area.width - number), series: series, unit: unit, hasThresholds: thresholds != nil,
             markerWidth: max(markers.map { $0?.count ?? 0 }.max() ?? 0, hidden.isEmpty ? 0 : 6))
         layout.legendWidth += number
-        let fits = series.count <= area.height ? series.count : max(0, area.height - 1)
+        let fits = series.count + (unfetched > 0 ? 1 : 0) <= area.height ? series.count : max(0, area.height - 1)
         let colours = colourKey ? self.colours : [:]
         for (i, s) in series.prefix(fits).enumerated() {
             drawRow(s, row: i, colour: colours[s.legend] ?? 0, marker: i < markers.count ? markers[i] : nil, layout: layout, into: &canvas,
                     area: Rect(x: area.x, y: area.y + i, width: area.width, height: 1))
         }
-        guard fits < series.count else { return }
+        guard fits < series.count || unfetched > 0 else { return }
         // The worst of the hidden series is named, so trouble is never hidden by the overflow.
         let hidden = series.dropFirst(fits)
         let worst = hidden.max { $0.state < $1.state }
-        var text = "+\(hidden.count) more"
+        var text = "+\(hidden.count + unfetched) more"
         if let worst, worst.state >= .warning { text += " (\(worst.legend) \(worst.state.word))" }
+        if unfetched > 0 { text += " (top \(series.count) of \(series.count + unfetched) asked)" }
         if !moreHint.isEmpty { text += " " + moreHint }
         let role = worst.map { $0.state >= .warning ? $0.state.role : .dim } ?? .dim
         canvas.fill(Rect(x: area.x, y: area.y + fits, width: area.width, height: 1))

@@ -44,11 +44,15 @@ public final class MockPrometheusServer: Sendable {
     public let api: MockPrometheusAPI
     private let channel: any Channel
     private let connections: Connections
+    /// The server's own threads for evaluations, so that one server's queries never wait behind another's (tests
+    /// start many in one process).
+    private let pool: NIOThreadPool
 
     /// `http://host:port`.
     public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 
-    private init(host: String, port: Int, api: MockPrometheusAPI, channel: any Channel, connections: Connections) {
+    private init(host: String, port: Int, api: MockPrometheusAPI, channel: any Channel, connections: Connections, pool: NIOThreadPool) {
+        self.pool = pool
         self.host = host
         self.port = port
         self.api = api
@@ -67,14 +71,16 @@ public final class MockPrometheusServer: Sendable {
     }
 
     /// The answer to one request. Health checks never wait behind queries; evaluating a query is CPU work of up to
-    /// its deadline, done on NIO's blocking-work pool, not on the cooperative pool that the rest of the process (the
+    /// its deadline, done on the server's own threads, not on the cooperative pool that the rest of the process (the
     /// dashboard of `lookout demo`) runs on.
-    static func answer(_ api: MockPrometheusAPI, method: String, path: String, parameters: FormParameters) async -> HTTPAnswer {
+    static func answer(
+        _ api: MockPrometheusAPI, pool: NIOThreadPool, method: String, path: String, parameters: FormParameters
+    ) async -> HTTPAnswer {
         if MockPrometheusAPI.isLight(path) { return api.handle(method: method, path: path, parameters: parameters) }
         guard let slot = api.enterEvaluation() else { return api.tooBusy() }
         defer { slot.leave() }
         do {
-            return try await NIOThreadPool.singleton.runIfActive {
+            return try await pool.runIfActive {
                 api.handle(method: method, path: path, parameters: parameters)
             }
         } catch {
@@ -86,6 +92,8 @@ public final class MockPrometheusServer: Sendable {
     public static func start(_ configuration: Configuration = Configuration()) async throws -> MockPrometheusServer {
         let api = makeAPI(configuration)
         let connections = Connections()
+        let pool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+        pool.start()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -93,21 +101,22 @@ public final class MockPrometheusServer: Sendable {
                 connections.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(MockHTTPHandler(api: api))
+                    try channel.pipeline.syncOperations.addHandler(MockHTTPHandler(api: api, pool: pool))
                 }
             }
         let channel: any Channel
         do {
             channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
         } catch {
+            try? await pool.shutdownGracefully()
             throw MockServerError("cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
         if configuration.warmUp {
-            Task.detached { try? await NIOThreadPool.singleton.runIfActive { api.warmUp() } }
+            Task.detached { try? await pool.runIfActive { api.warmUp() } }
         }
         return MockPrometheusServer(
             host: configuration.host, port: channel.localAddress?.port ?? configuration.port, api: api, channel: channel,
-            connections: connections)
+            connections: connections, pool: pool)
     }
 
     /// Stops the server and waits until it has stopped: it stops listening and closes its connections. Safe to call
@@ -116,6 +125,7 @@ public final class MockPrometheusServer: Sendable {
         api.limits.stop.raise()
         try? await channel.close()
         await connections.closeAll()
+        try? await pool.shutdownGracefully()
     }
 
     /// Serves `configuration` until SIGINT or SIGTERM (`lookout mock`); `onServerRunning` gets the bound port.
@@ -155,11 +165,15 @@ final class MockHTTPHandler: ChannelInboundHandler {
 
     static let maxBodyBytes = 1 << 20
     let api: MockPrometheusAPI
+    let pool: NIOThreadPool
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private var tooLarge = false
 
-    init(api: MockPrometheusAPI) { self.api = api }
+    init(api: MockPrometheusAPI, pool: NIOThreadPool) {
+        self.api = api
+        self.pool = pool
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -187,10 +201,11 @@ final class MockHTTPHandler: ChannelInboundHandler {
             let path = PercentEncoding.decode(rawPath) ?? rawPath
             let method = head.method.rawValue
             let api = self.api
+            let pool = self.pool
             let pairs = parameters
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             context.eventLoop.makeFutureWithTask {
-                await MockPrometheusServer.answer(api, method: method, path: path, parameters: pairs)
+                await MockPrometheusServer.answer(api, pool: pool, method: method, path: path, parameters: pairs)
             }.whenSuccess { answer in
                 let (handler, context) = bound.value
                 handler.respond(context, head, answer)
