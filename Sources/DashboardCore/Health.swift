@@ -50,6 +50,30 @@ public enum HealthEvaluator {
             counts[name, default: (0, 0)].up += 1
             counts[name, default: (0, 0)].total += 1
         }
+        return services(counts, seen: seen, legendFormat: legendFormat)
+    }
+
+    /// Health from counts per legend name: `count by (…)` of the present and of the expected series, grouped by the
+    /// labels the legend uses (a panel with thousands of series: the server counts, lookout reads a few hundred
+    /// numbers). The same result as `evaluate(present:expected:seen:legendFormat:)` when the present series are
+    /// among the expected ones, as `up == 1` is among `up`.
+    public static func evaluate(
+        presentCounts: [(labels: Labels, count: Double)], expectedCounts: [(labels: Labels, count: Double)], seen: [Labels] = [],
+        legendFormat: String
+    ) -> [ServiceHealth] {
+        var counts: [String: (up: Int, total: Int)] = [:]
+        for (labels, count) in expectedCounts where count.isFinite && count > 0 {
+            counts[LegendTemplate.render(legendFormat, labels: labels), default: (0, 0)].total += Int(saturating: count)
+        }
+        for (labels, count) in presentCounts where count.isFinite && count > 0 {
+            let name = LegendTemplate.render(legendFormat, labels: labels)
+            let up = (counts[name]?.up ?? 0) + Int(saturating: count)
+            counts[name] = (up, max(counts[name]?.total ?? 0, up))
+        }
+        return services(counts, seen: seen, legendFormat: legendFormat)
+    }
+
+    static func services(_ counts: [String: (up: Int, total: Int)], seen: [Labels], legendFormat: String) -> [ServiceHealth] {
         var services = counts.map { name, c in
             let status: HealthStatus = c.up == c.total ? .up : (c.up == 0 ? .down : .partial(up: c.up, total: c.total))
             return ServiceHealth(name: name, status: status)

@@ -26,6 +26,24 @@ public enum LegendTemplate {
         return safe.trimmingSpaces().isEmpty ? seriesName(labels) : safe
     }
 
+    /// The label names a template uses, when it uses at least one and each is a plain label name (so that a query
+    /// can be aggregated `by` them without changing the names it renders); nil otherwise.
+    public static func labelNames(_ template: String) -> [String]? {
+        var names: [String] = []
+        var rest = Substring(template)
+        while let open = rest.firstRange(of: "{{") {
+            let afterOpen = rest[open.upperBound...]
+            guard let close = afterOpen.firstRange(of: "}}") else { return nil }
+            let name = afterOpen[..<close.lowerBound].trimmingSpaces()
+            guard let first = name.first, first.isLetter || first == "_",
+                  name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+            else { return nil }
+            if !names.contains(name) { names.append(name) }
+            rest = afterOpen[close.upperBound...]
+        }
+        return names.isEmpty ? nil : names
+    }
+
     /// `name{a="1", b="2"}` with labels sorted, `{}` for an empty label set.
     public static func seriesName(_ labels: Labels) -> String {
         let name = labels["__name__"] ?? ""

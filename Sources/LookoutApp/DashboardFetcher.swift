@@ -38,10 +38,29 @@ public struct DashboardFetcher: Sendable {
     func limited(_ expr: String, at time: Date) async -> (expr: String, more: Int) {
         let limit = PanelData.seriesLimit
         if let rangeCache, let known = await rangeCache.seriesCount(of: expr), known < limit { return (expr, 0) }
-        guard let answer = try? await client.query("count(\(expr))", at: time), case .vector(let samples) = answer.data,
-              let total = samples.first?.value.value, total.isFinite, total > Double(limit)
-        else { return (expr, 0) }
+        guard let total = await seriesCount(expr, at: time), total > Double(limit) else { return (expr, 0) }
         return ("topk(\(limit), \(expr))", Int(saturating: total) - limit)
+    }
+
+    /// A health panel with more than this many expected series is counted by the server per name.
+    static let healthSeriesLimit = 1000
+
+    /// The labels to count a health panel's series by (`service`), when it has more than `healthSeriesLimit`
+    /// expected series and its legend names plain labels; nil to read the series one by one. Counted unless the
+    /// series kept from the last refresh were fewer.
+    func aggregatedHealth(_ expectedExpr: String, legendFormat: String, at time: Date) async -> String? {
+        guard let names = LegendTemplate.labelNames(legendFormat) else { return nil }
+        if let rangeCache, let known = await rangeCache.seriesCount(of: expectedExpr), known < Self.healthSeriesLimit { return nil }
+        guard let total = await seriesCount(expectedExpr, at: time), total > Double(Self.healthSeriesLimit) else { return nil }
+        return names.joined(separator: ", ")
+    }
+
+    /// `count(expr)` at `time`; nil when it cannot be asked (a scalar, an engine without `count`, an error).
+    func seriesCount(_ expr: String, at time: Date) async -> Double? {
+        guard let answer = try? await client.query("count(\(expr))", at: time), case .vector(let samples) = answer.data,
+              let total = samples.first?.value.value, total.isFinite
+        else { return nil }
+        return total
     }
 
     /// A range query, through the cache when there is one.
@@ -77,14 +96,18 @@ public struct DashboardFetcher: Sendable {
             case .stat:
                 var data = PanelData()
                 for target in panel.targets {
-                    let response = try await client.query(target.expr, at: instant ?? range.end)
-                    data.warnings += response.warnings
-                    let present = response.data.streams
+                    let at = instant ?? range.end
                     let url = client.url(for: "/api/v1/query")
                     if let expectedExpr = panel.expectedSeries {
+                        // Thousands of instances are counted by the server, per name (`count by (service)`).
+                        let grouping = await aggregatedHealth(expectedExpr, legendFormat: target.legendFormat, at: at)
+                        let presentExpr = grouping.map { "count by (\($0)) (\(target.expr))" } ?? target.expr
+                        let expectedQuery = grouping.map { "count by (\($0)) (\(expectedExpr))" } ?? expectedExpr
+                        let response = try await client.query(presentExpr, at: at)
+                        data.warnings += response.warnings
                         // Health needs one series per instance: a scalar is not a service.
                         try Self.require(response.data, [.vector], panel: "a health panel", url: url)
-                        let expected = try await client.query(expectedExpr, at: instant ?? range.end)
+                        let expected = try await client.query(expectedQuery, at: at)
                         try Self.require(expected.data, [.vector], panel: "a health panel's expected series", url: url)
                         data.warnings += expected.warnings
                         // What was there during the range, so a service whose series vanished is GONE, not dropped.
@@ -92,16 +115,28 @@ public struct DashboardFetcher: Sendable {
                         let window = rangeCache == nil
                             ? QueryRange(last: duration, end: range.end, points: 30)
                             : QueryRange.aligned(last: duration, now: range.end, points: 30)
-                        let seen = try await queryRange(expectedExpr, range: window)
+                        let seen = try await queryRange(expectedQuery, range: window)
                         data.warnings += seen.warnings
-                        data.services += HealthEvaluator.evaluate(
-                            present: present.map(\.metric), expected: expected.data.streams.map(\.metric),
-                            seen: seen.data.streams.map(\.metric), legendFormat: target.legendFormat)
-                    } else {
-                        try Self.require(response.data, [.vector, .scalar], panel: "a stat panel", url: url)
-                        data.series += SeriesSummary.from(
-                            present, legendFormat: target.legendFormat, thresholds: panel.thresholds)
+                        if grouping != nil {
+                            func counts(_ result: QueryResult) -> [(labels: Labels, count: Double)] {
+                                guard case .vector(let samples) = result else { return [] }
+                                return samples.map { ($0.metric, $0.value.value) }
+                            }
+                            data.services += HealthEvaluator.evaluate(
+                                presentCounts: counts(response.data), expectedCounts: counts(expected.data),
+                                seen: seen.data.streams.map(\.metric), legendFormat: target.legendFormat)
+                        } else {
+                            data.services += HealthEvaluator.evaluate(
+                                present: response.data.streams.map(\.metric), expected: expected.data.streams.map(\.metric),
+                                seen: seen.data.streams.map(\.metric), legendFormat: target.legendFormat)
+                        }
+                        continue
                     }
+                    let response = try await client.query(target.expr, at: at)
+                    data.warnings += response.warnings
+                    try Self.require(response.data, [.vector, .scalar], panel: "a stat panel", url: url)
+                    data.series += SeriesSummary.from(
+                        response.data.streams, legendFormat: target.legendFormat, thresholds: panel.thresholds)
                 }
                 return .success(data)
             }

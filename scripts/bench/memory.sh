@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The dashboard's memory against a real Prometheus (README, "Performance"): Debian's prometheus scrapes `lookout mock`'s
-# /metrics (the source design's services) every 5 s with the seed's rules; lookout watch runs in tmux at 160x45 with
+# /metrics (the source design's services; the mock runs from a copy of the binary) every 5 s with the seed's rules; lookout watch runs in tmux at 160x45 with
 # --refresh 5s --range 1h for SECONDS_MEASURED; PSS (from /proc/PID/smaps_rollup, the largest seen) and peak RSS
 # (VmHWM) are printed.
 #   scripts/bench/memory.sh [lookout binary] [extra flags for lookout watch]
@@ -16,7 +16,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done; tmux
 trap cleanup EXIT
 
 mock=$(free_port)
-"$lookout" mock --listen "127.0.0.1:$mock" > /dev/null &
+# The mock from a copy of the binary, so that the dashboard's PSS does not share its code pages with it.
+cp "$lookout" "$dir/lookout-mock"
+"$dir/lookout-mock" mock --listen "127.0.0.1:$mock" > /dev/null &
 pids+=($!)
 prom=$(free_port)
 cp examples/microservices.rules.yml "$dir/rules.yml"

@@ -22,7 +22,7 @@ python3 scripts/bench/scale_server.py "$port" "$series" "$alerts" &
 server_pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/-/ready" > /dev/null && break; sleep 0.1; done
 
-tmux new-session -d -s "$session" -x 200 -y 60 "$lookout watch --url http://127.0.0.1:$port --refresh 1s --range 1h"
+tmux new-session -d -s "$session" -x 200 -y 60 "${LOOKOUT_ENV:-} $lookout watch --url http://127.0.0.1:$port --refresh 1s --range 1h"
 sleep 1
 pid=$(pgrep -n -f "watch --url http://127.0.0.1:$port")
 sleep "$warmup"
