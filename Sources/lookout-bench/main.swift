@@ -1,6 +1,6 @@
 // Measures how long a frame takes to render into a canvas at 200x60: the full dashboard (4 panels x 10 series x 200
 // points, every alert of the source design firing), and a zoomed chart of 10 series x 400 points with the inspect
-// cursor. Run: swift run -c release lookout-bench [frames]
+// cursor; and the dashboard at scale. Run: swift run -c release lookout-bench [frames]
 import DashboardCore
 import LookoutUI
 import Foundation
@@ -72,3 +72,24 @@ for _ in 0..<50 { AppView.render(zoomed, into: &canvas) }  // warm-up
 let chart = measure(zoomed)
 print(String(format: "render 200x60, a zoomed chart of 10 series x 400 points with the inspect cursor: mean %.3f ms, p50 %.3f ms, p99 %.3f ms over %d frames (target <= 2 ms)",
              chart.mean, chart.p50, chart.p99, frames))
+
+// At scale (#16): 200 services in the health panel, each graph its top 50 series of 10,000 (the rest counted), and
+// 5,000 firing alerts.
+var scaleState = state
+scaleState.panels[0] = PanelState(data: PanelData(services: (0..<200).map {
+    ServiceHealth(name: "svc-\($0)", status: $0 % 17 == 3 ? .partial(up: 49, total: 50) : .up)
+}), updatedAt: now)
+for panel in 1..<4 {
+    var data = PanelData(series: (0..<50).map { series(panel, $0) })
+    data.moreSeries = 9_950
+    scaleState.panels[panel] = PanelState(data: data, updatedAt: now)
+}
+scaleState.alerts = AlertsState(items: AlertItem.sorted((0..<5_000).map { i in
+    Alert(labels: ["alertname": "HighErrorRate", "severity": i % 3 == 0 ? "critical" : "warning", "service": "svc-\(i % 200)", "instance": "pod-\(i)"],
+          annotations: ["summary": "High error rate detected"], state: .firing, activeAt: now.addingTimeInterval(-600))
+}), updatedAt: now)
+let scaleApp = AppState(model: scaleState)
+for _ in 0..<50 { AppView.render(scaleApp, into: &canvas) }  // warm-up
+let scale = measure(scaleApp)
+print(String(format: "render 200x60 at scale, 200 services, 3 graphs x top 50 of 10,000 series x 200 points, 5,000 alerts: mean %.3f ms, p50 %.3f ms, p99 %.3f ms over %d frames (target <= 5 ms)",
+             scale.mean, scale.p50, scale.p99, frames))

@@ -4,8 +4,9 @@
     scale_server.py PORT [SERIES] [ALERTS]
 
 Every instant query answers SERIES series (`service` svc-000 … svc-199, `instance` pod-N; `count(…)` answers
-SERIES), every range query SERIES series with a point at each step of the asked grid (`topk(K, …)` K of them), and
-/api/v1/alerts ALERTS firing alerts. Values are a function of the series and the time, so a grid asked twice is
+SERIES, `count by (service) (…)` one sample per service), every range query SERIES series with a point at each step
+of the asked grid (`topk(K, …)` K of them, `count by (service) (…)` one per service), and /api/v1/alerts ALERTS
+firing alerts. Values are a function of the series and the time, so a grid asked twice is
 answered the same. Loopback only."""
 import http.server
 import json
@@ -66,6 +67,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             t = float(form.get("time") or 0)
             if query.startswith("count("):
                 result = '[{"metric":{},"value":[%s,"%d"]}]' % (t, SERIES)
+            elif query.startswith("count by (service)"):
+                result = "[" + ",".join('{"metric":{"service":"svc-%03d"},"value":[%s,"%d"]}' % (k, t, len(range(k, SERIES, 200))) for k in range(min(200, SERIES))) + "]"
             else:
                 result = "[" + ",".join('{"metric":%s,"value":[%s,"%s"]}' % (labels(i), t, value(i, t)) for i in range(SERIES)) + "]"
             self.send(('{"status":"success","data":{"resultType":"vector","result":%s}}' % result).encode())
@@ -79,6 +82,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 steps.append(t)
                 t += step
             streams = []
+            if query.startswith("count by (service)"):
+                for k in range(min(200, SERIES)):
+                    points = ",".join('[%s,"%d"]' % (t, len(range(k, SERIES, 200))) for t in steps)
+                    streams.append('{"metric":{"service":"svc-%03d"},"values":[%s]}' % (k, points))
+                count = 0
             for i in range(count):
                 points = ",".join('[%s,"%s"]' % (t, value(i, t)) for t in steps)
                 streams.append('{"metric":%s,"values":[%s]}' % (labels(i), points))
