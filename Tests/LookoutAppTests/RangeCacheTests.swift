@@ -33,16 +33,10 @@ struct RangeCacheTests {
         stopAfter: Double = .infinity, _ body: (PrometheusClient, GridServer.Log) async throws -> T
     ) async throws -> T {
         let log = GridServer.Log()
-        let server = try await GridServer.start(stopAfter: stopAfter, log: log)
-        do {
-            let result = try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL))) {
-                try await body($0, log)
-            }
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
+        let server = try GridServer.start(stopAfter: stopAfter, log: log)
+        defer { server.stop() }
+        return try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.url))) {
+            try await body($0, log)
         }
     }
 
