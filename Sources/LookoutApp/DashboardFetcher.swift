@@ -37,30 +37,31 @@ public struct DashboardFetcher: Sendable {
     /// query as it is.
     func limited(_ expr: String, at time: Date) async -> (expr: String, more: Int) {
         let limit = PanelData.seriesLimit
-        if let rangeCache, let known = await rangeCache.seriesCount(of: expr), known < limit { return (expr, 0) }
-        guard let total = await seriesCount(expr, at: time), total > Double(limit) else { return (expr, 0) }
-        return ("topk(\(limit), \(expr))", Int(saturating: total) - limit)
+        guard let total = await seriesCount(expr, over: limit, at: time) else { return (expr, 0) }
+        return ("topk(\(limit), \(expr))", total - limit)
     }
 
     /// A health panel with more than this many expected series is counted by the server per name.
     static let healthSeriesLimit = 1000
 
     /// The labels to count a health panel's series by (`service`), when it has more than `healthSeriesLimit`
-    /// expected series and its legend names plain labels; nil to read the series one by one. Counted unless the
-    /// series kept from the last refresh were fewer.
+    /// expected series and its legend names plain labels; nil to read the series one by one.
     func aggregatedHealth(_ expectedExpr: String, legendFormat: String, at time: Date) async -> String? {
-        guard let names = LegendTemplate.labelNames(legendFormat) else { return nil }
-        if let rangeCache, let known = await rangeCache.seriesCount(of: expectedExpr), known < Self.healthSeriesLimit { return nil }
-        guard let total = await seriesCount(expectedExpr, at: time), total > Double(Self.healthSeriesLimit) else { return nil }
+        guard let names = LegendTemplate.labelNames(legendFormat),
+              await seriesCount(expectedExpr, over: Self.healthSeriesLimit, at: time) != nil
+        else { return nil }
         return names.joined(separator: ", ")
     }
 
-    /// `count(expr)` at `time`; nil when it cannot be asked (a scalar, an engine without `count`, an error).
-    func seriesCount(_ expr: String, at time: Date) async -> Double? {
+    /// How many series `expr` has, when more than `limit`: nil when the answer kept from the last refresh had fewer
+    /// (nothing is asked then), else `count(expr)` at `time`, nil when it is not more or cannot be asked (a scalar,
+    /// an engine without `count`, an error).
+    func seriesCount(_ expr: String, over limit: Int, at time: Date) async -> Int? {
+        if let rangeCache, let known = await rangeCache.seriesCount(of: expr), known < limit { return nil }
         guard let answer = try? await client.query("count(\(expr))", at: time), case .vector(let samples) = answer.data,
-              let total = samples.first?.value.value, total.isFinite
+              let total = samples.first?.value.value, total.isFinite, total > Double(limit)
         else { return nil }
-        return total
+        return Int(saturating: total)
     }
 
     /// A range query, through the cache when there is one.

@@ -1,18 +1,17 @@
 import FoundationEssentials
 import Glibc
 import SafeText
+import Synchronization
 
 /// Explore's history on disk: `$XDG_STATE_HOME/lookout/history` (default `~/.local/state/lookout/history`), one
 /// query a line, the newest last, at most 1,000, mode 0600. When the folder cannot be written the history lives in
 /// memory only and `problem` says why, once.
-public final class HistoryFile: @unchecked Sendable {
+public final class HistoryFile: Sendable {
     public let path: String?
     public static let limit = 1000
     /// Why the history is not kept on disk (nil when it is).
-    public var problem: String? { lock.withLock { failure } }
-    private var failure: String?
-    private var entries: [String]
-    private let lock = StateLock()
+    public var problem: String? { state.withLock { $0.failure } }
+    private let state: Mutex<(failure: String?, entries: [String])>
 
     /// The history file for this environment.
     public static func path(environment: [String: String]) -> String? {
@@ -25,33 +24,35 @@ public final class HistoryFile: @unchecked Sendable {
 
     public init(path: String?) {
         self.path = path
-        entries = []
-        guard let path else {
-            failure = "history in memory only: neither XDG_STATE_HOME nor HOME is set"
-            return
-        }
-        if FileManager.default.fileExists(atPath: path) {
-            do {
-                let text = try BoundedFile.text(path, limit: 4 << 20, what: "history file")
-                entries = text.split(separator: "\n").map { SafeText.sanitize(String($0)) }.filter { !$0.isEmpty }.suffix(Self.limit).map { $0 }
-            } catch {
-                failure = "history in memory only: \(error.description)"
+        var failure: String?
+        var entries: [String] = []
+        if let path {
+            if FileManager.default.fileExists(atPath: path) {
+                do {
+                    let text = try BoundedFile.text(path, limit: 4 << 20, what: "history file")
+                    entries = text.split(separator: "\n").map { SafeText.sanitize(String($0)) }.filter { !$0.isEmpty }.suffix(Self.limit).map { $0 }
+                } catch {
+                    failure = "history in memory only: \(error.description)"
+                }
             }
+        } else {
+            failure = "history in memory only: neither XDG_STATE_HOME nor HOME is set"
         }
+        state = Mutex((failure, entries))
     }
 
-    public var queries: [String] { lock.withLock { entries } }
+    public var queries: [String] { state.withLock { $0.entries } }
 
     /// Adds a query (an earlier copy moves to the end) and writes the file; a failure is kept in `problem`, the
     /// history goes on in memory, and the problem is returned this once.
     @discardableResult
     public func append(_ query: String) -> String? {
         let line = query.replacing("\n", with: " ")
-        let snapshot: [String] = lock.withLock {
-            entries.removeAll { $0 == line }
-            entries.append(line)
-            if entries.count > Self.limit { entries.removeFirst(entries.count - Self.limit) }
-            return entries
+        let snapshot: [String] = state.withLock { state in
+            state.entries.removeAll { $0 == line }
+            state.entries.append(line)
+            if state.entries.count > Self.limit { state.entries.removeFirst(state.entries.count - Self.limit) }
+            return state.entries
         }
         guard let path, problem == nil else { return nil }
         do {
@@ -68,7 +69,7 @@ public final class HistoryFile: @unchecked Sendable {
             }
         } catch {
             let message = "history in memory only: cannot write \(SafeText.clip(path, 200))"
-            lock.withLock { failure = message }
+            state.withLock { $0.failure = message }
             return message
         }
         return nil

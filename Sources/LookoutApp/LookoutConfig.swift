@@ -180,11 +180,8 @@ public struct LookoutConfig: Sendable, Equatable {
             return s
         }
         func bool(_ node: YAMLNode, _ path: String) throws(ConfigFileError) -> Bool {
-            switch node.scalar?.string.lowercased() {
-            case "true", "yes", "on": return true
-            case "false", "no", "off": return false
-            default: throw fail(node, path, "expected true or false")
-            }
+            guard let flag = node.bool else { throw fail(node, path, "expected true or false") }
+            return flag
         }
         func duration(_ node: YAMLNode, _ path: String) throws(ConfigFileError) -> String {
             let text = try string(node, path)

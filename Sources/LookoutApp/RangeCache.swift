@@ -33,7 +33,6 @@ public actor RangeCache {
     }
 
     struct Entry {
-        var start: Date
         var end: Date
         var streams: [SampleStream]
         var refreshes: Int
@@ -67,9 +66,6 @@ public actor RangeCache {
         entries.first { $0.key.expr == expr }?.value.streams.count
     }
 
-    /// Forgets everything (another server or dashboard).
-    public func reset() { entries.removeAll() }
-
     /// `client.queryRange(expr, range:)`, fetching only what is new since the last call with the same expression,
     /// step and number of points.
     public func queryRange(_ expr: String, range: QueryRange, using client: PrometheusClient) async throws -> APIResponse<QueryResult> {
@@ -84,14 +80,14 @@ public actor RangeCache {
                 return answer
             }
             let merged = Self.merge(entry.streams, fresh, from: from, start: range.start)
-            store(key, Entry(start: range.start, end: range.end, streams: merged, refreshes: entry.refreshes + 1, used: clock, fetchedAt: asked))
+            store(key, Entry(end: range.end, streams: merged, refreshes: entry.refreshes + 1, used: clock, fetchedAt: asked))
             statistics.incremental += 1
             return APIResponse(data: .matrix(merged), warnings: answer.warnings)
         }
         let asked = now()
         let answer = try await client.queryRange(expr, range: range)
         if case .matrix(let streams) = answer.data {
-            store(key, Entry(start: range.start, end: range.end, streams: streams, refreshes: 0, used: clock, fetchedAt: asked))
+            store(key, Entry(end: range.end, streams: streams, refreshes: 0, used: clock, fetchedAt: asked))
         } else {
             entries[key] = nil
         }
@@ -145,15 +141,3 @@ public actor RangeCache {
         }
     }
 }
-
-extension QueryRange {
-    /// The live window of `duration` seconds with `points` steps, its end the last whole step at or before `now`, so
-    /// that refreshes share one grid of timestamps (and `RangeCache` can ask only for what is new).
-    public static func aligned(last duration: TimeInterval, now: Date, points: Int) -> QueryRange {
-        let count = max(1, points)
-        let step = max(1, (duration / Double(count)).rounded())
-        let end = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / step).rounded(.down) * step)
-        return QueryRange(start: end.addingTimeInterval(-step * Double(count)), end: end, step: step)
-    }
-}
-

@@ -51,16 +51,14 @@ public enum StandardStream {
 /// Text written to a file descriptor, whole.
 public enum FileDescriptorText {
     public static func write(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        bytes.withUnsafeMutableBytes { raw in
+        Array(text.utf8).withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
+            var offset = 0
             while offset < raw.count {
                 let n = systemWrite(fd, base + offset, raw.count - offset)
                 if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
             }
         }
-        bytes.removeAll()
     }
 }
 
@@ -127,26 +125,5 @@ extension StringProtocol {
     /// Whether `other` occurs in this text, ignoring case (a filter typed by a person).
     public func containsIgnoringCase(_ other: some StringProtocol) -> Bool {
         other.isEmpty || lowercased().contains(other.lowercased())
-    }
-}
-
-/// A lock around a class's own state (NSLock without Foundation).
-public final class StateLock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-
-    public init() {
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
     }
 }

@@ -148,24 +148,24 @@ private struct Composer {
                     let data = event.data.scalar
                     let value = Self.text(data.value, Int(data.length))
                     let node = YAMLNode.scalar(YAMLScalar(string: value, plain: data.style == YAML_PLAIN_SCALAR_STYLE, mark: mark))
-                    try add(node, size: 1, anchor: Self.text(data.anchor), mark: mark)
+                    try add(node, size: 1, anchor: Self.text(data.anchor))
                 case YAML_ALIAS_EVENT:
                     let name = Self.text(event.data.alias.anchor) ?? ""
                     guard let target = anchors[name] else {
                         throw Failure(mark: mark, what: "not valid YAML: unknown alias '\(SafeText.clip(name, 60))'")
                     }
-                    try add(target.node, size: target.size, anchor: nil, mark: mark)
+                    try add(target.node, size: target.size, anchor: nil)
                 case YAML_SEQUENCE_START_EVENT:
-                    try open(.sequence(items: [], mark: mark, anchor: Self.text(event.data.sequence_start.anchor), size: 1), mark: mark)
+                    try open(.sequence(items: [], mark: mark, anchor: Self.text(event.data.sequence_start.anchor), size: 1))
                 case YAML_MAPPING_START_EVENT:
-                    try open(.mapping(pairs: [], key: nil, mark: mark, anchor: Self.text(event.data.mapping_start.anchor), size: 1), mark: mark)
+                    try open(.mapping(pairs: [], key: nil, mark: mark, anchor: Self.text(event.data.mapping_start.anchor), size: 1))
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     guard let frame = stack.popLast() else { break }
                     switch frame {
                     case .sequence(let items, let start, let anchor, let size):
-                        try add(.sequence(items, start), size: size, anchor: anchor, mark: start, counted: true)
+                        try add(.sequence(items, start), size: size, anchor: anchor, counted: true)
                     case .mapping(let pairs, _, let start, let anchor, let size):
-                        try add(.mapping(pairs, start), size: size, anchor: anchor, mark: start, counted: true)
+                        try add(.mapping(pairs, start), size: size, anchor: anchor, counted: true)
                     }
                 default:
                     break
@@ -176,7 +176,7 @@ private struct Composer {
         }
     }
 
-    private mutating func open(_ frame: Frame, mark: YAMLMark) throws(Failure) {
+    private mutating func open(_ frame: Frame) throws(Failure) {
         guard stack.count < maxDepth else { throw Failure(mark: nil, what: "nested deeper than \(maxDepth) levels, the limit") }
         try count(1)
         stack.append(frame)
@@ -189,7 +189,7 @@ private struct Composer {
 
     /// Adds a finished node to the collection being composed (or makes it the root). A collection's own node was
     /// counted when it opened (`counted`); scalars and aliases count here.
-    private mutating func add(_ node: YAMLNode, size: Int, anchor: String?, mark: YAMLMark, counted: Bool = false) throws(Failure) {
+    private mutating func add(_ node: YAMLNode, size: Int, anchor: String?, counted: Bool = false) throws(Failure) {
         if !counted { try count(size) }
         if let anchor { anchors[anchor] = (node, size) }
         guard let top = stack.popLast() else {

@@ -238,37 +238,19 @@ final class MockHTTPHandler: ChannelInboundHandler {
 /// SIGINT or SIGTERM, waited for without a default handler ending the process first.
 enum StopSignals {
     static func wait() async {
-        let fired = Mutex(false)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let holder = SignalSources()
-            for number in [SIGINT, SIGTERM] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler {
-                    let first = fired.withLock { done in
-                        defer { done = true }
-                        return !done
-                    }
-                    if first {
-                        holder.cancel()
-                        continuation.resume()
-                    }
-                }
-                source.resume()
-                holder.keep(source)
-            }
+        let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
+        var sources: [any DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            sources.append(source)
         }
+        var iterator = signals.makeAsyncIterator()
+        _ = await iterator.next()
+        for source in sources { source.cancel() }
     }
-}
-
-/// Keeps the signal sources alive while waited for.
-final class SignalSources: @unchecked Sendable {
-    private var sources: [any DispatchSourceSignal] = []
-    private let lock = StateLock()
-
-    func keep(_ source: any DispatchSourceSignal) { lock.withLock { sources.append(source) } }
-
-    func cancel() { lock.withLock { for source in sources { source.cancel() } } }
 }
 
 /// The mock server could not start.
