@@ -83,7 +83,7 @@ extension Dashboard {
     /// Parses a dashboard; `source` names the file in errors.
     public static func parse(yaml: String, source: String) throws -> Dashboard {
         func fail(_ node: YAMLNode?, _ path: String, _ what: String) -> DashboardFileError {
-            let at = (node?.mark).map { ":\($0.line):\($0.column)" } ?? ""
+            let at = YAMLMark.suffix(node?.mark)
             return DashboardFileError(message: "\(source)\(at): \(path.isEmpty ? "" : path + ": ")\(what)")
         }
         let root: YAMLNode

@@ -144,7 +144,7 @@ public struct LookoutConfig: Sendable, Equatable {
     public static func parse(yaml: String, source: String) throws(ConfigFileError) -> LookoutConfig {
         let shown = SafeText.clip(source, 200)
         func fail(_ node: YAMLNode?, _ path: String, _ what: String) -> ConfigFileError {
-            let at = (node?.mark).map { ":\($0.line):\($0.column)" } ?? ""
+            let at = YAMLMark.suffix(node?.mark)
             return ConfigFileError("\(shown)\(at): \(path.isEmpty ? "" : path + ": ")\(what)")
         }
         let composed: YAMLNode?

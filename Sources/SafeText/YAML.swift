@@ -9,6 +9,9 @@ public struct YAMLMark: Sendable, Equatable {
         self.line = line
         self.column = column
     }
+
+    /// What follows a file name in a message: `:3:7`, nothing without a mark.
+    public static func suffix(_ mark: YAMLMark?) -> String { mark.map { ":\($0.line):\($0.column)" } ?? "" }
 }
 
 /// A scalar as written: its text, and whether it was written plain (unquoted, so `true` may be a boolean).
@@ -101,7 +104,7 @@ public enum YAMLDocument {
         switch outcome {
         case .success(let node): return node
         case .failure(let failure):
-            let at = failure.mark.map { ":\($0.line):\($0.column)" } ?? ""
+            let at = YAMLMark.suffix(failure.mark)
             throw YAMLError(message: "\(shown)\(at): \(failure.what)")
         }
     }

@@ -197,7 +197,7 @@ extension Theme {
     /// Parses a theme. `source` names the file in errors.
     public static func parse(yaml: String, source: String) throws -> Theme {
         func fail(_ what: String, _ node: YAMLNode?) -> ThemeError {
-            let line = (node?.mark).map { ":\($0.line):\($0.column)" } ?? ""
+            let line = YAMLMark.suffix(node?.mark)
             return ThemeError(message: "\(source)\(line): \(what)")
         }
         let root: YAMLNode
