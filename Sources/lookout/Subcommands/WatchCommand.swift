@@ -86,7 +86,7 @@ struct DisplayFlags: ParsableArguments {
     @Flag(help: "Leave the mouse to the terminal (clicks and the wheel are lookout's otherwise; the keyboard does everything).")
     var noMouse = false
 
-    @Flag(help: "Ask for the graphs' whole range on every refresh (by default a refresh asks only for the steps since the last one).")
+    @Flag(help: "Ask for the graphs' whole range on every refresh (by default a refresh asks only for the steps that are new or not yet settled).")
     var fullRefresh = false
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Start of the window: RFC 3339, or a time ago such as -3h (with --to, the range is the difference).", valueName: "time"))
