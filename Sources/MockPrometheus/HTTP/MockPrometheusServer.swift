@@ -92,7 +92,11 @@ public final class MockPrometheusServer: Sendable {
     public static func start(_ configuration: Configuration = Configuration()) async throws -> MockPrometheusServer {
         let api = makeAPI(configuration)
         let connections = Connections()
-        let pool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+        // A thread for every query admitted at once and one for the warm-up: an admitted query never queues behind
+        // another. The rules' first walk through their history holds a thread (and a second `/api/v1/alerts` waits
+        // for it on another); with fewer threads than that the cheap range queries of a dashboard's first refresh
+        // waited behind it, past the client's deadline, on a busy machine.
+        let pool = NIOThreadPool(numberOfThreads: max(1, configuration.limits.maxConcurrent) + 1)
         pool.start()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
