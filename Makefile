@@ -3,7 +3,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncurses-dev libyaml-dev prometheus prometheus-alertmanager prometheus-blackbox-exporter tmux openssl librsvg2-bin fonts-dejavu-core
 
-.PHONY: all deps version venv build release man completions install deb package-test test unit-test fuzz fuzz-short soak sweep demo clean
+.PHONY: all deps version venv build release man completions install deb package-test order-file test unit-test fuzz fuzz-short soak sweep demo clean
 
 all: build
 
@@ -46,14 +46,30 @@ build: deps version
 RELEASE_SCRATCH := .build-release
 DIST := dist
 # The Swift runtime linked in; optimised for size; no symbol table exported (README, "Install" has what each bought).
+# Every function in a section of its own, and the ones a dashboard runs laid out together (SECTION_ORDER, written by
+# `make order-file`): the kernel keeps 64 KB around each page of code that runs resident, so spread-out code costs
+# memory (README, "Performance"). swift-frontend keeps an object whose IR did not change, even when codegen flags
+# did: after changing a flag of that kind, rm -rf $(RELEASE_SCRATCH).
+SECTION_ORDER := scripts/release/section-order.txt
 RELEASE_FLAGS := -c release --static-swift-stdlib --product lookout --scratch-path $(RELEASE_SCRATCH) \
-	-Xswiftc -Osize -Xlinker --no-export-dynamic
+	-Xswiftc -Osize -Xlinker --no-export-dynamic \
+	-Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections \
+	-Xlinker --section-ordering-file=$(CURDIR)/$(SECTION_ORDER)
 release: deps version
 	$(SWIFT) build $(RELEASE_FLAGS)
 	@mkdir -p $(DIST)
 	strip -o $(DIST)/lookout $$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/lookout
 	@ls -l $(DIST)/lookout | awk '{ printf "release: %s, %.1f MB\n", $$9, $$5 / 1048576 }'
 	@$(MAKE) --no-print-directory man completions
+
+# The section order from a profile of the dashboard against Debian's Prometheus (scripts/release/order-profile.sh;
+# valgrind). Run it again when the code a dashboard runs has changed much; a stale order only costs memory.
+order-file: deps version
+	@command -v valgrind > /dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends valgrind; } \
+		|| { echo "make order-file: needs valgrind: sudo apt-get install valgrind" >&2; exit 1; }
+	$(SWIFT) build $(RELEASE_FLAGS) -Xlinker -Map=$(CURDIR)/$(RELEASE_SCRATCH)/lookout.map
+	scripts/release/order-profile.sh $$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/lookout \
+		$(RELEASE_SCRATCH)/lookout.map $(SECTION_ORDER)
 
 # lookout.1 by swift-argument-parser's generate-manual, the tool its GenerateManual plugin runs, over the release
 # binary (the plugin itself would build every product again in its own configuration).

@@ -34,6 +34,10 @@ pids+=($!)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$prom/-/ready" > /dev/null && break; sleep 0.2; done
 sleep 20  # a few scrapes, so the panels have data
 
+# The binary's pages out of the page cache (clean and unmapped ones go), so that the kernel reads them as it does for an
+# installed binary after a reboot: how the file was last written (cp, strip, the linker) otherwise decides the size of
+# the page-cache folios, and with it how much is mapped around each fault.
+python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$lookout"
 tmux new-session -d -s "lookout-mem-$$" -x 160 -y 45 "$lookout watch --url http://127.0.0.1:$prom --refresh 5s --range 1h $*"
 sleep 2
 pid=$(pgrep -n -f "watch --url http://127.0.0.1:$prom")
@@ -43,6 +47,12 @@ for _ in $(seq 1 $((measured / 5))); do
   pss=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup")
   [ "$pss" -gt "$max_pss" ] && max_pss=$pss
 done
+# PAGES=1: where the resident pages are (scripts/bench/pages.py; a binary with symbols, PAGES_MAP=the release link's
+# map for what the section order covers).
+if [ "${PAGES:-0}" = 1 ]; then
+  python3 scripts/bench/pages.py "$pid" "$lookout" ${PAGES_MAP:+"$PAGES_MAP" scripts/release/section-order.txt}
+fi
+rollup=$(awk '/^(Pss_Anon|Pss_File|Pss_Shmem):/ { printf "%s %.1f MB  ", $1, $2 / 1024 }' "/proc/$pid/smaps_rollup")
 hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
 rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
 ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
@@ -52,3 +62,4 @@ hz=$(getconf CLK_TCK)
 cpu=$(awk -v t="$ticks" -v s="$started" -v u="$uptime" -v hz="$hz" 'BEGIN { printf "%.2f", 100 * (t / hz) / (u - s / hz) }')
 awk -v l="$lookout" -v m="$measured" -v p="$max_pss" -v h="$hwm" -v r="$rss" -v c="$cpu" 'BEGIN {
   printf "%s at 160x45, %ss: PSS %.1f MB (largest seen), peak RSS %.1f MB, RSS now %.1f MB, CPU %s %%\n", l, m, p / 1024, h / 1024, r / 1024, c }'
+echo "  now: $rollup"
