@@ -45,7 +45,7 @@ for line in subprocess.run(["readelf", "-SW", binary], capture_output=True, text
 by_section = collections.Counter()
 for address, perm in present:
     names = [name for start, size, name in sections if start < address + page and start + size > address]
-    by_section[",".join(names[:2]) + (" (written)" if "w" in perm else "")] += 4
+    by_section[",".join(names[:2]) + (" (writable mapping)" if "w" in perm else "")] += 4
 print(f"resident pages of the binary: {len(present) * 4} KB")
 for name, kb in by_section.most_common(12):
     print(f"  {kb:7d} KB  {name}")
