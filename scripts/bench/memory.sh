@@ -3,6 +3,7 @@
 # /metrics (the source design's services; the mock runs from a copy of the binary) every 5 s with the seed's rules; lookout watch runs in tmux at 160x45 with
 # --refresh 5s --range 1h for SECONDS_MEASURED; PSS (from /proc/PID/smaps_rollup, the largest seen) and peak RSS
 # (VmHWM) are printed.
+# The binary's pages are dropped from the page cache first (COLD=0 keeps them; see below).
 #   scripts/bench/memory.sh [lookout binary] [extra flags for lookout watch]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,7 +38,7 @@ sleep 20  # a few scrapes, so the panels have data
 # The binary's pages out of the page cache (clean and unmapped ones go), so that the kernel reads them as it does for an
 # installed binary after a reboot: how the file was last written (cp, strip, the linker) otherwise decides the size of
 # the page-cache folios, and with it how much is mapped around each fault.
-python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$lookout"
+[ "${COLD:-1}" = 1 ] && python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$lookout"
 tmux new-session -d -s "lookout-mem-$$" -x 160 -y 45 "$lookout watch --url http://127.0.0.1:$prom --refresh 5s --range 1h $*"
 sleep 2
 pid=$(pgrep -n -f "watch --url http://127.0.0.1:$prom")
