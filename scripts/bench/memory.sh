@@ -10,30 +10,15 @@ cd "$(dirname "$0")/../.."
 lookout=${1:-dist/lookout}
 shift || true
 measured=${SECONDS_MEASURED:-60}
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 dir=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done; tmux kill-session -t "lookout-mem-$$" 2> /dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
 
-mock=$(free_port)
 # The mock from a copy of the binary, so that the dashboard's PSS does not share its code pages with it.
 cp "$lookout" "$dir/lookout-mock"
-"$dir/lookout-mock" mock --listen "127.0.0.1:$mock" > /dev/null &
-pids+=($!)
-prom=$(free_port)
-cp examples/microservices.rules.yml "$dir/rules.yml"
-cat > "$dir/prometheus.yml" <<CONFIG
-global: {scrape_interval: 5s, evaluation_interval: 5s}
-rule_files: [rules.yml]
-scrape_configs:
-  - job_name: microservices
-    static_configs: [{targets: ["127.0.0.1:$mock"]}]
-CONFIG
-prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" --web.listen-address="127.0.0.1:$prom" > "$dir/prometheus.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$prom/-/ready" > /dev/null && break; sleep 0.2; done
-sleep 20  # a few scrapes, so the panels have data
+source scripts/bench/lab.sh
+start_lab "$dir/lookout-mock"
 
 # The binary's pages out of the page cache (clean and unmapped ones go), so that the kernel reads them as it does for an
 # installed binary after a reboot: how the file was last written (cp, strip, the linker) otherwise decides the size of

@@ -3,7 +3,7 @@
 # together at one end of .text so that the pages the kernel keeps resident for them (64 KB around each fault) hold
 # code that runs instead of its neighbours.
 #
-# Debian's prometheus scrapes `lookout mock` (as in scripts/bench/memory.sh); under valgrind's callgrind, a release
+# Debian's prometheus scrapes `lookout mock` (scripts/bench/lab.sh, as for scripts/bench/memory.sh); under valgrind's callgrind, a release
 # binary with symbols runs `lookout snapshot` and then `lookout watch` in tmux at 160x45 for PROFILE_SECONDS, opening
 # the alerts and the help. Every function either executed is looked up in the release link's map, and the input
 # sections found are written in the order first seen, after `.text..L*` (the compiler's unnamed closures and
@@ -16,7 +16,6 @@ map=$2
 out=$3
 seconds=${PROFILE_SECONDS:-120}
 command -v valgrind > /dev/null || { echo "order-profile: needs valgrind (apt-get install valgrind)" >&2; exit 2; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 dir=$(mktemp -d)
 pids=()
 session="lookout-order-$$"
@@ -25,22 +24,8 @@ trap cleanup EXIT
 # valgrind cannot read the toolchain's DWARF; the symbol table is enough.
 strip --strip-debug -o "$dir/lookout" "$lookout"
 
-mock=$(free_port)
-"$dir/lookout" mock --listen "127.0.0.1:$mock" > /dev/null &
-pids+=($!)
-prom=$(free_port)
-cp examples/microservices.rules.yml "$dir/rules.yml"
-cat > "$dir/prometheus.yml" <<CONFIG
-global: {scrape_interval: 5s, evaluation_interval: 5s}
-rule_files: [rules.yml]
-scrape_configs:
-  - job_name: microservices
-    static_configs: [{targets: ["127.0.0.1:$mock"]}]
-CONFIG
-prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" --web.listen-address="127.0.0.1:$prom" > "$dir/prometheus.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$prom/-/ready" > /dev/null && break; sleep 0.2; done
-sleep 20  # a few scrapes and rule evaluations, so the panels have data and alerts fire
+source scripts/bench/lab.sh
+start_lab "$dir/lookout"
 
 grind="valgrind --quiet --demangle=no --tool=callgrind"
 $grind --callgrind-out-file="$dir/cg.snapshot" "$dir/lookout" snapshot --url "http://127.0.0.1:$prom" > /dev/null || true
