@@ -13,8 +13,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        // No default traits: "FullFoundation" would link Foundation and its ICU data (README, "Install").
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // Property tests (tests only).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
@@ -107,7 +105,6 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "PrometheusAPI", "LookoutApp", "TerminalCanvas", .product(name: "Logging", package: "swift-log"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Fixtures")]

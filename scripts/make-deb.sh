@@ -20,9 +20,9 @@ cat > "$doc/copyright" <<'COPYRIGHT'
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: lookout
 Comment: lookout links the Swift runtime and these libraries statically. Their licences: the Swift standard
- library, FoundationEssentials, swift-argument-parser, swift-nio, swift-nio-ssl, swift-log, async-http-client and
- Hummingbird: Apache-2.0 with the Runtime Library Exception where it applies; BoringSSL (in swift-nio-ssl): ISC and
- OpenSSL; libyaml: MIT.
+ library, FoundationEssentials, swift-argument-parser, swift-nio, swift-nio-ssl, swift-log and async-http-client:
+ Apache-2.0 with the Runtime Library Exception where it applies; BoringSSL (in swift-nio-ssl): ISC and OpenSSL;
+ libyaml: MIT.
 
 Files: *
 Copyright: 2025-2026 the lookout authors

@@ -1,13 +1,16 @@
 import Foundation
 import Synchronization
 
-/// An HTTP server on 127.0.0.1 that misbehaves on purpose, for the hostile-input tests and the soak run: it answers
-/// what `behaviour` says for each request, byte for byte (duplicate keys, attack strings, HTML), or drips, hangs,
-/// closes. Blocking sockets on plain threads: a test helper, not a server. `stop()` ends every connection.
+/// An HTTP/1.1 server on 127.0.0.1 for tests: it answers what `behaviour` says for each request, byte for byte (stub
+/// answers, the test exporter, a health endpoint; duplicate keys, attack strings, HTML for the hostile-input tests and
+/// the soak run), or drips, hangs, closes. Blocking sockets on plain threads: a test helper, not a server. `stop()`
+/// ends every connection at once, also one being accepted or answered.
 public final class AdversarialServer: Sendable {
     public struct Request: Sendable {
         public var method: String
         public var path: String
+        /// Header fields by lowercased name (the last of repeated ones).
+        public var headers: [String: String]
         public var body: String
         /// A numeric field of a form-encoded body (`end`, `step`).
         public func number(_ name: String) -> Double? {
@@ -153,10 +156,12 @@ public final class AdversarialServer: Sendable {
         let lines = text.split(separator: "\r\n")
         let parts = (lines.first ?? "").split(separator: " ")
         guard parts.count >= 2 else { return nil }
-        var length = 0
-        for line in lines.dropFirst() where line.lowercased().hasPrefix("content-length:") {
-            length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
+        let length = Int(headers["content-length"] ?? "") ?? 0
         var body = [UInt8](repeating: 0, count: max(0, min(length, 1 << 20)))
         var got = 0
         while got < body.count {
@@ -164,18 +169,41 @@ public final class AdversarialServer: Sendable {
             if n <= 0 { return nil }
             got += n
         }
-        return Request(method: String(parts[0]), path: String(parts[1]), body: String(decoding: body, as: UTF8.self))
+        return Request(
+            method: String(parts[0]), path: String(parts[1]), headers: headers, body: String(decoding: body, as: UTF8.self))
     }
 
     static func reason(_ status: Int) -> String {
         switch status {
         case 200: return "OK"
         case 400: return "Bad Request"
+        case 404: return "Not Found"
         case 422: return "Unprocessable Entity"
         case 429: return "Too Many Requests"
         case 502: return "Bad Gateway"
         case 503: return "Service Unavailable"
         default: return "Status"
+        }
+    }
+}
+
+/// Whether a test's `/health` endpoint fails.
+public final class HealthSwitch: Sendable {
+    private let failing = Atomic<Bool>(false)
+    public init() {}
+    public var isFailing: Bool { failing.load(ordering: .relaxed) }
+    public func fail() { failing.store(true, ordering: .relaxed) }
+}
+
+extension AdversarialServer {
+    /// A server whose `/health` answers 200 `ok`, or 503 once `failing` is raised: the API gateway's endpoint, as the
+    /// DR script's smoke test sees it.
+    public static func health(failing: HealthSwitch) throws -> AdversarialServer {
+        try AdversarialServer { request in
+            guard request.path == "/health" else { return .respond(status: 404, headers: [:], body: []) }
+            return failing.isFailing
+                ? .respond(status: 503, headers: ["Content-Type": "text/plain"], body: Array("down\n".utf8))
+                : .respond(status: 200, headers: ["Content-Type": "text/plain"], body: Array("ok\n".utf8))
         }
     }
 }

@@ -31,9 +31,11 @@ public func withDashboardApp(
 }
 
 /// Waits until `condition` holds (checked every 50 ms); fails after `timeout` seconds with the terminal's last frame.
+/// The default allows a loaded machine: the app under test shares the test process' cooperative threads with CPU-bound
+/// tests (the size sweep), and its first refresh once took 35–39 s in a full run (a few seconds alone).
 @MainActor
 public func waitUntil(
-    _ terminal: MemoryTerminal, _ what: String, timeout: Double = 30, _ condition: @MainActor () -> Bool
+    _ terminal: MemoryTerminal, _ what: String, timeout: Double = 75, _ condition: @MainActor () -> Bool
 ) async throws {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
@@ -46,7 +48,7 @@ public func waitUntil(
 /// Waits until the terminal's last frame satisfies `condition`, and returns it.
 @MainActor
 public func waitForScreen(
-    _ terminal: MemoryTerminal, _ what: String, timeout: Double = 30, _ condition: (String) -> Bool
+    _ terminal: MemoryTerminal, _ what: String, timeout: Double = 75, _ condition: (String) -> Bool
 ) async throws -> String {
     try await waitUntil(terminal, what, timeout: timeout) { condition(terminal.screen.joined(separator: "\n")) }
     return terminal.screen.joined(separator: "\n")

@@ -11,7 +11,7 @@ public final class PrometheusHarness: Sendable {
     public var alertmanagerPort: Int { alertmanagerPorts.first ?? 0 }
     /// Every Alertmanager's port: one, or the members of a cluster (`Options.alertmanagers`).
     public let alertmanagerPorts: [Int]
-    public let exporter: TestHTTPServer?
+    public let exporter: AdversarialServer?
     private let prometheusProcess: Mutex<ChildProcess>
     private let prometheusArguments: [String]
     let alertmanagers: [ChildProcess]
@@ -41,7 +41,7 @@ public final class PrometheusHarness: Sendable {
     }
 
     init(
-        directory: TemporaryDirectory, prometheusPort: Int, alertmanagerPorts: [Int], exporter: TestHTTPServer?,
+        directory: TemporaryDirectory, prometheusPort: Int, alertmanagerPorts: [Int], exporter: AdversarialServer?,
         prometheus: ChildProcess, prometheusArguments: [String], alertmanagers: [ChildProcess]
     ) {
         self.directory = directory
@@ -78,10 +78,10 @@ public final class PrometheusHarness: Sendable {
 
     static func start(_ options: Options) async throws -> PrometheusHarness {
         let dir = try TemporaryDirectory(prefix: "lookout-prom")
-        var exporter: TestHTTPServer?
+        var exporter: AdversarialServer?
         var alertmanagers: [ChildProcess] = []
         do {
-            if options.withExporter { exporter = try await TestHTTPServer.start(router: TestExporter.router()) }
+            if options.withExporter { exporter = try TestExporter.serve() }
             let count = options.withAlertmanager ? max(1, options.alertmanagers) : 1
             let amPorts = try (0..<count).map { _ in try FreePort.allocate() }
             let clusterPorts = count > 1 ? try (0..<count).map { _ in try FreePort.allocate() } : []
@@ -164,7 +164,7 @@ public final class PrometheusHarness: Sendable {
             return harness
         } catch {
             for alertmanager in alertmanagers { await alertmanager.stop() }
-            await exporter?.stop()
+            exporter?.stop()
             dir.remove()
             throw error
         }
@@ -220,7 +220,7 @@ public final class PrometheusHarness: Sendable {
     public func stop() async {
         await prometheus.stop()
         for alertmanager in alertmanagers { await alertmanager.stop() }
-        await exporter?.stop()
+        exporter?.stop()
         directory.remove()
     }
 

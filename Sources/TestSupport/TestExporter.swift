@@ -1,5 +1,4 @@
 import Foundation
-import Hummingbird
 
 /// Synthetic metrics of the source design's services in the Prometheus text format, for a real Prometheus to
 /// scrape. Counters grow linearly with the time since start, so rates are exact and known:
@@ -103,24 +102,27 @@ public enum TestExporter {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A router serving the exporter's paths; `start` is the moment counters start from.
-    public static func router(start: Date = Date()) -> Router<BasicRequestContext> {
-        let router = Router()
-        let contentType = "text/plain; version=0.0.4; charset=utf-8"
-        router.get("/metrics/:target") { _, context -> Response in
-            let target = context.parameters.get("target") ?? ""
-            let elapsed = Date().timeIntervalSince(start)
-            let body: String
-            if target == "kube-state-metrics" {
-                body = kubeStateMetrics(elapsed: elapsed)
-            } else if let service = services.first(where: { $0.name == target }) {
-                body = exposition(service: service, elapsed: elapsed)
-            } else {
-                return Response(status: .notFound)
-            }
-            return Response(
-                status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: body)))
+    /// The exporter's answer to `request` (`/metrics/<service>` and `/metrics/kube-state-metrics`); `start` is the
+    /// moment counters start from.
+    public static func answer(_ request: AdversarialServer.Request, start: Date) -> AdversarialServer.Behaviour {
+        let prefix = "/metrics/"
+        guard request.method == "GET", request.path.hasPrefix(prefix) else { return .respond(status: 404, headers: [:], body: []) }
+        let target = String(request.path.dropFirst(prefix.count))
+        let elapsed = Date().timeIntervalSince(start)
+        let body: String
+        if target == "kube-state-metrics" {
+            body = kubeStateMetrics(elapsed: elapsed)
+        } else if let service = services.first(where: { $0.name == target }) {
+            body = exposition(service: service, elapsed: elapsed)
+        } else {
+            return .respond(status: 404, headers: [:], body: [])
         }
-        return router
+        return .respond(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: Array(body.utf8))
+    }
+
+    /// The exporter on a free loopback port, counting from now.
+    public static func serve() throws -> AdversarialServer {
+        let start = Date()
+        return try AdversarialServer { answer($0, start: start) }
     }
 }

@@ -29,7 +29,7 @@ struct AlertmanagerTests {
                 var request = HTTPClientRequest(url: harness.alertmanagerURL + "/api/v2/silences")
                 request.method = .POST
                 request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: silence)))
+                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: silence)))
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
                 #expect(response.status == .ok)
                 try await PrometheusHarness.eventually(30, "the silence to apply") {

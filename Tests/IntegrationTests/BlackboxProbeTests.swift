@@ -10,7 +10,7 @@ struct BlackboxProbeTests {
     @Test func theProbePanelAndSmokeTestFailingFollowTheHealthEndpoint() async throws {
         let binary = try #require(Repository.builtProduct("lookout")).path
         let failing = HealthSwitch()
-        let health = try await TestHTTPServer.health(failing: failing)
+        let health = try AdversarialServer.health(failing: failing)
         let dir = try TemporaryDirectory(prefix: "lookout-blackbox")
         defer { dir.remove() }
         let config = try dir.write("blackbox.yml", "modules:\n  http_2xx:\n    prober: http\n    timeout: 1s\n")
@@ -26,7 +26,7 @@ struct BlackboxProbeTests {
             - job_name: api-gateway-health
               metrics_path: /probe
               params: {module: [http_2xx]}
-              static_configs: [{targets: ["\(health.baseURL)/health"]}]
+              static_configs: [{targets: ["\(health.url)/health"]}]
               relabel_configs:
               - {source_labels: [__address__], target_label: __param_target}
               - {source_labels: [__param_target], target_label: instance}
@@ -51,11 +51,11 @@ struct BlackboxProbeTests {
             }
         } catch {
             await blackbox.stop()
-            await health.stop()
+            health.stop()
             throw error
         }
         // Prometheus is stopped: nothing probes any more.
         await blackbox.stop()
-        await health.stop()
+        health.stop()
     }
 }

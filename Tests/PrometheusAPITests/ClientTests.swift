@@ -1,53 +1,34 @@
 import Foundation
-import Hummingbird
 import PrometheusAPI
-import Synchronization
 import Testing
 import TestSupport
 
 /// The client against stub servers on loopback: what it sends, and how it reports what comes back.
 @Suite("PrometheusClient over HTTP")
 struct ClientTests {
-    /// What the stub saw of the last request.
-    final class Seen: Sendable {
-        let value = Mutex<(method: String, path: String, headers: [String: String], body: String)?>(nil)
-    }
-
     static let emptyVector = #"{"status":"success","data":{"resultType":"vector","result":[]}}"#
 
-    func recordingRouter(_ seen: Seen, answer: String = emptyVector) -> Router<BasicRequestContext> {
-        let router = Router()
-        router.on("**", method: .post, use: record(seen, answer))
-        router.on("**", method: .get, use: record(seen, answer))
-        return router
-    }
-
-    func record(_ seen: Seen, _ answer: String) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
-        { request, _ in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            var headers: [String: String] = [:]
-            for field in request.headers { headers[field.name.canonicalName] = field.value }
-            seen.value.withLock {
-                $0 = (request.method.rawValue, request.uri.path, headers, String(buffer: body))
-            }
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: answer)))
-        }
+    /// Runs `body` with a stub server that answers `behaviour` (and records what it was asked), and stops it after.
+    func withStub<T>(
+        _ behaviour: @escaping @Sendable (AdversarialServer.Request) -> AdversarialServer.Behaviour = { _ in .json(ClientTests.emptyVector) },
+        _ body: (AdversarialServer) async throws -> T
+    ) async throws -> T {
+        let server = try AdversarialServer(behaviour)
+        defer { server.stop() }
+        return try await body(server)
     }
 
     @Test func queriesArePostedAsFormsUnderThePathPrefixWithAuthAndExtraHeaders() async throws {
-        let seen = Seen()
-        try await withTestHTTPServer(recordingRouter(seen)) { server in
-            var options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL + "/prometheus/"))
+        let request = try await withStub { server in
+            var options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.url + "/prometheus/"))
             options.authorization = .bearer(token: "t0ken")
             options.headers = [try HeaderField.parse("X-Scope-OrgID: team-a")]
             try await withPrometheusClient(options) { client in
                 let expr = #"sum(rate(http_requests_total{status_code=~"4..|5.."}[5m])) by (service)"#
                 _ = try await client.query(expr, at: Date(timeIntervalSince1970: 1_700_000_000.5))
             }
+            return try #require(server.requests.last)
         }
-        let request = try #require(seen.value.withLock { $0 })
         #expect(request.method == "POST")
         #expect(request.path == "/prometheus/api/v1/query")
         #expect(request.headers["authorization"] == "Bearer t0ken")
@@ -62,52 +43,41 @@ struct ClientTests {
     }
 
     @Test func aRangeQuerySendsStartEndAndStep() async throws {
-        let seen = Seen()
         let matrix = #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"service":"a"},"values":[[1700000000,"1"],[1700000060,"2"]]}]}}"#
-        let result = try await withTestHTTPServer(recordingRouter(seen, answer: matrix)) { server in
-            var options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL))
+        let (result, request) = try await withStub({ _ in .json(matrix) }) { server in
+            var options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.url))
             options.authorization = .basic(username: "oncall", password: "p@ss:word")
-            return try await withPrometheusClient(options) { client in
+            let result = try await withPrometheusClient(options) { client in
                 try await client.queryRange("up", range: QueryRange(last: 3600, end: Date(timeIntervalSince1970: 1_700_003_600), points: 60))
             }
+            return (result, try #require(server.requests.last))
         }
         #expect(result.data.streams.first?.values.map(\.value) == [1, 2])
-        let request = try #require(seen.value.withLock { $0 })
         #expect(request.path == "/api/v1/query_range")
         #expect(request.body == "query=up&start=1700000000&end=1700003600&step=60")
         #expect(request.headers["authorization"] == "Basic " + Data("oncall:p@ss:word".utf8).base64EncodedString())
     }
 
     @Test func anHTMLErrorPageFromAProxyIsReportedWithItsStatusAndFirstLine() async throws {
-        let router = Router()
-        router.post("**") { _, _ in
-            Response(
-                status: .badGateway, headers: [.contentType: "text/html"],
-                body: .init(byteBuffer: ByteBuffer(string: "<html><title>502 Bad Gateway</title>\n<body>nginx</body></html>")))
-        }
-        try await withTestHTTPServer(router) { server in
-            try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL))) { client in
+        let page = Array("<html><title>502 Bad Gateway</title>\n<body>nginx</body></html>".utf8)
+        try await withStub({ _ in .respond(status: 502, headers: ["Content-Type": "text/html"], body: page) }) { server in
+            try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.url))) { client in
                 let error = await #expect(throws: PrometheusError.self) { _ = try await client.query("up") }
-                #expect(error?.description == "HTTP 502 Bad Gateway from \(server.baseURL)/api/v1/query, not a Prometheus API answer (body: <html><title>502 Bad Gateway</title>)")
+                #expect(error?.description == "HTTP 502 Bad Gateway from \(server.url)/api/v1/query, not a Prometheus API answer (body: <html><title>502 Bad Gateway</title>)")
                 #expect(error?.isConnectionFailure == true)
             }
         }
     }
 
     @Test func aServerThatDoesNotAnswerTimesOut() async throws {
-        let router = Router()
-        router.get("**") { _, _ -> Response in
-            try await Task.sleep(for: .seconds(5))
-            return Response(status: .ok)
-        }
-        try await withTestHTTPServer(router) { server in
-            var options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL))
+        try await withStub({ _ in .hang }) { server in
+            var options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.url))
             options.timeout = .milliseconds(300)
             try await withPrometheusClient(options) { client in
-                // The stub answers after 5 s: a timeout error (not an answer) shows the limit was applied.
+                // The stub never answers: a timeout error (not a hang) shows the limit was applied.
                 let error = await #expect(throws: PrometheusError.self) { _ = try await client.buildInfo() }
-                #expect(error == .timeout(url: "\(server.baseURL)/api/v1/status/buildinfo", seconds: 0.3))
-                #expect(error?.description == "no answer from \(server.baseURL)/api/v1/status/buildinfo within 0.3 s")
+                #expect(error == .timeout(url: "\(server.url)/api/v1/status/buildinfo", seconds: 0.3))
+                #expect(error?.description == "no answer from \(server.url)/api/v1/status/buildinfo within 0.3 s")
             }
         }
     }
@@ -141,8 +111,7 @@ struct ClientTests {
 
     @Test func theHTTPProxyFromTheEnvironmentIsUsed() async throws {
         // A request for a host that does not resolve can only be answered through the proxy.
-        let seen = Seen()
-        try await withTestHTTPServer(recordingRouter(seen)) { upstream in
+        let request = try await withStub { upstream in
             let proxy = try TestConnectProxy(upstreamPort: upstream.port)
             defer { proxy.stop() }
             let base = try ConnectionOptions.parseBaseURL("http://prometheus.invalid:9090")
@@ -154,8 +123,8 @@ struct ClientTests {
                 #expect(result.data == .vector([]))
             }
             #expect(proxy.requestedAuthorities == ["prometheus.invalid:9090"])
+            return try #require(upstream.requests.last)
         }
-        let request = try #require(seen.value.withLock { $0 })
         #expect(request.path == "/api/v1/query")
     }
 }

@@ -16,7 +16,7 @@ struct DecodingTests {
     func decode<T: Decodable & Sendable>(
         _ fixture: String, as: T.Type, status: HTTPResponseStatus = .ok
     ) throws -> APIResponse<T> {
-        try PrometheusClient.decode(T.self, status: status, body: ByteBuffer(data: try Fixtures.data(fixture)), url: url)
+        try PrometheusClient.decode(T.self, status: status, body: ByteBuffer(bytes: try Fixtures.data(fixture)), url: url)
     }
 
     func decodeError(_ fixture: String, status: HTTPResponseStatus) throws -> PrometheusError? {
