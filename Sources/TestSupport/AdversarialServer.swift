@@ -42,6 +42,11 @@ public final class AdversarialServer: Sendable {
         public static func json(_ text: String, status: Int = 200, headers: [String: String] = [:]) -> Behaviour {
             .respond(status: status, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a }, body: Array(text.utf8))
         }
+
+        /// A plain-text answer (a metrics exposition, a health check, an empty 404).
+        public static func text(_ text: String, status: Int = 200, contentType: String = "text/plain") -> Behaviour {
+            .respond(status: status, headers: ["Content-Type": contentType], body: Array(text.utf8))
+        }
     }
 
     public let port: Int
@@ -200,10 +205,8 @@ extension AdversarialServer {
     /// DR script's smoke test sees it.
     public static func health(failing: HealthSwitch) throws -> AdversarialServer {
         try AdversarialServer { request in
-            guard request.path == "/health" else { return .respond(status: 404, headers: [:], body: []) }
-            return failing.isFailing
-                ? .respond(status: 503, headers: ["Content-Type": "text/plain"], body: Array("down\n".utf8))
-                : .respond(status: 200, headers: ["Content-Type": "text/plain"], body: Array("ok\n".utf8))
+            guard request.path == "/health" else { return .text("", status: 404) }
+            return failing.isFailing ? .text("down\n", status: 503) : .text("ok\n")
         }
     }
 }

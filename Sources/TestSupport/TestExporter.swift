@@ -106,7 +106,7 @@ public enum TestExporter {
     /// moment counters start from.
     public static func answer(_ request: AdversarialServer.Request, start: Date) -> AdversarialServer.Behaviour {
         let prefix = "/metrics/"
-        guard request.method == "GET", request.path.hasPrefix(prefix) else { return .respond(status: 404, headers: [:], body: []) }
+        guard request.method == "GET", request.path.hasPrefix(prefix) else { return .text("", status: 404) }
         let target = String(request.path.dropFirst(prefix.count))
         let elapsed = Date().timeIntervalSince(start)
         let body: String
@@ -115,9 +115,9 @@ public enum TestExporter {
         } else if let service = services.first(where: { $0.name == target }) {
             body = exposition(service: service, elapsed: elapsed)
         } else {
-            return .respond(status: 404, headers: [:], body: [])
+            return .text("", status: 404)
         }
-        return .respond(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: Array(body.utf8))
+        return .text(body, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 
     /// The exporter on a free loopback port, counting from now.

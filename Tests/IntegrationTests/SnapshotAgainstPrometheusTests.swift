@@ -156,21 +156,22 @@ struct SnapshotAgainstPrometheusTests {
                 return out.contains("postgresql-backup")
             }
             // A scrape of the exporter that misses its 1 s timeout on a loaded machine makes its series stale for a
-            // moment: ask again until both the backup and the volume are there.
-            var text = try await runCommand(binary, ["snapshot", "--url", harness.prometheusURL, "--dashboard", "operations"])
-            for _ in 0..<10 where !(text.stdout.contains("postgresql-backup") && text.stdout.contains("backup-pvc")) {
-                try await Task.sleep(for: .seconds(1))
-                text = try await runCommand(binary, ["snapshot", "--url", harness.prometheusURL, "--dashboard", "operations"])
+            // moment: the snapshot is asked again (up to 10 times, a second apart) until `ready` holds.
+            func operations(_ extra: [String], until ready: (CommandResult) -> Bool) async throws -> CommandResult {
+                let arguments = ["snapshot", "--url", harness.prometheusURL, "--dashboard", "operations"] + extra
+                var result = try await runCommand(binary, arguments)
+                for _ in 0..<10 where !ready(result) {
+                    try await Task.sleep(for: .seconds(1))
+                    result = try await runCommand(binary, arguments)
+                }
+                return result
             }
+            let text = try await operations([]) { $0.stdout.contains("postgresql-backup") && $0.stdout.contains("backup-pvc") }
             #expect(text.stdout.contains("Operations: Backups and Disaster Recovery"))
             #expect(text.stdout.range(of: #"postgresql-backup +\S* *last 2\.5 d .* CRIT"#, options: .regularExpression) != nil, "\(text.stdout)")
             #expect(text.stdout.range(of: #"backup-pvc .*last 41\.0 % .* ok"#, options: .regularExpression) != nil, "\(text.stdout)")
             // The same for the gate (a panel without data counts as healthy).
-            var gate = try await runCommand(binary, ["snapshot", "--url", harness.prometheusURL, "--dashboard", "operations", "--require-healthy"])
-            for _ in 0..<10 where !gate.stderr.contains("postgresql-backup") {
-                try await Task.sleep(for: .seconds(1))
-                gate = try await runCommand(binary, ["snapshot", "--url", harness.prometheusURL, "--dashboard", "operations", "--require-healthy"])
-            }
+            let gate = try await operations(["--require-healthy"]) { $0.stderr.contains("postgresql-backup") }
             #expect(gate.exitCode == 2)
             #expect(gate.stderr.contains("not healthy: Last Successful Backup (age): postgresql-backup CRIT at 2.5 d"), "\(gate.stderr)")
         }

@@ -48,13 +48,12 @@ for line in open(directory + "/symbols"):
         address.setdefault(parts[2].rstrip("\n"), int(parts[0], 16))
 sections = text_sections(map_path)
 starts = [s[0] for s in sections]
-order, seen, executed = [".text..L*"], set(), 0
+order, seen = [".text..L*"], set()
 for path in sorted(glob.glob(directory + "/cg.*")):
     for line in open(path, errors="replace"):
         m = re.match(r"^c?fn=\(\d+\) (\S+)$", line)
         if not m or m.group(1) not in address:
             continue
-        executed += 1
         i = bisect.bisect_right(starts, address[m.group(1)]) - 1
         if i >= 0 and sections[i][0] + sections[i][1] > address[m.group(1)]:
             name = sections[i][2]
