@@ -84,6 +84,15 @@ struct NeverLieTests {
         #expect(retryAt == Self.t0.addingTimeInterval(10), "the back-off of one failure: 5 s")
         let effects = state.update(.tick(Self.t0.addingTimeInterval(10)))
         #expect(effects.contains { if case .fetch = $0 { true } else { false } }, "the next refresh starts")
+
+        // With a refresh every minute, the retry still comes after the back-off, not a minute later.
+        var slow = DashboardState(dashboard: .microservices, server: "x", rangeSeconds: 3600, refreshSeconds: 60)
+        slow.requestTimeout = 3
+        slow.now = Self.t0
+        _ = slow.perform(.refresh)
+        _ = slow.update(.tick(Self.t0.addingTimeInterval(5)))
+        #expect(slow.nextRefreshAt == Self.t0.addingTimeInterval(10))
+        #expect(slow.update(.tick(Self.t0.addingTimeInterval(10))).contains { if case .fetch = $0 { true } else { false } })
     }
 
     @Test func aServiceSeenInTheRangeAndAbsentNowIsGone() {

@@ -89,7 +89,7 @@ struct MockCommandTests {
             maxLifetime: 120)
         do {
             var url: String?
-            let deadline = Date().addingTimeInterval(20)
+            let deadline = Date().addingTimeInterval(60)
             while url == nil, Date() < deadline, process.isRunning {
                 let log = process.logTail()
                 if let range = log.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {

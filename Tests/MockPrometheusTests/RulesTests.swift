@@ -73,7 +73,7 @@ struct RulesTests {
 
     /// `x` is 1 from 105 s to 390 s (samples every 15 s), else 0; the rule `x > 0` needs to hold for 60 s and is
     /// evaluated every 30 s.
-    static func evaluator() -> RuleEvaluator {
+    static func evaluator(evaluationsPerBlock: Int = 40) -> RuleEvaluator {
         let points = stride(from: Int64(0), through: 900_000, by: 15_000).map {
             Point(t: $0, v: (105_000...390_000).contains($0) ? 1 : 0)
         }
@@ -82,7 +82,7 @@ struct RulesTests {
             name: "g", file: "f", intervalSeconds: 30,
             rules: [AlertRule(name: "X", expr: "x > 0", holdSeconds: 60, labels: ["severity": "warning"],
                               annotations: ["description": "{{ $labels.job }} is {{ $value }}"])])
-        return RuleEvaluator(engine: Engine(source: source), group: group)
+        return RuleEvaluator(engine: Engine(source: source), group: group, evaluationsPerBlock: evaluationsPerBlock)
     }
 
     @Test("pending until the expression has held for `for`, then firing, then gone")
@@ -133,6 +133,32 @@ struct RulesTests {
         #expect(mismatch.annotations["description"] == "order-service has 3 available replicas, expected ")
         // Held since the first evaluation after `historyStart` (14:45:12): 14:45:30.
         #expect(errors.activeAt == rules.lastEvaluation(before: now) - 900_000 + 30_000)
+    }
+
+    @Test("the walk back in blocks of range queries finds the same alerts as one instant query per evaluation")
+    func blocksEqualInstantQueries() async {
+        for (scenario, group) in [(Scenario.flapping, RuleGroupDefinition.microservices), (.incident, .microservices),
+                                  (.backupStale, .operations)] {
+            let world = World(seed: 5, scenario: scenario)
+            let single = RuleEvaluator(engine: Engine(source: world), group: group, evaluationsPerBlock: 1)
+            let blocks = RuleEvaluator(engine: Engine(source: world), group: group, evaluationsPerBlock: 7)
+            let start = WorldTests.midnight + 9 * 3_600_000 + 4_321
+            // Every 7 minutes for an hour and a half: evaluations fall in blocks at different offsets.
+            for now in stride(from: start, to: start + 5_400_000, by: 420_000) {
+                let expected = single.alerts(at: now, historyStart: start - 2_700_000)
+                #expect(!expected.isEmpty || scenario != .incident)
+                #expect(blocks.alerts(at: now, historyStart: start - 2_700_000) == expected, "\(scenario) at \(now)")
+                await Task.yield()
+            }
+        }
+        // The hand-made series: every block size, every instant around the alert's life.
+        for size in [1, 2, 3, 40] {
+            let rules = RulesTests.evaluator(evaluationsPerBlock: size)
+            let reference = RulesTests.evaluator(evaluationsPerBlock: 1)
+            for now in stride(from: Int64(0), through: 500_000, by: 25_000) {
+                #expect(rules.alerts(at: now, historyStart: 40_000) == reference.alerts(at: now, historyStart: 40_000))
+            }
+        }
     }
 
     @Test("flapping alerts go pending, fire and resolve within an hour")

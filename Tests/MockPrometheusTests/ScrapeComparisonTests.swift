@@ -41,7 +41,7 @@ struct ScrapeComparisonTests {
                 let ours = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(mock.baseURL))
                 try await withPrometheusClient(real) { prometheus in
                     try await withPrometheusClient(ours) { client in
-                        try await PrometheusHarness.eventually(30, "the first scrapes") {
+                        try await PrometheusHarness.eventually(60, "the first scrapes") {
                             try await prometheus.query(#"up{job="microservices"}"#).data.streams.count == 4
                         }
                         // About a minute of scrapes, so that [1m] windows are full: every service has a sample

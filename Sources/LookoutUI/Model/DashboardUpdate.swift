@@ -180,7 +180,9 @@ extension DashboardState {
             alerts.error = message
         }
         failures += 1
-        let retry = date.addingTimeInterval(max(refreshSeconds, Self.backoff(failures: failures)))
+        // The back-off of a failure, as for a server that did not answer at all: a 1 m refresh interval does not
+        // leave the screen without its answers for a minute because one refresh was slow.
+        let retry = date.addingTimeInterval(Self.backoff(failures: failures))
         connection = .unreachable(message: "refresh timed out: \(message)", retryAt: retry)
         nextRefreshAt = retry
     }

@@ -42,14 +42,19 @@ public struct RuleStatus: Sendable {
 /// `historyStart`: the expression is evaluated back in time, evaluation by evaluation, to find since when each
 /// alert's expression has held. An alert is pending until it has held for the rule's `for`, then firing.
 ///
-/// Results of past evaluations are cached (the world is a pure function of time, so they never change).
+/// Results of past evaluations are cached (the world is a pure function of time, so they never change). The walk
+/// back evaluates `evaluationsPerBlock` evaluations at a time as one range query, whose overlapping windows share
+/// their raw samples (40 evaluations of a `[5m]` window compute an eighth of the samples of 40 instant queries); the
+/// results are the same as one instant query per evaluation.
 public final class RuleEvaluator: Sendable {
     public let engine: Engine
     public let group: RuleGroupDefinition
     /// The longest walk back in time, in evaluations.
     public let maxEvaluationsBack: Int
+    /// Evaluations of the walk back computed together (1: one instant query each).
+    public let evaluationsPerBlock: Int
     private let parsed: [Result<Expr, ParseError>]
-    private let cache = Mutex<[CacheKey: [String: (labels: Labels, value: Double)]]>([:])
+    private let cache = Mutex<[CacheKey: Results]>([:])
     /// Held through an evaluation: the first one walks back through the whole history, and a second caller waits
     /// for its cache instead of walking again beside it (both would take twice as long on a busy machine).
     private let evaluating = Mutex(())
@@ -60,10 +65,14 @@ public final class RuleEvaluator: Sendable {
         var time: Int64
     }
 
-    public init(engine: Engine, group: RuleGroupDefinition = .microservices, maxEvaluationsBack: Int = 2880) {
+    public init(
+        engine: Engine, group: RuleGroupDefinition = .microservices, maxEvaluationsBack: Int = 2880,
+        evaluationsPerBlock: Int = 40
+    ) {
         self.engine = engine
         self.group = group
         self.maxEvaluationsBack = maxEvaluationsBack
+        self.evaluationsPerBlock = max(1, evaluationsPerBlock)
         parsed = group.rules.map { rule in Result { () throws(ParseError) -> Expr in try Parser.parse(rule.expr) } }
     }
 
@@ -116,18 +125,37 @@ public final class RuleEvaluator: Sendable {
         evaluate(at: now, historyStart: historyStart).flatMap(\.alerts)
     }
 
-    /// The expression's result at `time`, keyed by the labels without `__name__`.
-    private func results(_ index: Int, _ expr: Expr, at time: Int64) throws(QueryError) -> [String: (labels: Labels, value: Double)] {
+    typealias Results = [String: (labels: Labels, value: Double)]
+
+    /// The expression's result at `time`, keyed by the labels without `__name__`. `earliest`: on a miss, the
+    /// evaluations from `time` back to `earliest` (at most a block of them) are computed with it, for the walk's next
+    /// steps.
+    private func results(_ index: Int, _ expr: Expr, at time: Int64, earliest: Int64? = nil) throws(QueryError) -> Results {
         let key = CacheKey(rule: index, time: time)
         if let cached = cache.withLock({ $0[key] }) { return cached }
-        var out: [String: (labels: Labels, value: Double)] = [:]
-        if case .vector(let elements) = try engine.evaluate(expr, at: time) {
-            for element in elements { out[signature(dropName(element.labels))] = (element.labels, element.value) }
+        let reach = earliest.map { time > $0 ? (time - $0) / interval : 0 } ?? 0
+        let block = Swift.min(Int64(evaluationsPerBlock - 1), reach)
+        var computed: [Int64: Results] = [:]
+        if block > 0, expr.type == .vector {
+            // One range query over the block: the same result at each step as an instant query there (a step
+            // where nothing held has an empty result).
+            let start = time - block * interval
+            for step in 0...block { computed[start + step * interval] = [:] }
+            for series in try engine.evaluateRange(expr, start: start, end: time, step: interval) {
+                let id = signature(dropName(series.labels))
+                for point in series.points { computed[point.t, default: [:]][id] = (series.labels, point.v) }
+            }
+        } else {
+            var out: Results = [:]
+            if case .vector(let elements) = try engine.evaluate(expr, at: time) {
+                for element in elements { out[signature(dropName(element.labels))] = (element.labels, element.value) }
+            }
+            computed[time] = out
         }
-        let result = out
+        let result = computed[time] ?? [:]
         cache.withLock { cache in
-            if cache.count >= RuleEvaluator.cacheLimit { cache.removeAll(keepingCapacity: true) }
-            cache[key] = result
+            if cache.count + computed.count > RuleEvaluator.cacheLimit { cache.removeAll(keepingCapacity: true) }
+            for (t, value) in computed { cache[CacheKey(rule: index, time: t)] = value }
         }
         return result
     }
@@ -140,11 +168,15 @@ public final class RuleEvaluator: Sendable {
         var open = Set(current.keys)
         var t = t0
         var steps = 0
+        // The oldest evaluation the walk may reach: the first at or after `historyStart`, at most `maxEvaluationsBack`.
+        var firstEvaluation = historyStart / interval * interval
+        if firstEvaluation < historyStart { firstEvaluation += interval }
+        let oldest = Swift.max(firstEvaluation, t0 - Int64(maxEvaluationsBack) * interval)
         while !open.isEmpty, steps < maxEvaluationsBack {
             t -= interval
             steps += 1
             guard t >= historyStart else { break }
-            let earlier = try results(index, expr, at: t)
+            let earlier = try results(index, expr, at: t, earliest: oldest)
             for key in open {
                 if earlier[key] != nil { activeAt[key] = t } else { open.remove(key) }
             }
