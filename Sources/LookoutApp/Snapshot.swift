@@ -108,8 +108,9 @@ public struct Snapshot: Sendable {
     /// Which firing alerts count for the exit code (`--fail-on`): warnings and up (the default), or critical only.
     public enum FailOn: String, Sendable, CaseIterable { case warning, critical }
     public var failOn: FailOn = .warning
-    /// `--require-healthy`: a panel at CRIT, a service not UP or a panel that could not be read is exit 2, with or
-    /// without an alert firing (a runbook's gate after a restore).
+    /// `--require-healthy`: a panel at CRIT, a service not UP, a panel that could not be read or that has no
+    /// current data is exit 2, with or without an alert firing (a runbook's gate after a restore: what cannot
+    /// be seen is not healthy).
     public var requireHealthy = false
 
     /// 0 nothing firing, 1 warnings firing, 2 critical firing (or not healthy with `requireHealthy`), 3 the server
@@ -128,8 +129,8 @@ public struct Snapshot: Sendable {
         }
     }
 
-    /// What keeps the dashboard from being healthy, one line each: a panel that could not be read, a service not UP,
-    /// a series at CRIT.
+    /// What keeps the dashboard from being healthy, one line each: a panel that could not be read, has no data, or
+    /// only stale data (or data from the future); a service not UP; a series at CRIT.
     public var unhealthy: [String] {
         var out: [String] = []
         for (panel, outcome) in zip(dashboard.panels, panels) {
@@ -138,11 +139,21 @@ public struct Snapshot: Sendable {
             case .failed(let message):
                 out.append("\(title): not read (\(SafeText.clip(message, 200)))")
             case .loaded(let data):
+                if data.isEmpty {
+                    out.append("\(title): no data")
+                    continue
+                }
                 for service in data.services where service.status != .up {
                     out.append("\(title): \(SafeText.clip(service.name, InputLimits.labelCharacters)) \(service.status.word)")
                 }
                 for series in data.series where series.state == .critical {
                     out.append("\(title): \(SafeText.clip(series.legend, InputLimits.labelCharacters)) CRIT at \(ValueFormat.format(series.last, unit: panel.unit))")
+                }
+                // Every series stale: what feeds the panel has stopped. One stale series beside current ones is
+                // usually churn (a deleted Job, a replaced pod), which the text report marks STALE.
+                let markers = data.series.map { freshness($0).marker }
+                if !markers.isEmpty, markers.allSatisfy({ $0 != nil }) {
+                    out.append("\(title): no current data (\(markers.compactMap { $0 }.sorted().first ?? ""))")
                 }
             }
         }

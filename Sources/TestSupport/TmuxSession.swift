@@ -53,7 +53,7 @@ public final class TmuxSession: Sendable {
 
     /// Waits until the screen satisfies `condition` (checked every 200 ms) and returns it; fails with the last screen.
     @discardableResult
-    public func waitFor(_ what: String, timeout: TimeInterval = 30, _ condition: (String) -> Bool) async throws -> String {
+    public func waitFor(_ what: String, timeout: TimeInterval = 45, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
@@ -65,7 +65,7 @@ public final class TmuxSession: Sendable {
     }
 
     @discardableResult
-    public func waitFor(text: String, timeout: TimeInterval = 30) async throws -> String {
+    public func waitFor(text: String, timeout: TimeInterval = 45) async throws -> String {
         try await waitFor("'\(text)'", timeout: timeout) { $0.contains(text) }
     }
 

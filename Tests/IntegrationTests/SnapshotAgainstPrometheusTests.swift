@@ -170,7 +170,7 @@ struct SnapshotAgainstPrometheusTests {
             #expect(text.stdout.contains("Operations: Backups and Disaster Recovery"))
             #expect(text.stdout.range(of: #"postgresql-backup +\S* *last 2\.5 d .* CRIT"#, options: .regularExpression) != nil, "\(text.stdout)")
             #expect(text.stdout.range(of: #"backup-pvc .*last 41\.0 % .* ok"#, options: .regularExpression) != nil, "\(text.stdout)")
-            // The same for the gate (a panel without data counts as healthy).
+            // The same for the gate.
             let gate = try await operations(["--require-healthy"]) { $0.stderr.contains("postgresql-backup") }
             #expect(gate.exitCode == 2)
             #expect(gate.stderr.contains("not healthy: Last Successful Backup (age): postgresql-backup CRIT at 2.5 d"), "\(gate.stderr)")

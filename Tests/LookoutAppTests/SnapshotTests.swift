@@ -106,16 +106,29 @@ struct SnapshotTests {
         #expect(snapshot.exitCode == 1)
         snapshot.failOn = .critical
         #expect(snapshot.exitCode == 0, "warnings do not count")
-        // Healthy is required: a service down, a series at CRIT and a panel that could not be read, named.
+        // Healthy is required: a service down, a series at CRIT and a panel that could not be read, named (one stale
+        // series beside a current one is not named: churn).
         snapshot.requireHealthy = true
         #expect(snapshot.exitCode == 2)
+        guard case .loaded(let rates) = snapshot.panels[1] else {
+            Issue.record("the request rate panel of the incident has data")
+            return
+        }
+        let stale = rates.series.filter { $0.legend == "order-service" }
+        #expect(stale.count == 1)
         #expect(snapshot.unhealthy == [
             "Service Health Status: payment-service DOWN",
             "Error Rate: payment-service CRIT at 11.4 %",
             "Response Time (95th percentile): not read (Prometheus API error execution (HTTP 422): query timed out)",
         ])
-        snapshot.panels = [.loaded(PanelData(services: [ServiceHealth(name: "user-service", status: .up)])), .loaded(PanelData()), .loaded(PanelData()), .loaded(PanelData())]
+        let fresh = PanelData(series: [Self.stream("user-service", [1, 2, 3])])
+        snapshot.panels = [.loaded(PanelData(services: [ServiceHealth(name: "user-service", status: .up)])), .loaded(fresh), .loaded(fresh), .loaded(fresh)]
         #expect(snapshot.unhealthy.isEmpty && snapshot.exitCode == 0)
+        // A panel without data, or with stale data only, cannot show that anything is healthy.
+        snapshot.panels[2] = .loaded(PanelData())
+        #expect(snapshot.unhealthy == ["Error Rate: no data"] && snapshot.exitCode == 2)
+        snapshot.panels[2] = .loaded(PanelData(series: stale))
+        #expect(snapshot.unhealthy == ["Error Rate: no current data (stale 7m)"] && snapshot.exitCode == 2)
     }
 
     @Test func asciiSparklines() {

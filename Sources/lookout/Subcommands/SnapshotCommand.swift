@@ -15,8 +15,8 @@ struct SnapshotCommand: AsyncParsableCommand {
             Exit codes:
               0  nothing firing
               1  warning (or other non-critical) alerts firing (not with --fail-on critical)
-              2  critical alerts firing; with --require-healthy also a panel at CRIT, a service not UP or a panel
-                 that could not be read (each named on stderr)
+              2  critical alerts firing; with --require-healthy also a panel at CRIT, a service not UP, or a
+                 panel that could not be read or has no current data (each named on stderr)
               3  the server could not be queried
               64 bad flags or settings
             A runbook's gate after a restore: lookout snapshot --dashboard operations --require-healthy
