@@ -32,6 +32,15 @@ public enum Freshness: Sendable, Equatable {
         case .ahead(let by): return "clock ahead \(ValueFormat.age(by))"
         }
     }
+
+    /// How far the newest sample is from the query's end, either way: 0 when fresh.
+    public var distance: TimeInterval {
+        switch self {
+        case .fresh: return 0
+        case .stale(let age): return age
+        case .ahead(let by): return by
+        }
+    }
 }
 
 extension SeriesSummary {

@@ -151,9 +151,10 @@ public struct Snapshot: Sendable {
                 }
                 // Every series stale: what feeds the panel has stopped. One stale series beside current ones is
                 // usually churn (a deleted Job, a replaced pod), which the text report marks STALE.
-                let markers = data.series.map { freshness($0).marker }
-                if !markers.isEmpty, markers.allSatisfy({ $0 != nil }) {
-                    out.append("\(title): no current data (\(markers.compactMap { $0 }.sorted().first ?? ""))")
+                // Named by the series nearest to now.
+                let states = data.series.map { freshness($0) }
+                if !states.contains(.fresh), let nearest = states.min(by: { $0.distance < $1.distance })?.marker {
+                    out.append("\(title): no current data (\(nearest))")
                 }
             }
         }

@@ -129,6 +129,12 @@ struct SnapshotTests {
         #expect(snapshot.unhealthy == ["Error Rate: no data"] && snapshot.exitCode == 2)
         snapshot.panels[2] = .loaded(PanelData(series: stale))
         #expect(snapshot.unhealthy == ["Error Rate: no current data (stale 7m)"] && snapshot.exitCode == 2)
+        // Named by the newest data it has: 7 minutes, not 12.
+        var older = stale[0]
+        older.legend = "user-service"
+        older.lastTimestamp = older.lastTimestamp.map { $0 - 300 }
+        snapshot.panels[2] = .loaded(PanelData(series: [older] + stale))
+        #expect(snapshot.unhealthy == ["Error Rate: no current data (stale 7m)"])
     }
 
     @Test func asciiSparklines() {
