@@ -42,16 +42,27 @@ public final class DashboardApp {
     private var firstDataFrameLogged = false
     /// Asking the current server for its retention (a switch of context asks the new one and drops this answer).
     private var retentionTask: Task<Void, Never>?
+    /// The time and the ticks (a clock the test moves, in tests).
+    private let clock: any AppClock
+    /// How a client of another server is made (`:ctx`, its probes): over AsyncHTTPClient, or a test's transport.
+    private let makeClient: @Sendable (ConnectionOptions) throws -> PrometheusClient
+    /// The work started for the effects (refreshes, requests, files), until each has ended.
+    private var running: [Int: Task<Void, Never>] = [:]
+    private var nextTaskID = 0
 
     public init(
         terminal: any Terminal, client: PrometheusClient, dashboard: Dashboard, theme: Theme, themes: [String],
         rangeSeconds: TimeInterval, refreshSeconds: TimeInterval, options: RenderOptions, logger: Logger,
         alertmanager: AlertmanagerCluster? = nil, history: HistoryFile? = nil, clipboard: Bool = true,
         silences: SilenceSettings = SilenceSettings(), utc: Bool = false, pinnedEnd: Date? = nil,
-        context: LookoutConfig.Context? = nil, switcher: ContextSwitcher? = nil, incremental: Bool = true
+        context: LookoutConfig.Context? = nil, switcher: ContextSwitcher? = nil, incremental: Bool = true,
+        clock: any AppClock = SystemClock(),
+        makeClient: @escaping @Sendable (ConnectionOptions) throws -> PrometheusClient = { try PrometheusClient(options: $0) }
     ) {
         self.switcher = switcher
-        rangeCache = incremental ? RangeCache() : nil
+        self.clock = clock
+        self.makeClient = makeClient
+        rangeCache = incremental ? RangeCache(now: { clock.now() }) : nil
         contextColor = context?.color.flatMap { Color(parsing: $0) }
         self.authorFile = silences.author
         self.history = history
@@ -106,11 +117,9 @@ public final class DashboardApp {
                 }
             }
         }
+        let ticks = clock.ticks()
         let ticker = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                continuation.yield(.dashboard(.tick(Date())))
-            }
+            for await now in ticks { continuation.yield(.dashboard(.tick(now))) }
         }
         var signalSources: [any DispatchSourceSignal] = []
         // SIGQUIT (Ctrl-\) too: otherwise Swift's backtracer would print into the screen and keep the terminal.
@@ -130,7 +139,7 @@ public final class DashboardApp {
             signalSources.forEach { $0.cancel() }
         }
         logger.info("dashboard started", metadata: ["server": "\(client.options.baseURL)"])
-        app.model.now = Date()
+        app.model.now = clock.now()
         if let problem = history?.problem { app.notice = problem }
         perform(app.model.perform(.refresh))
         askRetention()
@@ -158,10 +167,10 @@ public final class DashboardApp {
             case .fetch(let generation, let rangeSeconds, let points, let variables, let end):
                 startFetch(generation: generation, rangeSeconds: rangeSeconds, points: points, variables: variables, end: end)
             case .switchContext(let name):
-                Task {
+                track(Task {
                     await switchContext(to: name)
                     render()
-                }
+                })
             case .setTheme(let name):
                 do {
                     theme = Self.colouring(name == startTheme.name ? startTheme : try Theme.named(name), contextColor)
@@ -176,13 +185,13 @@ public final class DashboardApp {
             case .rememberAuthor(let author):
                 guard let authorFile else { break }
                 let continuation = self.continuation
-                Task.detached {
+                spawn {
                     if let problem = authorFile.save(author) { continuation.yield(.notice(problem)) }
                 }
             case .appendHistory(let query):
                 guard let history else { break }
                 let continuation = self.continuation
-                Task.detached {
+                spawn {
                     if let problem = history.append(query) { continuation.yield(.notice(problem)) }
                 }
             case .quit:
@@ -193,18 +202,18 @@ public final class DashboardApp {
 
     private func startFetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String], end: Date?) {
         fetchTask?.cancel()
-        let now = Date()
+        let now = clock.now()
         // A live window ends at the last whole step, so refreshes share one grid and ask only for what is new;
         // stat panels are still asked at now. A pinned window is asked as it is.
         let range = end.map { QueryRange(last: rangeSeconds, end: $0, points: points) }
             ?? QueryRange.aligned(last: rangeSeconds, now: now, points: points)
         let fetcher = DashboardFetcher(
             client: client, dashboard: state.dashboard.substituting(variables), alertmanager: alertmanager,
-            rangeCache: rangeCache, instant: end ?? now)
+            rangeCache: rangeCache, instant: end ?? now, now: { [clock] in clock.now() })
         let declared = state.dashboard.variables
         let continuation = self.continuation
         let logger = self.logger
-        fetchTask = Task.detached {
+        fetchTask = spawn {
             var failed = 0
             for await event in fetcher.refresh(generation: generation, range: range, variables: declared) {
                 guard !Task.isCancelled else { return }
@@ -219,12 +228,41 @@ public final class DashboardApp {
         }
     }
 
+    /// Starts work for an effect off the main actor, and keeps it until it has ended (`waitForBackgroundWork`).
+    @discardableResult
+    private func spawn(_ operation: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
+        track(Task.detached { await operation() })
+    }
+
+    /// Keeps `task` until it has ended (`waitForBackgroundWork`).
+    @discardableResult
+    private func track(_ task: Task<Void, Never>) -> Task<Void, Never> {
+        let id = nextTaskID
+        nextTaskID += 1
+        running[id] = task
+        Task { [weak self] in
+            _ = await task.value
+            self?.running[id] = nil
+        }
+        return task
+    }
+
+    /// Returns once every piece of work started so far, and any it started in turn, has ended: whatever it had to
+    /// post is then in the event stream, ahead of any event posted after this returns (tests follow events with it).
+    public func waitForBackgroundWork() async {
+        var seen = Set<Int>()
+        while let (id, task) = running.first(where: { !seen.contains($0.key) }) {
+            seen.insert(id)
+            await task.value
+        }
+    }
+
     /// The server's retention, once per server: a window that reaches past it says so.
     private func askRetention() {
         retentionTask?.cancel()
         let fetcher = DashboardFetcher(client: client, dashboard: app.model.dashboard, alertmanager: nil)
         let continuation = self.continuation
-        retentionTask = Task.detached {
+        retentionTask = spawn {
             guard let seconds = await fetcher.retention(), !Task.isCancelled else { return }
             continuation.yield(.dashboard(.retention(seconds)))
         }
@@ -259,9 +297,9 @@ public final class DashboardApp {
         let newAlertmanager: AlertmanagerCluster?
         do {
             target = try switcher.target(name)
-            newClient = try PrometheusClient(options: target.connection.options)
+            newClient = try makeClient(target.connection.options)
             made = newClient
-            newAlertmanager = try await AlertmanagerCluster.make(target.connection.alertmanagers)
+            newAlertmanager = try await AlertmanagerCluster.make(target.connection.alertmanagers, makeClient: makeClient)
         } catch {
             await made?.shutdown()
             app.notice = SafeText.clip((error as? ConfigurationError)?.message ?? "\(error)", InputLimits.messageCharacters)
@@ -271,7 +309,7 @@ public final class DashboardApp {
         let (oldClient, oldAlertmanager) = (client, alertmanager)
         Task.detached { await DashboardLaunch.shutdown(oldClient, oldAlertmanager) }
         client = newClient
-        rangeCache = rangeCache == nil ? nil : RangeCache()
+        rangeCache = rangeCache == nil ? nil : RangeCache(now: { [clock] in clock.now() })
         alertmanager = newAlertmanager
         let context = target.connection.context
         contextColor = context?.color.flatMap { Color(parsing: $0) }
@@ -293,7 +331,7 @@ public final class DashboardApp {
         state.rows = old.rows
         state.contextName = context?.name
         state.contexts = old.contexts
-        app = AppState(model: state, history: app.history)
+        app = app.switched(to: state)
         if let problem = ContextChoice.remember(name, environment: switcher.environment) { app.notice = problem }
         logger.info("context switched", metadata: ["context": "\(name)", "server": "\(newClient.options.baseURL)"])
         perform(app.model.perform(.refresh))
@@ -307,13 +345,15 @@ public final class DashboardApp {
         let readOnly = state.silences.readOnly
         let continuation = self.continuation
         let switcher = self.switcher
-        Task.detached {
+        let makeClient = self.makeClient
+        let clock = self.clock
+        spawn {
             let response: ScreenResponse
             do {
                 switch request {
                 case .probeContext(let name):
                     guard let switcher else { throw ConfigurationError("no config file with contexts") }
-                    let probe = try PrometheusClient(options: try switcher.target(name).connection.options)
+                    let probe = try makeClient(try switcher.target(name).connection.options)
                     do {
                         _ = try await probe.buildInfo()
                         await DashboardLaunch.shutdown(probe, within: .seconds(1))
@@ -335,7 +375,7 @@ public final class DashboardApp {
                     try await alertmanager.expireSilence(id: id)
                     response = .done
                 case .rangeQuery(let query, let rangeSeconds, let points, let end):
-                    let answer = try await client.queryRange(query, range: QueryRange(last: rangeSeconds, end: end ?? Date(), points: points))
+                    let answer = try await client.queryRange(query, range: QueryRange(last: rangeSeconds, end: end ?? clock.now(), points: points))
                     response = .result(answer.data, warnings: answer.warnings.map { SafeText.clip($0, InputLimits.messageCharacters) })
                 case .rules:
                     response = .rules(try await client.rules().data)

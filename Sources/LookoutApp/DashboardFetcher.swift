@@ -18,16 +18,19 @@ public struct DashboardFetcher: Sendable {
     /// When stat panels are evaluated: the range's end unless set (the live dashboard asks at now, while its graphs'
     /// range ends at the last whole step).
     public let instant: Date?
+    /// The time each answer is stamped with (the run loop's clock).
+    public let now: @Sendable () -> Date
 
     public init(
         client: PrometheusClient, dashboard: Dashboard, alertmanager: AlertmanagerCluster? = nil, rangeCache: RangeCache? = nil,
-        instant: Date? = nil
+        instant: Date? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
         self.dashboard = dashboard
         self.alertmanager = alertmanager
         self.rangeCache = rangeCache
         self.instant = instant
+        self.now = now
     }
 
     /// The query to ask for a graph's target, and how many series it leaves out: beyond `PanelData.seriesLimit`
@@ -180,7 +183,7 @@ public struct DashboardFetcher: Sendable {
                             case .success(let data): .loaded(data)
                             case .failure(let error): .failed(error.description)
                             }
-                            continuation.yield(.panelLoaded(index: index, generation: generation, outcome: outcome, at: Date()))
+                            continuation.yield(.panelLoaded(index: index, generation: generation, outcome: outcome, at: now()))
                             return result.failure
                         }
                     }
@@ -189,9 +192,9 @@ public struct DashboardFetcher: Sendable {
                         switch result {
                         case .success(let fetched):
                             continuation.yield(.alertsLoaded(
-                                generation: generation, items: fetched.items, error: nil, at: Date(), unreadable: fetched.unreadable))
+                                generation: generation, items: fetched.items, error: nil, at: now(), unreadable: fetched.unreadable))
                         case .failure(let error):
-                            continuation.yield(.alertsLoaded(generation: generation, items: nil, error: error.description, at: Date()))
+                            continuation.yield(.alertsLoaded(generation: generation, items: nil, error: error.description, at: now()))
                         }
                         return result.failure
                     }
@@ -199,7 +202,7 @@ public struct DashboardFetcher: Sendable {
                         // Alongside the alerts; Alertmanager's silences never make Prometheus unreachable.
                         group.addTask {
                             let (silences, error, down) = await Self.fetchSilences(alertmanager)
-                            continuation.yield(.silencesLoaded(generation: generation, silences: silences, error: error, down: down, at: Date()))
+                            continuation.yield(.silencesLoaded(generation: generation, silences: silences, error: error, down: down, at: now()))
                             return nil
                         }
                     }
@@ -218,7 +221,7 @@ public struct DashboardFetcher: Sendable {
                 continuation.yield(.fetchFinished(
                     generation: generation,
                     unreachable: Self.unreachable(errors, queries: dashboard.panels.count + 1)?.shortReason,
-                    at: Date(), retryAfter: errors.compactMap(\.retryAfter).max()))
+                    at: now(), retryAfter: errors.compactMap(\.retryAfter).max()))
                 continuation.finish()
             }
             continuation.onTermination = { _ in task.cancel() }

@@ -162,12 +162,15 @@ public enum DashboardLaunch {
 
 extension AlertmanagerCluster {
     /// The cluster of these members, or nil when there are none (every client shut down again if one fails).
-    public static func make(_ options: [ConnectionOptions]) async throws -> AlertmanagerCluster? {
+    public static func make(
+        _ options: [ConnectionOptions],
+        makeClient: (ConnectionOptions) throws -> PrometheusClient = { try PrometheusClient(options: $0) }
+    ) async throws -> AlertmanagerCluster? {
         guard !options.isEmpty else { return nil }
         var members: [PrometheusClient] = []
         for option in options {
             do {
-                members.append(try PrometheusClient(options: option))
+                members.append(try makeClient(option))
             } catch {
                 for member in members { await member.shutdown() }
                 throw error

@@ -43,32 +43,26 @@ public struct QueryRange: Sendable, Equatable {
 
 /// A client of the Prometheus HTTP API (`/api/v1`), for Prometheus and the engines that speak it.
 ///
-/// It owns an `HTTPClient`; call `shutdown()` when done, or use `withPrometheusClient`.
+/// It owns its transport (AsyncHTTPClient unless given another); call `shutdown()` when done, or use
+/// `withPrometheusClient`.
 public final class PrometheusClient: Sendable {
     public let options: ConnectionOptions
-    private let http: HTTPClient
+    private let transport: any HTTPTransport
     private let maxBodyBytes = InputLimits.answerBytes
 
-    public init(options: ConnectionOptions) throws {
+    /// A client over AsyncHTTPClient (TLS, proxy and time-outs from `options`).
+    public convenience init(options: ConnectionOptions) throws {
+        self.init(options: options, transport: try AsyncHTTPTransport(options: options, bodyLimit: InputLimits.answerBytes))
+    }
+
+    /// A client over another transport (tests: scripted answers in process).
+    public init(options: ConnectionOptions, transport: any HTTPTransport) {
         self.options = options
-        var configuration = HTTPClient.Configuration()
-        configuration.tlsConfiguration = try Self.tlsConfiguration(options.tls)
-        configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
-        // A refused connection is an answer: report it at once instead of retrying until the deadline.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.decompression = .enabled(limit: .size(maxBodyBytes))
-        let seconds = Int64(options.timeout.components.seconds)
-        let connect = TimeAmount.seconds(max(1, min(seconds, 10)))
-        configuration.timeout = .init(connect: connect, read: .nanoseconds(options.timeout.totalNanoseconds))
-        if let proxy = options.proxy {
-            let auth: HTTPClient.Authorization? = proxy.username.map { .basic(username: $0, password: proxy.password ?? "") }
-            configuration.proxy = .server(host: proxy.host, port: proxy.port, authorization: auth)
-        }
-        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.transport = transport
     }
 
     public func shutdown() async {
-        try? await http.shutdown()
+        await transport.shutdown()
     }
 
     static func tlsConfiguration(_ options: TLSOptions) throws -> TLSConfiguration {
@@ -197,32 +191,30 @@ public final class PrometheusClient: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let body = (try? encoder.encode(draft)) ?? Data()
-        return try await alertmanagerCall("/api/v2/silences", method: .POST, body: body, as: SilenceCreated.self).silenceID
+        return try await alertmanagerCall("/api/v2/silences", method: "POST", body: body, as: SilenceCreated.self).silenceID
     }
 
     /// Expires a silence now (`DELETE /api/v2/silence/<id>`).
     public func expireSilence(id: String) async throws {
         let escaped = PercentEncoding.encode(id, keeping: "-_")
-        _ = try await alertmanagerCall("/api/v2/silence/" + escaped, method: .DELETE, as: Empty.self)
+        _ = try await alertmanagerCall("/api/v2/silence/" + escaped, method: "DELETE", as: Empty.self)
     }
 
     /// An answer that carries nothing to read.
     private struct Empty: Decodable {}
 
     private func alertmanagerCall<Payload: Decodable>(
-        _ path: String, method: HTTPMethod = .GET, body: Data? = nil, as: Payload.Type
+        _ path: String, method: String = "GET", body: Data? = nil, as: Payload.Type
     ) async throws -> Payload {
         let url = url(for: path)
-        var request = HTTPClientRequest(url: url)
-        request.method = method
+        var request = TransportRequest(method: method, url: url)
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
+            request.headers.append(.init(name: "Content-Type", value: "application/json"))
+            request.body = body
         }
-        let (status, answer) = try await send(request, url: url)
-        if Payload.self == Empty.self, (200..<300).contains(Int(status.code)), let empty = Empty() as? Payload { return empty }
-        return try APIDecoding.alertmanager(
-            Payload.self, status: Int(status.code), reason: status.reasonPhrase, body: Data(answer.readableBytesView), url: url)
+        let answer = try await send(request)
+        if Payload.self == Empty.self, (200..<300).contains(answer.status), let empty = Empty() as? Payload { return empty }
+        return try APIDecoding.alertmanager(Payload.self, status: answer.status, reason: answer.reason, body: answer.body, url: url)
     }
 
     // MARK: - Transport
@@ -237,38 +229,52 @@ public final class PrometheusClient: Sendable {
         _ path: String, form: [(String, String)]?, as: Payload.Type
     ) async throws -> APIResponse<Payload> {
         let url = url(for: path)
-        var request = HTTPClientRequest(url: url)
+        var request = TransportRequest(method: "GET", url: url)
         if let form {
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            request.body = .bytes(ByteBuffer(string: Self.formEncode(form)))
+            request.method = "POST"
+            request.headers.append(.init(name: "Content-Type", value: "application/x-www-form-urlencoded"))
+            request.body = Data(Self.formEncode(form).utf8)
         }
-        let (status, body) = try await send(request, url: url)
-        return try Self.decode(Payload.self, status: status, body: body, url: url)
+        let answer = try await send(request)
+        return try APIDecoding.decode(Payload.self, status: answer.status, reason: answer.reason, body: answer.body, url: url)
+    }
+
+    /// The headers every request carries: lookout's own, the credentials, then the user's (`--header`), each name
+    /// once (the user's replaces lookout's).
+    func headers(_ own: [TransportRequest.Header]) -> [TransportRequest.Header] {
+        var headers = own + [
+            .init(name: "Accept", value: "application/json"), .init(name: "Accept-Encoding", value: "gzip"),
+            .init(name: "User-Agent", value: "lookout"),
+        ]
+        if let authorization = options.authorization {
+            headers.append(.init(name: "Authorization", value: authorization.headerValue))
+        }
+        for header in options.headers {
+            headers.removeAll { $0.name.lowercased() == header.name.lowercased() }
+            headers.append(.init(name: header.name, value: header.value))
+        }
+        return headers
     }
 
     /// Sends a request with the client's headers and time limit; transport failures become `PrometheusError`.
-    private func send(_ request: HTTPClientRequest, url: String) async throws -> (HTTPResponseStatus, ByteBuffer) {
-        var request = request
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "Accept-Encoding", value: "gzip")
-        request.headers.add(name: "User-Agent", value: "lookout")
-        if let authorization = options.authorization {
-            request.headers.add(name: "Authorization", value: authorization.headerValue)
-        }
-        for header in options.headers { request.headers.replaceOrAdd(name: header.name, value: header.value) }
-        let prepared = request
+    private func send(_ request: TransportRequest) async throws -> TransportResponse {
+        var prepared = request
+        prepared.headers = headers(request.headers)
+        let url = request.url
+        let outgoing = prepared
         let nanoseconds = options.timeout.totalNanoseconds
-        let http = self.http
+        let transport = self.transport
         let limit = maxBodyBytes
         do {
             // --timeout is a deadline for the whole answer: connect, headers and every byte of the body. The client's
             // own deadline covers the head only, and its read timeout restarts with each byte, so a server that
             // drips its body would hold the request forever; the race below cancels it at the deadline.
             return try await withDeadline(nanoseconds: nanoseconds) {
-                let response = try await http.execute(prepared, deadline: .now() + .nanoseconds(nanoseconds))
-                if let throttled = Self.throttling(response.status, response.headers, url: url) { throw throttled }
-                return (response.status, try await response.body.collect(upTo: limit))
+                let response = try await transport.send(outgoing, deadline: nanoseconds, bodyLimit: limit)
+                if let throttled = Self.throttling(response.status, retryAfter: response.header("Retry-After"), url: url) {
+                    throw throttled
+                }
+                return response
             }
         } catch {
             throw mapTransportError(error, url: url)
@@ -276,11 +282,11 @@ public final class PrometheusClient: Sendable {
     }
 
     /// HTTP 429, or 503 with `Retry-After`: the server asks for a pause, which the dashboard honours.
-    static func throttling(_ status: HTTPResponseStatus, _ headers: HTTPHeaders, url: String) -> PrometheusError? {
-        let retryAfter = headers.first(name: "Retry-After").flatMap { Double($0.trimmingSpaces()) }
+    static func throttling(_ status: Int, retryAfter header: String?, url: String) -> PrometheusError? {
+        let retryAfter = header.flatMap { Double($0.trimmingSpaces()) }
             .flatMap { $0.isFinite && $0 >= 0 ? min($0, 3600) : nil }
-        guard status.code == 429 || (status.code == 503 && retryAfter != nil) else { return nil }
-        return .throttled(url: url, httpStatus: Int(status.code), retryAfter: retryAfter)
+        guard status == 429 || (status == 503 && retryAfter != nil) else { return nil }
+        return .throttled(url: url, httpStatus: status, retryAfter: retryAfter)
     }
 
     static func decode<Payload: Decodable & Sendable>(

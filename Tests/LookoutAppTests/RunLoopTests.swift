@@ -9,92 +9,114 @@ import TerminalCanvas
 import Testing
 import TestSupport
 
-/// The run loop (`DashboardApp`) with an in-memory terminal and a scripted server on 127.0.0.1: what it asks the
-/// server, what reaches the screen, which answers it drops, when it calls the server unreachable, the theme it draws
-/// with, and that a signal ends it.
-@Suite("The run loop with an in-memory terminal", .serialized, .timeLimit(.minutes(3)))
+/// The run loop (`DashboardApp`) in process: an in-memory terminal, a scripted transport and a clock the test moves.
+/// What it asks the server, what reaches the screen, which answers it drops, when it calls the server unreachable,
+/// the theme it draws with, and that a signal ends it. Nothing here waits for the network or for real seconds.
+@Suite("The run loop in process", .timeLimit(.minutes(1)))
 @MainActor
 struct RunLoopTests {
-    /// Answers every query of the built-in dashboard with one series per service whose value is `value`.
-    nonisolated static func answers(value: String, delay: Double = 0) -> @Sendable (AdversarialServer.Request) -> AdversarialServer.Behaviour {
-        { request in
-            let now = Int(Date().timeIntervalSince1970)
-            if delay > 0 { Thread.sleep(forTimeInterval: delay) }
-            if request.path.hasSuffix("/alerts") {
-                return .json(#"{"status":"success","data":{"alerts":[]}}"#)
-            }
-            let services = ["payment-service", "user-service"]
-            if request.path.hasSuffix("/query_range") {
-                // Points on the asked grid, up to its end, as Prometheus answers.
-                let end = request.number("end") ?? Double(now)
-                let step = request.number("step") ?? 60
-                let start = request.number("start") ?? end - 9 * step
-                let count = min(10, Int((end - start) / step) + 1)
-                let values = (0..<count).map { #"[\#(end - step * Double(count - 1 - $0)),"\#(value)"]"# }.joined(separator: ",")
-                let series = services.map { #"{"metric":{"service":"\#($0)","job":"microservices","instance":"\#($0):8080"},"values":[\#(values)]}"# }
-                return .json(#"{"status":"success","data":{"resultType":"matrix","result":[\#(series.joined(separator: ","))]}}"#)
-            }
-            let series = services.map { #"{"metric":{"service":"\#($0)","job":"microservices","instance":"\#($0):8080"},"value":[\#(now),"1"]}"# }
-            return .json(#"{"status":"success","data":{"resultType":"vector","result":[\#(series.joined(separator: ","))]}}"#)
-        }
-    }
-
     @Test func oneRefreshAsksForEveryPanelAndTheAlertsAndDrawsTheAnswers() async throws {
-        let server = try AdversarialServer(Self.answers(value: "0.2"))
-        defer { server.stop() }
-        try await withDashboardApp(url: server.url, themes: ["default", "light"]) { _, terminal in
+        let transport = ScriptedTransport(ScriptedAnswers.dashboard(value: "0.2"))
+        try await withScriptedApp(transport) { _, terminal, _ in
             let text = try await waitForScreen(terminal, "the panels") { $0.contains("2/2 up") && $0.contains("20.0 % CRIT") && $0.contains("No alerts firing") }
             #expect(text.contains("20.0 % CRIT"), "the error rate of 0.2 against its thresholds")
-            let paths = server.requests.map(\.path)
-            // Per refresh (one /alerts each; on a loaded machine more than one may pass before the screen shows all):
-            // three graph panels, the health panel's instant query, its expected series (instant and over the range),
-            // and while no answer is kept the graphs' series counts (count(…): beyond 50 series, the top ones are asked).
-            let refreshes = paths.filter { $0.hasSuffix("/alerts") }.count
-            #expect(refreshes >= 1)
-            #expect(paths.filter { $0.hasSuffix("/query_range") }.count == 4 * refreshes)
-            let instant = paths.filter { $0.hasSuffix("/query") }.count
-            // (and the health panel's expected series, counted once: beyond 1000, the server counts them per name).
-            #expect(instant >= 2 * refreshes + 4 && instant <= 6 * refreshes, "\(instant) instant queries in \(refreshes) refreshes")
+            // The clock does not move: exactly one refresh. Three graph panels and the health panel's expected series
+            // over the range; the health panel's present and expected series, and, while no answer is kept, the
+            // count of each graph's series and of the health panel's expected ones (beyond the limits, the top
+            // series are asked, or the server counts per name); the alerts; the retention, once.
+            let paths = transport.paths
+            #expect(paths.filter { $0.hasSuffix("/query_range") }.count == 4)
+            #expect(paths.filter { $0.hasSuffix("/query") }.count == 6)
+            #expect(paths.filter { $0.hasSuffix("/alerts") }.count == 1)
+            #expect(paths.filter { $0.hasSuffix("/runtimeinfo") }.count == 1)
             #expect(terminal.frames.allSatisfy { $0.canvas.width == 120 && $0.canvas.height == 40 })
         }
     }
 
+    @Test func theNextRefreshComesWhenTheClockSaysAndAsksOnlyForWhatIsNew() async throws {
+        let transport = ScriptedTransport(ScriptedAnswers.dashboard(value: "0.2"))
+        try await withScriptedApp(transport, refreshSeconds: 60) { _, terminal, clock in
+            _ = try await waitForScreen(terminal, "the panels") { $0.contains("20.0 % CRIT") }
+            let first = transport.requests.count
+            clock.advance(by: 59)
+            // Ticks are events: a frame follows each, and no request has gone out before the interval.
+            _ = try await waitForScreen(terminal, "59 s later") { _ in terminal.frames.count > 59 }
+            #expect(transport.requests.count == first, "asked again before the refresh interval")
+            transport.behave(ScriptedAnswers.dashboard(value: "0.01"))
+            clock.advance(by: 1)
+            _ = try await waitForScreen(terminal, "the second refresh") { $0.contains("1.0 % WARN") }
+            // The counts are kept: the second refresh asks no count(…) again.
+            let second = transport.requests.dropFirst(first)
+            #expect(!second.contains { ($0.field("query") ?? "").hasPrefix("count(") })
+            #expect(second.filter { $0.path.hasSuffix("/runtimeinfo") }.isEmpty, "the retention is asked once")
+        }
+    }
+
     @Test func anAnswerOfAnOlderRefreshIsDropped() async throws {
-        // The first refresh is answered slowly with 0.5; the second, asked for at once, quickly with 0.01.
-        let server = try AdversarialServer(Self.answers(value: "0.5", delay: 1.5))
-        defer { server.stop() }
-        try await withDashboardApp(url: server.url, themes: ["default", "light"]) { app, terminal in
-            try await Task.sleep(for: .milliseconds(200))
-            server.behave(Self.answers(value: "0.01"))
+        // The first refresh's answers (0.5) are held until the second refresh (0.01) is on the screen.
+        let gate = Gate()
+        let transport = ScriptedTransport { request in
+            await gate.wait()
+            return ScriptedAnswers.answer(request, value: "0.5")
+        }
+        try await withScriptedApp(transport) { app, terminal, _ in
+            // Every panel of the first refresh has asked, and none has been answered.
+            await transport.waitForRequests(5)
+            let held = transport.requests.count
+            transport.behave(ScriptedAnswers.dashboard(value: "0.01"))
             app.post(.key(.char("r")))
             _ = try await waitForScreen(terminal, "the second refresh") { $0.contains("1.0 % WARN") }
-            // Long enough for the first refresh's answers to have come back.
-            try await Task.sleep(for: .seconds(2))
-            #expect(!terminal.screen.joined().contains("50.0 %"), "an older generation's answer was drawn")
-            #expect(terminal.screen.joined().contains("1.0 % WARN"))
+            gate.open()
+            // The held answers come back now; a frame after a later event shows they were all taken in (or dropped).
+            await app.waitForBackgroundWork()
+            app.post(.notice("marker"))
+            let text = try await waitForScreen(terminal, "the marker") { $0.contains("marker") }
+            #expect(held >= 5)
+            #expect(!text.contains("50.0 %"), "an older generation's answer was drawn")
+            #expect(text.contains("1.0 % WARN"))
         }
     }
 
     @Test func aServerThatRefusesIsUnreachableAndOneThatRejectsQueriesIsNot() async throws {
+        // A port nothing listens on: a real socket, refused at once.
         let port = try FreePort.allocate()
         try await withDashboardApp(url: "http://127.0.0.1:\(port)", themes: ["default", "light"]) { _, terminal in
             let text = try await waitForScreen(terminal, "cannot reach in the status bar") { $0.contains("retrying in") }
             #expect(text.split(separator: "\n").first?.contains("cannot reach 127.0.0.1:\(port)") == true)
         }
-        let server = try AdversarialServer { _ in
+        let transport = ScriptedTransport { _ in
             .json(#"{"status":"error","errorType":"bad_data","error":"parse error"}"#, status: 400)
         }
-        defer { server.stop() }
-        try await withDashboardApp(url: server.url, themes: ["default", "light"]) { _, terminal in
+        try await withScriptedApp(transport) { _, terminal, _ in
             let text = try await waitForScreen(terminal, "the failed queries") { $0.contains("query failed") && $0.contains("alerts unavailable") }
             #expect(!text.contains("cannot reach"), "every query failed, but the server answered")
         }
     }
 
+    @Test func aRefreshPastItsDeadlineIsAskedAgainAfterTheBackOff() async throws {
+        // The first refresh never answers; the run loop's own deadline (the timeout + 2 s) turns it into errors, and
+        // the next refresh comes after the back-off of a failure (5 s), not after the refresh interval (60 s).
+        let never = Gate()
+        let transport = ScriptedTransport { request in
+            await never.wait()
+            return ScriptedAnswers.answer(request, value: "0.5")
+        }
+        try await withScriptedApp(transport, refreshSeconds: 60) { _, terminal, clock in
+            await transport.waitForRequests(5)
+            let first = transport.requests.count
+            transport.behave(ScriptedAnswers.dashboard(value: "0.01"))
+            clock.advance(by: 8)
+            _ = try await waitForScreen(terminal, "the deadline's errors") { _ in terminal.frames.count > 8 }
+            clock.advance(by: 6)
+            _ = try await waitForScreen(terminal, "the refresh after the back-off") { $0.contains("1.0 % WARN") }
+            #expect(transport.requests.count > first)
+            never.open()
+        }
+    }
+
     @Test func tDrawsWithTheNextTheme() async throws {
-        let server = try AdversarialServer(Self.answers(value: "0.01"))
-        defer { server.stop() }
-        try await withDashboardApp(url: server.url, themes: ["default", "light", "mono"]) { app, terminal in
+        let transport = ScriptedTransport(ScriptedAnswers.dashboard(value: "0.01"))
+        try await withScriptedApp(transport, themes: ["default", "light", "mono"]) { app, terminal, _ in
             _ = try await waitForScreen(terminal, "the panels") { $0.contains("payment-service") }
             #expect(terminal.frames.last?.theme == "default")
             app.post(.key(.char("t")))
@@ -105,16 +127,14 @@ struct RunLoopTests {
     }
 
     @Test func qAndSignalsEndTheLoopWithoutRestoringTheTerminal() async throws {
-        let server = try AdversarialServer(Self.answers(value: "0.01"))
-        defer { server.stop() }
+        let transport = ScriptedTransport(ScriptedAnswers.dashboard(value: "0.01"))
         let terminal = MemoryTerminal(width: 80, height: 24)
-        let options = ConnectionOptions(baseURL: try #require(URL(string: server.url)))
-        let client = try PrometheusClient(options: options)
+        let client = PrometheusClient(options: ConnectionOptions(baseURL: try #require(URL(string: "http://prometheus.test"))), transport: transport)
         for event: AppEvent in [.key(.char("q")), .signal(SIGHUP), .signal(SIGINT), .key(.ctrl("c"))] {
             let app = DashboardApp(
                 terminal: terminal, client: client, dashboard: .microservices, theme: try Theme.named("default"),
                 themes: [], rangeSeconds: 3600, refreshSeconds: 60, options: RenderOptions(),
-                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, clock: ManualClock())
             let loop = Task { @MainActor in await app.run() }
             app.post(event)
             _ = await loop.value

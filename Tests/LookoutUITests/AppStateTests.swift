@@ -21,6 +21,19 @@ struct AppStateTests {
 
     func ids(_ app: AppState) -> [String] { app.stack.map(\.id) }
 
+    /// Dashboards are told apart as values: `D` from a file's dashboard to the built-in one of the same title closes
+    /// the panel zoomed on the first (its index may not exist on the second).
+    @Test func anotherDashboardOfTheSameTitleClosesTheZoomedPanel() {
+        var app = fresh(panels: 5)
+        app.model.customDashboard = app.model.dashboard
+        #expect(app.model.dashboard.title == Dashboard.microservices.title)
+        _ = app.update(.key(.char("5")))
+        #expect((app.top as? PanelScreen)?.panel == 4)
+        _ = app.update(.key(.char("D")))
+        #expect(app.model.dashboard == .microservices)
+        #expect(ids(app) == ["dashboard"], "the zoomed panel of the other dashboard stayed open")
+    }
+
     @Test func enterZoomsTheFocusedPanelAndEscGoesBack() {
         var app = fresh()
         _ = app.update(.key(.tab))

@@ -48,6 +48,17 @@ public struct AppState: Sendable {
 
     public var top: any Screen { stack.last ?? DashboardScreen() }
 
+    /// The app over another server (`:ctx`): `model` with the stack back to the dashboard, the history kept, and the
+    /// counters carried on, so that answers already on their way from the old server (a refresh of an earlier
+    /// generation, a request of a screen of the old stack) find nothing they belong to and are dropped.
+    public func switched(to model: DashboardState) -> AppState {
+        var next = AppState(model: model, history: history)
+        next.model.generation = max(model.generation, self.model.generation)
+        next.screenIDs = [nextScreenID]
+        next.nextScreenID = nextScreenID + 1
+        return next
+    }
+
     public func context(_ options: RenderOptions = RenderOptions()) -> ScreenContext {
         ScreenContext(model: model, options: options, history: history)
     }
@@ -60,10 +71,11 @@ public struct AppState: Sendable {
 
     public mutating func update(_ event: AppEvent) -> [DashboardEffect] {
         let window = (model.pinnedEnd, model.rangeSeconds)
-        let board = model.dashboard.title
+        let board = model.dashboard
         var effects = dispatch(event)
-        // Another dashboard: the screens over the old one close, the focus starts again.
-        if model.dashboard.title != board {
+        // Another dashboard (compared as a value: two dashboards may share a title): the screens over the old one
+        // close, the focus starts again.
+        if model.dashboard != board {
             stack = [DashboardScreen()]
             screenIDs = [screenIDs.first ?? 0]
         }
