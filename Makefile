@@ -3,7 +3,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncurses-dev libyaml-dev prometheus prometheus-alertmanager prometheus-blackbox-exporter tmux openssl librsvg2-bin fonts-dejavu-core
 
-.PHONY: all deps version venv build release man completions install deb package-test order-file test unit-test fuzz fuzz-short soak sweep demo clean
+.PHONY: all deps version venv build release man completions install deb package-test order-file test unit-test integration-test fuzz fuzz-short soak sweep demo clean
 
 all: build
 
@@ -110,12 +110,18 @@ deb: release
 package-test: deb
 	scripts/package-test.sh $(DIST)
 
-# Every test, a short fuzz pass (15 s per target; README, "Reliability"), then the release's package checks.
-test: unit-test fuzz-short package-test
+# Every test, in steps that each do one thing once (scripts/test.sh): the debug build, the tests that need no outside
+# process, the tests against Debian's Prometheus, Alertmanager and tmux, a short fuzz pass (5 s per target; README,
+# "Reliability"), then the release build and its package checks; the durations of the steps at the end.
+test: deps venv version
+	SWIFT=$(SWIFT) scripts/test.sh
 
+# The steps one by one.
 unit-test: deps venv version
-	$(SWIFT) build --build-tests
-	SWIFT=$(SWIFT) scripts/unit-test.sh
+	SWIFT=$(SWIFT) STEPS="build unit" scripts/test.sh
+
+integration-test: deps venv version
+	SWIFT=$(SWIFT) STEPS="build integration" scripts/test.sh
 
 # Coverage-guided fuzzing with libFuzzer: FUZZ_SECONDS per target (default 60); fails when a crash is found.
 FUZZ_SECONDS ?= 60
@@ -123,7 +129,7 @@ fuzz:
 	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 fuzz-short:
-	SWIFT=$(SWIFT) FUZZ_SECONDS=15 scripts/fuzz.sh
+	SWIFT=$(SWIFT) FUZZ_SECONDS=5 scripts/fuzz.sh
 
 # Ten minutes of the dashboard against a server that misbehaves in turn (README, "Reliability").
 SOAK_SECONDS ?= 600

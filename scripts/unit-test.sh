@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 swift=${SWIFT:-swift}
-log=.build/test-output.log
+log=${LOG:-.build/test-output.log}
 mkdir -p .build
 "$swift" test --skip-build "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -4,11 +4,13 @@ import LookoutUI
 import PromQL
 import PrometheusModels
 import SafeText
+import Synchronization
 import TerminalCanvas
 
 /// The fuzz targets: each takes arbitrary bytes and runs one parser the way lookout runs it, then what follows it
 /// (a decoded answer is summarised and drawn, a dashboard is printed and read back). A target returns normally for
-/// any input; an invariant that does not hold traps on purpose, so libFuzzer reports it as a crash.
+/// any input; an invariant that does not hold traps on purpose under libFuzzer (`run`), so it reports a crash, and is
+/// returned as a line by `violations`, so that the unit tests' replay fails the test, not the whole test process.
 ///
 /// `make fuzz` runs them under libFuzzer (Fuzz/); the unit tests replay every corpus file and every crash found.
 public enum FuzzTargets {
@@ -16,6 +18,24 @@ public enum FuzzTargets {
         "prometheus-answer", "alertmanager-answer", "dashboard-yaml", "grafana-import", "theme", "safetext", "promql",
         "legend",
     ]
+
+    /// The invariants that did not hold while target `name` ran on `data` (empty when all held); nil for an unknown
+    /// target.
+    public static func violations(_ name: String, _ data: [UInt8]) -> [String]? {
+        let log = ViolationLog()
+        let known = $violationLog.withValue(log) { run(name, data) }
+        return known ? log.entries : nil
+    }
+
+    /// Where a broken invariant goes: the replay's log, or (nil, under libFuzzer) a trap.
+    @TaskLocal static var violationLog: ViolationLog?
+
+    /// An invariant of a target: a trap under libFuzzer, a line in the log under `violations`.
+    static func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
+        guard !condition() else { return }
+        guard let log = violationLog else { preconditionFailure(message()) }
+        log.append(message())
+    }
 
     /// Runs target `name` on `data`; false for an unknown name.
     @discardableResult
@@ -92,8 +112,8 @@ public enum FuzzTargets {
             let dashboard = try Dashboard.parse(yaml: String(decoding: data, as: UTF8.self), source: "fuzz.yaml")
             // What lookout prints, it reads back to the same dashboard.
             let again = try Dashboard.parse(yaml: dashboard.yaml(), source: "printed.yaml")
-            precondition(again == dashboard, "a printed dashboard reads back differently")
-            precondition(dashboard.panels.count <= InputLimits.panels, "panel limit not enforced")
+            require(again == dashboard, "a printed dashboard reads back differently")
+            require(dashboard.panels.count <= InputLimits.panels, "panel limit not enforced")
         } catch let error as DashboardFileError {
             checkSafe(error.message)
         } catch {
@@ -127,18 +147,18 @@ public enum FuzzTargets {
         let text = String(decoding: data, as: UTF8.self)
         let once = SafeText.sanitize(text)
         checkSafe(once)
-        precondition(SafeText.sanitize(once) == once, "sanitising twice changed the text")
+        require(SafeText.sanitize(once) == once, "sanitising twice changed the text")
         let limit = Int(data.first ?? 0) + 1
         let clipped = SafeText.clip(text, limit)
         checkSafe(clipped)
-        precondition(clipped.count <= limit, "clip(\(limit)) gave \(clipped.count) characters")
+        require(clipped.count <= limit, "clip(\(limit)) gave \(clipped.count) characters")
         var labels: [String: String] = [:]
         for (key, value) in [(text, "a"), (once, "b"), (String(text.reversed()), text)] { labels[key] = value }
         let clean = SafeText.sanitizeKeys(labels)
-        precondition(clean.count == labels.count, "sanitizeKeys lost a key")
+        require(clean.count == labels.count, "sanitizeKeys lost a key")
         clean.forEach { checkSafe($0.key); checkSafe($0.value) }
         let json = SafeText.escapeJSON("{\"k\":\"\(text.replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "\"", with: ""))\"}")
-        precondition(json.unicodeScalars.allSatisfy { $0.value == 0x0A || SafeText.isPlain($0) }, "escapeJSON let a control through")
+        require(json.unicodeScalars.allSatisfy { $0.value == 0x0A || SafeText.isPlain($0) }, "escapeJSON let a control through")
         var canvas = Canvas(width: 40, height: 3)
         _ = canvas.put(text, x: Int(data.first ?? 0) % 50 - 5, y: 1)
         checkCanvas(canvas)
@@ -159,18 +179,18 @@ public enum FuzzTargets {
         labels[parts.count > 1 ? parts[1] : "service"] = parts.count > 2 ? parts[2] : text
         let rendered = LegendTemplate.render(template, labels: labels)
         checkSafe(rendered)
-        precondition(rendered.count <= InputLimits.labelCharacters, "legend longer than the label limit")
+        require(rendered.count <= InputLimits.labelCharacters, "legend longer than the label limit")
     }
 
     // MARK: - Invariants
 
     /// Text bound for an output holds no control character, escape sequence or bidi control.
     static func checkSafe(_ text: String) {
-        precondition(text.unicodeScalars.allSatisfy(SafeText.isPlain), "control character in output text")
+        require(text.unicodeScalars.allSatisfy(SafeText.isPlain), "control character in output text")
     }
 
     static func checkCanvas(_ canvas: Canvas) {
-        precondition(canvas.lines.count == canvas.height, "canvas lost rows")
+        require(canvas.lines.count == canvas.height, "canvas lost rows")
         for line in canvas.lines { checkSafe(line) }
     }
 
@@ -201,4 +221,11 @@ public enum FuzzTargets {
             }
         }
     }
+}
+
+/// The invariants that did not hold in one replay.
+final class ViolationLog: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var entries: [String] { lines.withLock { $0 } }
 }

@@ -37,6 +37,10 @@ public final class PrometheusHarness: Sendable {
         public var prometheusArguments: [String] = []
         /// More rules files (their YAML), loaded besides the seed's.
         public var extraRules: [String] = []
+        /// History in OpenMetrics (samples with their timestamps), written into the data folder with `promtool tsdb
+        /// create-blocks-from openmetrics` before Prometheus starts: what a test needs from the past is there at
+        /// once, not waited for.
+        public var backfill: String?
         public init() {}
     }
 
@@ -141,6 +145,12 @@ public final class PrometheusHarness: Sendable {
                 \(alerting)
                 \(scrape)
                 """)
+            if let backfill = options.backfill {
+                let input = try dir.write("backfill.om", backfill)
+                let result = try await runCommand(
+                    "/usr/bin/promtool", ["tsdb", "create-blocks-from", "openmetrics", "--quiet", input.path, "\(dir.url.path)/data"])
+                guard result.exitCode == 0 else { throw TestFailure("promtool could not write the history: \(result.stderr)") }
+            }
             let promPort = try FreePort.allocate()
             var arguments = [
                 "--config.file=\(config.path)", "--storage.tsdb.path=\(dir.url.path)/data",

@@ -35,12 +35,15 @@ struct RunLoopTests {
 
     @Test func theNextRefreshComesWhenTheClockSaysAndAsksOnlyForWhatIsNew() async throws {
         let transport = ScriptedTransport(ScriptedAnswers.dashboard(value: "0.2"))
-        try await withScriptedApp(transport, refreshSeconds: 60) { _, terminal, clock in
+        try await withScriptedApp(transport, refreshSeconds: 60) { app, terminal, clock in
             _ = try await waitForScreen(terminal, "the panels") { $0.contains("20.0 % CRIT") }
+            // The whole refresh is in (its end included) before the clock moves: else its deadline would pass.
+            await app.waitForBackgroundWork()
             let first = transport.requests.count
             clock.advance(by: 59)
             // Ticks are events: a frame follows each, and no request has gone out before the interval.
-            _ = try await waitForScreen(terminal, "59 s later") { _ in terminal.frames.count > 59 }
+            app.post(.notice("59 s later"))
+            _ = try await waitForScreen(terminal, "59 s later") { $0.contains("59 s later") }
             #expect(transport.requests.count == first, "asked again before the refresh interval")
             transport.behave(ScriptedAnswers.dashboard(value: "0.01"))
             clock.advance(by: 1)
@@ -101,12 +104,14 @@ struct RunLoopTests {
             await never.wait()
             return ScriptedAnswers.answer(request, value: "0.5")
         }
-        try await withScriptedApp(transport, refreshSeconds: 60) { _, terminal, clock in
+        try await withScriptedApp(transport, refreshSeconds: 60) { app, terminal, clock in
             await transport.waitForRequests(5)
             let first = transport.requests.count
             transport.behave(ScriptedAnswers.dashboard(value: "0.01"))
             clock.advance(by: 8)
-            _ = try await waitForScreen(terminal, "the deadline's errors") { _ in terminal.frames.count > 8 }
+            app.post(.notice("8 s later"))
+            _ = try await waitForScreen(terminal, "the deadline's errors") { $0.contains("8 s later") }
+            #expect(transport.requests.count == first, "asked again before the back-off")
             clock.advance(by: 6)
             _ = try await waitForScreen(terminal, "the refresh after the back-off") { $0.contains("1.0 % WARN") }
             #expect(transport.requests.count > first)

@@ -9,9 +9,8 @@ import TerminalCanvas
 /// filter, loading) without a crash: every row exactly as wide as the terminal, no control character in any cell,
 /// the status bar on the first row, and the panel titles whole wherever the grid has room for them.
 ///
-/// `make test` draws every width and every height, at one size in four spread over the grid plus every size near a
-/// layout change (about 19,000 canvases); `make sweep` (LOOKOUT_SWEEP=full) draws all
-/// 26,976 sizes.
+/// `make test` draws every width and every height, at one size in eight near a layout change and one in thirty-two
+/// elsewhere (about 1,700 canvases); `make sweep` (LOOKOUT_SWEEP=full) draws all 26,976 sizes with every state.
 @Suite("Every size renders", .serialized)  // CPU-bound: one case at a time leaves a thread for the others
 struct SizeSweepTests {
     @Test(arguments: Array(stride(from: 20, through: 300, by: 1)))
@@ -24,10 +23,10 @@ struct SizeSweepTests {
         let full = ProcessInfo.processInfo.environment["LOOKOUT_SWEEP"] == "full"
         for height in 5...100 {
             var canvas = Canvas(width: width, height: height)
-            // Every size near a layout change; a quarter of the others, on diagonals, so every width meets heights
-            // of every remainder and every height widths of every remainder.
+            // One size in eight near a layout change and one in thirty-two of the others, on diagonals, so every
+            // width meets heights of every remainder and every height widths of every remainder (`make sweep`: all).
             let edge = height < 12 || width < 45 || (78...82).contains(width) || (158...162).contains(width)
-            guard full || edge || (width + 3 * height) % 4 == 0 else { continue }
+            guard full || (width + 3 * height) % (edge ? 8 : 32) == 0 else { continue }
             // One state per size, rotating, so every state meets every layout; all of them on the layout changes.
             let change = width == AppView.minimumWidth || height == AppView.minimumHeight
                 || [79, 80, 159, 160].contains(width)

@@ -1,4 +1,4 @@
-import LookoutUI
+@testable import LookoutUI
 import SafeText
 import DashboardCore
 import Foundation
@@ -7,48 +7,56 @@ import PropertyBased
 import TerminalCanvas
 import Testing
 
-/// `AppState.update` over random sequences of keys, signals, ticks, resizes and (possibly stale) results keeps its
-/// invariants: generations only grow, the dashboard stays at the bottom of the stack, focus and zoom stay in
-/// range, nothing is fetched while paused, only q, Ctrl-C or a signal ends the loop (Ctrl-C and signals always
-/// do), and whatever screens and overlays are open draw a well-formed canvas.
+/// `AppState.update` over random sequences of every key, signals, ticks, resizes, mouse events and (possibly stale)
+/// results keeps its invariants: generations only grow, the dashboard stays at the bottom of the stack, focus and
+/// zoom stay in range, nothing is fetched while paused unless a pinned window's last fetch failed (retried on
+/// purpose, with the back-off), only q, Ctrl-C, `:q` or a signal ends the loop (Ctrl-C and signals always do), and
+/// whatever screens and overlays are open draw a well-formed canvas.
 @Suite("State update properties")
 struct StatePropertyTests {
-    static let keys: [Key] = [
-        .char("r"), .char("p"), .char(" "), .char("+"), .char("-"), .char("1"), .char("2"), .char("3"), .char("4"),
-        .char("5"), .char("9"), .tab, .backTab, .up, .down, .pageUp, .pageDown, .char("a"), .escape, .enter, .char("s"),
-        .char("v"), .char("t"), .char("/"), .char("x"), .char("?"), .backspace, .char("k"), .char("j"), .char("q"),
-        .ctrl("c"),
-    ]
+    /// Every key a terminal sends: each printable ASCII character, each Ctrl letter and each named key.
+    static let keys: [Key] = (0x20...0x7E).compactMap { Unicode.Scalar($0).map { Key.char(Character($0)) } }
+        + "abcdefghijklmnopqrstuvwxyz".map { Key.ctrl($0) }
+        + [.enter, .escape, .tab, .backTab, .backspace, .up, .down, .left, .right, .pageUp, .pageDown, .home, .end]
+    /// The keys tests must meet often: the window's, the dashboard's, the screens' and the command line's.
+    static let frequent: [Key] = "[]0g+-DS:?/rpsvtaeTzo123459 ".map { Key.char($0) } + [.enter, .escape, .tab, .down]
 
     enum Step: Sendable {
         case key(Key)
         case signal
         case tick(Double)
         case resize(Int, Int)
+        case mouse(MouseEvent)
         case panel(index: Int, generationOffset: Int, fails: Bool)
         case alerts(count: Int, generationOffset: Int)
         case finished(generationOffset: Int, unreachable: Bool)
     }
 
-    static let step = PropertyBased.zip(Gen.int(in: 0...9), Gen.element(of: keys), Gen.int(in: 0...80), Gen.int(in: -2...6)).map { input -> Step in
-        let (kind, key, n, g) = input
+    static let step = PropertyBased.zip(
+        Gen.int(in: 0...12), Gen.element(of: keys), Gen.element(of: frequent), Gen.int(in: 0...80), Gen.int(in: -2...6)
+    ).map { input -> Step in
+        let (kind, key, common, n, g) = input
+        let actions: [MouseEvent.Action] = [.click, .doubleClick, .wheelUp, .wheelDown]
         switch kind {
-        case 0, 1, 2: return .key(key ?? .char("q"))
-        case 3: return n == 0 ? .signal : .key(key ?? .char("q"))
-        case 4: return .tick(Double(n))
-        case 5: return .resize(1 + n * 3, 1 + n)
-        case 6: return .panel(index: g, generationOffset: n % 3 - 1, fails: n % 2 == 0)
-        case 7: return .alerts(count: n % 7, generationOffset: n % 3 - 1)
+        case 0, 1: return .key(key ?? .char("q"))
+        case 2, 3: return .key(common ?? .char("q"))
+        case 4: return n == 0 ? .signal : .key(common ?? .char("q"))
+        case 5, 6: return .tick(Double(n))
+        case 7: return .resize(1 + n * 3, 1 + n)
+        case 8: return .mouse(MouseEvent(x: n * 2 - 5, y: n - 3, action: actions[(n + g + 2) % actions.count]))
+        case 9: return .panel(index: g, generationOffset: n % 3 - 1, fails: n % 2 == 0)
+        case 10: return .alerts(count: n % 7, generationOffset: n % 3 - 1)
         default: return .finished(generationOffset: n % 3 - 1, unreachable: n % 4 == 0)
         }
     }
 
     @Test func randomEventSequencesKeepTheInvariants() async {
-        await propertyCheck(count: 300, input: Self.step.array(of: 1...60)) { steps in
+        await propertyCheck(count: 400, input: Self.step.array(of: 1...80)) { steps in
             var model = DashboardState(dashboard: .microservices, server: "x", rangeSeconds: 3600, refreshSeconds: 5)
             var clock = Date(timeIntervalSince1970: 1_764_000_000)
             model.now = clock
             model.themes = ["default", "light"]
+            model.silences = SilencesState(available: true, readOnly: false, author: "test")
             var app = AppState(model: model)
             for step in steps {
                 let before = app.model
@@ -56,12 +64,20 @@ struct StatePropertyTests {
                 let event: DashboardEvent
                 switch step {
                 case .key(let key):
+                    // `:q` and `:quit` end the loop from the command line, with Enter.
+                    let command = app.commandLine.map { $0.string.trimmingCharacters(in: .whitespaces) }
                     let effects = app.update(.key(key))
                     if effects.contains(.quit) {
-                        #expect(key == .char("q") || key == .ctrl("c"), "\(key) quit")
+                        let quitCommand = key == .enter && ["q", "quit"].contains(command ?? "")
+                        #expect(key == .char("q") || key == .ctrl("c") || quitCommand, "\(key) quit")
                         return
                     }
                     if key == .ctrl("c") { Issue.record("Ctrl-C did not quit") }
+                    checkStack(app)
+                    continue
+                case .mouse(let mouse):
+                    let effects = app.update(.mouse(mouse))
+                    #expect(!effects.contains(.quit), "a mouse event quit")
                     checkStack(app)
                     continue
                 case .signal:
@@ -87,7 +103,11 @@ struct StatePropertyTests {
                 #expect(state2.generation >= before.generation, "generations only grow")
                 checkStack(app)
                 let fetched = effects.contains { if case .fetch = $0 { true } else { false } }
-                if before.paused, case .tick = event { #expect(!fetched, "a tick fetched while paused") }
+                if before.paused, case .tick = event, fetched {
+                    // Only a pinned window whose last fetch failed is asked again, and only once its time has come.
+                    #expect(before.incompleteWindow, "a tick fetched while paused, the window complete")
+                    #expect(before.nextRefreshAt.map { clock >= $0 } == true, "a paused retry before its back-off")
+                }
                 if before.paused, case .resize = event { #expect(!fetched, "a resize fetched while paused") }
                 if fetched { #expect(state2.generation == before.generation + 1, "each fetch has a new generation") }
                 #expect(!effects.contains(.quit), "\(event) quit")
@@ -96,6 +116,28 @@ struct StatePropertyTests {
             AppView.render(app, into: &canvas)
             CanvasChecks.expectWellFormed(canvas)
         }
+    }
+
+    /// The retry the invariant above allows happens: a pinned window whose fetch failed is asked again after the
+    /// back-off, although paused.
+    @Test func aPinnedWindowWhoseFetchFailedIsAskedAgainAfterTheBackOff() {
+        let start = Date(timeIntervalSince1970: 1_764_000_000)
+        var model = DashboardState(dashboard: .microservices, server: "x", rangeSeconds: 3600, refreshSeconds: 5, now: start)
+        model.themes = ["default"]
+        var app = AppState(model: model)
+        _ = app.update(.key(.char("[")))
+        #expect(app.model.paused && app.model.pinnedEnd != nil)
+        let generation = app.model.generation
+        for index in app.model.dashboard.panels.indices {
+            _ = app.update(.dashboard(.panelLoaded(index: index, generation: generation, outcome: .failed("boom"), at: start)))
+        }
+        _ = app.update(.dashboard(.alertsLoaded(generation: generation, items: [], error: nil, at: start)))
+        _ = app.update(.dashboard(.fetchFinished(generation: generation, unreachable: nil, at: start)))
+        #expect(app.model.incompleteWindow)
+        let soon = app.update(.dashboard(.tick(start.addingTimeInterval(1))))
+        #expect(!soon.contains { if case .fetch = $0 { true } else { false } }, "asked again before the back-off")
+        let later = app.update(.dashboard(.tick(start.addingTimeInterval(61))))
+        #expect(later.contains { if case .fetch = $0 { true } else { false } }, "a failed pinned window was not asked again")
     }
 
     func checkStack(_ app: AppState) {

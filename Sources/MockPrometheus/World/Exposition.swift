@@ -49,3 +49,24 @@ extension World {
         return "{\(body)}"
     }
 }
+
+extension World {
+    /// Every series' samples from `start` through `end` (milliseconds) in OpenMetrics, series by series and each in
+    /// time order, for `promtool tsdb create-blocks-from openmetrics`: a history that a real Prometheus reads at
+    /// start, instead of an hour of scrapes waited for.
+    public func openMetrics(from start: Int64, through end: Int64) -> String {
+        var out = ""
+        let ordered = allSeries.enumerated().sorted { a, b in
+            let (x, y) = (a.element.labels["__name__"] ?? "", b.element.labels["__name__"] ?? "")
+            return x == y ? a.offset < b.offset : x < y
+        }.map(\.element)
+        for ref in ordered {
+            guard let name = ref.labels["__name__"] else { continue }
+            let prefix = name + World.exposeLabels(ref.labels) + " "
+            for point in points(of: ref, from: start, through: end) {
+                out += prefix + GoFormat.formatG(point.v) + " " + String(point.t / 1000) + "\n"
+            }
+        }
+        return out + "# EOF\n"
+    }
+}
