@@ -69,7 +69,7 @@ public final class DashboardApp {
         self.terminal = terminal
         self.client = client
         self.alertmanager = alertmanager
-        self.theme = Self.colouring(theme, contextColor)
+        self.theme = DashboardApp.colouring(theme, contextColor)
         self.startTheme = theme
         var options = options
         options.seriesMarks = theme.isMono
@@ -173,7 +173,7 @@ public final class DashboardApp {
                 })
             case .setTheme(let name):
                 do {
-                    theme = Self.colouring(name == startTheme.name ? startTheme : try Theme.named(name), contextColor)
+                    theme = DashboardApp.colouring(name == startTheme.name ? startTheme : try Theme.named(name), contextColor)
                     options.seriesMarks = theme.isMono
                 } catch {
                     logger.error("theme \(name): \(error)")
@@ -268,22 +268,6 @@ public final class DashboardApp {
         }
     }
 
-    /// A theme with the context's colour as the background of its name in the status bar.
-    static func colouring(_ theme: Theme, _ colour: Color?) -> Theme {
-        guard let colour, !theme.isMono else { return theme }
-        var theme = theme
-        let (r, g, b): (Int, Int, Int)
-        switch colour {
-        case .rgb(let red, let green, let blue): (r, g, b) = (Int(red), Int(green), Int(blue))
-        case .indexed(let i): (r, g, b) = Color.rgbOf(index: i)
-        case .default: (r, g, b) = (0, 0, 0)
-        }
-        // Black on light colours, white on dark ones.
-        let light = 299 * r + 587 * g + 114 * b > 128_000
-        theme.styles[.context] = RoleStyle(foreground: .indexed(light ? 0 : 15), background: colour, attributes: [.bold])
-        return theme
-    }
-
     /// `:ctx` chose another context: new clients, a new model over the same terminal (the stack back to the dashboard),
     /// the choice remembered for the next start. A context that cannot be used says why in one line and changes nothing.
     private func switchContext(to name: String) async {
@@ -313,7 +297,7 @@ public final class DashboardApp {
         alertmanager = newAlertmanager
         let context = target.connection.context
         contextColor = context?.color.flatMap { Color(parsing: $0) }
-        theme = Self.colouring(theme.name == startTheme.name ? startTheme : ((try? Theme.named(theme.name)) ?? startTheme), contextColor)
+        theme = DashboardApp.colouring(theme.name == startTheme.name ? startTheme : ((try? Theme.named(theme.name)) ?? startTheme), contextColor)
         let old = app.model
         var state = DashboardState(
             dashboard: target.dashboard, server: newClient.options.displayHost, rangeSeconds: old.rangeSeconds,

@@ -15,39 +15,112 @@ public struct AlertsUnavailable: Error, Sendable, Equatable, CustomStringConvert
     }
 }
 
-/// One frame of the dashboard as data: what `lookout snapshot` prints as text or JSON.
+/// One frame of the dashboard as data: what `lookout snapshot` prints as text, JSON or a picture. It holds the
+/// dashboard's own state (`DashboardState`), folded from the fetcher's events by the same update as the TUI's, so
+/// that the report and the screen cannot read one refresh differently.
 public struct Snapshot: Sendable {
-    public var dashboard: Dashboard
+    /// The dashboard's state after the refresh.
+    public var model: DashboardState
+    /// The server's base URL.
     public var server: String
     public var range: QueryRange
     public var takenAt: Date
-    public var panels: [PanelOutcome]
-    public var alerts: Result<[AlertItem], AlertsUnavailable>
+
+    public var dashboard: Dashboard { model.dashboard }
+
+    /// Each panel's outcome, in the dashboard's order.
+    public var panels: [PanelOutcome] {
+        get {
+            model.panels.map { state in
+                if let error = state.error { return .failed(error) }
+                return state.data.map { .loaded($0) } ?? .failed("not fetched")
+            }
+        }
+        set {
+            for (i, outcome) in newValue.enumerated() where model.panels.indices.contains(i) {
+                switch outcome {
+                case .loaded(let data): model.panels[i] = PanelState(data: data, updatedAt: takenAt)
+                case .failed(let message): model.panels[i] = PanelState(error: message)
+                }
+            }
+        }
+    }
+
+    public var alerts: Result<[AlertItem], AlertsUnavailable> {
+        get {
+            if let error = model.alerts.error { return .failure(AlertsUnavailable(error)) }
+            guard model.alerts.updatedAt != nil else { return .failure(AlertsUnavailable("the alerts were not fetched")) }
+            return .success(model.alerts.items)
+        }
+        set {
+            let unreadable = model.alerts.unreadable
+            switch newValue {
+            case .success(let items): model.alerts = AlertsState(items: items, updatedAt: takenAt)
+            case .failure(let error): model.alerts = AlertsState(error: error.description)
+            }
+            model.alerts.unreadable = unreadable
+        }
+    }
+
     /// Alerts the server sent that could not be read (the others are in `alerts`).
-    public var unreadableAlerts: [String]
+    public var unreadableAlerts: [String] {
+        get { model.alerts.unreadable }
+        set { model.alerts.unreadable = newValue }
+    }
+
     /// Alertmanager's silences (with `--alertmanager-url`; nil without, or when none could be read).
-    public var silences: [Silence]?
+    public var silences: [Silence]? {
+        get { model.silences.available && model.silences.updatedAt != nil ? model.silences.items : nil }
+        set {
+            model.silences.available = newValue != nil || model.silences.available
+            model.silences.items = newValue ?? []
+            model.silences.updatedAt = newValue == nil ? nil : takenAt
+        }
+    }
+
     /// Why the silences could not be read, or which members of the cluster did not answer.
-    public var silencesProblem: String?
+    public var silencesProblem: String? {
+        model.silences.error.map { "silences unavailable: " + $0 } ?? AlertmanagerMemberDown.summary(model.silences.membersDown)
+    }
+
     /// How long the server keeps its data, when it says and the window reaches back past it.
-    public var retentionSeconds: TimeInterval?
+    public var retentionSeconds: TimeInterval? {
+        get { model.retentionSeconds }
+        set { model.retentionSeconds = newValue }
+    }
+
+    /// Set when the server could not be talked to at all (`DashboardFetcher.unreachable`, the dashboard's rule).
+    public var unreachable: String? {
+        get {
+            if case .unreachable(let message, _) = model.connection { return message }
+            return nil
+        }
+        set { model.connection = newValue.map { .unreachable(message: $0, retryAt: takenAt) } ?? .connected }
+    }
 
     /// The oldest instant the server has data for, when the range starts before it.
     public var dataBefore: Date? {
         TimeWindow.noDataBefore(start: range.start, now: takenAt, retention: retentionSeconds)
     }
 
+    /// An empty refresh of `dashboard` (nothing fetched yet), at `takenAt`.
+    init(dashboard: Dashboard, server: String, range: QueryRange, takenAt: Date) {
+        model = DashboardState(
+            dashboard: dashboard, server: Self.hostAndPort(server), rangeSeconds: range.end.timeIntervalSince(range.start),
+            now: takenAt)
+        self.server = server
+        self.range = range
+        self.takenAt = takenAt
+    }
+
     public init(
         dashboard: Dashboard, server: String, range: QueryRange, takenAt: Date, panels: [PanelOutcome],
         alerts: Result<[AlertItem], AlertsUnavailable>, unreadableAlerts: [String] = []
     ) {
-        self.unreadableAlerts = unreadableAlerts
-        self.dashboard = dashboard
-        self.server = server
-        self.range = range
-        self.takenAt = takenAt
+        self.init(dashboard: dashboard, server: server, range: range, takenAt: takenAt)
         self.panels = panels
         self.alerts = alerts
+        self.unreadableAlerts = unreadableAlerts
     }
 
     /// Exit codes of `lookout snapshot`.
@@ -58,52 +131,28 @@ public struct Snapshot: Sendable {
         public static let unreachable: Int32 = 3
     }
 
-    /// Queries every panel and the alerts once, concurrently, through the same refresh as the dashboard.
+    /// Queries every panel and the alerts once, concurrently, through the same refresh as the dashboard, and folds
+    /// its events into the dashboard's state with the dashboard's own update.
     public static func take(
         client: PrometheusClient, dashboard: Dashboard, rangeSeconds: TimeInterval, points: Int = 60,
         now: Date = Date(), end: Date? = nil, alertmanager: AlertmanagerCluster? = nil
     ) async -> Snapshot {
-        let fetcher = DashboardFetcher(client: client, dashboard: dashboard, alertmanager: alertmanager)
+        let fetcher = DashboardFetcher(client: client, dashboard: dashboard, alertmanager: alertmanager, now: { now })
         // The graphs end at `end` (`--to`); the alerts are always the current ones.
         let range = QueryRange(last: rangeSeconds, end: end ?? now, points: points)
-        var panels = [PanelOutcome](repeating: .failed("not fetched"), count: dashboard.panels.count)
-        var alerts: Result<[AlertItem], AlertsUnavailable> = .failure(AlertsUnavailable("the alerts were not fetched"))
-        var unreadable: [String] = []
-        var unreachable: String?
-        var silences: [Silence]?
-        var silencesProblem: String?
+        var snapshot = Snapshot(dashboard: dashboard, server: client.options.baseURL.absoluteString, range: range, takenAt: now)
+        snapshot.model.silences.available = alertmanager != nil
         // A window that may reach past the server's retention asks for it alongside the queries.
         let retention: Task<TimeInterval?, Never>? = end != nil || rangeSeconds > 6 * 3600
             ? Task { await fetcher.retention() } : nil
-        for await event in fetcher.refresh(generation: 0, range: range) {
-            switch event {
-            case .panelLoaded(let index, _, let outcome, _) where panels.indices.contains(index): panels[index] = outcome
-            case .alertsLoaded(_, let items, let error, _, let bad):
-                if let items {
-                    alerts = .success(items)
-                    unreadable = bad
-                } else {
-                    alerts = .failure(AlertsUnavailable(error ?? "the alerts could not be read"))
-                }
-            case .fetchFinished(_, let reason, _, _): unreachable = reason
-            case .silencesLoaded(_, let list, let error, let down, _):
-                silences = list
-                silencesProblem = error.map { "silences unavailable: " + $0 } ?? AlertmanagerMemberDown.summary(down)
-            default: break
-            }
+        let generation = snapshot.model.generation + 1
+        snapshot.model.generation = generation
+        for await event in fetcher.refresh(generation: generation, range: range) {
+            _ = snapshot.model.update(event)
         }
-        var snapshot = Snapshot(
-            dashboard: dashboard, server: client.options.baseURL.absoluteString, range: range, takenAt: now,
-            panels: panels, alerts: alerts, unreadableAlerts: unreadable)
-        snapshot.unreachable = unreachable
-        snapshot.silences = silences
-        snapshot.silencesProblem = silencesProblem
-        snapshot.retentionSeconds = await retention?.value
+        if let seconds = await retention?.value { _ = snapshot.model.update(.retention(seconds)) }
         return snapshot
     }
-
-    /// Set when the server could not be talked to at all (`DashboardFetcher.unreachable`, the dashboard's rule).
-    public var unreachable: String?
 
     /// Which firing alerts count for the exit code (`--fail-on`): warnings and up (the default), or critical only.
     public enum FailOn: String, Sendable, CaseIterable { case warning, critical }
@@ -172,298 +221,3 @@ public struct Snapshot: Sendable {
     }
 }
 
-// MARK: - Text
-
-extension Snapshot {
-    /// The plain-text report: health, each graph series with a sparkline and figures, then the active alerts.
-    public func text(sparklineWidth: Int = 30, ascii: Bool = false) -> String {
-        var lines: [String] = []
-        let rangeLabel = ValueFormat.rangeLabel(range.end.timeIntervalSince(range.start))
-        // A window in the past (`--to`) says where it ends; the alerts are the current ones either way.
-        let window = takenAt.timeIntervalSince(range.end) > range.step ? " ending \(Self.clock(range.end))" : ""
-        lines.append("\(dashboard.title) — \(SafeText.sanitize(server)) — range \(rangeLabel)\(window) — \(Self.clock(takenAt))")
-        if let oldest = dataBefore, let retentionSeconds {
-            lines.append("no data before \(Self.clock(oldest)) (the server keeps \(ValueFormat.rangeLabel(retentionSeconds)))")
-        }
-        for (panel, outcome) in zip(dashboard.panels, panels) {
-            lines.append("")
-            lines += panelLines(panel, outcome, sparklineWidth: sparklineWidth, ascii: ascii)
-        }
-        lines.append("")
-        lines += alertLines()
-        // The one boundary: whatever a line holds (titles from a dashboard file, server text), no control character
-        // or escape sequence reaches stdout, and no line is unbounded.
-        return lines.map { SafeText.clip($0, 4 * InputLimits.messageCharacters) }.joined(separator: "\n") + "\n"
-    }
-
-    func panelLines(_ panel: Panel, _ outcome: PanelOutcome, sparklineWidth: Int, ascii: Bool) -> [String] {
-        guard case .loaded(let data) = outcome else {
-            if case .failed(let message) = outcome { return [panel.title, "  query failed: \(message)"] }
-            return [panel.title]
-        }
-        var lines: [String] = []
-        if panel.isHealth {
-            let up = data.services.filter { $0.status == .up }.count
-            lines.append("\(panel.title)  (\(up)/\(data.services.count) up)")
-            let width = data.services.map { $0.status.word.count }.max() ?? 0
-            for service in data.services {
-                lines.append("  " + TextLayout.pad(service.status.word, to: width) + "  " + service.name)
-            }
-        } else {
-            lines.append(panel.title)
-            let legendWidth = min(36, data.series.map { DisplayWidth.of($0.legend) }.max() ?? 0)
-            let start = range.start.timeIntervalSince1970
-            let end = range.end.timeIntervalSince1970
-            let figures = data.series.map { series in
-                [series.last, series.min, series.max].map { ValueFormat.format($0, unit: panel.unit) }
-            }
-            let figureWidth = figures.flatMap { $0 }.map { DisplayWidth.of($0) }.max() ?? 0
-            for (series, values) in zip(data.series, figures) {
-                let columns = SparklineModel.columns(series.points, start: start, end: end, width: sparklineWidth)
-                var line = "  " + TextLayout.fit(series.legend, to: legendWidth) + "  "
-                line += SparklineModel.text(columns, ascii: ascii)
-                line += "  last " + TextLayout.pad(values[0], to: figureWidth)
-                line += "  min " + TextLayout.pad(values[1], to: figureWidth)
-                line += "  max " + TextLayout.pad(values[2], to: figureWidth)
-                if panel.thresholds != nil { line += "  " + series.state.word }
-                switch freshness(series) {
-                case .fresh: break
-                case .stale(let age): line += "  STALE (no data for \(ValueFormat.age(age)))"
-                case .ahead(let by): line += "  CLOCK AHEAD \(ValueFormat.age(by)) (a sample from the future)"
-                }
-                lines.append(TextLayout.trimmingTrailingSpaces(line))
-            }
-        }
-        if data.isEmpty { lines.append("  no data") }
-        if data.moreSeries > 0 {
-            lines.append("  +\(data.moreSeries) more series (the top \(PanelData.seriesLimit) by value were asked for)")
-        }
-        for warning in data.warnings { lines.append("  warning: \(SafeText.clip(warning, InputLimits.messageCharacters))") }
-        return lines
-    }
-
-    func alertLines() -> [String] {
-        switch alerts {
-        case .failure(let error):
-            return ["Alerts: unavailable: \(error.description)"]
-        case .success(let items):
-            let counts = AlertCounts(items)
-            var header = "Alerts: "
-            if counts.firing == 0 {
-                header += "nothing firing"
-            } else {
-                var parts: [String] = []
-                if counts.critical > 0 { parts.append("\(counts.critical) critical") }
-                if counts.warning > 0 { parts.append("\(counts.warning) warning") }
-                if counts.info > 0 { parts.append("\(counts.info) info") }
-                header += parts.joined(separator: ", ") + " firing"
-            }
-            if counts.pending > 0 { header += ", \(counts.pending) pending" }
-            if counts.suppressed > 0 { header += ", \(counts.suppressed) silenced or inhibited" }
-            var lines = [header]
-            if let summary = FetchedAlerts(items: items, unreadable: unreadableAlerts).unreadableSummary {
-                lines.append("  " + SafeText.clip(summary, InputLimits.messageCharacters))
-            }
-            let nameWidth = min(32, items.map { DisplayWidth.of($0.name) + ($0.count > 1 ? 2 + String($0.count).count : 0) }.max() ?? 0)
-            let subjectWidth = min(32, items.map { DisplayWidth.of($0.subject) }.max() ?? 0)
-            func row(_ item: AlertItem) -> String {
-                let badge = item.suppression.map { $0 == .silenced ? "sil" : "inh" }
-                    ?? (item.state == .pending ? "pend" : item.severity.badge)
-                let age = item.activeAt.map { ValueFormat.age(takenAt.timeIntervalSince($0)) } ?? "?"
-                let name = item.count > 1 ? "\(item.name) ×\(item.count)" : item.name
-                let text = Silencing.silencedLine(item, silences: silences ?? [], now: takenAt) ?? item.text
-                let line = "  " + TextLayout.pad(badge, to: 4) + "  " + TextLayout.fit(name, to: nameWidth)
-                    + "  " + TextLayout.fit(item.subject, to: subjectWidth) + "  "
-                    + TextLayout.pad(age, to: 4, alignRight: true) + "  " + text
-                return TextLayout.trimmingTrailingSpaces(line)
-            }
-            lines += items.filter { $0.suppression == nil }.map(row)
-            // Silenced and inhibited alerts in a group of their own: known, and someone is on them.
-            let quiet = items.filter { $0.suppression != nil }
-            if !quiet.isEmpty {
-                lines.append("")
-                lines.append("Silenced or inhibited (\(quiet.reduce(0) { $0 + $1.count }))")
-                lines += quiet.map(row)
-            }
-            return lines + silenceLines()
-        }
-    }
-
-    /// The silences that end within the hour: what starts paging again tonight.
-    func silenceLines() -> [String] {
-        var lines: [String] = []
-        if let problem = silencesProblem { lines += ["", "Alertmanager: " + problem] }
-        guard let silences else { return lines }
-        let soon = Silencing.endingSoon(silences, now: takenAt)
-        guard !soon.isEmpty else { return lines }
-        lines += ["", "Silences ending within the hour (\(soon.count))"]
-        for silence in soon {
-            let left = ValueFormat.age(silence.endsAt.timeIntervalSince(takenAt))
-            let comment = silence.comment.isEmpty ? "" : "  " + silence.comment
-            lines.append("  ends \(ClockFormat.short(silence.endsAt, now: takenAt, utc: true)) (\(left))  \(silence.matcherText)  by \(silence.createdBy)\(comment)")
-        }
-        return lines
-    }
-
-    static func clock(_ date: Date) -> String {
-        let text = RFC3339.format(date)
-        return String(text.prefix(19)).replacing("T", with: " ") + " UTC"
-    }
-}
-
-// MARK: - JSON
-
-extension Snapshot {
-    struct JSONReport: Encodable {
-        var dashboard: String
-        var server: String
-        var takenAt: String
-        var range: JSONRange
-        var panels: [JSONPanel]
-        var alerts: [AlertItem]?
-        var alertsError: String?
-        var unreadableAlerts: [String]
-        var silencesEndingWithinAnHour: [JSONSilence]?
-        var silencesProblem: String?
-        /// RFC 3339: the range starts before the oldest data the server keeps.
-        var noDataBefore: String?
-        var exitCode: Int32
-    }
-
-    struct JSONSilence: Encodable {
-        var id: String
-        var matchers: [String]
-        var endsAt: String
-        var createdBy: String
-        var comment: String
-    }
-
-    struct JSONRange: Encodable {
-        var start: String
-        var end: String
-        var step: Double
-    }
-
-    struct JSONPanel: Encodable {
-        var title: String
-        var type: PanelKind
-        var unit: DashboardCore.Unit
-        var error: String?
-        var warnings: [String]
-        var services: [ServiceHealth]?
-        var series: [JSONSeries]?
-        /// Series beyond those asked for (the top `PanelData.seriesLimit` by value are); absent when none.
-        var moreSeries: Int?
-    }
-
-    struct JSONSeries: Encodable {
-        var legend: String
-        var labels: Labels
-        var last: Double
-        var min: Double
-        var max: Double
-        var state: ThresholdState
-        var stale: Bool
-        /// Seconds the newest sample is after the range's end, when it is from the future.
-        var clockAheadSeconds: Double?
-        var points: [SamplePair]
-    }
-
-    /// The same report as JSON, for scripts. NaN and infinities are written as the strings Prometheus uses.
-    public func json() throws -> String {
-        let panels = zip(dashboard.panels, self.panels).map { panel, outcome -> JSONPanel in
-            switch outcome {
-            case .failed(let message):
-                return JSONPanel(title: panel.title, type: panel.kind, unit: panel.unit, error: message, warnings: [])
-            case .loaded(let data):
-                let series = data.series.map { s -> JSONSeries in
-                    var stale = false
-                    var ahead: Double?
-                    switch freshness(s) {
-                    case .fresh: break
-                    case .stale: stale = true
-                    case .ahead(let by): ahead = by
-                    }
-                    return JSONSeries(
-                        legend: s.legend, labels: s.labels, last: s.last, min: s.min, max: s.max, state: s.state,
-                        stale: stale, clockAheadSeconds: ahead, points: s.points)
-                }
-                return JSONPanel(
-                    title: panel.title, type: panel.kind, unit: panel.unit, error: nil, warnings: data.warnings,
-                    services: panel.isHealth ? data.services : nil, series: panel.isHealth ? nil : series,
-                    moreSeries: data.moreSeries > 0 ? data.moreSeries : nil)
-            }
-        }
-        var report = JSONReport(
-            dashboard: dashboard.title, server: server, takenAt: RFC3339.format(takenAt),
-            range: JSONRange(start: RFC3339.format(range.start), end: RFC3339.format(range.end), step: range.step),
-            panels: panels, unreadableAlerts: unreadableAlerts, exitCode: exitCode)
-        report.silencesProblem = silencesProblem
-        report.noDataBefore = dataBefore.map(RFC3339.format)
-        report.silencesEndingWithinAnHour = silences.map { list in
-            Silencing.endingSoon(list, now: takenAt).map {
-                JSONSilence(id: $0.id, matchers: $0.matchers.map(\.text), endsAt: RFC3339.format($0.endsAt), createdBy: $0.createdBy, comment: $0.comment)
-            }
-        }
-        switch alerts {
-        case .success(let items): report.alerts = items
-        case .failure(let error): report.alertsError = error.description
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
-        return SafeText.escapeJSON(String(decoding: try encoder.encode(report), as: UTF8.self)) + "\n"
-    }
-}
-
-// MARK: - Pictures
-
-extension Snapshot {
-    /// The dashboard as the TUI would draw it from this snapshot's data, at `width` x `height`.
-    public func appState(width: Int, height: Int, utc: Bool = true) -> AppState {
-        var model = DashboardState(
-            dashboard: dashboard, server: Self.hostAndPort(server),
-            rangeSeconds: range.end.timeIntervalSince(range.start), now: takenAt)
-        model.columns = width
-        model.utc = utc
-        if takenAt.timeIntervalSince(range.end) > range.step { model.pinnedEnd = range.end }
-        model.paused = model.pinnedEnd != nil
-        for (i, outcome) in panels.enumerated() where model.panels.indices.contains(i) {
-            switch outcome {
-            case .loaded(let data): model.panels[i] = PanelState(data: data, updatedAt: takenAt)
-            case .failed(let message): model.panels[i] = PanelState(error: message)
-            }
-        }
-        switch alerts {
-        case .success(let items): model.alerts = AlertsState(items: items, updatedAt: takenAt)
-        case .failure(let error): model.alerts = AlertsState(error: error.description)
-        }
-        model.alerts.unreadable = unreadableAlerts
-        if let silences {
-            model.silences = SilencesState(available: true)
-            model.silences.items = silences
-            model.silences.updatedAt = takenAt
-        }
-        model.connection = unreachable.map { .unreachable(message: $0, retryAt: takenAt) } ?? .connected
-        model.retentionSeconds = retentionSeconds
-        return AppState(model: model)
-    }
-
-    /// `host:port` of a base URL, as the status bar shows the server.
-    static func hostAndPort(_ server: String) -> String {
-        guard let url = URL(string: server), let host = url.host else { return server }
-        return url.port.map { "\(host):\($0)" } ?? host
-    }
-
-    /// The snapshot drawn as the dashboard (`--output svg|html`), in `theme`'s colours.
-    public func picture(svg: Bool, width: Int, height: Int, theme: Theme) -> String {
-        var canvas = Canvas(width: width, height: height)
-        AppView.render(appState(width: width, height: height), into: &canvas, options: RenderOptions(seriesMarks: theme.isMono))
-        return svg ? CanvasPicture.svg(canvas, theme: theme) : CanvasPicture.html(canvas, theme: theme, title: dashboard.title)
-    }
-}
