@@ -54,7 +54,9 @@ SECTION_ORDER := scripts/release/section-order.txt
 RELEASE_FLAGS := -c release --static-swift-stdlib --product lookout --scratch-path $(RELEASE_SCRATCH) \
 	-Xswiftc -Osize -Xlinker --no-export-dynamic \
 	-Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections \
-	-Xlinker --section-ordering-file=$(CURDIR)/$(SECTION_ORDER)
+	-Xlinker --section-ordering-file=$(CURDIR)/$(SECTION_ORDER) -Xswiftc -num-threads -Xswiftc $(RELEASE_THREADS)
+# Whole-module optimisation generates each module's code on this many threads (both cores: the release build's time).
+RELEASE_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
 release: deps version
 	$(SWIFT) build $(RELEASE_FLAGS)
 	@mkdir -p $(DIST)
@@ -72,11 +74,12 @@ order-file: deps version
 		$(RELEASE_SCRATCH)/lookout.map $(SECTION_ORDER)
 
 # lookout.1 by swift-argument-parser's generate-manual, the tool its GenerateManual plugin runs, over the release
-# binary (the plugin itself would build every product again in its own configuration).
+# binary (the plugin itself would build every product again in its own configuration); the tool itself is a debug
+# build, which takes a fraction of the time of an optimised one.
 man:
-	$(SWIFT) build -c release --package-path $(RELEASE_SCRATCH)/checkouts/swift-argument-parser \
+	$(SWIFT) build -c debug --package-path $(RELEASE_SCRATCH)/checkouts/swift-argument-parser \
 		--scratch-path $(RELEASE_SCRATCH)/generate-manual --product generate-manual > /dev/null
-	$(RELEASE_SCRATCH)/generate-manual/release/generate-manual $(DIST)/lookout \
+	$(RELEASE_SCRATCH)/generate-manual/debug/generate-manual $(DIST)/lookout \
 		--date $$(git log -1 --format=%cs 2>/dev/null || date +%F) --authors "the lookout authors" --output-directory $(DIST)
 	@# Help texts keep their blank lines and indented lists: in mdoc a paragraph break and a line break.
 	awk '$$0 == "" { print ".Pp"; next } /^  +[^ ]/ { print ".br"; sub(/^ +/, ""); print; next } { print }' \

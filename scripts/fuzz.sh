@@ -16,8 +16,10 @@ if [ $# -gt 0 ]; then targets=("$@"); else
 fi
 # -Xswiftc as well as --sanitize: SwiftPM's flag alone leaves the Swift modules of the dependency (lookout itself) without
 # coverage instrumentation, and libFuzzer would fuzz blind.
-build=(--package-path Fuzz --scratch-path .build-fuzz -c release --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address)
-echo "fuzz: building the targets with libFuzzer and AddressSanitizer (.build-fuzz)"
+# FUZZ_CONFIG=debug (make test's short pass) builds faster and fuzzes slower; make fuzz builds for speed (release).
+config=${FUZZ_CONFIG:-release}
+build=(--package-path Fuzz --scratch-path ".build-fuzz-$config" -c "$config" --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address)
+echo "fuzz: building the targets with libFuzzer and AddressSanitizer ($config, .build-fuzz-$config)"
 "$swift" build "${build[@]}" --product lookout-fuzz
 binary="$("$swift" build "${build[@]}" --show-bin-path)/lookout-fuzz"
 mkdir -p Fuzz/crashes

@@ -55,22 +55,25 @@ check "zsh parses _lookout" zsh -n "$dist/completions/_lookout"
 check "zsh completion defines _lookout" grep -q "^_lookout()" "$dist/completions/_lookout"
 
 # 4. A Debian root without Swift: install the package with apt, run it there.
+# The pristine root is kept across clones (as apt keeps its packages): a clean checkout does not debootstrap again.
 rootcache=.build-root
-pristine=$rootcache/bookworm-minbase.tar
+cache=${LOOKOUT_ROOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lookout}
+pristine=$cache/bookworm-minbase.tar
 if [ ! -f "$pristine" ]; then
   # The mirror this machine's apt uses (its sources), so nothing else is named here.
   mirror=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
   [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $3 ~ /^bookworm$/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
-  mkdir -p "$rootcache"
-  rm -rf "$rootcache/make"
+  mkdir -p "$cache"
+  rm -rf "$cache/make"
   echo "  debootstrap --variant=minbase bookworm (once; kept in $pristine)"
-  if debootstrap --variant=minbase bookworm "$rootcache/make" "$mirror" > "$rootcache/debootstrap.log" 2>&1; then
-    tar -C "$rootcache/make" -cf "$pristine" . && rm -rf "$rootcache/make"
+  if debootstrap --variant=minbase bookworm "$cache/make" "$mirror" > "$cache/debootstrap.log" 2>&1; then
+    tar -C "$cache/make" -cf "$pristine.part" . && mv "$pristine.part" "$pristine" && rm -rf "$cache/make"
   else
-    tail -5 "$rootcache/debootstrap.log" >&2
+    tail -5 "$cache/debootstrap.log" >&2
     fail "debootstrap a minimal bookworm root"
   fi
 fi
+mkdir -p "$rootcache"
 root=$rootcache/root
 prom_pid=""
 cleanup() {

@@ -6,7 +6,8 @@
 #                process (scripted transports, a clock the test moves), parsers, the mock in process
 #   integration  the tests against Debian's Prometheus, Alertmanager, blackbox exporter, promtool and tmux, at most
 #                three at once (each starts what it needs on free loopback ports and stops it)
-#   fuzz         a short pass of every libFuzzer target (FUZZ_SECONDS each; make fuzz runs longer)
+#   fuzz         a short pass of every libFuzzer target (FUZZ_SECONDS each, a debug build; make fuzz runs longer,
+#                built for speed)
 #   package      the release build and its checks (make package-test)
 #
 # Every step runs even when an earlier test step failed (a build that fails stops the rest); the exit code is
@@ -42,7 +43,7 @@ for step in $steps; do
     integration)
       # Three tests at once at most: each may run a Prometheus, an Alertmanager pair or a tmux session.
       run_step integration env SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=3 LOG=.build/integration-tests.log scripts/unit-test.sh --filter IntegrationTests ;;
-    fuzz) run_step fuzz scripts/fuzz.sh ;;
+    fuzz) run_step fuzz env FUZZ_CONFIG=${FUZZ_CONFIG:-debug} scripts/fuzz.sh ;;
     package) run_step package make --no-print-directory package-test ;;
     *) echo "test: unknown step '$step'" >&2; exit 2 ;;
   esac

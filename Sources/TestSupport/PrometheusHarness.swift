@@ -57,13 +57,13 @@ public final class PrometheusHarness: Sendable {
         self.alertmanagers = alertmanagers
     }
 
-    /// The seed's rules with `for: 1s`, a 1 s evaluation interval, and `keep_firing_for: 1m`: on a loaded machine a
-    /// scrape can miss its 1 s timeout, and without it an alert would drop to pending for a moment between the test's
-    /// wait and its look.
+    /// The seed's rules with `for: 0s` (no test here is about `for`: the alerts fire at the first evaluation that
+    /// sees them), a 1 s evaluation interval, and `keep_firing_for: 1m`: a scrape that misses its 1 s timeout must
+    /// not resolve an alert between the test's wait and its look.
     public static func testRules() throws -> String {
         let url = Repository.root.appendingPathComponent("examples/microservices.rules.yml")
         return try String(contentsOf: url, encoding: .utf8)
-            .replacingOccurrences(of: "for: 5m", with: "for: 1s\n    keep_firing_for: 1m")
+            .replacingOccurrences(of: "for: 5m", with: "for: 0s\n    keep_firing_for: 1m")
             .replacingOccurrences(of: "interval: 30s", with: "interval: 1s")
     }
 
@@ -182,7 +182,7 @@ public final class PrometheusHarness: Sendable {
 
     /// Waits until something accepts connections on the port (Prometheus answers even before it is ready; the
     /// web config may require auth, so a TCP connect is the check).
-    func waitUntilListening(port: Int, process: ChildProcess, limit: TimeInterval = 30) async throws {
+    func waitUntilListening(port: Int, process: ChildProcess, limit: TimeInterval = 15) async throws {
         let deadline = Date().addingTimeInterval(limit)
         while Date() < deadline {
             if !process.isRunning {

@@ -51,9 +51,10 @@ public final class TmuxSession: Sendable {
         _ = try await tmux(["resize-window", "-t", session, "-x", String(width), "-y", String(height)])
     }
 
-    /// Waits until the screen satisfies `condition` (checked every 200 ms) and returns it; fails with the last screen.
+    /// Waits until the screen satisfies `condition` (read again every 200 ms: tmux tells no one when a pane changes)
+    /// and returns it; fails after `timeout` seconds with the last screen.
     @discardableResult
-    public func waitFor(_ what: String, timeout: TimeInterval = 45, _ condition: (String) -> Bool) async throws -> String {
+    public func waitFor(_ what: String, timeout: TimeInterval = 15, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
@@ -65,7 +66,7 @@ public final class TmuxSession: Sendable {
     }
 
     @discardableResult
-    public func waitFor(text: String, timeout: TimeInterval = 45) async throws -> String {
+    public func waitFor(text: String, timeout: TimeInterval = 15) async throws -> String {
         try await waitFor("'\(text)'", timeout: timeout) { $0.contains(text) }
     }
 

@@ -15,7 +15,7 @@ struct AlertDetailAgainstPrometheusTests {
             let url = harness.prometheusURL
             let options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(url))
             try await withPrometheusClient(options) { client in
-                try await PrometheusHarness.eventually(90, "HighErrorRate to fire") {
+                try await PrometheusHarness.eventually(30, "HighErrorRate to fire") {
                     try await client.alerts().data.contains { $0.labels["alertname"] == "HighErrorRate" && $0.state == .firing }
                 }
             }

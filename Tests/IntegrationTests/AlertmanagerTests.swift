@@ -16,7 +16,7 @@ struct AlertmanagerTests {
         try await withPrometheusHarness { harness in
             let am = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(harness.alertmanagerURL))
             try await withPrometheusClient(am) { alertmanager in
-                try await PrometheusHarness.eventually(90, "Alertmanager to hold the four alerts") {
+                try await PrometheusHarness.eventually(30, "Alertmanager to hold the four alerts") {
                     Set(try await alertmanager.alertmanagerAlerts().elements.compactMap { $0.labels["alertname"] }).count == 4
                 }
                 // A silence for HighLatency, through Alertmanager's own API.

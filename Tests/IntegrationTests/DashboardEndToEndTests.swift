@@ -18,7 +18,7 @@ struct DashboardEndToEndTests {
         let binary = try lookout()
         try await withPrometheusHarness { harness in
             try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(harness.prometheusURL))) { client in
-                try await PrometheusHarness.eventually(90, "the four alerts to fire") {
+                try await PrometheusHarness.eventually(30, "the four alerts to fire") {
                     Set(try await client.alerts().data.filter { $0.state == .firing }.map(\.name)).count == 4
                 }
             }

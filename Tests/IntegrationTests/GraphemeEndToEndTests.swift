@@ -55,7 +55,8 @@ struct GraphemeEndToEndTests {
             try await tmux.send("Enter")
             try await tmux.waitFor(text: "Annotations")
             try await tmux.send("Escape")
-            try await Task.sleep(for: .milliseconds(300))
+            // Back on the alert list before the second Esc (which would otherwise be read as the start of a key).
+            try await tmux.waitFor("the alert list again") { !$0.contains("Annotations") && $0.contains("Enter details") }
             try await tmux.send("Escape")
             let after = try await tmux.waitFor("the dashboard again") { !$0.contains("Enter details") && !$0.contains("Annotations") && $0.contains("HighErrorRate") }
             // The status bar's age moves on; everything below it is as it was.

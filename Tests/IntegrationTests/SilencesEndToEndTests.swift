@@ -25,7 +25,7 @@ struct SilencesEndToEndTests {
     static func waitForAlerts(_ harness: PrometheusHarness) async throws {
         let options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(harness.alertmanagerURLs[1]))
         try await withPrometheusClient(options) { second in
-            try await PrometheusHarness.eventually(90, "both Alertmanagers to hold HighErrorRate") {
+            try await PrometheusHarness.eventually(30, "both Alertmanagers to hold HighErrorRate") {
                 try await second.alertmanagerAlerts().elements.contains { $0.labels["alertname"] == "HighErrorRate" }
             }
         }

@@ -24,7 +24,7 @@ struct SnapshotAgainstPrometheusTests {
 
     /// Waits until all four rules of the source design fire.
     func waitForAllAlerts(_ client: PrometheusClient) async throws {
-        try await PrometheusHarness.eventually(90, "the four alerts to fire") {
+        try await PrometheusHarness.eventually(30, "the four alerts to fire") {
             let firing = try await client.alerts().data.filter { $0.state == .firing }.map(\.name)
             return Set(firing) == Self.alertNames
         }

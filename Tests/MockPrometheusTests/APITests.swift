@@ -280,10 +280,11 @@ struct APITests {
         }
     }
 
-    @Test("hostile queries get errors quickly, and the server keeps answering")
+    /// Each hostile query is an API error (bad_data or execution): one that made the mock work without bound would
+    /// be the client's timeout instead, a transport error, and fail the test. How fast is the benchmarks' business.
+    @Test("hostile queries get errors, not unbounded work, and the server keeps answering")
     func hostileInput() async throws {
         try await withClient(.calm) { client, server in
-            let started = Date()
             let hostile = [
                 String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000),
                 (0..<20_000).map { _ in "up" }.joined(separator: " + "),
@@ -296,7 +297,11 @@ struct APITests {
             ]
             for query in hostile {
                 let result = await #expect(throws: PrometheusError.self) { _ = try await client.query(query) }
-                if case .api(let type, _, _)? = result { #expect(type == "bad_data" || type == "execution") }
+                guard case .api(let type, _, _)? = result else {
+                    Issue.record("not an API error: \(String(describing: result))")
+                    continue
+                }
+                #expect(type == "bad_data" || type == "execution")
             }
             // Odd but valid: answered normally.
             for query in ["up{job=~\"(a+)+$\"}", "histogram_quantile(9e999, up)", "-(-(-up))", "1e308 * 10", "0x7FFFFFFFFFFFFFFF"] {
@@ -313,7 +318,6 @@ struct APITests {
                 let (status, _, _) = try await fetch(base + path)
                 #expect(status == 400, "\(path)")
             }
-            #expect(Date().timeIntervalSince(started) < 60)
             #expect(try await client.query("vector(1)").data.streams.count == 1)
         }
     }
