@@ -51,12 +51,10 @@ DIST := dist
 # memory (README, "Performance"). swift-frontend keeps an object whose IR did not change, even when codegen flags
 # did: after changing a flag of that kind, rm -rf $(RELEASE_SCRATCH).
 SECTION_ORDER := scripts/release/section-order.txt
-# Whole-module optimisation generates each module's code on this many threads (both cores: the release build's time).
-RELEASE_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
 RELEASE_FLAGS := -c release --static-swift-stdlib --product lookout --scratch-path $(RELEASE_SCRATCH) \
 	-Xswiftc -Osize -Xlinker --no-export-dynamic \
 	-Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections \
-	-Xlinker --section-ordering-file=$(CURDIR)/$(SECTION_ORDER) -Xswiftc -num-threads -Xswiftc $(RELEASE_THREADS)
+	-Xlinker --section-ordering-file=$(CURDIR)/$(SECTION_ORDER)
 release: deps version
 	$(SWIFT) build $(RELEASE_FLAGS)
 	@mkdir -p $(DIST)
