@@ -69,7 +69,7 @@ public final class DashboardApp {
         self.terminal = terminal
         self.client = client
         self.alertmanager = alertmanager
-        self.theme = DashboardApp.colouring(theme, contextColor)
+        self.theme = Self.colouring(theme, contextColor)
         self.startTheme = theme
         var options = options
         options.seriesMarks = theme.isMono
@@ -173,7 +173,7 @@ public final class DashboardApp {
                 })
             case .setTheme(let name):
                 do {
-                    theme = DashboardApp.colouring(name == startTheme.name ? startTheme : try Theme.named(name), contextColor)
+                    theme = Self.colouring(name == startTheme.name ? startTheme : try Theme.named(name), contextColor)
                     options.seriesMarks = theme.isMono
                 } catch {
                     logger.error("theme \(name): \(error)")
@@ -297,7 +297,7 @@ public final class DashboardApp {
         alertmanager = newAlertmanager
         let context = target.connection.context
         contextColor = context?.color.flatMap { Color(parsing: $0) }
-        theme = DashboardApp.colouring(theme.name == startTheme.name ? startTheme : ((try? Theme.named(theme.name)) ?? startTheme), contextColor)
+        theme = Self.colouring(theme.name == startTheme.name ? startTheme : ((try? Theme.named(theme.name)) ?? startTheme), contextColor)
         let old = app.model
         var state = DashboardState(
             dashboard: target.dashboard, server: newClient.options.displayHost, rangeSeconds: old.rangeSeconds,

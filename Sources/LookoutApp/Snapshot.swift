@@ -72,7 +72,7 @@ public struct Snapshot: Sendable {
     public var silences: [Silence]? {
         get { model.silences.available && model.silences.updatedAt != nil ? model.silences.items : nil }
         set {
-            model.silences.available = newValue != nil || model.silences.available
+            if newValue != nil { model.silences.available = true }
             model.silences.items = newValue ?? []
             model.silences.updatedAt = newValue == nil ? nil : takenAt
         }
@@ -145,9 +145,8 @@ public struct Snapshot: Sendable {
         // A window that may reach past the server's retention asks for it alongside the queries.
         let retention: Task<TimeInterval?, Never>? = end != nil || rangeSeconds > 6 * 3600
             ? Task { await fetcher.retention() } : nil
-        let generation = snapshot.model.generation + 1
-        snapshot.model.generation = generation
-        for await event in fetcher.refresh(generation: generation, range: range) {
+        snapshot.model.generation += 1
+        for await event in fetcher.refresh(generation: snapshot.model.generation, range: range) {
             _ = snapshot.model.update(event)
         }
         if let seconds = await retention?.value { _ = snapshot.model.update(.retention(seconds)) }
