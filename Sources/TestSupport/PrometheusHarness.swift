@@ -69,7 +69,7 @@ public final class PrometheusHarness: Sendable {
 
     /// Starts the harness, again on new ports when one of its processes found its port taken: a free port is only
     /// free until something binds it, and the tests run side by side.
-    static func startRetrying(_ options: Options) async throws -> PrometheusHarness {
+    public static func startRetrying(_ options: Options) async throws -> PrometheusHarness {
         var attempt = 1
         while true {
             do {

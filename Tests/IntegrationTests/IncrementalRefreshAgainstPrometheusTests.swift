@@ -1,8 +1,10 @@
 import DashboardCore
 import Foundation
 import LookoutApp
+@testable import MockPrometheus
 import PrometheusAPI
 import PrometheusModels
+import Synchronization
 import Testing
 import TestSupport
 
@@ -22,26 +24,34 @@ struct IncrementalRefreshAgainstPrometheusTests {
 
     @Test("the three graphs of the dashboard, kept incrementally, equal a full fetch of the same window")
     func incrementalEqualsFull() async throws {
+        // Forty minutes of the mock world's history, written with promtool before Prometheus starts: windows in the
+        // past whose data is all there at once (nothing scraped, nothing waited for) and settled.
+        let world = World(seed: 11, scenario: .incident)
+        let newest = World.gridFloor(Int64(Date().timeIntervalSince1970 * 1000) - 1_000)
         var options = PrometheusHarness.Options()
+        options.backfill = world.openMetrics(from: newest - 2_400_000, through: newest)
+        options.withExporter = false
         options.withAlertmanager = false
+        options.scrapeConfigs = "scrape_configs: []"
         try await withPrometheusHarness(options) { harness in
             let connection = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(harness.prometheusURL))
             try await withPrometheusClient(connection) { client in
                 let exprs = Dashboard.microservices.panels.filter { $0.kind == .graph }.flatMap(\.targets).map(\.expr)
                 #expect(exprs.count == 3)
-                // Windows that end 5 s in the past: settled data, so a scrape landing between the two fetches of one
-                // round cannot tell them apart. The live dashboard's window ends at now; its unsettled steps are asked again.
-                func window() -> QueryRange { QueryRange.aligned(last: 60, now: Date().addingTimeInterval(-5), points: 60) }
-                try await PrometheusHarness.eventually(60, "ten seconds of request rates") {
-                    let answer = try await client.queryRange(exprs[0], range: window())
-                    return answer.data.streams.contains { $0.values.count >= 10 }
+                // The dashboard's window (ten minutes, sixty points of 10 s), moved on by 20 s a round: two new
+                // steps each time, as a refresh asks. The cache is asked a minute after each window's end, as the
+                // live dashboard asks a window whose steps have settled.
+                let first = Date(timeIntervalSince1970: Double(newest) / 1000).addingTimeInterval(-600)
+                let asked = Mutex(first)
+                let cache = RangeCache(fullEvery: 100, settleSeconds: 2, now: { asked.withLock { $0 }.addingTimeInterval(60) })
+                func window(_ round: Int) -> QueryRange {
+                    QueryRange.aligned(last: 600, now: first.addingTimeInterval(Double(round) * 20), points: 60)
                 }
-                let cache = RangeCache(fullEvery: 100, settleSeconds: 2)
-                for expr in exprs { _ = try await cache.queryRange(expr, range: window(), using: client) }
+                for expr in exprs { _ = try await cache.queryRange(expr, range: window(0), using: client) }
                 var compared = 0
-                for _ in 0..<4 {
-                    try await Task.sleep(for: .seconds(2))
-                    let range = window()
+                for round in 1...4 {
+                    let range = window(round)
+                    asked.withLock { $0 = range.end }
                     for expr in exprs {
                         let incremental = try await cache.queryRange(expr, range: range, using: client)
                         let full = try await client.queryRange(expr, range: range)
