@@ -10,11 +10,6 @@
 #                built for speed)
 #   package      the release build and its checks (make package-test)
 #
-# With both build and package among the steps, the release build (make deb) starts at once in the background at the
-# lowest priority (nice 19): it takes the cycles the debug build, the tests and the servers leave idle (linking, a
-# module waiting for the one it imports, a test waiting for Prometheus), and the tests keep the processors whenever
-# they want them. The package step waits for it and then runs the checks. PIPELINE=0 runs it in the package step.
-#
 # Every step runs even when an earlier test step failed (a build that fails stops the rest); the exit code is
 # non-zero when any failed. STEPS="unit integration" runs only those.
 set -uo pipefail
@@ -24,36 +19,6 @@ steps=${STEPS:-build unit integration fuzz package}
 export FUZZ_SECONDS=${FUZZ_SECONDS:-5}
 summary=()
 failed=0
-release_pid=""
-release_log=.build-release/pipeline.log
-
-# The release build in the background (see above); its own scratch path (.build-release), so it shares no lock with
-# the debug build.
-if [ "${PIPELINE:-1}" = 1 ] && [[ " $steps " == *" build "* ]] && [[ " $steps " == *" package "* ]]; then
-  echo "=== the release build starts in the background (nice 19), its output in $release_log"
-  mkdir -p .build-release
-  # A session of its own, so that an early exit (a failed debug build) stops the whole build, swift's children too.
-  setsid nice -n 19 make --no-print-directory deb > "$release_log" 2>&1 &
-  release_pid=$!
-  trap '[ -n "$release_pid" ] && kill -- "-$release_pid" 2>/dev/null' EXIT
-fi
-
-# The package step: the background release build's outcome first (its output when it failed), then the checks (make
-# package-test builds again only what changed since).
-package_step() {
-  if [ -n "$release_pid" ]; then
-    echo "waiting for the release build in the background"
-    wait "$release_pid"
-    local status=$?
-    release_pid=""
-    if [ "$status" -ne 0 ]; then
-      echo "the release build failed (exit $status); its output:" >&2
-      tail -n 60 "$release_log" >&2
-      return "$status"
-    fi
-  fi
-  make --no-print-directory package-test
-}
 
 run_step() {
   local name=$1; shift
@@ -74,12 +39,16 @@ run_step() {
 for step in $steps; do
   case $step in
     build) run_step build "$swift" build --build-tests || { steps=""; break; } ;;
-    unit) run_step unit env LOG=.build/unit-tests.log scripts/unit-test.sh --skip IntegrationTests ;;
+    # The run loop in process first, on its own: its waits are for frames, and a processor busy with the size sweep's
+    # renders (which hold the cooperative pool's two threads for seconds) would only delay them.
+    unit) run_step unit bash -c 'LOG=.build/unit-tests-run-loop.log scripts/unit-test.sh --filter LookoutAppTests; first=$?
+            LOG=.build/unit-tests.log scripts/unit-test.sh --skip IntegrationTests --skip LookoutAppTests || exit 1
+            exit $first' ;;
     integration)
       # Three tests at once at most: each may run a Prometheus, an Alertmanager pair or a tmux session.
       run_step integration env SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=3 LOG=.build/integration-tests.log scripts/unit-test.sh --filter IntegrationTests ;;
     fuzz) run_step fuzz env FUZZ_CONFIG=${FUZZ_CONFIG:-debug} scripts/fuzz.sh ;;
-    package) run_step package package_step ;;
+    package) run_step package make --no-print-directory package-test ;;
     *) echo "test: unknown step '$step'" >&2; exit 2 ;;
   esac
 done

@@ -124,6 +124,52 @@ static inline void lookout_arm_crash_restore(void) {
     *lookout_restore_armed() = 1;
 }
 
+/// The watchdog's last resort (NcursesScreen): a quit signal that the run loop did not act on in time. The terminal
+/// is given back as the crash handler gives it (when it was not already), and the process ends with `code`.
+static inline void lookout_emergency_exit(int code) {
+    if (*lookout_restore_armed()) {
+        *lookout_restore_armed() = 0;
+        tcsetattr(STDIN_FILENO, TCSANOW, lookout_saved_termios());
+        static const char reset[] = "\033[0m\033[?2004l\033[?1000l\033[?1002l\033[?1006l\033[?1049l\033[?25h\r\n";
+        (void)!write(STDOUT_FILENO, reset, sizeof reset - 1);
+    }
+    _exit(code);
+}
+
+// --- The quit watchdog (QuitWatchdog) --------------------------------------------------------------------------------
+static inline struct sigaction *lookout_quit_previous(void) { static struct sigaction previous[NSIG]; return previous; }
+
+static inline void lookout_quit_alarm(int sig) { (void)sig; lookout_emergency_exit(0); }
+
+/// A quit signal: the alarm set (one second), then the handler that was there before (dispatch's, which tells the
+/// run loop).
+static inline void lookout_quit_handler(int sig, siginfo_t *info, void *context) {
+    alarm(1);
+    if (sig <= 0 || sig >= NSIG) return;
+    struct sigaction *previous = &lookout_quit_previous()[sig];
+    if (previous->sa_flags & SA_SIGINFO) {
+        if (previous->sa_sigaction) previous->sa_sigaction(sig, info, context);
+    } else if (previous->sa_handler != SIG_IGN && previous->sa_handler != SIG_DFL) {
+        previous->sa_handler(sig);
+    }
+}
+
+static inline void lookout_arm_quit_watchdog(void) {
+    struct sigaction alarmAction;
+    sigemptyset(&alarmAction.sa_mask);
+    alarmAction.sa_flags = 0;
+    alarmAction.sa_handler = lookout_quit_alarm;
+    sigaction(SIGALRM, &alarmAction, NULL);
+    static const int quits[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (unsigned i = 0; i < sizeof quits / sizeof quits[0]; i++) {
+        struct sigaction action;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_SIGINFO | SA_RESTART;
+        action.sa_sigaction = lookout_quit_handler;
+        sigaction(quits[i], &action, &lookout_quit_previous()[quits[i]]);
+    }
+}
+
 /// Disarms it after a normal restore, putting the previous handlers back.
 static inline void lookout_disarm_crash_restore(void) {
     if (!*lookout_restore_armed()) return;

@@ -20,12 +20,23 @@ public enum AlertExplanation {
         streams.filter { stream in stream.metric.allSatisfy { key, value in key == "__name__" || alert.labels[key] == nil || alert.labels[key] == value } }
     }
 
-    /// `ALERTS{alertname="…", …}` for the alert's labels: its pending and firing history.
+    /// `ALERTS{alertname="…"}`: the rule's pending and firing history, every instance of it; `history(_:of:)` keeps
+    /// this alert's. The alert's other labels are not matchers: an alert that came through Alertmanager carries the
+    /// Prometheus' external labels (`cluster`, `prometheus`, `prometheus_replica`), which `ALERTS` series do not,
+    /// and a matcher on them would find nothing.
     public static func alertsQuery(_ alert: AlertItem) -> String {
-        let matchers = alert.labels.filter { $0.key != "alertstate" && !$0.key.isEmpty }.sorted { $0.key < $1.key }
-            .filter { $0.key.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) } }
-            .map { "\($0.key)=\(Quote.quoted($0.value, Quote.go))" }
-        return "ALERTS{\(matchers.joined(separator: ","))}"
+        let name = alert.labels["alertname"] ?? alert.name
+        return "ALERTS{alertname=\(Quote.quoted(name, Quote.go))}"
+    }
+
+    /// The `ALERTS` series of this alert: each of their labels (but `alertstate`) has the alert's value (another
+    /// instance of the rule differs in one of them; the alert's external labels are not on the series).
+    public static func history(_ streams: [SampleStream], of alert: AlertItem) -> [SampleStream] {
+        streams.filter { stream in
+            stream.metric.allSatisfy { key, value in
+                key == "__name__" || key == "alertstate" || alert.labels[key] == value
+            }
+        }
     }
 
     /// One stretch of time in a state.

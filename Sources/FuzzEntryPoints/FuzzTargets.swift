@@ -16,7 +16,7 @@ import TerminalCanvas
 public enum FuzzTargets {
     public static let names = [
         "prometheus-answer", "alertmanager-answer", "dashboard-yaml", "grafana-import", "theme", "safetext", "promql",
-        "legend",
+        "legend", "alert-detail",
     ]
 
     /// The invariants that did not hold while target `name` ran on `data` (empty when all held); nil for an unknown
@@ -49,6 +49,7 @@ public enum FuzzTargets {
         case "safetext": safeText(data)
         case "promql": promQL(data)
         case "legend": legend(data)
+        case "alert-detail": alertDetail(data)
         default: return false
         }
         return true
@@ -180,6 +181,30 @@ public enum FuzzTargets {
         let rendered = LegendTemplate.render(template, labels: labels)
         checkSafe(rendered)
         require(rendered.count <= InputLimits.labelCharacters, "legend longer than the label limit")
+    }
+
+    /// An alert whose annotation and label are the input repeated up to a megabyte (the first byte picks the size),
+    /// its detail drawn on a screen whose size the next two bytes pick: the frame holds no control character and
+    /// costs a screenful whatever the size (libFuzzer's -timeout fails a slow input).
+    static func alertDetail(_ data: [UInt8]) {
+        guard data.count > 3 else { return }
+        let piece = String(decoding: data.dropFirst(3), as: UTF8.self)
+        let size = (Int(data[0]) << 12) + 1
+        let repeated = String(repeating: piece, count: max(1, size / max(1, piece.utf8.count)))
+        var model = DashboardState(dashboard: .microservices, server: "p", now: Date(timeIntervalSince1970: 10_000))
+        let (width, height) = (Int(data[1]) % 200 + 20, Int(data[2]) % 80 + 5)
+        model.columns = width
+        model.rows = height
+        var app = AppState(model: model)
+        let item = AlertItem(Alert(
+            labels: ["alertname": "Fuzz", "severity": "critical", "service": repeated],
+            annotations: ["runbook_url": "https://x/" + repeated, "description": repeated], state: .firing, activeAt: nil))
+        _ = app.update(.dashboard(.alertsLoaded(generation: 0, items: [item], error: nil, at: model.now)))
+        _ = app.update(.key(.char("a")))
+        _ = app.update(.key(.enter))
+        var canvas = Canvas(width: width, height: height)
+        AppView.render(app, into: &canvas)
+        checkCanvas(canvas)
     }
 
     // MARK: - Invariants

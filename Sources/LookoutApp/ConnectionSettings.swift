@@ -14,6 +14,9 @@ public struct ConnectionSettings: Sendable, Equatable {
     public var basicAuthPasswordFile: String?
     public var basicAuthPasswordEnv: String?
     public var headers: [String] = []
+    /// Headers whose value is read from a file or a variable (a config file's `headers: {X-Api-Key: {file: …}}`):
+    /// the way to send a credential header, which the file does not take inline.
+    public var secretHeaders: [SecretHeader] = []
     public var caFile: String?
     public var certFile: String?
     public var keyFile: String?
@@ -40,6 +43,7 @@ public struct ConnectionSettings: Sendable, Equatable {
         }
         let replaced = Set(headers.map(name))
         out.headers = base.headers.filter { !replaced.contains(name($0)) } + headers
+        out.secretHeaders = base.secretHeaders.filter { !replaced.contains($0.name.lowercased()) }
         if let caFile { out.caFile = caFile }
         if let certFile { out.certFile = certFile }
         if let keyFile { out.keyFile = keyFile }
@@ -101,6 +105,7 @@ public struct ConnectionSettings: Sendable, Equatable {
         }
 
         options.headers = try headers.map(HeaderField.parse)
+            + secretHeaders.map { HeaderField(name: $0.name, value: try $0.source.resolve(what: "the \($0.name) header's", environment: environment)) }
         options.tls = TLSOptions(
             caFile: caFile, certFile: certFile, keyFile: keyFile, insecureSkipVerify: insecureSkipTLSVerify)
         if let timeout {
@@ -111,5 +116,16 @@ public struct ConnectionSettings: Sendable, Equatable {
         }
         options.proxy = try ProxySetting.fromEnvironment(for: baseURL, environment: environment)
         return options
+    }
+}
+
+/// A request header whose value is a secret kept in a file or an environment variable.
+public struct SecretHeader: Sendable, Equatable {
+    public var name: String
+    public var source: SecretSource
+
+    public init(name: String, source: SecretSource) {
+        self.name = name
+        self.source = source
     }
 }

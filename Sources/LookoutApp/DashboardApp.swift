@@ -47,6 +47,9 @@ public final class DashboardApp {
     /// How a client of another server is made (`:ctx`, its probes): over AsyncHTTPClient, or a test's transport.
     private let makeClient: @Sendable (ConnectionOptions) throws -> PrometheusClient
     /// The work started for the effects (refreshes, requests, files), until each has ended.
+    /// Called once the run loop listens for the quit signals: the product arms its watchdog then
+    /// (`QuitWatchdog.arm`), which ends the process a second after a quit signal if the loop has not.
+    public var onSignalsHeard: (@MainActor () -> Void)?
     private var running: [Int: Task<Void, Never>] = [:]
     private var nextTaskID = 0
 
@@ -88,6 +91,7 @@ public final class DashboardApp {
             available: alertmanager != nil, readOnly: silences.readOnly,
             author: silences.author?.author ?? Silencing.defaultAuthor(environment: [:], hostname: "localhost"))
         state.requestTimeout = Double(client.options.timeout.totalNanoseconds) / 1e9
+        state.tlsUnverified = client.options.tls.insecureSkipVerify
         state.columns = terminal.width
         state.rows = terminal.height
         state.contextName = context?.name
@@ -132,6 +136,7 @@ public final class DashboardApp {
             source.resume()
             signalSources.append(source)
         }
+        onSignalsHeard?()
         defer {
             forward.cancel()
             ticker.cancel()
@@ -311,6 +316,7 @@ public final class DashboardApp {
         state.silences = SilencesState(
             available: newAlertmanager != nil, readOnly: switcher.readOnlyFlag || context?.readOnly == true, author: old.silences.author)
         state.requestTimeout = Double(newClient.options.timeout.totalNanoseconds) / 1e9
+        state.tlsUnverified = newClient.options.tls.insecureSkipVerify
         state.columns = old.columns
         state.rows = old.rows
         state.contextName = context?.name

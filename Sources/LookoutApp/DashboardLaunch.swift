@@ -79,7 +79,8 @@ public enum DashboardLaunch {
     public static func run(
         connection: ConnectionOptions, display: DisplaySettings, dashboard: Dashboard, alertmanagers: [ConnectionOptions] = [],
         context: LookoutConfig.Context? = nil, switcher: ContextSwitcher? = nil,
-        terminal makeTerminal: @MainActor () throws -> any Terminal, localeIsUTF8: @MainActor () -> Bool
+        terminal makeTerminal: @MainActor () throws -> any Terminal, localeIsUTF8: @MainActor () -> Bool,
+        onSignalsHeard: (@MainActor () -> Void)? = nil
     ) async throws(Failure) {
         let environment = ProcessInfo.processInfo.environment
         let logger: Logger
@@ -132,6 +133,7 @@ public enum DashboardLaunch {
             silences: SilenceSettings(readOnly: display.readOnly, author: AuthorFile(environment: environment)),
             utc: display.utc, pinnedEnd: display.window.pinnedEnd, context: context, switcher: switcher,
             incremental: display.incremental)
+        app.onSignalsHeard = onSignalsHeard
         await app.run()
         terminal.restore()
         let (lastClient, lastAlertmanager) = app.clients

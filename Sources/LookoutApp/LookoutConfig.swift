@@ -98,8 +98,17 @@ public struct LookoutConfig: Sendable, Equatable {
             for keyPath in files {
                 if let value = config.contexts[i][keyPath: keyPath] { config.contexts[i][keyPath: keyPath] = expandingTilde(value, environment: environment) }
             }
+            for h in config.contexts[i].connection.secretHeaders.indices {
+                if case .file(let path) = config.contexts[i].connection.secretHeaders[h].source {
+                    config.contexts[i].connection.secretHeaders[h].source = .file(expandingTilde(path, environment: environment))
+                }
+            }
             let connection = config.contexts[i].connection
-            for secret in [connection.bearerTokenFile, connection.basicAuthPasswordFile].compactMap({ $0 }) {
+            let headerFiles = connection.secretHeaders.compactMap { header -> String? in
+                if case .file(let path) = header.source { return path }
+                return nil
+            }
+            for secret in [connection.bearerTokenFile, connection.basicAuthPasswordFile].compactMap({ $0 }) + headerFiles {
                 if let warning = Self.readableByOthers(secret, what: "a secret file of context '\(config.contexts[i].name)'") { warn(warning) }
             }
         }
@@ -234,7 +243,22 @@ public struct LookoutConfig: Sendable, Equatable {
                             guard let map = v.mapping else { throw fail(v, at, "expected a mapping of header names to values") }
                             for (hk, hv) in map {
                                 let header = try string(hk, at)
-                                context.connection.headers.append("\(header): \(try string(hv, "\(at).\(header)"))")
+                                let here = "\(at).\(header)"
+                                if hv.mapping != nil {
+                                    let source = try mapping(hv, here, keys: ["file", "env"])
+                                    guard source.count == 1, let (kind, node) = source.first else {
+                                        throw fail(hv, here, "expected {file: PATH} or {env: NAME}")
+                                    }
+                                    let value = try string(node, "\(here).\(kind)")
+                                    context.connection.secretHeaders.append(
+                                        SecretHeader(name: header, source: kind == "file" ? .file(value) : .environment(value)))
+                                    continue
+                                }
+                                guard !HeaderField.secretNames.contains(header.lowercased()) else {
+                                    throw fail(hv, here, "a credential is not taken inline in the file: give {file: PATH} or {env: NAME}"
+                                        + (header.lowercased() == "authorization" ? " (or bearerTokenFile, basicAuth)" : ""))
+                                }
+                                context.connection.headers.append("\(header): \(try string(hv, here))")
                             }
                         case "caFile": context.connection.caFile = try string(v, at)
                         case "certFile": context.connection.certFile = try string(v, at)
@@ -258,47 +282,6 @@ public struct LookoutConfig: Sendable, Equatable {
         }
         return config
     }
-
-    // MARK: - Showing it
-
-    /// The config as `lookout config view` prints it: every value, secrets as the file or variable that holds them
-    /// (the file has no other kind).
-    public func yaml() -> String {
-        func q(_ text: String) -> String { Quote.quoted(SafeText.sanitize(text), Quote.yaml) }
-        var lines: [String] = ["# \(SafeText.sanitize(path))"]
-        if let v = defaults.theme { lines.append("theme: \(q(v))") }
-        if let v = defaults.refresh { lines.append("refresh: \(q(v))") }
-        if let v = defaults.range { lines.append("range: \(q(v))") }
-        if let v = defaults.utc { lines.append("utc: \(v)") }
-        if let v = defaults.mouse { lines.append("mouse: \(v)") }
-        lines.append(contexts.isEmpty ? "contexts: []" : "contexts:")
-        for context in contexts {
-            let c = context.connection
-            lines.append("  - name: \(q(context.name))")
-            lines.append("    url: \(q(context.url))")
-            if !context.alertmanagers.isEmpty { lines.append("    alertmanagers: [\(context.alertmanagers.map(q).joined(separator: ", "))]") }
-            if let v = c.bearerTokenFile { lines.append("    bearerTokenFile: \(q(v))") }
-            if let v = c.bearerTokenEnv { lines.append("    bearerTokenEnv: \(q(v))") }
-            if c.basicAuthUser != nil || c.basicAuthPasswordFile != nil || c.basicAuthPasswordEnv != nil {
-                let parts = [("user", c.basicAuthUser), ("passwordFile", c.basicAuthPasswordFile), ("passwordEnv", c.basicAuthPasswordEnv)]
-                    .compactMap { k, v in v.map { "\(k): \(q($0))" } }
-                lines.append("    basicAuth: {\(parts.joined(separator: ", "))}")
-            }
-            if !c.headers.isEmpty {
-                lines.append("    headers:")
-                for header in c.headers {
-                    let (name, value) = header.firstIndex(of: ":").map { (String(header[..<$0]), String(header[header.index(after: $0)...]).trimmingSpaces()) } ?? (header, "")
-                    lines.append("      \(q(name)): \(q(value))")
-                }
-            }
-            for (k, v) in [("caFile", c.caFile), ("certFile", c.certFile), ("keyFile", c.keyFile), ("timeout", c.timeout), ("dashboard", context.dashboard), ("color", context.color)] {
-                if let v { lines.append("    \(k): \(q(v))") }
-            }
-            if c.insecureSkipTLSVerify { lines.append("    insecureSkipTLSVerify: true") }
-            if context.readOnly { lines.append("    readOnly: true") }
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
 }
 
 /// What the flags, the environment and the config file say to connect to: the context (if any) with the flags
@@ -318,6 +301,10 @@ public struct ContextChoice: Sendable {
         flags: ConnectionSettings, alertmanagerFlags: [String], configFlag: String?, contextFlag: String?,
         environment: [String: String], warn: (String) -> Void = { _ in }
     ) throws(ConfigFileError) -> ContextChoice {
+        // Secret files named by flags get the warning that those of a context get.
+        for (flag, path) in [("--bearer-token-file", flags.bearerTokenFile), ("--basic-auth-password-file", flags.basicAuthPasswordFile)] {
+            if let path, let warning = LookoutConfig.readableByOthers(path, what: "the \(flag)") { warn(warning) }
+        }
         let config = try LookoutConfig.load(flag: configFlag, environment: environment, warn: warn)
         let named = contextFlag ?? environment["LOOKOUT_CONTEXT"].flatMap { $0.isEmpty ? nil : $0 }
         guard let config else {

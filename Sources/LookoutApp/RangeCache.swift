@@ -10,8 +10,9 @@ import PrometheusModels
 /// (`QueryRange.aligned`), so points never move: new points are appended, re-asked ones replace what was there, points
 /// that left the window are dropped, and a series that stopped keeps what it had in the window. A whole range is
 /// asked again after a range or step change (another key), a window that moved back or by more than a quarter (a
-/// gap: the laptop slept, the server was down), a result that is not a matrix, and every `fullEvery` refreshes as a
-/// safety net (also against a clock that runs ahead of the server's).
+/// gap: the laptop slept, the server was down), a result that is not a matrix, an answer that no longer has a series
+/// that was live at the last refresh (the server lost its recent points: the whole range says what it still has), and
+/// every `fullEvery` refreshes as a safety net (also against a clock that runs ahead of the server's).
 public actor RangeCache {
     /// What the cache did, for tests and the benchmark.
     public struct Statistics: Sendable, Equatable {
@@ -79,11 +80,22 @@ public actor RangeCache {
                 entries[key] = nil
                 return answer
             }
+            // A series that was live when last asked and is absent now: the server no longer has its recent points
+            // (an HA replica that missed them, a restart that lost its WAL). What it has, the whole range says; the
+            // cache never shows what the server no longer says.
+            if !Self.vanished(entry.streams, fresh, since: entry.end.addingTimeInterval(-range.step)).isEmpty {
+                return try await full(expr, range: range, key: key, using: client)
+            }
             let merged = Self.merge(entry.streams, fresh, from: from, start: range.start)
             store(key, Entry(end: range.end, streams: merged, refreshes: entry.refreshes + 1, used: clock, fetchedAt: asked))
             statistics.incremental += 1
             return APIResponse(data: .matrix(merged), warnings: answer.warnings)
         }
+        return try await full(expr, range: range, key: key, using: client)
+    }
+
+    /// The whole range asked, and kept when it is a matrix.
+    private func full(_ expr: String, range: QueryRange, key: Key, using client: PrometheusClient) async throws -> APIResponse<QueryResult> {
         let asked = now()
         let answer = try await client.queryRange(expr, range: range)
         if case .matrix(let streams) = answer.data {
@@ -111,6 +123,15 @@ public actor RangeCache {
             ? entry.end.addingTimeInterval(-((unsettledSpan / range.step).rounded(.up) - 1) * range.step)
             : entry.end.addingTimeInterval(range.step)
         return max(min(from, range.end), range.start)
+    }
+
+    /// The cached series with a point at or after `since` (live at the last refresh) that the fresh answer lacks.
+    static func vanished(_ cached: [SampleStream], _ fresh: [SampleStream], since: Date) -> [Labels] {
+        let present = Set(fresh.filter { !$0.values.isEmpty }.map(\.metric))
+        let recent = since.timeIntervalSince1970
+        return cached.filter { stream in
+            !present.contains(stream.metric) && (stream.values.last.map { $0.timestamp >= recent } ?? false)
+        }.map(\.metric)
     }
 
     /// The cached series with the fresh answer laid over them from `from` on, trimmed to start at `start`.

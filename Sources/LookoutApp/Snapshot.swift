@@ -142,6 +142,7 @@ public struct Snapshot: Sendable {
         let range = QueryRange(last: rangeSeconds, end: end ?? now, points: points)
         var snapshot = Snapshot(dashboard: dashboard, server: client.options.baseURL.absoluteString, range: range, takenAt: now)
         snapshot.model.silences.available = alertmanager != nil
+        snapshot.model.tlsUnverified = client.options.tls.insecureSkipVerify
         // A window that may reach past the server's retention asks for it alongside the queries.
         let retention: Task<TimeInterval?, Never>? = end != nil || rangeSeconds > 6 * 3600
             ? Task { await fetcher.retention() } : nil

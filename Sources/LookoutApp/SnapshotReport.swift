@@ -14,7 +14,8 @@ extension Snapshot {
         let rangeLabel = ValueFormat.rangeLabel(range.end.timeIntervalSince(range.start))
         // A window in the past (`--to`) says where it ends; the alerts are the current ones either way.
         let window = takenAt.timeIntervalSince(range.end) > range.step ? " ending \(Self.clock(range.end))" : ""
-        lines.append("\(dashboard.title) — \(SafeText.sanitize(server)) — range \(rangeLabel)\(window) — \(Self.clock(takenAt))")
+        let unverified = model.tlsUnverified ? " — TLS NOT VERIFIED" : ""
+        lines.append("\(dashboard.title) — \(SafeText.sanitize(server))\(unverified) — range \(rangeLabel)\(window) — \(Self.clock(takenAt))")
         if let oldest = dataBefore, let retentionSeconds {
             lines.append("no data before \(Self.clock(oldest)) (the server keeps \(ValueFormat.rangeLabel(retentionSeconds)))")
         }
@@ -160,6 +161,8 @@ extension Snapshot {
         var silencesProblem: String?
         /// RFC 3339: the range starts before the oldest data the server keeps.
         var noDataBefore: String?
+        /// Present (true) when the server's certificate was not checked.
+        var tlsNotVerified: Bool?
         var exitCode: Int32
     }
 
@@ -233,6 +236,7 @@ extension Snapshot {
             panels: panels, unreadableAlerts: unreadableAlerts, exitCode: exitCode)
         report.silencesProblem = silencesProblem
         report.noDataBefore = dataBefore.map(RFC3339.format)
+        report.tlsNotVerified = model.tlsUnverified ? true : nil
         report.silencesEndingWithinAnHour = silences.map { list in
             Silencing.endingSoon(list, now: takenAt).map {
                 JSONSilence(id: $0.id, matchers: $0.matchers.map(\.text), endsAt: RFC3339.format($0.endsAt), createdBy: $0.createdBy, comment: $0.comment)

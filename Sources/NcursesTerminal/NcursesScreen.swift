@@ -312,3 +312,13 @@ public final class NcursesScreen: Terminal {
         lookout_disarm_crash_restore()
     }
 }
+
+/// A quit signal (SIGINT — Ctrl-C —, SIGTERM, SIGHUP, SIGQUIT) ends lookout within a second whatever the run loop is
+/// doing. The run loop hears signals through dispatch sources on the main queue, which a busy main thread does not
+/// serve; `arm()` puts a C handler in front of dispatch's own for each (it passes the signal on) that also sets an
+/// alarm of one second, and the alarm's handler gives the terminal back (unless that was done) and exits with code 0,
+/// as a quit does. Everything it does is async-signal-safe.
+public enum QuitWatchdog {
+    /// Call once the run loop's signal sources are listening (their handlers are the ones passed on to).
+    public static func arm() { lookout_arm_quit_watchdog() }
+}

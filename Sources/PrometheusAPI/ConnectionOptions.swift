@@ -8,10 +8,29 @@ public enum SecretSource: Sendable, Equatable {
     case file(String)
     case environment(String)
 
-    /// Reads the secret. A file's trailing line break is dropped; an empty secret is an error.
+    /// Reads the secret: one line (a file's trailing line break is dropped); an empty secret, or a file of more than
+    /// one line (a comment under the token), is an error that names the file and never shows what it holds. The
+    /// secret is registered with `Redaction`, so no output shows it afterwards.
     public func resolve(what: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> String
     {
+        let secret = try read(what: what, environment: environment)
+        guard !secret.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            switch self {
+            case .file(let path):
+                let lines = secret.contains("\n") || secret.contains("\r")
+                throw ConfigurationError(
+                    "\(what) file '\(clip(path, 200))' must hold the secret alone on one line"
+                        + (lines ? " (it has more than one)" : " (it has control characters)"))
+            case .environment(let name):
+                throw ConfigurationError("\(what) environment variable \(name) must hold the secret alone on one line")
+            }
+        }
+        Redaction.register(secret)
+        return secret
+    }
+
+    private func read(what: String, environment: [String: String]) throws -> String {
         switch self {
         case .file(let path):
             let data: [UInt8]
@@ -23,9 +42,12 @@ public enum SecretSource: Sendable, Equatable {
             guard let text = String(validating: data, as: UTF8.self) else {
                 throw ConfigurationError("\(what) file '\(path)' is not UTF-8 text")
             }
-            let secret = text.trimmingNewlines()
-            guard !secret.isEmpty else { throw ConfigurationError("\(what) file '\(path)' is empty") }
-            return secret
+            // One trailing line break (LF or CRLF) as editors write it; whatever else is kept, and judged above.
+            // "\r\n" is one Character: either ending is one.
+            var secret = Substring(text)
+            if secret.hasSuffix("\r\n") || secret.hasSuffix("\n") { secret.removeLast() }
+            guard !secret.isEmpty else { throw ConfigurationError("\(what) file '\(clip(path, 200))' is empty") }
+            return String(secret)
         case .environment(let name):
             guard let secret = environment[name], !secret.isEmpty else {
                 throw ConfigurationError("\(what) environment variable \(name) is not set or empty")
@@ -42,7 +64,10 @@ public enum Authorization: Sendable, Equatable {
     var headerValue: String {
         switch self {
         case .bearer(let token): return "Bearer \(token)"
-        case .basic(let user, let password): return "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+        case .basic(let user, let password):
+            let encoded = Data("\(user):\(password)".utf8).base64EncodedString()
+            Redaction.register(encoded)
+            return "Basic " + encoded
         }
     }
 }
@@ -57,17 +82,27 @@ public struct HeaderField: Sendable, Equatable {
         self.value = value
     }
 
-    /// Parses `Name: value`.
+    /// Headers whose value is a credential (lower case): a config file may not hold them inline (README,
+    /// "Contexts"); their values are registered with `Redaction` wherever they come from. `X-Scope-OrgID` names a
+    /// tenant and is not one of them.
+    public static let secretNames: Set<String> = [
+        "authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token", "private-token",
+    ]
+
+    public var isSecret: Bool { Self.secretNames.contains(name.lowercased()) }
+
+    /// Parses `Name: value`. A message about a bad header never quotes its value (it may be a key).
     public static func parse(_ text: String) throws -> HeaderField {
         guard let colon = text.firstIndex(of: ":") else {
-            throw ConfigurationError("bad --header '\(clip(text, 80))': expected 'Name: value'")
+            throw ConfigurationError("bad --header (\(text.count) characters, not shown): expected 'Name: value'")
         }
         let name = text[..<colon].trimmingSpaces()
         let value = text[text.index(after: colon)...].trimmingSpaces()
         let token = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
         guard !name.isEmpty, name.allSatisfy({ token.contains($0) }) else {
-            throw ConfigurationError("bad --header '\(clip(text, 80))': '\(clip(name, 40))' is not a header name")
+            throw ConfigurationError("bad --header: '\(clip(name, 40))' is not a header name")
         }
+        if secretNames.contains(name.lowercased()) { Redaction.register(value) }
         guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw ConfigurationError("bad --header '\(clip(name, 40))': the value has control characters")
         }
@@ -127,7 +162,7 @@ public struct ProxySetting: Sendable, Equatable {
         guard let text = env(variable) else { return nil }
         let withScheme = text.contains("://") ? text : "http://" + text
         guard let proxyURL = URL(string: withScheme), let proxyHost = proxyURL.host, !proxyHost.isEmpty else {
-            throw ConfigurationError("bad \(variable.uppercased()) '\(clip(text, 80))': expected http://host:port")
+            throw ConfigurationError("bad \(variable.uppercased()) '\(clip(Redaction.url(text), 80))': expected http://host:port")
         }
         return ProxySetting(
             host: proxyHost, port: proxyURL.port ?? 3128,
@@ -163,21 +198,23 @@ public struct ConnectionOptions: Sendable, Equatable {
     public static func parseBaseURL(_ text: String) throws -> URL {
         let trimmed = text.trimmingSpaces()
         guard !trimmed.isEmpty else { throw ConfigurationError("the server URL is empty") }
+        // Quoted in every message below with its user information hidden (before it is cut).
+        let shown = Redaction.url(trimmed)
         let withScheme = trimmed.contains("://") ? trimmed : "http://" + trimmed
         guard let components = URLComponents(string: withScheme) else {
-            throw ConfigurationError("bad URL '\(clip(text, 100))': not a URL")
+            throw ConfigurationError("bad URL '\(clip(shown, 100))': not a URL")
         }
         guard let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-            throw ConfigurationError("bad URL '\(clip(text, 100))': the scheme must be http or https")
+            throw ConfigurationError("bad URL '\(clip(shown, 100))': the scheme must be http or https")
         }
         guard let host = components.host, !host.isEmpty else {
-            throw ConfigurationError("bad URL '\(clip(text, 100))': no host")
+            throw ConfigurationError("bad URL '\(clip(shown, 100))': no host")
         }
         if let port = components.port, !(1...65535).contains(port) {
-            throw ConfigurationError("bad URL '\(clip(text, 100))': port \(port) is out of range")
+            throw ConfigurationError("bad URL '\(clip(shown, 100))': port \(port) is out of range")
         }
         guard components.query == nil, components.fragment == nil else {
-            throw ConfigurationError("bad URL '\(clip(text, 100))': a server URL takes no query or fragment")
+            throw ConfigurationError("bad URL '\(clip(shown, 100))': a server URL takes no query or fragment")
         }
         guard components.user == nil, components.password == nil else {
             throw ConfigurationError(
@@ -186,7 +223,7 @@ public struct ConnectionOptions: Sendable, Equatable {
         var clean = components
         clean.scheme = scheme
         while clean.path.hasSuffix("/") { clean.path.removeLast() }
-        guard let url = clean.url else { throw ConfigurationError("bad URL '\(clip(text, 100))'") }
+        guard let url = clean.url else { throw ConfigurationError("bad URL '\(clip(shown, 100))'") }
         return url
     }
 

@@ -101,7 +101,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
     public init(options: ConnectionOptions, bodyLimit: Int) throws {
         var configuration = HTTPClient.Configuration()
         configuration.tlsConfiguration = try PrometheusClient.tlsConfiguration(options.tls)
-        configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+        // Redirects are followed by the client (`PrometheusClient.following`), which decides what may go on.
+        configuration.redirectConfiguration = .disallow
         // A refused connection is an answer: report it at once instead of retrying until the deadline.
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .enabled(limit: .size(bodyLimit))

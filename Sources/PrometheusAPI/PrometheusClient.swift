@@ -88,7 +88,30 @@ public final class PrometheusClient: Sendable {
             ("query", expr), ("start", Self.formatTime(range.start)), ("end", Self.formatTime(range.end)),
             ("step", Self.formatNumber(range.step)),
         ]
-        return try await call("/api/v1/query_range", form: form, as: QueryResult.self)
+        return Self.bounded(try await call("/api/v1/query_range", form: form, as: QueryResult.self), to: range)
+    }
+
+    /// Prometheus' own limit on the points of one series in a range answer.
+    public static let maxPointsPerSeries = 11_000
+
+    /// At most what was asked per series: `range / step + 1` points (at most `maxPointsPerSeries`), the newest (points
+    /// are in time order by then); a server that answers more (a broken proxy, a wrong step) has the oldest dropped,
+    /// said once in the answer's warnings. Nothing downstream (the TUI's series, a JSON snapshot) grows with what a
+    /// server sends beyond that. A point past the window's end stays: it is shown for what it is (a clock ahead).
+    static func bounded(_ response: APIResponse<QueryResult>, to range: QueryRange) -> APIResponse<QueryResult> {
+        guard case .matrix(var streams) = response.data else { return response }
+        let span = range.end.timeIntervalSince1970 - range.start.timeIntervalSince1970
+        let asked = span.isFinite && range.step > 0 ? min(Double(maxPointsPerSeries), (span / range.step).rounded(.down) + 1) : 1
+        let limit = max(1, Int(asked))
+        var dropped = 0
+        for i in streams.indices where streams[i].values.count > limit {
+            dropped += streams[i].values.count - limit
+            streams[i].values.removeFirst(streams[i].values.count - limit)
+        }
+        guard dropped > 0 else { return response }
+        var warnings = response.warnings
+        warnings.append("the server answered \(dropped) points more than the \(limit) per series asked for: they were dropped")
+        return APIResponse(data: .matrix(streams), warnings: warnings)
     }
 
     /// `/api/v1/alerts`: pending and firing alerts (those that could not be read are left out; see `alertsData()`).
@@ -236,7 +259,9 @@ public final class PrometheusClient: Sendable {
             // own deadline covers the head only, and its read timeout restarts with each byte, so a server that
             // drips its body would hold the request forever; the race below cancels it at the deadline.
             return try await withDeadline(nanoseconds: nanoseconds) {
-                let response = try await transport.send(outgoing, deadline: nanoseconds, bodyLimit: limit)
+                let response = try await Self.following(outgoing, url: url) {
+                    try await transport.send($0, deadline: nanoseconds, bodyLimit: limit)
+                }
                 if let throttled = Self.throttling(response.status, retryAfter: response.header("Retry-After"), url: url) {
                     throw throttled
                 }
@@ -333,9 +358,7 @@ func describeTransportError(_ error: any Error) -> String {
         if let first = error.connectionErrors.first?.error { return describeTransportError(first) }
         return "cannot connect to \(error.host):\(error.port)"
     }
-    if let error = error as? NIOSSLError { return "TLS error: \(clip("\(error)", 150))" }
-    if let error = error as? BoringSSLError { return "TLS error: \(clip("\(error)", 150))" }
-    if let error = error as? NIOSSLExtraError { return "TLS error: \(clip("\(error)", 150))" }
+    if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError { return TLSFailure.describe("\(error)") }
     if let error = error as? ChannelError, case .connectTimeout = error { return "connection timed out" }
     let text = "\(error)"
     if text.contains("NXDOMAIN") || text.lowercased().contains("resolve") { return "cannot resolve host (\(clip(text, 120)))" }

@@ -26,8 +26,8 @@ public enum InputLimits {
 }
 
 extension SafeText {
-    /// Sanitises and cuts `text` to at most `limit` characters, the last being `…` when cut. The work is bounded by
-    /// `limit`, not by the length of `text`: only a prefix of it is looked at.
+    /// Sanitises, redacts (`Redaction`) and cuts `text` to at most `limit` characters, the last being `…` when cut.
+    /// The work is bounded by `limit`, not by the length of `text`: only a prefix of it is looked at.
     public static func clip(_ text: String, _ limit: Int) -> String {
         let limit = max(1, limit)
         // A character is at most a few scalars in practice; look at a bounded prefix so a 100 KB value costs little.
@@ -40,7 +40,7 @@ extension SafeText {
             taken += 1
         }
         let cutScalars = end != scalars.endIndex
-        let safe = sanitize(String(scalars[scalars.startIndex..<end]))
+        let safe = Redaction.redact(sanitize(String(scalars[scalars.startIndex..<end])))
         var count = 0
         var index = safe.startIndex
         while index != safe.endIndex, count < limit {

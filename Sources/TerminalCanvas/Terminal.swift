@@ -80,7 +80,18 @@ public enum Clipboard {
     public static let limit = 64 * 1024
 
     public static func sequence(_ text: String) -> String {
-        let encoded = Data(SafeText.sanitize(text).utf8.prefix(limit)).base64EncodedString()
+        // At most `limit` bytes of whole characters: a cut inside one would paste as a replacement character. Only a
+        // prefix is sanitised (a character is at least one byte).
+        let safe = SafeText.sanitize(String(text.prefix(limit)))
+        var end = safe.startIndex
+        var bytes = 0
+        for index in safe.indices {
+            let size = safe[index].utf8.count
+            guard bytes + size <= limit else { break }
+            bytes += size
+            end = safe.index(after: index)
+        }
+        let encoded = Data(safe[..<end].utf8).base64EncodedString()
         return "\u{1B}]52;c;\(encoded)\u{07}"
     }
 }

@@ -15,6 +15,9 @@ public func withDashboardApp(
     try await withDashboardApp(client: client, width: width, height: height, themes: themes, rangeSeconds: rangeSeconds, body)
 }
 
+/// The request time-out of `withScriptedApp`'s client, in seconds.
+public let scriptedTimeoutSeconds: Int64 = 60
+
 /// The run loop in process: its client answered by `transport`, its time from `clock` (which the test moves), in a
 /// `MemoryTerminal`. Nothing here waits for the network or for real seconds.
 @MainActor
@@ -25,7 +28,9 @@ public func withScriptedApp(
     switcher: ContextSwitcher? = nil, makeClient: (@Sendable (ConnectionOptions) throws -> PrometheusClient)? = nil,
     _ body: @MainActor (DashboardApp, MemoryTerminal, ManualClock) async throws -> Void
 ) async throws {
-    let options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL("http://prometheus.test:9090"), timeout: .seconds(5))
+    // The client's own deadline is real time: far beyond any test's wait, so that a loaded machine never turns a
+    // scripted answer into a time-out. The run loop's deadline (this plus 2 s) is on the test's clock.
+    let options = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL("http://prometheus.test:9090"), timeout: .seconds(scriptedTimeoutSeconds))
     let client = PrometheusClient(options: options, transport: transport)
     let cluster = try alertmanager.map {
         AlertmanagerCluster(members: [

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Synchronization
 
@@ -166,6 +167,11 @@ public final class PrometheusHarness: Sendable {
                 prometheus: prometheus, prometheusArguments: arguments, alertmanagers: alertmanagers)
             do {
                 try await harness.waitUntilListening(port: promPort, process: prometheus)
+                // History written before the start is only queryable once Prometheus has opened its blocks: until it
+                // is ready, it answers 503 (the web config's auth and TLS would need the test's own client).
+                if options.backfill != nil, options.webConfig == nil {
+                    try await harness.waitUntilReady(port: promPort, process: prometheus)
+                }
                 for (port, process) in zip(amPorts, alertmanagers) { try await harness.waitUntilListening(port: port, process: process) }
             } catch {
                 await harness.stop()
@@ -192,6 +198,19 @@ public final class PrometheusHarness: Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw TestFailure("\(process.name) did not listen on \(port) within \(Int(limit)) s:\n\(process.logTail())")
+    }
+
+    /// Waits until `/-/ready` answers 200: Prometheus has opened its data and serves queries.
+    func waitUntilReady(port: Int, process: ChildProcess, limit: TimeInterval = 30) async throws {
+        let deadline = Date().addingTimeInterval(limit)
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/-/ready")
+        request.method = .GET
+        while Date() < deadline {
+            if !process.isRunning { throw TestFailure("\(process.name) exited early:\n\(process.logTail())") }
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)), response.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("\(process.name) was not ready on \(port) within \(Int(limit)) s:\n\(process.logTail())")
     }
 
     static func canConnect(port: Int) -> Bool {

@@ -76,11 +76,18 @@ struct ConnectionFlags: ParsableArguments {
     /// The server and the Alertmanagers to talk to, with the context chosen; a bad setting is a usage error (exit 64),
     /// in one line.
     func resolve() throws -> ResolvedConnection {
+        let resolved: ResolvedConnection
         do {
-            return try ResolvedConnection(choice())
+            resolved = try ResolvedConnection(choice())
         } catch let error as ConfigurationError {
             throw ValidationError(error.message)
         }
+        if resolved.options.tls.insecureSkipVerify {
+            StandardError.write(
+                "warning: the server's TLS certificate is not verified (--insecure-skip-tls-verify or insecureSkipTLSVerify):"
+                    + " anyone on the way can read and change what lookout shows")
+        }
+        return resolved
     }
 
     var settings: ConnectionSettings {

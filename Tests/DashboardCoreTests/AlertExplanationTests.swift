@@ -43,9 +43,16 @@ struct AlertExplanationTests {
         #expect(AlertExplanation.series(streams, of: alert).map(\.metric) == [streams[0].metric, streams[2].metric, streams[3].metric])
     }
 
-    @Test func theHistoryQuerySelectsTheAlertsLabels() {
-        let alert = Self.alert(["alertname": "A", "service": "pay\"ment", "bad label": "x"])
-        #expect(AlertExplanation.alertsQuery(alert) == #"ALERTS{alertname="A",service="pay\"ment"}"#)
+    @Test func theHistoryQueryAsksTheRuleAndKeepsThisAlertsSeries() {
+        // Through Alertmanager the alert carries Prometheus' external labels, which ALERTS series do not.
+        let alert = Self.alert(["alertname": "A\"x", "service": "payment", "cluster": "lab", "prometheus_replica": "p-0"])
+        #expect(AlertExplanation.alertsQuery(alert) == #"ALERTS{alertname="A\"x"}"#)
+        let streams = [
+            SampleStream(metric: ["__name__": "ALERTS", "alertname": "A\"x", "alertstate": "firing", "service": "payment"], values: []),
+            SampleStream(metric: ["__name__": "ALERTS", "alertname": "A\"x", "alertstate": "pending", "service": "payment"], values: []),
+            SampleStream(metric: ["__name__": "ALERTS", "alertname": "A\"x", "alertstate": "firing", "service": "order"], values: []),
+        ]
+        #expect(AlertExplanation.history(streams, of: alert).map(\.metric) == [streams[0].metric, streams[1].metric])
     }
 
     @Test func intervalsAndSinceWhenFromALERTS() {

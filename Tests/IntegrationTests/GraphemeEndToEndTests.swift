@@ -41,7 +41,10 @@ struct GraphemeEndToEndTests {
         defer { server.stop() }
         let width = 120
         try await withTmux("\(binary) --url \(server.url) --refresh 1m", width: width, height: 40) { tmux in
-            try await tmux.waitFor("the panels and the alert", timeout: 20) { $0.contains("payment-service") && $0.contains("HighErrorRate") }
+            // Every panel drawn, the health panel's count included (it may answer last): the screen to compare with.
+            try await tmux.waitFor("the panels and the alert", timeout: 20) {
+                $0.contains("payment-service") && $0.contains("HighErrorRate") && $0.contains("2/3 up") && !$0.contains("loading")
+            }
             // One refresh a minute: nothing but the status bar's age changes while the view opens and closes.
             let before = try await tmux.capture()
             let rows = before.split(separator: "\n", omittingEmptySubsequences: false)

@@ -122,3 +122,45 @@ struct RangeCacheTests {
         #expect(merged[2].values == points(11...12))
     }
 }
+
+/// A server whose answer no longer has a series' recent points (an HA replica that missed them, a restart that lost
+/// its WAL; issue "hostile input, third round"): the cache asks the whole range again and shows what the server says,
+/// never the points it kept.
+@Suite("Incremental refresh when the server forgets")
+struct RangeCacheForgettingServerTests {
+    @Test func aSeriesMissingFromAnIncrementalAnswerIsAskedWhole() async throws {
+        let forgetsAfter = Mutex(Double.infinity)
+        let transport = ScriptedTransport { request in
+            let (start, end) = (request.field("start").flatMap(Double.init) ?? 0, request.field("end").flatMap(Double.init) ?? 0)
+            let step = request.field("step").flatMap(Double.init) ?? 60
+            let cutoff = forgetsAfter.withLock { $0 }
+            func series(_ service: String, until last: Double) -> String {
+                let times = stride(from: start, through: min(end, last), by: step).map { #"[\#(Int($0)),"1"]"# }
+                return #"{"metric":{"service":"\#(service)"},"values":[\#(times.joined(separator: ","))]}"#
+            }
+            let payment = cutoff < start ? [] : [series("payment-service", until: cutoff)]
+            let result = ([series("user-service", until: end)] + payment).joined(separator: ",")
+            return .json(#"{"status":"success","data":{"resultType":"matrix","result":[\#(result)]}}"#)
+        }
+        let client = PrometheusClient(options: ConnectionOptions(baseURL: try #require(URL(string: "http://prometheus.test"))), transport: transport)
+        let start = Date(timeIntervalSince1970: 1_764_000_000)
+        let asked = Mutex(start)
+        let cache = RangeCache(fullEvery: 100, settleSeconds: 0, now: { asked.withLock { $0 } })
+        let first = QueryRange.aligned(last: 3600, now: start, points: 60)
+        _ = try await cache.queryRange("x", range: first, using: client)
+        // One step later the server has lost payment-service's last ten minutes.
+        let next = QueryRange.aligned(last: 3600, now: start.addingTimeInterval(60), points: 60)
+        asked.withLock { $0 = next.end }
+        forgetsAfter.withLock { $0 = next.end.timeIntervalSince1970 - 600 }
+        let answer = try await cache.queryRange("x", range: next, using: client)
+        let payment = try #require(answer.data.streams.first { $0.metric["service"] == "payment-service" })
+        #expect(payment.values.last?.timestamp == next.end.timeIntervalSince1970 - 600, "what the server says, not what was kept")
+        #expect(await cache.statistics == RangeCache.Statistics(full: 2, incremental: 0))
+        // From then on, incremental again: the stopped series is no longer live.
+        let third = QueryRange.aligned(last: 3600, now: start.addingTimeInterval(120), points: 60)
+        asked.withLock { $0 = third.end }
+        _ = try await cache.queryRange("x", range: third, using: client)
+        #expect(await cache.statistics == RangeCache.Statistics(full: 2, incremental: 1))
+        await client.shutdown()
+    }
+}

@@ -108,9 +108,10 @@ struct RunLoopTests {
             await transport.waitForRequests(5)
             let first = transport.requests.count
             transport.behave(ScriptedAnswers.dashboard(value: "0.01"))
-            clock.advance(by: 8)
-            app.post(.notice("8 s later"))
-            _ = try await waitForScreen(terminal, "the deadline's errors") { $0.contains("8 s later") }
+            // Past the run loop's deadline (the time-out + 2 s), on the test's clock.
+            clock.advance(by: Double(scriptedTimeoutSeconds) + 3)
+            app.post(.notice("after the deadline"))
+            _ = try await waitForScreen(terminal, "the deadline's errors") { $0.contains("after the deadline") }
             #expect(transport.requests.count == first, "asked again before the back-off")
             clock.advance(by: 6)
             _ = try await waitForScreen(terminal, "the refresh after the back-off") { $0.contains("1.0 % WARN") }

@@ -2,6 +2,7 @@ import DashboardCore
 import Foundation
 @testable import LookoutUI
 import PrometheusModels
+import TerminalCanvas
 import Testing
 
 /// The alert detail asks for the rules and the alert's history, then for the rule's left (and right) side.
@@ -27,7 +28,7 @@ struct AlertDetailTests {
         var (app, screen, effects) = open()
         #expect(effects == [
             .request(screen: screen, id: 1, .rules),
-            .request(screen: screen, id: 2, .rangeQuery(#"ALERTS{alertname="DeploymentReplicasMismatch",deployment="order-service"}"#, rangeSeconds: 3600, points: 136)),
+            .request(screen: screen, id: 2, .rangeQuery(#"ALERTS{alertname="DeploymentReplicasMismatch"}"#, rangeSeconds: 3600, points: 136)),
         ])
         let more = app.update(.response(screen: screen, id: 1, .rules(Self.groups("kube_deployment_spec_replicas != kube_deployment_status_available_replicas"))))
         #expect(more == [
@@ -50,7 +51,7 @@ struct AlertDetailTests {
             return nil
         }
         #expect(asked == [
-            .rangeQuery(#"ALERTS{alertname="DeploymentReplicasMismatch",deployment="order-service"}"#, rangeSeconds: 3600, points: 136, end: end),
+            .rangeQuery(#"ALERTS{alertname="DeploymentReplicasMismatch"}"#, rangeSeconds: 3600, points: 136, end: end),
             .rangeQuery("kube_deployment_spec_replicas", rangeSeconds: 3600, points: 136, end: end),
         ])
         // An answer to the request made before the pan is dropped; the new one is the chart's, ending at the window.
@@ -107,5 +108,32 @@ struct AlertUnitTests {
     ])
     func theRulesLeftSideTakesTheUnitOfTheMatchingPanel(expr: String, unit: DashboardCore.Unit) {
         #expect(AlertDetailScreen.unit(for: expr, in: .microservices) == unit)
+    }
+}
+
+/// A hostile annotation (issue "hostile input, third round"): a megabyte `runbook_url` costs the detail what a
+/// screenful of it costs. The old detail wrapped the whole text on every frame (81 s of CPU); the suite's time
+/// limit fails it.
+@Suite("Alert detail with a megabyte annotation", .timeLimit(.minutes(1)))
+struct AlertDetailHugeAnnotationTests {
+    @Test func aMegabyteRunbookIsDrawnAsAScreenful() {
+        var model = DashboardState(dashboard: .microservices, server: "p", now: Date(timeIntervalSince1970: 10_000))
+        model.columns = 120
+        var app = AppState(model: model)
+        let huge = "https://runbooks.example/" + String(repeating: "a", count: 1 << 20)
+        let item = AlertItem(Alert(
+            labels: ["alertname": "HighErrorRate", "severity": "critical", "service": "payment-service"],
+            annotations: ["runbook_url": huge, "summary": "errors"], state: .firing, activeAt: Date(timeIntervalSince1970: 9000)))
+        _ = app.update(.dashboard(.alertsLoaded(generation: 0, items: [item], error: nil, at: model.now)))
+        _ = app.update(.key(.char("a")))
+        _ = app.update(.key(.enter))
+        #expect(app.top is AlertDetailScreen)
+        for _ in 0..<20 {
+            var canvas = Canvas(width: 120, height: 45)
+            AppView.render(app, into: &canvas)
+            let text = canvas.lines.joined(separator: "\n")
+            #expect(text.contains("runbook_url:") && text.contains("https://runbooks.example/aaaa"), "the runbook's first lines")
+            #expect(canvas.lines[canvas.height - 2].contains("…"), "cut at the last row, said with …")
+        }
     }
 }

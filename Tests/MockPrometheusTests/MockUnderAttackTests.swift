@@ -62,3 +62,16 @@ struct MockUnderAttackTests {
         }
     }
 }
+
+/// `lookout mock --listen` warns when the address reaches beyond this machine (the mock has no authentication).
+@Suite("The mock's listen address")
+struct MockListenAddressTests {
+    @Test("loopback or not", arguments: [
+        ("127.0.0.1", true), ("127.1.2.3", true), ("localhost", true), ("::1", true), ("LOCALHOST", true),
+        ("0.0.0.0", false), ("::", false), ("192.168.1.5", false), ("10.0.0.1", false), ("example.com", false),
+        ("127.0.0.256", false), ("127.evil.com", false),
+    ])
+    func loopback(_ host: String, _ expected: Bool) {
+        #expect(MockPrometheusServer.isLoopback(host) == expected)
+    }
+}

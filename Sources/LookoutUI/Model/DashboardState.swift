@@ -192,6 +192,9 @@ public struct DashboardState: Sendable, Equatable {
 
     /// The config file's context in use (`--context`, `:ctx`), shown first in the status bar in its colour.
     public var contextName: String?
+    /// The server's certificate is not checked (`--insecure-skip-tls-verify`, `insecureSkipTLSVerify`): the status
+    /// bar says so for as long as it is the case.
+    public var tlsUnverified = false
     /// Every context of the config file, for `:ctx`.
     public var contexts: [ContextEntry] = []
 

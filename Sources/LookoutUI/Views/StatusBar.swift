@@ -35,6 +35,7 @@ enum StatusBar {
             time = StatusLine.Part(model.paused ? "PAUSED" : "LIVE", role: model.paused ? .statusError : .statusBar, priority: model.paused ? 0 : 5)
         }
         parts.insert(time, at: 3)
+        if model.tlsUnverified { parts.insert(StatusLine.Part("TLS NOT VERIFIED", role: .statusError, priority: 0), at: 2) }
         // The context first, in its colour: prod is never mistaken for staging.
         if let context = model.contextName { parts.insert(StatusLine.Part(" \(context) ", role: .context, priority: 0), at: 0) }
         if let note = model.dataBeforeNote {

@@ -132,6 +132,14 @@ public final class MockPrometheusServer: Sendable {
         try? await pool.shutdownGracefully()
     }
 
+    /// Whether `host` is only reachable from this machine: 127.0.0.0/8, ::1, localhost.
+    public static func isLoopback(_ host: String) -> Bool {
+        let lower = host.lowercased()
+        if lower == "localhost" || lower == "::1" || lower == "0:0:0:0:0:0:0:1" { return true }
+        let octets = lower.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.first == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
     /// Serves `configuration` until SIGINT or SIGTERM (`lookout mock`); `onServerRunning` gets the bound port.
     public static func run(
         _ configuration: Configuration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }

@@ -62,6 +62,9 @@ struct MockCommand: AsyncParsableCommand {
         guard let (host, port) = MockCommand.parseListen(listen) else {
             throw ValidationError("bad --listen '\(listen)'")
         }
+        if !MockPrometheusServer.isLoopback(host) {
+            StandardError.write("warning: the mock has no authentication and answers anyone who can reach \(host); --listen 127.0.0.1:PORT keeps it to this machine")
+        }
         var configuration = MockPrometheusServer.Configuration()
         configuration.warmUp = true
         configuration.host = host

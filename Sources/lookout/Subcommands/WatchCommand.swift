@@ -125,7 +125,8 @@ func runDashboard(
     do {
         try await DashboardLaunch.run(
             connection: connection, display: display, dashboard: dashboard, alertmanagers: alertmanagers, context: context, switcher: switcher,
-            terminal: { try NcursesScreen(mouse: display.mouse) }, localeIsUTF8: { NcursesScreen.localeIsUTF8 })
+            terminal: { try NcursesScreen(mouse: display.mouse) }, localeIsUTF8: { NcursesScreen.localeIsUTF8 },
+            onSignalsHeard: { QuitWatchdog.arm() })
     } catch {
         if error.exitCode == 64 { throw ValidationError(error.description) }
         throw CommandError(description: error.description, exitCode: error.exitCode)

@@ -128,7 +128,7 @@ public struct AlertDetailScreen: Screen {
         case (.right, .result(let result, _)):
             right = AlertExplanation.series(result.streams, of: alert)
         case (.history, .result(let result, _)):
-            intervals = AlertExplanation.intervals(result.streams, step: step)
+            intervals = AlertExplanation.intervals(AlertExplanation.history(result.streams, of: alert), step: step)
         case (.rules, .failure(let message)):
             ruleProblem = "rules: " + message
         case (_, .failure(let message)):
@@ -249,9 +249,10 @@ public struct AlertDetailScreen: Screen {
         rest += item.annotations.sorted { $0.key < $1.key }.map { key, value in
             ("  \(key): \(value)", key.hasSuffix("_url") || value.hasPrefix("http") ? .focus : .text)
         }
-        // Long annotations wrap instead of being cut.
-        for (text, role) in rest {
-            for piece in WrappedText.lines(text, width: inner.width) where y < inner.maxY {
+        // Long annotations wrap instead of being cut, into the rows that are left: the work is what the screen
+        // shows, whatever the size of the annotation (a megabyte runbook_url).
+        for (text, role) in rest where y < inner.maxY {
+            for piece in WrappedText.lines(text, width: inner.width, maxLines: inner.maxY - y) where y < inner.maxY {
                 canvas.put(piece, x: inner.x, y: y, style: Style(role), clip: inner)
                 y += 1
             }
