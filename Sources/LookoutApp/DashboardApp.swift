@@ -214,7 +214,7 @@ public final class DashboardApp {
             ?? QueryRange.aligned(last: rangeSeconds, now: now, points: points)
         let fetcher = DashboardFetcher(
             client: client, dashboard: state.dashboard.substituting(variables), alertmanager: alertmanager,
-            rangeCache: rangeCache, instant: end ?? now, now: { [clock] in clock.now() })
+            rangeCache: rangeCache, instant: end ?? now, liveEdge: end == nil, now: { [clock] in clock.now() })
         let declared = state.dashboard.variables
         let continuation = self.continuation
         let logger = self.logger

@@ -20,17 +20,44 @@ public struct DashboardFetcher: Sendable {
     public let instant: Date?
     /// The time each answer is stamped with (the run loop's clock).
     public let now: @Sendable () -> Date
+    /// The live window: its graphs' range ends on the step grid, up to a step before `instant` (28 minutes at 24 h,
+    /// almost 4½ hours at 7 d). When that is more than `liveEdgeSeconds`, each graph target is also asked at `instant`
+    /// and its answer is the series' last point, so the rows' values and the graphs' ends are the present.
+    public let liveEdge: Bool
+    public static let liveEdgeSeconds: TimeInterval = 15
 
     public init(
         client: PrometheusClient, dashboard: Dashboard, alertmanager: AlertmanagerCluster? = nil, rangeCache: RangeCache? = nil,
-        instant: Date? = nil, now: @escaping @Sendable () -> Date = { Date() }
+        instant: Date? = nil, liveEdge: Bool = false, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
         self.dashboard = dashboard
         self.alertmanager = alertmanager
         self.rangeCache = rangeCache
         self.instant = instant
+        self.liveEdge = liveEdge
         self.now = now
+    }
+
+    /// `streams` with the value of each series at `instant` as its last point (a series that only the instant query
+    /// has starts there): the live window reaches the present whatever its step.
+    func reachingNow(_ streams: [SampleStream], expr: String, range: QueryRange) async throws -> [SampleStream] {
+        guard liveEdge, let instant, instant.timeIntervalSince(range.end) > Self.liveEdgeSeconds else { return streams }
+        let response = try await client.query(expr, at: instant)
+        guard case .vector(let samples) = response.data else { return streams }
+        var out = streams
+        var index: [Labels: Int] = [:]
+        for (i, stream) in out.enumerated() where index[stream.metric] == nil { index[stream.metric] = i }
+        for sample in samples {
+            let point = sample.value
+            if let i = index[sample.metric] {
+                if (out[i].values.last?.timestamp ?? -.infinity) < point.timestamp { out[i].values.append(point) }
+            } else {
+                index[sample.metric] = out.count
+                out.append(SampleStream(metric: sample.metric, values: [point]))
+            }
+        }
+        return out
     }
 
     /// The query to ask for a graph's target, and how many series it leaves out: beyond `PanelData.seriesLimit`
@@ -93,8 +120,8 @@ public struct DashboardFetcher: Sendable {
                     let response = try await queryRange(expr, range: range)
                     try Self.require(response.data, [.matrix], panel: "a graph panel", url: client.url(for: "/api/v1/query_range"))
                     data.warnings += response.warnings
-                    data.series += SeriesSummary.from(
-                        response.data.streams, legendFormat: target.legendFormat, thresholds: panel.thresholds)
+                    let streams = try await reachingNow(response.data.streams, expr: expr, range: range)
+                    data.series += SeriesSummary.from(streams, legendFormat: target.legendFormat, thresholds: panel.thresholds)
                 }
                 return .success(data)
             case .stat:

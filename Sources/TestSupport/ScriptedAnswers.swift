@@ -6,8 +6,8 @@ import PrometheusAPI
 public enum ScriptedAnswers {
     public static let services = ["payment-service", "user-service"]
 
-    /// Every query of the built-in dashboard: one series per service whose value is `value` over the range (instant
-    /// queries, the health panel's, answer 1), and no alerts.
+    /// Every query of the built-in dashboard: one series per service whose value is `value` over the range and at
+    /// any instant (the health panel's `up` queries answer 1), and no alerts.
     public static func dashboard(value: String) -> ScriptedTransport.Handler {
         { request in answer(request, value: value) }
     }
@@ -36,7 +36,9 @@ public enum ScriptedAnswers {
         if query.hasPrefix("count(") {
             return .json(#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[\#(time),"\#(services.count)"]}]}}"#)
         }
-        return .json(#"{"status":"success","data":{"resultType":"vector","result":[\#(series(#""value":[\#(time),"1"]"#))]}}"#)
+        // The health panel's `up` queries answer 1; any other instant query (a graph's value at now) `value`.
+        let instant = query.hasPrefix("up") ? "1" : value
+        return .json(#"{"status":"success","data":{"resultType":"vector","result":[\#(series(#""value":[\#(time),"\#(instant)"]"#))]}}"#)
     }
 
     static func series(_ values: String) -> String {

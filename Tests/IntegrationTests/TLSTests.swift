@@ -80,4 +80,64 @@ struct TLSTests {
             #expect(try await attempt(insecure).hasPrefix("2."))
         }
     }
+
+    @Test("each TLS failure is one line in words: not trusted, not for this name, not TLS at all")
+    func failuresInWords() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let d = dir.url.path
+        func openssl(_ arguments: [String]) async throws {
+            let result = try await runCommand("/usr/bin/openssl", arguments)
+            guard result.exitCode == 0 else { throw TestFailure("openssl \(arguments.first ?? ""): \(result.stderr)") }
+        }
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        try await openssl(["req", "-x509"] + ec + ["-keyout", "\(d)/ca.key", "-out", "\(d)/ca.crt", "-days", "2", "-subj", "/CN=lookout-test-ca"])
+        // A certificate for another address than the one lookout connects to.
+        _ = try dir.write("server.ext", "subjectAltName=IP:127.0.0.2\nextendedKeyUsage=serverAuth\n")
+        try await openssl(["req"] + ec + ["-keyout", "\(d)/server.key", "-out", "\(d)/server.csr", "-subj", "/CN=server"])
+        try await openssl([
+            "x509", "-req", "-in", "\(d)/server.csr", "-CA", "\(d)/ca.crt", "-CAkey", "\(d)/ca.key", "-CAcreateserial",
+            "-out", "\(d)/server.crt", "-days", "2", "-extfile", "\(d)/server.ext",
+        ])
+        var options = PrometheusHarness.Options()
+        options.withExporter = false
+        options.withAlertmanager = false
+        options.webConfig = "tls_server_config:\n  cert_file: \(d)/server.crt\n  key_file: \(d)/server.key\n"
+        try await withPrometheusHarness(options) { harness in
+            func reason(_ url: String, _ tls: TLSOptions) async -> String? {
+                do {
+                    _ = try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(url), tls: tls, timeout: .seconds(5))) {
+                        try await $0.buildInfo()
+                    }
+                    return nil
+                } catch PrometheusError.transport(_, let reason) {
+                    return reason
+                } catch {
+                    return "\(error)"
+                }
+            }
+            let https = "https://127.0.0.1:\(harness.prometheusPort)"
+            // Prometheus listens before it serves: the first answer of any kind.
+            try await PrometheusHarness.eventually(20, "Prometheus to answer over TLS") {
+                await reason(https, TLSOptions(insecureSkipVerify: true)) == nil
+            }
+            #expect(await reason(https, TLSOptions()) == "TLS: the server's certificate is not trusted (self-signed, from an unknown authority, or expired): give its authority with --ca-file (caFile in a context)")
+            #expect(await reason(https, TLSOptions(caFile: "\(d)/ca.crt")) == "TLS: the server's certificate is not for this host name or address: use a name it lists in the URL")
+        }
+        // https:// to a Prometheus that speaks plain HTTP (it answers the handshake with an HTTP 400).
+        var plainOptions = PrometheusHarness.Options()
+        plainOptions.withExporter = false
+        plainOptions.withAlertmanager = false
+        try await withPrometheusHarness(plainOptions) { plain in
+            var notTLS: String?
+            do {
+                _ = try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL("https://127.0.0.1:\(plain.prometheusPort)"), timeout: .seconds(5))) {
+                    try await $0.buildInfo()
+                }
+            } catch PrometheusError.transport(_, let reason) {
+                notTLS = reason
+            }
+            #expect(notTLS == "TLS: the server does not speak TLS on this port: try http:// instead of https://", "\(notTLS ?? "no error")")
+        }
+    }
 }

@@ -26,7 +26,8 @@ struct RunLoopTests {
             // series are asked, or the server counts per name); the alerts; the retention, once.
             let paths = transport.paths
             #expect(paths.filter { $0.hasSuffix("/query_range") }.count == 4)
-            #expect(paths.filter { $0.hasSuffix("/query") }.count == 6)
+            // And, the window's last whole step being more than 15 s before now, each graph panel asked at now.
+            #expect(paths.filter { $0.hasSuffix("/query") }.count == 6 + 3)
             #expect(paths.filter { $0.hasSuffix("/alerts") }.count == 1)
             #expect(paths.filter { $0.hasSuffix("/runtimeinfo") }.count == 1)
             #expect(terminal.frames.allSatisfy { $0.canvas.width == 120 && $0.canvas.height == 40 })
