@@ -6,13 +6,18 @@ import TerminalCanvas
 
 /// Runs the dashboard's run loop against `url` in a `width` x `height` `MemoryTerminal` until `body` returns (or
 /// throws), then posts SIGTERM, waits for the loop to end and shuts the client down.
+/// `alertmanagerURL`: the alerts and silences from that Alertmanager, as `--alertmanager-url` gives them.
 @MainActor
 public func withDashboardApp(
-    url: String, width: Int = 120, height: Int = 40, timeout: Duration = .seconds(15), themes: [String] = [],
-    rangeSeconds: TimeInterval = 3600, _ body: @MainActor (DashboardApp, MemoryTerminal) async throws -> Void
+    url: String, alertmanagerURL: String? = nil, width: Int = 120, height: Int = 40, timeout: Duration = .seconds(15),
+    themes: [String] = [], rangeSeconds: TimeInterval = 3600, _ body: @MainActor (DashboardApp, MemoryTerminal) async throws -> Void
 ) async throws {
     let client = try PrometheusClient(options: ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(url), timeout: timeout))
-    try await withDashboardApp(client: client, width: width, height: height, themes: themes, rangeSeconds: rangeSeconds, body)
+    let cluster = try alertmanagerURL.map {
+        AlertmanagerCluster(members: [try PrometheusClient(options: ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL($0), timeout: timeout))])
+    }
+    try await withDashboardApp(
+        client: client, width: width, height: height, themes: themes, rangeSeconds: rangeSeconds, alertmanager: cluster, body)
 }
 
 /// The request time-out of `withScriptedApp`'s client, in seconds.

@@ -42,6 +42,8 @@ public final class PrometheusHarness: Sendable {
         /// create-blocks-from openmetrics` before Prometheus starts: what a test needs from the past is there at
         /// once, not waited for.
         public var backfill: String?
+        /// Prometheus' `external_labels` (`cluster: lab`): on what it sends to Alertmanager, not on its own series.
+        public var externalLabels: [String: String] = [:]
         public init() {}
     }
 
@@ -138,10 +140,12 @@ public final class PrometheusHarness: Sendable {
             if let custom = options.scrapeConfigs { scrape = custom }
             let targets = amPorts.map { "\"127.0.0.1:\($0)\"" }.joined(separator: ", ")
             let alerting = options.withAlertmanager ? "alerting: {alertmanagers: [{static_configs: [{targets: [\(targets)]}]}]}" : ""
+            let external = options.externalLabels.isEmpty ? ""
+                : ", external_labels: {" + options.externalLabels.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
             let config = try dir.write(
                 "prometheus.yml",
                 """
-                global: {scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 1s}
+                global: {scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 1s\(external)}
                 rule_files: [\(([rules.path] + extraRuleFiles).map { "\"\($0)\"" }.joined(separator: ", "))]
                 \(alerting)
                 \(scrape)

@@ -48,3 +48,37 @@ extension AgainstOnePrometheus {
         }
     }
 }
+
+/// Through Alertmanager an alert carries Prometheus' external labels (`cluster: lab`), which `ALERTS` series do not
+/// (issue "hostile input, third round"): the detail's state strip still shows when it fired.
+@Suite("Alert detail through Alertmanager with external labels", .timeLimit(.minutes(3)))
+struct AlertDetailExternalLabelsTests {
+    @Test func theStripShowsTheHistory() async throws {
+        var options = PrometheusHarness.Options()
+        options.externalLabels = ["cluster": "lab"]
+        try await withPrometheusHarness(options) { harness in
+            let am = ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(harness.alertmanagerURL))
+            try await withPrometheusClient(am) { alertmanager in
+                try await PrometheusHarness.eventually(30, "HighErrorRate in Alertmanager with cluster=lab") {
+                    try await alertmanager.alertmanagerAlerts().elements.contains { $0.labels["alertname"] == "HighErrorRate" && $0.labels["cluster"] == "lab" }
+                }
+            }
+            try await Self.drive(url: harness.prometheusURL, alertmanagerURL: harness.alertmanagerURL)
+        }
+    }
+
+    @MainActor static func drive(url: String, alertmanagerURL: String) async throws {
+        try await withDashboardApp(url: url, alertmanagerURL: alertmanagerURL, width: 120, height: 45, rangeSeconds: 300) { app, terminal in
+            try await waitUntil(terminal, "the alerts from Alertmanager") { app.state.alerts.items.contains { $0.name == "HighErrorRate" } }
+            app.post(.key(.char("a")))
+            let index = app.state.visibleAlerts.firstIndex { $0.name == "HighErrorRate" } ?? 0
+            for _ in 0..<index { app.post(.key(.down)) }
+            app.post(.key(.enter))
+            try await waitUntil(terminal, "the history from ALERTS") {
+                (app.app.top as? AlertDetailScreen)?.intervals?.contains { $0.state == .firing } == true
+            }
+            let detail = try #require(app.app.top as? AlertDetailScreen)
+            #expect(detail.alert.labels["cluster"] == "lab", "the alert came through Alertmanager")
+        }
+    }
+}
