@@ -12,7 +12,9 @@ extension LookoutConfig {
     /// (the file has no other kind).
     public func yaml() -> String {
         // Redacted as every output is: a URL's user information, a secret read earlier.
-        func q(_ text: String) -> String { Quote.quoted(Redaction.redact(Redaction.url(SafeText.sanitize(text))), Quote.yaml) }
+        func q(_ text: String) -> String { Quote.quoted(Redaction.redact(SafeText.sanitize(text)), Quote.yaml) }
+        // A URL as typed, perhaps without a scheme (`user:pw@host:9090`): its user information hidden as well.
+        func qURL(_ text: String) -> String { q(Redaction.url(text)) }
         var lines: [String] = ["# \(SafeText.sanitize(path))"]
         if let v = defaults.theme { lines.append("theme: \(q(v))") }
         if let v = defaults.refresh { lines.append("refresh: \(q(v))") }
@@ -23,8 +25,8 @@ extension LookoutConfig {
         for context in contexts {
             let c = context.connection
             lines.append("  - name: \(q(context.name))")
-            lines.append("    url: \(q(context.url))")
-            if !context.alertmanagers.isEmpty { lines.append("    alertmanagers: [\(context.alertmanagers.map(q).joined(separator: ", "))]") }
+            lines.append("    url: \(qURL(context.url))")
+            if !context.alertmanagers.isEmpty { lines.append("    alertmanagers: [\(context.alertmanagers.map(qURL).joined(separator: ", "))]") }
             if let v = c.bearerTokenFile { lines.append("    bearerTokenFile: \(q(v))") }
             if let v = c.bearerTokenEnv { lines.append("    bearerTokenEnv: \(q(v))") }
             if c.basicAuthUser != nil || c.basicAuthPasswordFile != nil || c.basicAuthPasswordEnv != nil {

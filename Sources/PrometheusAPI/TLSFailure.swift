@@ -5,8 +5,7 @@ import SafeText
 /// numbers, source paths of the build).
 enum TLSFailure {
     static func describe(_ text: String) -> String {
-        let codes = boringSSLCodes(text)
-        func has(_ code: String) -> Bool { codes.contains(code) || text.contains(code) }
+        func has(_ code: String) -> Bool { text.contains(code) }
         if text.contains("failedToValidateHostname") {
             return "TLS: the server's certificate is not for this host name or address: use a name it lists in the URL"
         }
@@ -24,7 +23,7 @@ enum TLSFailure {
             || has("SSLV3_ALERT_HANDSHAKE_FAILURE") || has("NO_CIPHERS_AVAILABLE") || has("NO_SUPPORTED_VERSIONS_ENABLED") {
             return "TLS: no protocol version or cipher in common with the server (lookout speaks TLS 1.2 and 1.3)"
         }
-        if let code = codes.first { return "TLS error: \(code.lowercased().replacing("_", with: " "))" }
+        if let code = boringSSLCodes(text).first { return "TLS error: \(code.lowercased().replacing("_", with: " "))" }
         return "TLS error: \(clip(text, 120))"
     }
 

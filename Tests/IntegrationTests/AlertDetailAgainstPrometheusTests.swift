@@ -27,10 +27,7 @@ extension AgainstOnePrometheus {
         @MainActor static func drive(url: String) async throws {
             try await withDashboardApp(url: url, width: 120, height: 45, rangeSeconds: 300) { app, terminal in
                 try await waitUntil(terminal, "the alerts") { app.state.alerts.items.contains { $0.name == "HighErrorRate" } }
-                app.post(.key(.char("a")))
-                let index = app.state.visibleAlerts.firstIndex { $0.name == "HighErrorRate" } ?? 0
-                for _ in 0..<index { app.post(.key(.down)) }
-                app.post(.key(.enter))
+                openDetail(of: "HighErrorRate", in: app)
                 try await waitUntil(terminal, "the rule, the data and the history") {
                     let detail = app.app.top as? AlertDetailScreen
                     return detail?.left != nil && detail?.intervals?.isEmpty == false
@@ -70,10 +67,7 @@ struct AlertDetailExternalLabelsTests {
     @MainActor static func drive(url: String, alertmanagerURL: String) async throws {
         try await withDashboardApp(url: url, alertmanagerURL: alertmanagerURL, width: 120, height: 45, rangeSeconds: 300) { app, terminal in
             try await waitUntil(terminal, "the alerts from Alertmanager") { app.state.alerts.items.contains { $0.name == "HighErrorRate" } }
-            app.post(.key(.char("a")))
-            let index = app.state.visibleAlerts.firstIndex { $0.name == "HighErrorRate" } ?? 0
-            for _ in 0..<index { app.post(.key(.down)) }
-            app.post(.key(.enter))
+            openDetail(of: "HighErrorRate", in: app)
             try await waitUntil(terminal, "the history from ALERTS") {
                 (app.app.top as? AlertDetailScreen)?.intervals?.contains { $0.state == .firing } == true
             }
@@ -81,4 +75,12 @@ struct AlertDetailExternalLabelsTests {
             #expect(detail.alert.labels["cluster"] == "lab", "the alert came through Alertmanager")
         }
     }
+}
+
+/// The alert list (`a`), the cursor on the first alert named `name`, Enter: its detail.
+@MainActor func openDetail(of name: String, in app: DashboardApp) {
+    app.post(.key(.char("a")))
+    let index = app.state.visibleAlerts.firstIndex { $0.name == name } ?? 0
+    for _ in 0..<index { app.post(.key(.down)) }
+    app.post(.key(.enter))
 }

@@ -14,7 +14,8 @@ struct TLSTests {
         var clientKey: URL
     }
 
-    func makeCertificates(in dir: TemporaryDirectory) async throws -> Certificates {
+    /// A CA, a server certificate for `serverAddress` and a client certificate, all signed by the CA.
+    func makeCertificates(in dir: TemporaryDirectory, serverAddress: String = "127.0.0.1") async throws -> Certificates {
         let d = dir.url.path
         func openssl(_ arguments: [String]) async throws {
             let result = try await runCommand("/usr/bin/openssl", arguments)
@@ -22,7 +23,7 @@ struct TLSTests {
         }
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         try await openssl(["req", "-x509"] + ec + ["-keyout", "\(d)/ca.key", "-out", "\(d)/ca.crt", "-days", "2", "-subj", "/CN=lookout-test-ca"])
-        for (name, ext) in [("server", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth"), ("client", "extendedKeyUsage=clientAuth")] {
+        for (name, ext) in [("server", "subjectAltName=IP:\(serverAddress)\nextendedKeyUsage=serverAuth"), ("client", "extendedKeyUsage=clientAuth")] {
             _ = try dir.write("\(name).ext", ext + "\n")
             try await openssl(["req"] + ec + ["-keyout", "\(d)/\(name).key", "-out", "\(d)/\(name).csr", "-subj", "/CN=\(name)"])
             try await openssl([
@@ -85,24 +86,12 @@ struct TLSTests {
     func failuresInWords() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let d = dir.url.path
-        func openssl(_ arguments: [String]) async throws {
-            let result = try await runCommand("/usr/bin/openssl", arguments)
-            guard result.exitCode == 0 else { throw TestFailure("openssl \(arguments.first ?? ""): \(result.stderr)") }
-        }
-        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try await openssl(["req", "-x509"] + ec + ["-keyout", "\(d)/ca.key", "-out", "\(d)/ca.crt", "-days", "2", "-subj", "/CN=lookout-test-ca"])
-        // A certificate for another address than the one lookout connects to.
-        _ = try dir.write("server.ext", "subjectAltName=IP:127.0.0.2\nextendedKeyUsage=serverAuth\n")
-        try await openssl(["req"] + ec + ["-keyout", "\(d)/server.key", "-out", "\(d)/server.csr", "-subj", "/CN=server"])
-        try await openssl([
-            "x509", "-req", "-in", "\(d)/server.csr", "-CA", "\(d)/ca.crt", "-CAkey", "\(d)/ca.key", "-CAcreateserial",
-            "-out", "\(d)/server.crt", "-days", "2", "-extfile", "\(d)/server.ext",
-        ])
+        // A server certificate for another address than the one lookout connects to.
+        let certs = try await makeCertificates(in: dir, serverAddress: "127.0.0.2")
         var options = PrometheusHarness.Options()
         options.withExporter = false
         options.withAlertmanager = false
-        options.webConfig = "tls_server_config:\n  cert_file: \(d)/server.crt\n  key_file: \(d)/server.key\n"
+        options.webConfig = "tls_server_config:\n  cert_file: \(certs.serverCert.path)\n  key_file: \(certs.serverKey.path)\n"
         try await withPrometheusHarness(options) { harness in
             func reason(_ url: String, _ tls: TLSOptions) async -> String? {
                 do {
@@ -122,7 +111,7 @@ struct TLSTests {
                 await reason(https, TLSOptions(insecureSkipVerify: true)) == nil
             }
             #expect(await reason(https, TLSOptions()) == "TLS: the server's certificate is not trusted (self-signed, from an unknown authority, or expired): give its authority with --ca-file (caFile in a context)")
-            #expect(await reason(https, TLSOptions(caFile: "\(d)/ca.crt")) == "TLS: the server's certificate is not for this host name or address: use a name it lists in the URL")
+            #expect(await reason(https, TLSOptions(caFile: certs.ca.path)) == "TLS: the server's certificate is not for this host name or address: use a name it lists in the URL")
         }
         // https:// to a Prometheus that speaks plain HTTP (it answers the handshake with an HTTP 400).
         var plainOptions = PrometheusHarness.Options()
