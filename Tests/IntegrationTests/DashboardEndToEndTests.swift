@@ -26,9 +26,10 @@ struct DashboardEndToEndTests {
             try await withTmux(command, width: 120, height: 40) { tmux in
                 let names = ["user-service", "order-service", "inventory-service", "payment-service", "shipping-service", "DOWN",
                              "HighErrorRate", "HighLatency", "PodCrashLooping", "DeploymentReplicasMismatch"]
-                try await tmux.waitFor("the panels, the services, the down target and the alerts", timeout: 20) { s in
+                // Request rates drawn too (two scrapes of every target): the zoomed panel below has data to show.
+                try await tmux.waitFor("the panels, the services, the down target, the alerts and the rates", timeout: 20) { s in
                     Self.titles.allSatisfy { s.contains($0) } && s.contains("FIRING 2 critical · 2 warning")
-                        && names.allSatisfy { s.contains($0) }
+                        && names.allSatisfy { s.contains($0) } && s.contains("req/s")
                 }
 
                 try await tmux.send("2")
