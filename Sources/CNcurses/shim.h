@@ -42,6 +42,15 @@ static inline int lookout_key_ppage(void) { return KEY_PPAGE; }
 static inline int lookout_key_npage(void) { return KEY_NPAGE; }
 static inline int lookout_key_home(void) { return KEY_HOME; }
 static inline int lookout_key_end(void) { return KEY_END; }
+static inline int lookout_key_ic(void) { return KEY_IC; }
+static inline int lookout_key_dc(void) { return KEY_DC; }
+static inline int lookout_key_f0(void) { return KEY_F0; }
+static inline int lookout_key_find(void) { return KEY_FIND; }
+static inline int lookout_key_select(void) { return KEY_SELECT; }
+static inline int lookout_key_a1(void) { return KEY_A1; }
+static inline int lookout_key_c1(void) { return KEY_C1; }
+static inline int lookout_key_a3(void) { return KEY_A3; }
+static inline int lookout_key_c3(void) { return KEY_C3; }
 static inline int lookout_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int lookout_key_mouse(void) { return KEY_MOUSE; }
 

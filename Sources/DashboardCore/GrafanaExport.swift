@@ -28,12 +28,17 @@ extension Dashboard {
                     "1": GrafanaMappingResult(text: "UP", color: "green", index: 0),
                 ])]
             }
+            // What Grafana has no field for rides along under "lookout" (Grafana keeps a panel's unknown keys), so an
+            // import of the export is the same dashboard.
+            let own = panel.expectedSeries != nil || panel.wide
+                ? GrafanaLookoutFields(expectedSeries: panel.expectedSeries, wide: panel.wide ? true : nil) : nil
             return GrafanaPanel(
                 id: index + 1, type: panel.kind == .stat ? "stat" : "timeseries", title: panel.title,
                 datasource: datasource, gridPos: grid, targets: targets,
                 fieldConfig: GrafanaFieldConfig(defaults: GrafanaDefaults(
                     unit: Self.grafanaUnit(panel.unit), thresholds: GrafanaThresholds(mode: "absolute", steps: steps),
-                    mappings: mappings)))
+                    mappings: mappings)),
+                lookout: own)
         }
         let dashboard = GrafanaDashboard(
             title: title, uid: Self.grafanaUID(title), tags: ["lookout"], schemaVersion: 39, version: 1,
@@ -94,6 +99,13 @@ struct GrafanaPanel: Encodable {
     var gridPos: GrafanaGridPos
     var targets: [GrafanaTarget]
     var fieldConfig: GrafanaFieldConfig
+    var lookout: GrafanaLookoutFields?
+}
+
+/// A panel's lookout fields that Grafana has no place for.
+struct GrafanaLookoutFields: Encodable {
+    var expectedSeries: String?
+    var wide: Bool?
 }
 
 struct GrafanaFieldConfig: Encodable {

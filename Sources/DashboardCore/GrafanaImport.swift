@@ -64,7 +64,13 @@ public enum GrafanaImport {
                 }
                 let (unit, unitWarning) = self.unit(of: panel)
                 if let unitWarning { warnings.append("panel '\(name)': \(unitWarning)") }
-                panels.append(Panel(title: name, kind: kind, targets: targets, unit: unit, thresholds: thresholds(of: panel)))
+                // lookout's own fields, as its export writes them (an expected-series query for a health panel,
+                // the wide hint); a query like the panel's own, in a file already bounded.
+                let own = panel["lookout"]
+                let expected = own?["expectedSeries"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+                panels.append(Panel(
+                    title: name, kind: kind, targets: targets, unit: unit, thresholds: thresholds(of: panel),
+                    expectedSeries: kind == .stat ? expected : nil, wide: own?["wide"]?.bool ?? false))
             }
         }
         walk(root["panels"]?.objects ?? [])

@@ -109,6 +109,9 @@ public enum SparklineModel {
 public enum SeriesOrder: String, Sendable, Equatable, CaseIterable {
     case worstFirst = "worst first", name, value
 
+    /// How a notice and a panel's title name the order: `worst first`, `by name`, `by value`.
+    public var label: String { self == .worstFirst ? rawValue : "by " + rawValue }
+
     public var next: SeriesOrder {
         let all = Self.allCases
         return all[((all.firstIndex(of: self) ?? 0) + 1) % all.count]

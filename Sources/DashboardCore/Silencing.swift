@@ -39,7 +39,7 @@ public enum Silencing {
     /// "silenced by alice@bastion until 15:04 UTC (58m): deploying the fix".
     public static func describe(_ silence: Silence, now: Date) -> String {
         let author = silence.createdBy.isEmpty ? "(no author)" : silence.createdBy
-        let left = ValueFormat.age(silence.endsAt.timeIntervalSince(now))
+        let left = ValueFormat.rangeLabel(max(0, silence.endsAt.timeIntervalSince(now)))
         let comment = silence.comment.isEmpty ? "" : ": " + silence.comment
         return "silenced by \(author) until \(ClockFormat.short(silence.endsAt, now: now, utc: true)) UTC (\(left) left)\(comment)"
     }

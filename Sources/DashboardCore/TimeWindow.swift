@@ -142,6 +142,11 @@ public enum ClockFormat {
 
     /// `UTC`, or the local zone's abbreviation (`CET`).
     public static func zoneName(utc: Bool, at date: Date) -> String {
-        utc ? "UTC" : (TimeZone.current.abbreviation(for: date) ?? TimeZone.current.identifier)
+        // A zone at UTC all year is called UTC, as beside it (Foundation says GMT).
+        guard !utc else { return "UTC" }
+        let zone = TimeZone.current
+        let universal: Set<String> = ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu", "Etc/UCT", "UCT"]
+        if universal.contains(zone.identifier) || zone.identifier.hasPrefix("GMT") && zone.secondsFromGMT(for: date) == 0 { return "UTC" }
+        return zone.abbreviation(for: date) ?? zone.identifier
     }
 }

@@ -86,10 +86,19 @@ public enum ValueFormat {
     /// A range as its flag is written: `5m`, `1h`, `7d`.
     public static func rangeLabel(_ seconds: TimeInterval) -> String {
         let s = Int(saturating: seconds)
-        if s % 86_400 == 0 { return "\(s / 86_400)d" }
-        if s % 3600 == 0 { return "\(s / 3600)h" }
-        if s % 60 == 0 { return "\(s / 60)m" }
-        return "\(s)s"
+        if s < 0 { return s == Int.min ? "-" : "-" + rangeLabel(Double(-s)) }
+        if s == 0 { return "0s" }
+        // The largest unit and the next one when it is not zero: 7m30s, 1h30m, 1d6h, 1d (a label; what a smaller
+        // unit would add is left out).
+        let units: [(size: Int, name: String)] = [(86_400, "d"), (3600, "h"), (60, "m"), (1, "s")]
+        guard let first = units.firstIndex(where: { s >= $0.size }) else { return "\(s)s" }
+        var label = "\(s / units[first].size)\(units[first].name)"
+        if first + 1 < units.count {
+            let next = units[first + 1]
+            let n = (s % units[first].size) / next.size
+            if n > 0 { label += "\(n)\(next.name)" }
+        }
+        return label
     }
 
     /// Parses `30s`, `5m`, `1h`, `7d`, `2w` (and a plain number of seconds).

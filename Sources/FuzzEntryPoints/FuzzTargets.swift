@@ -16,7 +16,7 @@ import TerminalCanvas
 public enum FuzzTargets {
     public static let names = [
         "prometheus-answer", "alertmanager-answer", "dashboard-yaml", "grafana-import", "theme", "safetext", "promql",
-        "legend", "alert-detail",
+        "legend", "alert-detail", "keys",
     ]
 
     /// The invariants that did not hold while target `name` ran on `data` (empty when all held); nil for an unknown
@@ -50,6 +50,7 @@ public enum FuzzTargets {
         case "promql": promQL(data)
         case "legend": legend(data)
         case "alert-detail": alertDetail(data)
+        case "keys": keys(data)
         default: return false
         }
         return true
@@ -142,6 +143,44 @@ public enum FuzzTargets {
         } catch let error as ThemeError {
             checkSafe(error.message)
         } catch {}
+    }
+
+    /// What a terminal sends, as characters (UTF-8 decoded), through the key decoder; byte 0xFF stands for a pause
+    /// in the input (`idle`), 0xFE for a key ncurses decoded (`interrupt`). Invariants: at most about one event a
+    /// character, a paste at most `pasteLimit` long and held within its bound, no key a control character, and a
+    /// final byte and a pause end any sequence.
+    static func keys(_ data: [UInt8]) {
+        var decoder = KeyDecoder()
+        var events: [TerminalEvent] = []
+        var segment: [UInt8] = []
+        func feedSegment() {
+            for scalar in String(decoding: segment, as: UTF8.self).unicodeScalars { events += decoder.feed(scalar.value) }
+            segment = []
+        }
+        for byte in data {
+            switch byte {
+            case 0xFF: feedSegment(); events += decoder.idle()
+            case 0xFE: feedSegment(); events += decoder.interrupt()
+            default: segment.append(byte)
+            }
+        }
+        feedSegment()
+        events += decoder.idle()
+        // A sequence half read waits for its final byte; one ends it.
+        events += decoder.feed(126)
+        events += decoder.idle()
+        require(events.count <= data.count + 3, "\(events.count) events from \(data.count) bytes")
+        for event in events {
+            switch event {
+            case .paste(let text): require(text.unicodeScalars.count <= KeyDecoder.pasteLimit, "a paste of \(text.unicodeScalars.count) characters")
+            case .key(.char(let c)):
+                require(c.unicodeScalars.allSatisfy { $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) }, "a control character as a key")
+            case .key(.function(let n)): require((1...12).contains(n), "F\(n)")
+            default: break
+            }
+        }
+        require(!decoder.isInsideSequence, "still inside a sequence after its final byte and a pause")
+        require((decoder.heldPaste ?? 0) <= KeyDecoder.pasteHoldLimit, "a paste kept past its bound")
     }
 
     static func safeText(_ data: [UInt8]) {

@@ -8,6 +8,8 @@ import PrometheusAPI
 /// files and variables and the environment's proxies, and fails with one clear line naming the flag at fault.
 public struct ConnectionSettings: Sendable, Equatable {
     public var url: String?
+    /// Where `url` came from when it is not `--url` (a context of the config file), for error messages.
+    public var urlSource: String?
     public var bearerTokenFile: String?
     public var bearerTokenEnv: String?
     public var basicAuthUser: String?
@@ -28,7 +30,10 @@ public struct ConnectionSettings: Sendable, Equatable {
     /// by the flags'.
     public func overriding(_ base: ConnectionSettings) -> ConnectionSettings {
         var out = base
-        if let url { out.url = url }
+        if let url {
+            out.url = url
+            out.urlSource = urlSource
+        }
         let flagsAuth = bearerTokenFile != nil || bearerTokenEnv != nil || basicAuthUser != nil || basicAuthPasswordFile != nil
             || basicAuthPasswordEnv != nil
         if flagsAuth {
@@ -61,7 +66,7 @@ public struct ConnectionSettings: Sendable, Equatable {
     /// The server URL: `--url`, else `LOOKOUT_URL`, else `PROMETHEUS_URL`, else `http://localhost:9090`; and
     /// where it came from, for error messages.
     public func serverURL(environment: [String: String]) -> (text: String, source: String) {
-        if let url { return (url, "--url") }
+        if let url { return (url, urlSource ?? "--url") }
         for name in Self.urlVariables {
             if let value = environment[name], !value.isEmpty { return (value, name) }
         }

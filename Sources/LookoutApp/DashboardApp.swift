@@ -97,6 +97,9 @@ public final class DashboardApp {
         state.contextName = context?.name
         state.customDashboard = Dashboard.builtins.values.contains(dashboard) ? nil : dashboard
         state.contexts = switcher?.config.contexts.map { ContextEntry(name: $0.name, url: $0.url) } ?? []
+        if let place = LookoutConfig.location(flag: nil, environment: ProcessInfo.processInfo.environment)?.path {
+            state.configFile = SafeText.clip(place, 200)
+        }
         app = AppState(model: state, history: history?.queries ?? [])
         canvas = Canvas(width: terminal.width, height: terminal.height)
         (events, continuation) = AsyncStream.makeStream(of: AppEvent.self, bufferingPolicy: .unbounded)
@@ -321,6 +324,7 @@ public final class DashboardApp {
         state.rows = old.rows
         state.contextName = context?.name
         state.contexts = old.contexts
+        state.configFile = old.configFile
         app = app.switched(to: state)
         if let problem = ContextChoice.remember(name, environment: switcher.environment) { app.notice = problem }
         logger.info("context switched", metadata: ["context": "\(name)", "server": "\(newClient.options.baseURL)"])

@@ -42,6 +42,7 @@ public struct LookoutConfig: Sendable, Equatable {
         public init(name: String, url: String) {
             self.name = name
             connection.url = url
+            connection.urlSource = "context '\(SafeText.clip(name, 80))' of the config file"
         }
 
         public var url: String { connection.url ?? "" }

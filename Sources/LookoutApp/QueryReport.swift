@@ -96,20 +96,11 @@ public struct QueryReport: Sendable {
 
     /// `{"resultType": …, "result": …, "warnings": […]}`, as Prometheus' `data`; strings escaped for a terminal.
     public func json() throws -> String {
-        struct Report: Encodable {
-            var result: QueryResult
-            var warnings: [String]
-            enum CodingKeys: String, CodingKey { case warnings }
-            func encode(to encoder: any Encoder) throws {
-                // QueryResult encodes as {"resultType","result"}; the warnings go beside it.
-                try result.encode(to: encoder)
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(warnings, forKey: .warnings)
-            }
-        }
+        // The server's `data` as it sent it: the result type, the series and their values in Prometheus' own
+        // notation (the warnings go to stderr, as Prometheus keeps them outside `data`).
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(Report(result: result, warnings: warnings))
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(result)
         return SafeText.escapeJSON(String(decoding: data, as: UTF8.self)) + "\n"
     }
 

@@ -21,13 +21,8 @@ public final class NcursesScreen: Terminal {
     private var previousTheme: Theme?
     private var pairs: [PairKey: Int32] = [:]
     private var nextPair: Int32 = 1
-    /// Bracketed paste: the escape sequence read so far, and the pasted text while inside `ESC [200~ … ESC [201~`.
-    private var escape: [UInt32] = []
-    private var pasted: [UInt32]?
-    static let pasteStart: [UInt32] = [27, 91, 50, 48, 48, 126]  // ESC [ 2 0 0 ~
-    static let pasteEnd: [UInt32] = [27, 91, 50, 48, 49, 126]  // ESC [ 2 0 1 ~
-    /// The longest paste taken (the rest is dropped).
-    static let pasteLimit = 64 * 1024
+    /// What the characters ncurses did not decode mean (sequences of other terminals, bracketed paste).
+    private var decoder = KeyDecoder()
     /// Bytes ncurses wrote to the terminal, when counting was asked for (benchmarks).
     public private(set) var drawCalls = 0
 
@@ -51,7 +46,7 @@ public final class NcursesScreen: Terminal {
     /// `mouse`: report clicks and the wheel (`--no-mouse` turns it off; the keyboard does everything).
     public init(mouse: Bool = true) throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw NoTerminal(description: "lookout needs a terminal (stdin and stdout must be a TTY); for a report on stdout use 'lookout snapshot'")
+            throw NoTerminal(description: "the dashboard needs a terminal (stdin and stdout must be a TTY); for a report on stdout use 'lookout snapshot'")
         }
         setlocale(LC_CTYPE, "")  // wide characters; numbers stay in the C notation (cFormat)
         // ncurses installs its own SIGWINCH handler only while the signal has its default action; ours comes
@@ -104,12 +99,12 @@ public final class NcursesScreen: Terminal {
         while true {
             let r = lookout_get_key(&ch)
             if r == ERR {
-                // Nothing more to read: a lone Esc was the Esc key (unless a paste is still arriving).
-                if pasted == nil { flushEscape() }
+                // Nothing more to read for now: a lone Esc was the Esc key.
+                yield(decoder.idle())
                 break
             }
             if r == lookout_key_code_yes() {
-                flushEscape()
+                yield(decoder.interrupt())
                 // resizeterm (called on SIGWINCH) queues KEY_RESIZE: the size is already taken, nothing to do.
                 if Int32(ch) == lookout_key_resize() { sizeChanged(); continue }
                 if Int32(ch) == lookout_key_mouse() {
@@ -123,50 +118,16 @@ public final class NcursesScreen: Terminal {
                 }
                 if let name = Self.keyName(code: Int32(ch)) { continuation.yield(.key(name)) }
             } else {
-                character(UInt32(ch))
+                yield(decoder.feed(UInt32(ch)))
             }
         }
     }
 
-    /// One character: inside a paste it is collected; an escape sequence is matched against the paste markers;
-    /// anything else is a key.
-    private func character(_ c: UInt32) {
-        if var text = pasted {
-            text.append(c)
-            if text.count >= Self.pasteEnd.count, Array(text.suffix(Self.pasteEnd.count)) == Self.pasteEnd {
-                let body = text.dropLast(Self.pasteEnd.count).prefix(Self.pasteLimit)
-                continuation.yield(.paste(String(String.UnicodeScalarView(body.compactMap(Unicode.Scalar.init)))))
-                pasted = nil
-            } else if text.count > Self.pasteLimit + Self.pasteEnd.count {
-                // Too long: keep only the tail, to find the end marker.
-                pasted = Array(text.prefix(Self.pasteLimit)) + Array(text.suffix(Self.pasteEnd.count - 1))
-            } else {
-                pasted = text
-            }
-            return
-        }
-        if !escape.isEmpty || c == 27 {
-            escape.append(c)
-            if escape == Self.pasteStart {
-                escape = []
-                pasted = []
-            } else if !Self.pasteStart.starts(with: escape) {
-                flushEscape()
-            }
-            return
-        }
-        if let key = Self.keyName(character: c) { continuation.yield(.key(key)) }
+    private func yield(_ events: [TerminalEvent]) {
+        for event in events { continuation.yield(event) }
     }
 
-    /// An escape sequence that is not a paste marker: the keys it was made of.
-    private func flushEscape() {
-        let pending = escape
-        escape = []
-        for c in pending {
-            if let key = Self.keyName(character: c) { continuation.yield(.key(key)) }
-        }
-    }
-
+    /// A key ncurses decoded from its terminfo entry.
     static func keyName(code: Int32) -> Key? {
         switch code {
         case lookout_key_up(): return .up
@@ -176,24 +137,15 @@ public final class NcursesScreen: Terminal {
         case lookout_key_btab(): return .backTab
         case lookout_key_enter(): return .enter
         case lookout_key_backspace(): return .backspace
-        case lookout_key_ppage(): return .pageUp
-        case lookout_key_npage(): return .pageDown
-        case lookout_key_home(): return .home
-        case lookout_key_end(): return .end
+        case lookout_key_ppage(), lookout_key_a3(): return .pageUp
+        case lookout_key_npage(), lookout_key_c3(): return .pageDown
+        // Find and Select are where a vt220 keyboard has Home and End (terminfo's kfnd, kslt: ESC [ 1 ~, ESC [ 4 ~).
+        case lookout_key_home(), lookout_key_find(), lookout_key_a1(): return .home
+        case lookout_key_end(), lookout_key_select(), lookout_key_c1(): return .end
+        case lookout_key_ic(): return .insert
+        case lookout_key_dc(): return .delete
+        case (lookout_key_f0() + 1)...(lookout_key_f0() + 12): return .function(Int(code - lookout_key_f0()))
         default: return nil
-        }
-    }
-
-    static func keyName(character: UInt32) -> Key? {
-        switch character {
-        case 9: return .tab
-        case 10, 13: return .enter
-        case 27: return .escape
-        case 8, 127: return .backspace
-        // Ctrl-A … Ctrl-Z (in raw mode Ctrl-C arrives as a key, not as SIGINT).
-        case 1...26: return Unicode.Scalar(character + 96).map { .ctrl(Character($0)) }
-        case 0..<32: return nil
-        default: return Unicode.Scalar(character).map { .char(Character($0)) }
         }
     }
 

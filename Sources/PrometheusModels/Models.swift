@@ -19,10 +19,8 @@ public enum SampleValue {
 
     /// The inverse of `parse`, in the form Prometheus writes.
     public static func format(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value == .infinity { return "+Inf" }
-        if value == -.infinity { return "-Inf" }
-        return "\(value)"
+        // strconv.FormatFloat(v, 'f', -1, 64), as Prometheus writes sample values: "1", not "1.0".
+        GoFormat.formatF(value)
     }
 }
 

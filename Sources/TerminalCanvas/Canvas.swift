@@ -197,6 +197,31 @@ public struct Canvas: Sendable, Equatable {
         return column
     }
 
+    /// The ASCII stand-ins of the symbols lookout draws (`--ascii`, or a locale that is not UTF-8).
+    static let asciiForms: [Character: Character] = [
+        "–": "-", "—": "-", "…": "~", "·": ",", "→": ">", "←": "<", "↑": "^", "↓": "v", "▲": "^", "▼": "v",
+        "●": "+", "○": "o", "✖": "x", "◐": "!", "✔": "+", "✓": "+", "✗": "x", "•": "*", "│": "|", "─": "-",
+        "┌": "+", "┐": "+", "└": "+", "┘": "+", "├": "+", "┤": "+", "┬": "+", "┴": "+", "┼": "+", "━": "=",
+        "┃": "|", "┏": "+", "┓": "+", "┗": "+", "┛": "+", "×": "x", "≥": ">", "≤": "<", "°": "o", "µ": "u",
+        "“": "\"", "”": "\"", "‘": "'", "’": "'", "▏": "|", "█": "#", "░": ".", "▒": ":", "▓": "#",
+    ]
+
+    /// Every cell in ASCII: lookout's own symbols by their stand-ins, anything else (a server's label in another
+    /// script, a braille dot, a block) as `?`, and a wide character's two cells as `?` and a space. What `--ascii`
+    /// promises, whatever a widget drew.
+    public mutating func makeASCII() {
+        for i in cells.indices {
+            let cell = cells[i]
+            if cell.isContinuation {
+                cells[i] = Cell(" ", style: cell.style)
+                continue
+            }
+            guard !cell.text.unicodeScalars.allSatisfy(\.isASCII) else { continue }
+            let form = cell.text.first.flatMap { Self.asciiForms[$0] } ?? "?"
+            cells[i].text = String(form)
+        }
+    }
+
     static func isPlainNarrow(_ character: Character) -> Bool {
         if let ascii = character.asciiValue { return ascii >= 0x20 && ascii < 0x7F }
         guard character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first else { return false }

@@ -98,6 +98,11 @@ public enum CanvasPicture {
         for y in 0..<canvas.height {
             let top = Double(y) * cellHeight
             let baseline = top + cellHeight * 0.78
+            // Each row's glyphs stay in the row (a braille dot or a block drawn taller than the cell by the font would
+            // cross into the panel below, or over its frame).
+            out += #"<clipPath id="r\#(y)"><rect x="0" y="\#(number(top))" width="\#(number(width))" height="\#(number(cellHeight))"/></clipPath>"# + "\n"
+            out += #"<g clip-path="url(#r\#(y))">"# + "\n"
+            defer { out += "</g>\n" }
             for (x, columns, text, look) in runs(canvas, row: y, theme: theme, defaults: defaults) {
                 if look.background != defaults.background {
                     out += #"<rect x="\#(number(Double(x) * cellWidth))" y="\#(number(top))" width="\#(number(Double(columns) * cellWidth))" height="\#(number(cellHeight))" fill="\#(look.background)"/>"# + "\n"

@@ -9,7 +9,9 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     /// Ctrl with a letter: `.ctrl("c")`.
     case ctrl(Character)
     case enter, escape, tab, backTab, backspace
-    case up, down, left, right, pageUp, pageDown, home, end
+    case up, down, left, right, pageUp, pageDown, home, end, insert, delete
+    /// F1 … F12.
+    case function(Int)
 
     /// How help text names the key: `q`, `Ctrl-C`, `Enter`, `Esc`, `Tab`, `Shift-Tab`, `↑`…
     public var description: String {
@@ -30,6 +32,9 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .pageDown: return "PgDn"
         case .home: return "Home"
         case .end: return "End"
+        case .insert: return "Ins"
+        case .delete: return "Del"
+        case .function(let n): return "F\(n)"
         }
     }
 }

@@ -9,9 +9,10 @@ struct Lookout: AsyncParsableCommand {
         commandName: "lookout",
         abstract: "A terminal dashboard for Prometheus: service health, request rate, error rate, p95 latency, alerts.",
         discussion: """
-            The server comes from --url, else the config file's context (--context, LOOKOUT_CONTEXT, the last one
-            chosen with :ctx, else the first; see 'lookout config'), else LOOKOUT_URL, else PROMETHEUS_URL, else
+            The server comes from --url, else the config file's context (--context, LOOKOUT_CONTEXT, the last one \
+            chosen with :ctx, else the first; see 'lookout config'), else LOOKOUT_URL, else PROMETHEUS_URL, else \
             http://localhost:9090.
+
             Secrets are read from files or environment variables, never from flag values.
             """,
         version: BuildInfo.version,

@@ -128,5 +128,12 @@ struct ValueFormatTests {
         #expect(ValueFormat.rangeLabel(3600) == "1h")
         #expect(ValueFormat.rangeLabel(900) == "15m")
         #expect(ValueFormat.rangeLabel(604_800) == "7d")
+        // Half of 15m on a chart's axis, and other ranges that are no whole unit.
+        #expect(ValueFormat.rangeLabel(450) == "7m30s")
+        #expect(ValueFormat.rangeLabel(5400) == "1h30m")
+        #expect(ValueFormat.rangeLabel(86_400 + 6 * 3600) == "1d6h")
+        #expect(ValueFormat.rangeLabel(86_400) == "1d")
+        #expect(ValueFormat.rangeLabel(45) == "45s")
+        #expect(ValueFormat.rangeLabel(0) == "0s")
     }
 }

@@ -53,6 +53,20 @@ struct GrafanaImportEdgeTests {
         #expect(throws: DashboardFileError.self) { try convert(#"{"title": "t", "panels": [{"type": "text", "title": "x"}]}"#) }
     }
 
+    /// An export read back is the same dashboard: lookout's own fields (the health panel's expected series, the
+    /// wide hint) ride along, so the DOWN service stays in the health panel.
+    @Test func anExportReadBackIsTheSameDashboard() throws {
+        for board in Dashboard.builtins.values.sorted(by: { $0.title < $1.title }) {
+            var wide = board
+            wide.panels[wide.panels.count - 1].wide = true
+            let back = try convert(try wide.grafanaJSON()).dashboard
+            #expect(back.panels.map(\.expectedSeries) == wide.panels.map(\.expectedSeries), "\(board.title)")
+            #expect(back.panels.map(\.wide) == wide.panels.map(\.wide), "\(board.title)")
+            #expect(back.panels.map(\.kind) == wide.panels.map(\.kind))
+        }
+        #expect(try convert(try Dashboard.microservices.grafanaJSON()).dashboard.panels[0].isHealth)
+    }
+
     @Test func wrappedExportsCollapsedRowsAndHiddenTargets() throws {
         let json = """
             {"dashboard": {"title": "t", "panels": [

@@ -59,9 +59,11 @@ struct DashboardEndToEndTests {
                         && s.contains("4 Response Time") && services.allSatisfy { s.contains($0) }
                 }
                 try await tmux.resize(width: 200, height: 60)
-                try await tmux.waitFor("four panels in a row") { s in
-                    guard let row = s.split(separator: "\n").dropFirst().first else { return false }
-                    return Self.titles.allSatisfy { row.contains($0) }
+                // 200 columns: the health tiles in a row of their own, the three graphs side by side below.
+                try await tmux.waitFor("the health row, then three graphs in a row") { s in
+                    let rows = s.split(separator: "\n").dropFirst()
+                    guard let first = rows.first, first.contains(Self.titles[0]) else { return false }
+                    return rows.contains { row in Self.titles.dropFirst().allSatisfy { row.contains($0) } }
                 }
 
                 // The server goes away: lookout says so within two refresh intervals and keeps running.
@@ -125,7 +127,7 @@ struct DashboardEndToEndTests {
     func noTerminal() async throws {
         let result = try await runCommand(try lookout(), ["--url", "http://127.0.0.1:9"])
         #expect(result.exitCode == 2)
-        #expect(result.stderr == "lookout: lookout needs a terminal (stdin and stdout must be a TTY); for a report on stdout use 'lookout snapshot'\n")
+        #expect(result.stderr == "lookout: the dashboard needs a terminal (stdin and stdout must be a TTY); for a report on stdout use 'lookout snapshot'\n")
     }
 }
 

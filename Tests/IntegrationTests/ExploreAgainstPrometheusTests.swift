@@ -115,6 +115,7 @@ extension AgainstOnePrometheus {
 
                 let empty = try await runCommand(lookout, ["query", "--url", url, #"up{job="nothing"}"#])
                 #expect(empty.exitCode == 1 && empty.stdout.isEmpty)
+                #expect(empty.stderr.contains("no data: the query matched no series"), "an empty answer says so: \(empty.stderr)")
 
                 let parse = try await runCommand(lookout, ["query", "--url", url, "sum(rate(up[5m])"])
                 #expect(parse.exitCode == 64)

@@ -36,7 +36,18 @@ struct QueryReportTests {
         let decoded = try JSONDecoder().decode(QueryResult.self, from: Data(json.utf8))
         guard case .vector(let samples) = decoded else { Issue.record("not a vector"); return }
         #expect(samples.first?.value.value.isNaN == true)
-        #expect(json.contains(#""warnings":["w"]"#))
+        #expect(!json.contains("warnings"), "the warnings go to stderr; the JSON is Prometheus' data")
+    }
+
+    /// Values in Prometheus' own notation (strconv 'f', shortest): "1" stays "1", nothing is added to `data`.
+    @Test func jsonKeepsTheServersValues() throws {
+        let result = QueryResult.vector([
+            Sample(metric: ["job": "a"], value: SamplePair(timestamp: 1_700_000_000.5, value: 1)),
+            Sample(metric: ["job": "b"], value: SamplePair(timestamp: 1_700_000_000.5, value: 0.000015)),
+            Sample(metric: ["job": "c"], value: SamplePair(timestamp: 1_700_000_000.5, value: 1e21)),
+        ])
+        let json = try QueryReport(result: result, warnings: []).json()
+        #expect(json == #"{"result":[{"metric":{"job":"a"},"value":[1700000000.5,"1"]},{"metric":{"job":"b"},"value":[1700000000.5,"0.000015"]},{"metric":{"job":"c"},"value":[1700000000.5,"1000000000000000000000"]}],"resultType":"vector"}"# + "\n")
     }
 
     @Test func emptyScalarAndRangeResults() {

@@ -108,6 +108,10 @@ struct CompletionContextTests {
         #expect(CompletionChoices.filter(names, prefix: "http_req") == ["http_request_duration_seconds_bucket", "http_requests_total"])
         #expect(CompletionChoices.filter(names, prefix: "http") == ["http_request_duration_seconds_bucket", "http_requests_total", "go_http_total"])
         #expect(CompletionChoices.filter(names, prefix: "up") == [], "the word already typed is not a choice")
+        // A whole duration typed: no other that merely contains it (Enter after 5m must not take 15m).
+        #expect(CompletionChoices.filter(CompletionChoices.durations, prefix: "5m") == [])
+        #expect(CompletionChoices.filter(CompletionChoices.durations, prefix: "1") == ["10m", "12h", "15m", "1d", "1h", "1m"])
+        #expect(CompletionChoices.filter(CompletionChoices.durations, prefix: "h") == ["12h", "1h", "3h", "6h"])
     }
 }
 

@@ -17,6 +17,8 @@ struct GoldenTests {
     static var cases: [(String, Int, Int)] {
         SampleStates.all.flatMap { name, _ in sizes.map { (name, $0.0, $0.1) } }
             + SampleStates.views.map { ($0.0, 100, 30) }
+            + SampleStates.help.map { ($0.0, 80, 24) }
+            + SampleStates.small.flatMap { name, _ in [("small-" + name, 40, 10), ("small-" + name, 50, 14)] }
             + (SampleStates.explore + SampleStates.alertDetail + SampleStates.silences + SampleStates.targetsAndContexts).flatMap { name, _ in [(name, 80, 24), (name, 160, 45)] }
     }
 
@@ -53,7 +55,8 @@ struct GoldenTests {
 
     @Test(arguments: cases)
     func matchesGolden(name: String, width: Int, height: Int) throws {
-        let apps = SampleStates.all.map { ($0.0, AppState(model: $0.1)) } + SampleStates.views + SampleStates.explore + SampleStates.alertDetail
+        let apps = SampleStates.all.map { ($0.0, AppState(model: $0.1)) } + SampleStates.views + SampleStates.help
+            + SampleStates.small.map { ("small-" + $0.0, AppState(model: $0.1)) } + SampleStates.explore + SampleStates.alertDetail
             + SampleStates.silences + SampleStates.targetsAndContexts
         let app = try #require(apps.first { $0.0 == name }?.1)
         var canvas = Canvas(width: width, height: height)

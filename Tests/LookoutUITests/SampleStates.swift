@@ -100,7 +100,43 @@ enum SampleStates {
         state.alerts = AlertsState(items: [], updatedAt: at)
     }
 
-    static let all: [(String, DashboardState)] = [("healthy", healthy), ("incident", incident), ("server-down", serverDown), ("no-data", noData)]
+    /// The operations dashboard: stat panels (one number each: the backup's age, failed jobs; the probe's UP) in
+    /// rows of their own, graphs (volume usage, a ratio under 100 %; replicas missing; the probe's duration) with the
+    /// rest.
+    static let operations: DashboardState = {
+        var state = DashboardState(dashboard: .operations, server: "prometheus:9090", rangeSeconds: 3600, refreshSeconds: 15, now: now)
+        state.connection = .connected
+        let board = Dashboard.operations
+        let at = now.addingTimeInterval(-3)
+        func one(_ legend: String, _ label: String, _ points: [SamplePair], _ panel: Int) -> PanelState {
+            PanelState(data: PanelData(series: [
+                SeriesSummary(legend: legend, labels: [label: legend], points: points, thresholds: board.panels[panel].thresholds),
+            ]), updatedAt: at)
+        }
+        state.panels[0] = one("postgresql-backup", "cronjob", wave(27 * 3600, amplitude: 0.01, seed: 1, ramp: 3600), 0)
+        state.panels[1] = one("postgresql-backup-29113", "job_name", wave(1, amplitude: 0, seed: 0), 1)
+        state.panels[2] = one("backup-pvc", "persistentvolumeclaim", wave(0.62, amplitude: 0.04, seed: 2, ramp: 0.2), 2)
+        state.panels[3] = PanelState(data: PanelData(series: services.enumerated().map { i, name in
+            SeriesSummary(legend: name, labels: ["deployment": name], points: wave(name == "order-service" ? 1 : 0, amplitude: 0, seed: i),
+                          thresholds: board.panels[3].thresholds)
+        }.sorted { $0.legend < $1.legend }), updatedAt: at)
+        state.panels[4] = PanelState(data: PanelData(services: [ServiceHealth(name: "api-gateway", status: .up)]), updatedAt: at)
+        state.panels[5] = one("api-gateway", "instance", wave(0.12, amplitude: 0.3, seed: 3), 5)
+        return state
+    }()
+
+    /// Eight services in the health panel, the one down (shipping-service) not among the first alphabetically.
+    static let eightServices: DashboardState = with(incident) { state in
+        let up = ["api-gateway", "cart-service", "inventory-service", "notification-service", "order-service", "search-service", "user-service"]
+        state.panels[0].data?.services = [ServiceHealth(name: "shipping-service", status: .down)] + up.map { ServiceHealth(name: $0, status: .up) }
+    }
+
+    static let all: [(String, DashboardState)] = [
+        ("healthy", healthy), ("incident", incident), ("server-down", serverDown), ("no-data", noData), ("operations", operations),
+    ]
+
+    /// The smallest terminals, where every panel keeps a line and the service down is named.
+    static let small: [(String, DashboardState)] = [("eight-services", eightServices), ("incident", incident)]
 
     /// Screens and overlays other than the dashboard, reached with the keys a user types, checked at one size each.
     static let views: [(String, AppState)] = [
@@ -118,6 +154,17 @@ enum SampleStates {
         // The mono theme: each series in its own character, the legend starting with it; series 2 hidden.
         ("incident-zoom-hidden-mono", app(incident, [.char("4"), .char("2")])),
     ]
+
+    /// The help at 80x24, where it does not fit: its top, a page down, its end (the terminal's size in the model, as
+    /// the run loop sets it).
+    static let help: [(String, AppState)] = {
+        let small = with(healthy) { $0.columns = 80; $0.rows = 24 }
+        return [
+            ("help-top", app(small, [.char("?")])),
+            ("help-page-down", app(small, [.char("?"), .pageDown])),
+            ("help-end", app(small, [.char("?"), .end])),
+        ]
+    }()
 
     /// Explore, reached as a user does (`:explore …`), with the server's answers.
     static let explore: [(String, AppState)] = {

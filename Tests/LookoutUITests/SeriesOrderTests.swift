@@ -116,10 +116,15 @@ struct ZoomAndMouseTests {
 
     @Test func clicksFocusZoomAndOpenAndTheWheelPans() {
         var app = Self.app([])
-        // 120 columns: two panels to a row; the second starts at column 60.
-        _ = app.update(.mouse(MouseEvent(x: 70, y: 3, action: .click)))
+        // 120 columns: the health panel has a row of its own, then two graphs to a row; the third panel starts at
+        // column 60, on the row where the second's title is.
+        let lines = text(app).split(separator: "\n", omittingEmptySubsequences: false)
+        let second = lines.firstIndex { $0.contains("2 Request Rate") } ?? 0
+        _ = app.update(.mouse(MouseEvent(x: 70, y: second + 1, action: .click)))
+        #expect((app.top as? DashboardScreen)?.focusedPanel == 2)
+        _ = app.update(.mouse(MouseEvent(x: 10, y: second + 1, action: .click)))
         #expect((app.top as? DashboardScreen)?.focusedPanel == 1)
-        _ = app.update(.mouse(MouseEvent(x: 70, y: 3, action: .doubleClick)))
+        _ = app.update(.mouse(MouseEvent(x: 10, y: second + 1, action: .doubleClick)))
         #expect((app.top as? PanelScreen)?.panel == 1)
         _ = app.update(.key(.escape))
         let screen = text(app).split(separator: "\n", omittingEmptySubsequences: false)

@@ -125,6 +125,23 @@ struct SilenceTests {
         #expect((app.top as? SilenceFormScreen)?.selected == nil)
     }
 
+    /// A count that failed (an invalid regex) says so until the matchers change, instead of "counting…" for ever.
+    @Test func aFailedCountSaysWhyUntilTheMatchersChange() throws {
+        var (app, _) = Self.form()
+        let screen = app.screenIDs.last ?? -1
+        let id = try #require((app.top as? SilenceFormScreen)?.countRequest)
+        _ = app.update(.response(screen: screen, id: id, .failure("invalid regex 'pay(': missing )")))
+        _ = app.update(.key(.char("x")))
+        var canvas = Canvas(width: 120, height: 30)
+        AppView.render(app, into: &canvas)
+        let text = canvas.trimmedLines.joined(separator: "\n")
+        #expect(text.contains("cannot count the alerts it selects: invalid regex 'pay(': missing )"), "\(text)")
+        #expect(!text.contains("counting the alerts"))
+        for _ in 0..<4 { _ = app.update(.key(.tab)) }
+        _ = app.update(.key(.char("y")))
+        #expect((app.top as? SilenceFormScreen)?.countFailure == nil, "a new count is asked for")
+    }
+
     @Test func readOnlyAndNoAlertmanagerRefuseAndSaySo() {
         let (readOnly, _) = Self.form(Self.model(readOnly: true))
         #expect(readOnly.top is AlertListScreen)

@@ -44,7 +44,7 @@ struct SizeSweepTests {
                 #expect((0..<width).allSatisfy { statusRoles.contains(canvas[$0, 0].style.role) }, "the status bar fills row 0 at \(width)x\(height)")
                 // A grid of four panels in a row, or 2x2, has room for every title whole (the alert view takes the screen).
                 if state.top is DashboardScreen, !state.showHelp, width >= 120, height >= 24 {
-                    for title in ["1 Service Health Status", "2 Request Rate", "3 Error Rate"] {
+                    for title in state.model.dashboard.panels.prefix(3).enumerated().map({ "\($0.offset + 1) \($0.element.title)" }) {
                         #expect(lines.contains { $0.contains(title) }, "\(title) missing at \(width)x\(height)")
                     }
                 }

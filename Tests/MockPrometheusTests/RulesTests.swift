@@ -1,3 +1,4 @@
+import PrometheusModels
 import PromQL
 import Foundation
 import PrometheusAPI

@@ -29,7 +29,11 @@ public struct AppState: Sendable {
     public private(set) var screenIDs: [Int] = [0]
     private var nextScreenID = 1
     /// The key help, over the top screen.
-    public var showHelp = false
+    public var showHelp = false {
+        didSet { if showHelp != oldValue { helpOffset = 0 } }
+    }
+    /// The first line of the help shown (it scrolls when it does not fit).
+    public var helpOffset = 0
     /// Typing a filter after `/`: keys go to the filter text.
     public var isEditingFilter = false
     /// The `:` command line, while it is open.
@@ -131,10 +135,7 @@ public struct AppState: Sendable {
     mutating func handle(_ key: Key) -> [DashboardEffect] {
         if isEditingFilter { return editFilter(key) }
         if commandLine != nil { return editCommand(key) }
-        if showHelp, key == .escape {
-            showHelp = false
-            return []
-        }
+        if showHelp, scrollHelp(key) { return [] }
         var top = self.top
         if let effects = top.handle(key, context: context()) {
             if !stack.isEmpty { stack[stack.count - 1] = top }
@@ -154,10 +155,66 @@ public struct AppState: Sendable {
             } else if !model.filter.isEmpty {
                 model.filter = ""
             }
-        case .dashboard(let action): return model.perform(action)
+        case .dashboard(let action): return perform(action)
         case nil: break
         }
         return []
+    }
+
+    /// A dashboard action, and the notice that says what it did.
+    mutating func perform(_ action: DashboardAction) -> [DashboardEffect] {
+        let effects = model.perform(action)
+        if let feedback = Self.feedback(after: action, model) { notice = feedback }
+        return effects
+    }
+
+    /// What a key that changes no data on screen at once says it did (nil for the keys whose effect shows).
+    static func feedback(after action: DashboardAction, _ model: DashboardState) -> String? {
+        switch action {
+        case .cycleOrder:
+            return "rows ordered \(model.seriesOrder.label) (o: \(model.seriesOrder.next.label) next)"
+        case .cycleTheme:
+            guard model.themes.count > 1 else { return "theme \(SafeText.clip(model.themeName, 40)): the only theme there is" }
+            return "theme \(SafeText.clip(model.themeName, 40))"
+        case .nextVariableValue:
+            guard let variable = model.dashboard.variables.first else { return "this dashboard has no variables (v does nothing here)" }
+            let value = model.variableValues[variable.name] ?? Variable.all
+            return "$\(SafeText.clip(variable.name, 40)) = \(SafeText.clip(value, 60))"
+        case .toggleSuppressed:
+            return model.hideSuppressed
+                ? "silenced and inhibited alerts hidden (s shows them)" : "silenced and inhibited alerts shown (s hides them)"
+        case .toggleUTC:
+            return model.utc ? "times in UTC" : "times in local time (\(ClockFormat.zoneName(utc: false, at: model.now)))"
+        default:
+            return nil
+        }
+    }
+
+    /// The help of the top screen, the screens, the keys of every screen and the commands.
+    public var help: KeyHelp {
+        KeyHelp(sections: [top.keyHelp, ScreenCatalog.help, GlobalKeys.table.help("Everywhere"), Commands.help], offset: helpOffset)
+    }
+
+    /// Keys while the help is open: Esc, ? and F1 close it; ↑ ↓ k j PgUp PgDn space Home End g G scroll it (within
+    /// the rows the terminal has). False for any other key, which does what it does under the help.
+    mutating func scrollHelp(_ key: Key) -> Bool {
+        // The help is drawn below the status bar.
+        let rows = max(0, model.rows - 1)
+        let help = self.help
+        let page = max(1, help.visibleLines(height: rows) - 1)
+        let last = help.maxOffset(height: rows)
+        switch key {
+        case .escape, .char("?"), .char("h"), .function(1): showHelp = false
+        case .up, .char("k"): helpOffset -= 1
+        case .down, .char("j"): helpOffset += 1
+        case .pageUp, .char("b"): helpOffset -= page
+        case .pageDown, .char(" "): helpOffset += page
+        case .home, .char("g"): helpOffset = 0
+        case .end, .char("G"): helpOffset = last
+        default: return false
+        }
+        helpOffset = max(0, min(helpOffset, last))
+        return true
     }
 
     /// A click goes to the screen under it; the wheel, unless the screen takes it, is ↑/↓. Nothing while the help,
@@ -203,7 +260,7 @@ public struct AppState: Sendable {
             case .pop: pop()
             case .popToRoot: while stack.count > 1 { pop() }
             case .replace(let screen): stack[stack.count - 1] = screen
-            case .dashboard(let action): out += model.perform(action)
+            case .dashboard(let action): out += perform(action)
             case .request(let id, let request): out.append(.request(screen: screen, id: id, request))
             case .remember(let query):
                 let query = query.trimmingSpaces()

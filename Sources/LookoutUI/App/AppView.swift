@@ -21,6 +21,7 @@ public enum AppView {
         guard area.width >= minimumWidth, area.height >= minimumHeight else {
             let message = "terminal too small (need \(minimumWidth)x\(minimumHeight))"
             canvas.put(TextLayout.truncate(message, to: area.width, ascii: options.ascii), x: max(0, (area.width - message.count) / 2), y: area.height / 2, style: Style(.warning))
+            if options.ascii { canvas.makeASCII() }
             return
         }
         let context = app.context(options)
@@ -48,8 +49,11 @@ public enum AppView {
             }
         }
         if app.showHelp {
-            KeyHelp(sections: [app.top.keyHelp, ScreenCatalog.help, GlobalKeys.table.help("Everywhere"), Commands.help], ascii: options.ascii)
-                .render(into: &canvas, area: body)
+            var help = app.help
+            help.ascii = options.ascii
+            help.render(into: &canvas, area: body)
         }
+        // ASCII only means every cell, whatever a widget or a server's text put there.
+        if options.ascii { canvas.makeASCII() }
     }
 }

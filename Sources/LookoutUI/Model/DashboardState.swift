@@ -197,6 +197,8 @@ public struct DashboardState: Sendable, Equatable {
     public var tlsUnverified = false
     /// Every context of the config file, for `:ctx`.
     public var contexts: [ContextEntry] = []
+    /// Where the config file that names contexts is (or would be), as the contexts screen tells it.
+    public var configFile = "~/.config/lookout/config.yaml"
 
     /// How long the server keeps its data, when it says (Prometheus' runtime info).
     public var retentionSeconds: TimeInterval?

@@ -29,11 +29,13 @@ struct AlertRows: Widget {
             let quiet = item.state == .pending || item.suppression != nil
             let badgeRole: StyleRole = quiet ? .alertPending : (item.severity == .critical ? .critical : (item.severity == .warning ? .warning : .text))
             let textRole: StyleRole = quiet ? .alertPending : .text
+            // The name in its severity's colour, as its badge: a warning is not painted as a page.
+            let nameRole: StyleRole = quiet ? .alertPending : (item.severity == .critical ? .alertFiring : (item.severity == .warning ? .warning : .text))
             let row = Rect(x: area.x, y: y, width: area.width, height: 1)
             let badge = item.suppression.map { $0 == .silenced ? "SIL " : "INH " } ?? (item.state == .pending ? "PEND" : item.severity.badge)
             var x = canvas.put(badge, x: area.x, y: y, style: Style(badgeRole, selected == i ? .reverse : []), clip: row)
             let name = item.count > 1 ? "\(item.name) ×\(item.count)" : item.name
-            x = canvas.put("  " + TextLayout.fit(name, to: nameWidth, ascii: ascii), x: x, y: y, style: Style(quiet ? .alertPending : .alertFiring), clip: row)
+            x = canvas.put("  " + TextLayout.fit(name, to: nameWidth, ascii: ascii), x: x, y: y, style: Style(nameRole), clip: row)
             x = canvas.put("  " + TextLayout.fit(item.subject, to: subjectWidth, ascii: ascii), x: x, y: y, style: Style(textRole), clip: row)
             let age = item.activeAt.map { ValueFormat.age(now.timeIntervalSince($0)) } ?? "?"
             x = canvas.put("  " + TextLayout.pad(age, to: 3, alignRight: true), x: x, y: y, style: Style(.dim), clip: row)
@@ -48,14 +50,16 @@ struct AlertRows: Widget {
         }
     }
 
-    /// `FIRING 2 critical · 2 warning · 1 pending`, or that nothing fires, and its role.
-    static func header(_ items: [AlertItem], ascii: Bool) -> (String, StyleRole) {
+    /// `FIRING 2 critical · 2 warning · 1 pending`, or that nothing fires, and its role; `1 silenced, hidden` while
+    /// `s` hides the silenced and inhibited alerts.
+    static func header(_ items: [AlertItem], ascii: Bool, suppressedHidden: Bool = false) -> (String, StyleRole) {
         let counts = AlertCounts(items)
+        let silenced = "\(counts.suppressed) silenced" + (suppressedHidden ? ", hidden" : "")
         let dot = ascii ? "," : " ·"
         guard counts.firing > 0 else {
             var text = "No alerts firing"
             if counts.pending > 0 { text += "\(dot) \(counts.pending) pending" }
-            if counts.suppressed > 0 { text += "\(dot) \(counts.suppressed) silenced" }
+            if counts.suppressed > 0 { text += "\(dot) \(silenced)" }
             return (text, counts.pending > 0 ? .alertPending : .ok)
         }
         var parts: [String] = []
@@ -63,7 +67,7 @@ struct AlertRows: Widget {
         if counts.warning > 0 { parts.append("\(counts.warning) warning") }
         if counts.info > 0 { parts.append("\(counts.info) info") }
         if counts.pending > 0 { parts.append("\(counts.pending) pending") }
-        if counts.suppressed > 0 { parts.append("\(counts.suppressed) silenced") }
+        if counts.suppressed > 0 { parts.append(silenced) }
         return ("FIRING " + parts.joined(separator: "\(dot) "), counts.critical > 0 ? .critical : .warning)
     }
 }

@@ -28,9 +28,10 @@ struct PanelView {
     func chart(
         _ content: Rect, series: [SeriesSummary], zoomed: Bool, log: Bool = false, inspect: Double? = nil, hidden: Set<String> = []
     ) -> (chart: LineChart, area: Rect, rows: Rect)? {
+        // A stat panel is its numbers and their sparklines on the dashboard; zoomed, it is charted like a graph.
         let chartHeight = zoomed
             ? (content.height >= 6 ? content.height - min(series.count, max(1, content.height / 3)) : 0)
-            : (content.height - series.count >= 5 && content.width >= 24 ? content.height - series.count : 0)
+            : (panel.kind == .graph && content.height - series.count >= 5 && content.width >= 24 ? content.height - series.count : 0)
         guard chartHeight > 0 else { return nil }
         let (chartArea, rows) = content.splitTop(chartHeight)
         let (now, utc) = (model.now, model.utc)
@@ -66,6 +67,13 @@ struct PanelView {
         }
         let state = model.panels[index]
         return max(1, model.visibleSeries(ofPanel: index).count + (state.error != nil && state.data != nil ? 1 : 0))
+    }
+
+    /// The title bar's text: the panel's number and title, and the order of its rows when `o` chose another than worst
+    /// first.
+    var title: String {
+        let order = panel.isHealth || model.seriesOrder == .worstFirst ? "" : " · " + model.seriesOrder.label
+        return "\(index + 1) \(panel.title)\(order)"
     }
 
     /// What the panel's title bar says besides the title: stale, a failed query over old data, or how many are up.

@@ -77,6 +77,8 @@ enum SeriesGraphics {
             // Round ends: 1, 2 or 5 times a power of ten.
             if hi > 0 { hi = nice(hi) }
             if lo > 0 { lo = nice(lo, down: true) }
+            // A ratio that cannot pass 100 % (usage, availability) keeps its axis at 100 %.
+            if unit == .percent, hi > 1, let top = finite.max(), top <= 1 { hi = 1 }
         }
         let shown = (top: log ? pow(10, hi) : hi, bottom: log ? pow(10, lo) : lo)
         let labels = (top: ValueFormat.format(shown.top, unit: unit) + (log ? " log" : ""), bottom: ValueFormat.format(shown.bottom, unit: unit))
@@ -104,6 +106,19 @@ enum SeriesGraphics {
             joinGap: joinGap(series, range: range, dots: dots),
             cursor: options.cursor.map { Int(saturating: ($0 * Double(max(0, dots - 1))).rounded()) })
         chart.seriesMarks = marks
+        // Round values between the ends (a step of 1, 2, 2.5 or 5 times a power of ten, three or four of them), the
+        // decades of a log axis.
+        if log {
+            chart.yTicks = stride(from: lo + 1, to: hi, by: 1).prefix(16).map { ($0, ValueFormat.format(pow(10, $0), unit: unit)) }
+        } else if hi > lo, (hi - lo).isFinite {
+            let rough = (hi - lo) / 4
+            let power = pow(10, log10(rough).rounded(.down))
+            let step = ([1, 2, 2.5, 5, 10].first { $0 * power >= rough * (1 - 1e-9) } ?? 10) * power
+            let first = (lo / step).rounded(.down) + 1
+            if step > 0, step.isFinite, first.isFinite {
+                chart.yTicks = stride(from: first * step, to: hi - step * 1e-6, by: step).prefix(8).map { ($0, ValueFormat.format($0, unit: unit)) }
+            }
+        }
         return chart
     }
 

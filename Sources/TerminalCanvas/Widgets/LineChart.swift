@@ -21,6 +21,9 @@ public struct LineChart: Widget {
     /// Horizontal lines (thresholds), each with a label drawn at its right end (empty for none).
     public var rules: [(value: Double, role: StyleRole, label: String)]
     public var yLabels: (top: String, bottom: String)
+    /// Labels between the top and the bottom, at their values (on a chart tall enough, each where it neither touches
+    /// another label nor is wider than the top and bottom ones).
+    public var yTicks: [(value: Double, label: String)] = []
     /// Under the plot: at its left edge, its middle (when wider than 24 columns), its right edge.
     public var xLabels: (left: String, middle: String, right: String)
     public var ascii: Bool
@@ -167,16 +170,27 @@ public struct LineChart: Widget {
                 canvas.put(ascii ? "|" : "│", x: x, y: y, style: Style(.focus), clip: plot)
             }
         }
-        // The rules' labels at their right end, under the data (a line crossing there stays visible around them).
-        for (y, label, role) in ruleRows where !label.isEmpty && plot.width > DisplayWidth.of(label) + 8 {
-            canvas.put(" " + label, x: plot.maxX - DisplayWidth.of(label) - 1, y: y, style: Style(role), clip: plot)
-        }
         for y in 0..<plot.height {
             for x in 0..<plot.width where bits[y * plot.width + x] != 0 {
                 let role = roles[y * plot.width + x] ?? .sparkline
                 let glyph = perCellX == 2 ? Unicode.Scalar(0x2800 + bits[y * plot.width + x]).map { String(Character($0)) } ?? "*"
                     : (seriesMarks ? String(Self.mark(role)) : "*")
                 canvas.put(glyph, x: plot.x + x, y: plot.y + y, style: Style(role), clip: plot)
+            }
+        }
+        // The rules' labels at their right end, over the data: a threshold's value stays readable where a line
+        // crosses it.
+        for (y, label, role) in ruleRows where !label.isEmpty && plot.width > DisplayWidth.of(label) + 8 {
+            canvas.put(" " + label, x: plot.maxX - DisplayWidth.of(label) - 1, y: y, style: Style(role), clip: plot)
+        }
+        // Intermediate y labels on a tall chart, a row clear of each other and of the top and bottom ones.
+        if plot.height >= 10 {
+            var taken = [plot.y, plot.maxY - 1]
+            for (value, label) in yTicks where value > lo && value < hi && DisplayWidth.of(label) <= labelWidth {
+                let y = plot.maxY - 1 - row(for: value, dots: plot.height)
+                guard taken.allSatisfy({ abs($0 - y) > 1 }) else { continue }
+                taken.append(y)
+                canvas.put(TextLayout.pad(label, to: labelWidth, alignRight: true), x: area.x, y: y, style: Style(.dim), clip: area)
             }
         }
     }

@@ -1,8 +1,8 @@
 import SafeText
 
 /// Short tiles (marker, name, word) laid out in as many columns as fit, filled column by column, so the first tiles
-/// (the ones that matter most) stack at the top left. What does not fit is counted in a last "+N more" tile, coloured
-/// as trouble when a hidden tile is.
+/// (the ones that matter most) stack at the top left. What does not fit is counted in a last "+N more" tile, which
+/// names the first hidden tile in trouble (`+6 more (payment-service DOWN)`).
 public struct TileGrid: Widget {
     public struct Tile: Sendable, Equatable {
         public var marker: String
@@ -55,6 +55,21 @@ public struct TileGrid: Widget {
         let cellWidth = area.width / columns
         let capacity = visibleRows * columns
         let overflow = tiles.count > capacity
+        // Room for one tile only: the first (the worst) and the count of the others after it on the same line.
+        if overflow, capacity == 1, let first = tiles.first {
+            let line = Rect(x: area.x, y: area.y, width: area.width, height: 1)
+            var x = canvas.put(first.marker + " ", x: line.x, y: line.y, style: Style(first.role), clip: line)
+            x = canvas.put(TextLayout.fit(first.name, to: max(1, min(DisplayWidth.of(first.name), area.width - 12)), ascii: ascii) + " ", x: x, y: line.y, style: Style(.text), clip: line)
+            x = canvas.put(first.word, x: x, y: line.y, style: Style(first.role), clip: line)
+            let hidden = tiles.dropFirst()
+            let trouble = hidden.first { $0.isTrouble }
+            var more = "  +\(hidden.count) more"
+            if let trouble, x + DisplayWidth.of(more) + DisplayWidth.of(trouble.name) + DisplayWidth.of(trouble.word) + 3 <= line.maxX {
+                more += " (\(trouble.name) \(trouble.word))"
+            }
+            canvas.put(more, x: x, y: line.y, style: Style(trouble == nil ? .dim : .critical), clip: line)
+            return
+        }
         let shown = overflow ? capacity - 1 : tiles.count
         let nameRoom = max(1, min(nameWidth, cellWidth - 3 - wordWidth - (columns > 1 ? Self.gap : 0)))
         func slot(_ i: Int) -> Rect {
@@ -69,8 +84,14 @@ public struct TileGrid: Widget {
         if overflow {
             let clip = slot(shown)
             let hidden = tiles.dropFirst(shown)
-            let trouble = hidden.contains { $0.isTrouble }
-            canvas.put("+\(hidden.count) more", x: clip.x, y: clip.y, style: Style(trouble ? .critical : .dim), clip: clip)
+            // The worst hidden tile is named: at the smallest sizes this line is all the panel shows.
+            if let trouble = hidden.first(where: { $0.isTrouble }) {
+                let named = "+\(hidden.count) more (\(trouble.name) \(trouble.word))"
+                let text = DisplayWidth.of(named) <= area.maxX - clip.x ? named : "+\(hidden.count) more"
+                canvas.put(text, x: clip.x, y: clip.y, style: Style(.critical), clip: Rect(x: clip.x, y: clip.y, width: area.maxX - clip.x, height: 1))
+            } else {
+                canvas.put("+\(hidden.count) more", x: clip.x, y: clip.y, style: Style(.dim), clip: clip)
+            }
         }
     }
 }

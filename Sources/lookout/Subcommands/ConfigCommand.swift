@@ -11,8 +11,8 @@ struct ConfigCommand: ParsableCommand {
         commandName: "config",
         abstract: "Show and check the config file (defaults and named contexts).",
         discussion: """
-            The file is --config, else $LOOKOUT_CONFIG, else $XDG_CONFIG_HOME/lookout/config.yaml (default
-            ~/.config/lookout/config.yaml). Secrets are never in it: a context names a file or a variable that holds
+            The file is --config, else $LOOKOUT_CONFIG, else $XDG_CONFIG_HOME/lookout/config.yaml (default \
+            ~/.config/lookout/config.yaml). Secrets are never in it: a context names a file or a variable that holds \
             them, and 'view' shows that name.
             """,
         subcommands: [View.self, Validate.self, Contexts.self],

@@ -14,9 +14,15 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "The dashboard against the embedded mock Prometheus (no server needed; scenario incident by default).",
         discussion: """
             Starts the mock on a free port of 127.0.0.1 and opens the dashboard on it; quitting stops both.
-            Scenarios: calm (nothing fires), incident (payment errors, slow inventory, a crash-looping pod, a missing
-            replica), outage (a service down), flapping (alerts that go pending, fire and resolve), backup-stale (the
-            nightly backup last succeeded 30 h ago and its job failed: try it with --dashboard operations).
+
+            Scenarios:
+              calm          nothing fires
+              incident      payment errors, slow inventory, a crash-looping pod,
+                            a missing replica
+              outage        a service down
+              flapping      alerts that go pending, fire and resolve
+              backup-stale  the nightly backup last succeeded 30 h ago and its job failed
+                            (try it with --dashboard operations)
             """
     )
 

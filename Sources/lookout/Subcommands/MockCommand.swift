@@ -10,13 +10,15 @@ struct MockCommand: AsyncParsableCommand {
         commandName: "mock",
         abstract: "Serve a mock Prometheus with synthetic microservices data and the design's alerts.",
         discussion: """
-            Speaks the Prometheus HTTP API (query, query_range, alerts, rules, targets, series, labels) and serves /metrics, over deterministic data of user-, order-, inventory- and payment-service: the same seed and scenario give the same values for the same instant. Runs until interrupted (Ctrl-C or SIGTERM).
+            Speaks the Prometheus HTTP API (query, query_range, alerts, rules, targets, series, labels) and serves \
+            /metrics, over deterministic data of user-, order-, inventory- and payment-service: the same seed and \
+            scenario give the same values for the same instant. Runs until interrupted (Ctrl-C or SIGTERM).
 
             Scenarios:
-              calm      nothing fires
-              incident  errors, latency, a crash loop, a missing replica
-              outage    one service (chosen by the seed) is down
-              flapping  alerts go pending, fire and resolve every few minutes
+              calm          nothing fires
+              incident      errors, latency, a crash loop, a missing replica
+              outage        one service (chosen by the seed) is down
+              flapping      alerts go pending, fire and resolve every few minutes
               backup-stale  the nightly backup last succeeded 30 h ago and its job failed
             """
     )

@@ -12,14 +12,15 @@ struct QueryCommand: AsyncParsableCommand {
         commandName: "query",
         abstract: "Run one PromQL query and print the result as a table, JSON or CSV.",
         discussion: """
-            Instant by default (now, or --at); with --range, a range query ending now (or at --at or --to) with
-            --step between points (default: range / 60); with --from (RFC 3339, or a time ago such as -3h), a range
+            Instant by default (now, or --at); with --range, a range query ending now (or at --at or --to) with \
+            --step between points (default: range / 60); with --from (RFC 3339, or a time ago such as -3h), a range \
             query from then to --to (default: now, or --from plus --range).
+
             Exit codes:
-              0  the result has data
-              1  the result is empty
-              3  the server could not answer (unreachable, timeout, HTTP or API error)
-              64 bad flags, or a PromQL parse error (with a caret under the position on stderr)
+              0   the result has data
+              1   the result is empty ("no data" on stderr)
+              3   the server could not answer (unreachable, timeout, HTTP or API error)
+              64  bad flags, or a PromQL parse error (a caret marks its place on stderr)
             """
     )
 
@@ -142,6 +143,10 @@ struct QueryCommand: AsyncParsableCommand {
         case .csv: print(report.csv(), terminator: "")
         }
         if output != .text { for warning in answer.warnings { StandardError.write("warning: " + warning) } }
-        if report.isEmpty { throw ExitCode(QueryReport.ExitCode.empty) }
+        if report.isEmpty {
+            // An empty answer is not an error, but a script's reader should not have to guess from the exit code.
+            StandardError.write("no data: the query matched no series\(window == nil ? "" : " in the range")")
+            throw ExitCode(QueryReport.ExitCode.empty)
+        }
     }
 }

@@ -13,12 +13,15 @@ struct SnapshotCommand: AsyncParsableCommand {
         abstract: "Query every panel and the alerts once and print a plain-text (or JSON) report, or the dashboard as a picture (SVG, HTML).",
         discussion: """
             Exit codes:
-              0  nothing firing
-              1  warning (or other non-critical) alerts firing (not with --fail-on critical)
-              2  critical alerts firing; with --require-healthy also a panel at CRIT, a service not UP, or a
-                 panel that could not be read or has no current data (each named on stderr)
-              3  the server could not be queried
-              64 bad flags or settings
+              0   nothing firing
+              1   warning (or other non-critical) alerts firing
+                  (not with --fail-on critical)
+              2   critical alerts firing; with --require-healthy also a panel
+                  at CRIT, a service not UP, or a panel that could not be read
+                  or has no current data (each named on stderr)
+              3   the server could not be queried
+              64  bad flags or settings
+
             A runbook's gate after a restore: lookout snapshot --dashboard operations --require-healthy
             """
     )
@@ -40,7 +43,7 @@ struct SnapshotCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionFlags
 
-    @Option(help: ArgumentHelp("Time range of the graphs: 5m, 1h, 24h, 7d.", valueName: "duration"))
+    @Option(help: ArgumentHelp("Time range of the graphs: a duration from 1m to 366d, such as 15m, 1h, 1d or 7d.", valueName: "duration"))
     var range = "1h"
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Start of the window: RFC 3339, or a time ago such as -3h (with --to, the range is the difference).", valueName: "time"))
@@ -49,7 +52,7 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("End of the window: RFC 3339, now, or a time ago such as -1h (default now).", valueName: "time"))
     var to: String?
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json, svg (a picture of the dashboard) or html (the picture in a page).")
     var output: Output = .text
 
     @Flag(help: "ASCII sparklines instead of block characters.")
@@ -66,7 +69,7 @@ struct SnapshotCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard let seconds = ValueFormat.parseDuration(range), seconds >= 60, seconds <= 366 * 86_400 else {
-            throw ValidationError("bad --range '\(range)': expected a duration from 1m to 366d, such as 15m, 1h or 7d")
+            throw ValidationError("bad --range '\(SafeText.clip(range, 40))': expected a duration from 1m to 366d, such as 15m, 1h or 7d")
         }
         _ = try DashboardChoice.load(dashboard)
         guard cells != nil else {

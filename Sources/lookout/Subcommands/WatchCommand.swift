@@ -16,14 +16,17 @@ struct WatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "The interactive dashboard (the default command).",
         discussion: """
-            Keys: q quit, r refresh, p pause, + / - range, [ / ] back / forward in time, 0 live, z UTC or local time,
-            Enter or 1-9 zoom (1-9 then hide or show series, i inspect, l log axis; Esc back), Tab focus, o row order, e explore the focused panel's
-            query, a alerts (Enter: why one fires, S: silence it, g: the dashboard at its start), T scrape targets (also
-            Enter on the health panel with a service down), D next dashboard (microservices, operations), : commands
-            (:explore, :alerts, :silences, :targets, :ctx, :dashboard [NAME], :help, :q), t theme, / filter, ? help;
-            the mouse clicks, double-clicks and
-            scrolls (--no-mouse). If the server cannot be reached the dashboard stays open and retries (5 s, doubling to
-            60 s); data that stops arriving is marked stale with its age.
+            Keys: q quit, r refresh, p pause, + / - range, [ / ] back / forward in time, 0 or End live, z UTC or \
+            local time, Enter or 1-9 zoom (1-9 then hide or show series, i inspect, l log axis; Esc back), Tab focus, \
+            o row order, e explore the focused panel's query, a alerts (Enter: why one fires, S: silence it, g: the \
+            dashboard at its start), T scrape targets (also Enter on the health panel with a service down), D next \
+            dashboard (microservices, operations), : commands (:explore, :alerts, :silences, :targets, :ctx, \
+            :dashboard [NAME], :help, :q), t theme, / filter, ? or F1 help; the mouse clicks, double-clicks and \
+            scrolls (--no-mouse).
+
+            If the server cannot be reached the dashboard stays open and retries (5 s, doubling to 60 s); data that \
+            stops arriving is marked stale with its age.
+
             Exit codes: 0 on quit (q, Ctrl-C, SIGTERM, SIGHUP); 2 when there is no terminal; 64 bad flags.
             """
     )
@@ -31,7 +34,7 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionFlags
     @OptionGroup var display: DisplayFlags
 
-    @Option(help: ArgumentHelp("A dashboard YAML file instead of the built-in one (see 'lookout dashboard print').", valueName: "file"))
+    @Option(help: ArgumentHelp("A built-in dashboard (microservices, operations) or a dashboard YAML file (see 'lookout dashboard print').", valueName: "name|file"))
     var dashboard: String?
 
     func validate() throws {
@@ -62,7 +65,7 @@ struct DisplayFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Time between refreshes (at least 1s; default: the config's, else 15s).", valueName: "duration"))
     var refresh: String?
 
-    @Option(help: ArgumentHelp("Time range of the graphs: 5m, 15m, 30m, 1h, 3h, 6h, 12h, 24h, 7d (default: the config's, else 1h).", valueName: "duration"))
+    @Option(help: ArgumentHelp("Time range of the graphs: a duration from 1m to 366d, such as 15m, 1h, 1d or 7d (default: the config's, else 1h); + and - step through 5m 15m 30m 1h 3h 6h 12h 1d 7d.", valueName: "duration"))
     var range: String?
 
     @Flag(help: "ASCII only (also chosen when the locale is not UTF-8).")

@@ -196,7 +196,7 @@ public struct AlertDetailScreen: Screen {
         lines.append((sinceLine(model.now, utc: model.utc), .text))
         if let silenced = model.silences.silencedLine(item, now: model.now) { lines.append((silenced, .alertPending)) }
         if let rule {
-            let hold = rule.rule.duration.map { " for \(ValueFormat.rangeLabel($0))" } ?? ""
+            let hold = rule.rule.duration.flatMap { $0 > 0 ? " for \(ValueFormat.rangeLabel($0))" : nil } ?? ""
             lines.append(("rule: \(rule.group) (\(rule.file))\(hold)", .dim))
             lines.append(("expr: " + rule.rule.query.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces() }.joined(separator: " "), .dim))
             if let split, let op = split.comparison {
@@ -272,7 +272,7 @@ public struct AlertDetailScreen: Screen {
         var parts: [String] = []
         if let p = times.pending { parts.append("pending \(clock(p))") }
         if let f = times.firing {
-            let hold = rule?.rule.duration.map { " (for \(ValueFormat.rangeLabel($0)))" } ?? ""
+            let hold = rule?.rule.duration.flatMap { $0 > 0 ? " (for \(ValueFormat.rangeLabel($0)))" : nil } ?? ""
             parts.append("firing \(clock(f))\(hold)")
         }
         guard let first = times.firing ?? times.pending else { return "since: unknown" }

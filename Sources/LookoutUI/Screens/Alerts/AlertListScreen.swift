@@ -76,7 +76,9 @@ public struct AlertListScreen: Screen {
         let model = context.model
         let ascii = context.options.ascii
         let items = items(model)
-        let (header, _) = AlertRows.header(items, ascii: ascii)
+        let (header, _) = silenceID == nil
+            ? AlertRows.header(model.alerts.items, ascii: ascii, suppressedHidden: model.hideSuppressed)
+            : AlertRows.header(items, ascii: ascii)
         let heading = silenceID.map { "Alerts silenced by \($0)" } ?? "Alerts: \(header)"
         let inner = PanelFrame(
             title: "\(heading)  (\(ascii ? "up/down" : "↑↓") select, Enter details, S silence, Esc back)",

@@ -74,7 +74,7 @@ public struct ContextListScreen: Screen {
         guard !inner.isEmpty else { return }
         let items = model.contexts
         guard !items.isEmpty else {
-            let text = "No contexts: name servers in ~/.config/lookout/config.yaml (see 'lookout config view' and README)"
+            let text = "No contexts: name servers in \(model.configFile) (see 'lookout config view' and README)"
             canvas.put(TextLayout.truncate(text, to: inner.width, ascii: ascii), x: inner.x, y: inner.y, style: Style(.dim), clip: inner)
             return
         }

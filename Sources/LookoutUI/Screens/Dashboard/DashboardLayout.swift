@@ -22,7 +22,9 @@ struct DashboardLayout: Widget {
 
     func panelView(_ index: Int) -> PanelView { PanelView(model: model, index: index, ascii: ascii, marks: marks) }
 
-    /// The panels of each grid row: `perRow` at a time, except that a `wide` panel takes a row of its own.
+    /// The panels of each grid row: `perRow` at a time, except that a `wide` panel takes a row of its own, and stat
+    /// panels (tiles, numbers) and graphs never share a row: a stat row is as tall as its tiles, a graph row takes
+    /// what is left for its charts.
     static func gridRows(_ dashboard: Dashboard, perRow: Int) -> [[Int]] {
         var rows: [[Int]] = []
         var current: [Int] = []
@@ -32,6 +34,10 @@ struct DashboardLayout: Widget {
                 rows.append([index])
                 current = []
                 continue
+            }
+            if let first = current.first, dashboard.panels[first].kind != panel.kind {
+                rows.append(current)
+                current = []
             }
             current.append(index)
             if current.count == perRow {
@@ -68,10 +74,9 @@ struct DashboardLayout: Widget {
 
     func gridGeometry(_ area: Rect, perRow: Int) -> Geometry {
         let gridRows = Self.gridRows(model.dashboard, perRow: perRow)
-        let rowCount = gridRows.count
+        // A row's panels share its width: a short row (a kind or a wide panel ended it) leaves no empty column.
         func cells(_ row: [Int], in rect: Rect) -> [(Int, Rect)] {
-            let columns = rect.columns(row.count == 1 && model.dashboard.panels[row[0]].wide ? 1 : perRow)
-            return zip(row, columns).map { ($0, $1) }
+            zip(row, rect.columns(max(1, row.count))).map { ($0, $1) }
         }
         let wanted = gridRows.map { row in
             (cells(row, in: area).map { panelView($0.0).contentRows(width: $0.1.width - 2) }.max() ?? 1) + 2
@@ -86,10 +91,13 @@ struct DashboardLayout: Widget {
         // Every row to spare after the alert list (what it needs, up to a third of the screen) goes to the panels:
         // graph panels with five rows more than their series show a chart above them, and no band stays empty.
         let alertsFull = min(2 + max(1, model.visibleAlerts.count), max(alertsWanted, area.height / 3))
+        // Rows of graphs take it (a stat row stays as tall as its tiles), or every row when there is no graph.
         let spare = area.height - heights.reduce(0, +) - alertsFull
-        if spare > 0, rowCount > 0 {
-            heights = heights.map { $0 + spare / rowCount }
-            heights[rowCount - 1] += spare % rowCount
+        let charted = gridRows.indices.filter { r in gridRows[r].contains { model.dashboard.panels[$0].kind == .graph } }
+        let growing = charted.isEmpty ? Array(gridRows.indices) : charted
+        if spare > 0, let last = growing.last {
+            for r in growing { heights[r] += spare / growing.count }
+            heights[last] += spare % growing.count
         }
         var y = area.y
         var panels: [(index: Int, rect: Rect)] = []
@@ -102,16 +110,39 @@ struct DashboardLayout: Widget {
         return Geometry(panels: panels, alerts: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y), framed: true)
     }
 
+    /// Narrower than 80 columns: each panel a title line and what it needs under it, stacked. Every panel keeps at
+    /// least its title line; the rows it needs go first to the health panels (a service down is named there), then
+    /// to the others in order; what is left is shared by the graphs (a chart when a panel gets five rows more than
+    /// its series).
     func compactGeometry(_ area: Rect) -> Geometry {
-        var y = area.y
-        let alertsWanted = 1 + min(model.visibleAlerts.count, 3)
-        let panelBudget = max(area.height - alertsWanted, area.height / 2)
         let count = model.dashboard.panels.count
-        let perPanel = max(2, panelBudget / max(1, count))
+        let alertsWanted = 1 + min(model.visibleAlerts.count, 3)
+        let panelBudget = min(area.height, max(area.height - alertsWanted, count + 1, area.height / 2))
+        let wanted = (0..<count).map { 1 + panelView($0).contentRows(width: area.width - 1) }
+        var heights = Array(repeating: 1, count: count)
+        var left = panelBudget - count
+        let order = (0..<count).sorted { a, b in
+            let (ha, hb) = (model.dashboard.panels[a].isHealth, model.dashboard.panels[b].isHealth)
+            return ha != hb ? ha : a < b
+        }
+        while left > 0 {
+            var grew = false
+            for i in order where left > 0 && heights[i] < wanted[i] {
+                heights[i] += 1
+                left -= 1
+                grew = true
+            }
+            if !grew { break }
+        }
+        let graphs = (0..<count).filter { model.dashboard.panels[$0].kind == .graph }
+        if left > 0, !graphs.isEmpty {
+            for (n, i) in graphs.enumerated() { heights[i] += left / graphs.count + (n < left % graphs.count ? 1 : 0) }
+        }
+        var y = area.y
         var panels: [(index: Int, rect: Rect)] = []
         for index in 0..<count {
             guard y < area.y + panelBudget else { break }
-            let height = min(perPanel, area.y + panelBudget - y)
+            let height = min(heights[index], area.y + panelBudget - y)
             panels.append((index, Rect(x: area.x, y: y, width: area.width, height: height)))
             y += height
         }
@@ -123,12 +154,12 @@ struct DashboardLayout: Widget {
             let view = panelView(index)
             if geometry.framed {
                 let inner = PanelFrame(
-                    title: "\(index + 1) \(view.panel.title)", badge: view.badge, focused: focusedPanel == index, ascii: ascii
+                    title: view.title, badge: view.badge, focused: focusedPanel == index, ascii: ascii
                 ).draw(into: &canvas, area: rect)
                 view.renderContent(into: &canvas, area: inner)
             } else {
                 let titleRow = Rect(x: rect.x, y: rect.y, width: rect.width, height: 1)
-                var end = canvas.put("\(index + 1) \(view.panel.title)", x: rect.x, y: rect.y, style: Style(focusedPanel == index ? .focus : .title), clip: titleRow)
+                var end = canvas.put(view.title, x: rect.x, y: rect.y, style: Style(focusedPanel == index ? .focus : .title), clip: titleRow)
                 if let (badge, role) = view.badge {
                     end = canvas.put("  " + badge, x: end, y: rect.y, style: Style(role), clip: titleRow)
                 }
@@ -158,7 +189,7 @@ struct AlertSection: Widget {
             canvas.put(" alerts: loading…", x: area.x, y: area.y, style: Style(.dim), clip: headerRow)
             return
         }
-        let (header, role) = AlertRows.header(alerts.items, ascii: ascii)
+        let (header, role) = AlertRows.header(alerts.items, ascii: ascii, suppressedHidden: model.hideSuppressed)
         var end = canvas.put(" " + header, x: area.x, y: area.y, style: Style(role), clip: headerRow)
         if let error = alerts.error {
             end = canvas.put("   ! " + TextLayout.truncate(error, to: max(0, area.maxX - end - 6), ascii: ascii), x: end, y: area.y, style: Style(.critical), clip: headerRow)

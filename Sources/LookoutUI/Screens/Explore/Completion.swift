@@ -107,14 +107,15 @@ public enum CompletionContext: Sendable, Equatable {
 }
 
 /// The choices for a context, filtered by its prefix: case-sensitive prefix matches first, then other matches
-/// containing the prefix, each group sorted; at most `limit`.
+/// containing the prefix, each group sorted; at most `limit`. What is typed is no choice; when it is one already,
+/// only longer words that start with it are (Enter after `5m` runs the query, it does not take `15m`).
 public enum CompletionChoices {
     public static func filter(_ candidates: [String], prefix: String, limit: Int = 200) -> [String] {
         guard !prefix.isEmpty else { return Array(Set(candidates).sorted().prefix(limit)) }
         let unique = Set(candidates)
         let starts = unique.filter { $0.hasPrefix(prefix) && $0 != prefix }.sorted()
         let lower = prefix.lowercased()
-        let contains = unique.filter { !$0.hasPrefix(prefix) && $0.lowercased().contains(lower) }.sorted()
+        let contains = unique.contains(prefix) ? [] : unique.filter { !$0.hasPrefix(prefix) && $0.lowercased().contains(lower) }.sorted()
         return Array((starts + contains).prefix(limit))
     }
 

@@ -145,9 +145,12 @@ extension ExploreScreen {
         }
         let left = area.maxY - y
         guard left > 0 else { return }
-        // A chart and its legend above, the table below: the chart takes about half, the table what is left.
-        let legendRows = min(top.count, left >= 16 ? 4 : 2)
-        let chartHeight = left >= 12 ? max(4, left / 2 - legendRows) : 0
+        // A chart and its legend above, the table below: the legend names every charted series when a third of the
+        // rows allows it, the chart takes about half, the table what is left, and the chart what the table does not
+        // need.
+        let legendRows = min(top.count, max(2, left / 3))
+        var chartHeight = left >= 12 ? max(4, left / 2 - legendRows) : 0
+        if chartHeight > 0 { chartHeight += max(0, left - legendRows - chartHeight - (1 + streams.count)) }
         if chartHeight >= LineChart.minimumHeight, area.width >= LineChart.minimumWidth {
             let chartArea = Rect(x: area.x, y: y, width: area.width, height: chartHeight)
             let (now, utc) = (context.model.now, context.model.utc)

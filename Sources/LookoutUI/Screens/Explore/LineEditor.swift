@@ -58,7 +58,7 @@ public struct LineEditor: Sendable, Equatable {
             text.remove(at: cursor - 1)
             cursor -= 1
             edited = true
-        case .ctrl("d"):
+        case .ctrl("d"), .delete:
             guard cursor < text.count else { return true }
             text.remove(at: cursor)
             edited = true
@@ -76,6 +76,7 @@ public struct LineEditor: Sendable, Equatable {
         case .ctrl("k"):
             text.removeSubrange(cursor..<text.count)
             edited = true
+        case .insert: break  // always inserting
         default:
             return false
         }

@@ -94,7 +94,7 @@ public struct PanelScreen: Screen {
         guard context.model.dashboard.panels.indices.contains(panel) else { return }
         let view = PanelView(model: context.model, index: panel, ascii: context.options.ascii, marks: context.options.seriesMarks)
         let inner = PanelFrame(
-            title: "\(panel + 1) \(view.panel.title)  (Esc: back)", badge: view.badge, focused: true, ascii: context.options.ascii
+            title: "\(view.title)  (Esc: back)", badge: view.badge, focused: true, ascii: context.options.ascii
         ).draw(into: &canvas, area: area)
         view.renderContent(into: &canvas, area: inner, zoomed: true, log: log, inspect: inspect, hidden: hidden)
     }

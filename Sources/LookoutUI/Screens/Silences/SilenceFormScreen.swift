@@ -34,6 +34,9 @@ public struct SilenceFormScreen: Screen {
     public var focus: Field = .comment
     /// How many alerts the matchers select now (and how many of those fire unsilenced), once Alertmanager said.
     public var selected: (all: Int, active: Int)?
+    /// Why the alerts it selects could not be counted (an invalid regex, Alertmanager unreachable), until the
+    /// matchers change.
+    public var countFailure: String?
     /// The last answer's or the form's own problem, one line.
     public var problem: String?
     /// A save is in flight.
@@ -110,6 +113,7 @@ public struct SilenceFormScreen: Screen {
     mutating func countEffects() -> [ScreenEffect] {
         countRequest += 1
         selected = nil
+        countFailure = nil
         return [.request(id: countRequest, .alertsMatching(matchers.map(\.matcher)))]
     }
 
@@ -211,7 +215,7 @@ public struct SilenceFormScreen: Screen {
         case (countRequest, .alertCount(let all, let active)):
             selected = (all, active)
         case (countRequest, .failure(let message)):
-            problem = "cannot count the alerts it selects: " + message
+            countFailure = message
         default:
             break
         }

@@ -58,6 +58,8 @@ extension SilenceFormScreen {
             count = selected.all == 0
                 ? ("selects no alert now: check the matchers", .warning)
                 : ("selects \(alerts) now (\(selected.active) not yet silenced)", .text)
+        } else if let countFailure {
+            count = ("cannot count the alerts it selects: " + countFailure, .warning)
         } else {
             count = ("counting the alerts it selects…", .dim)
         }

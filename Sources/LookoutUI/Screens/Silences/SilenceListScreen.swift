@@ -122,8 +122,8 @@ public struct SilenceListScreen: Screen {
     /// "58m left", "starts in 5m", "ended 12m ago".
     static func timing(_ silence: Silence, now: Date) -> String {
         switch silence.state {
-        case .active: return "\(ValueFormat.age(silence.endsAt.timeIntervalSince(now))) left"
-        case .pending: return "starts in \(ValueFormat.age(silence.startsAt.timeIntervalSince(now)))"
+        case .active: return "\(ValueFormat.rangeLabel(max(0, silence.endsAt.timeIntervalSince(now)))) left"
+        case .pending: return "starts in \(ValueFormat.rangeLabel(max(0, silence.startsAt.timeIntervalSince(now))))"
         case .expired: return "ended \(ValueFormat.age(now.timeIntervalSince(silence.endsAt))) ago"
         }
     }
