@@ -113,7 +113,7 @@ struct AppStateTests {
     @Test func globalKeysWorkOnEveryScreen() {
         var app = fresh()
         _ = app.update(.key(.char("a")))
-        #expect(app.update(.key(.char("r"))) == [.fetch(generation: 1, rangeSeconds: 3600, points: 58, variables: [:])])
+        #expect(app.update(.key(.char("r"))) == [.fetch(generation: 1, rangeSeconds: 3600, points: 118, variables: [:])])
         #expect(app.update(.key(.char("t"))) == [.setTheme("light")])
         #expect(app.update(.key(.char("t"))) == [.setTheme("mono")])
         #expect(app.update(.key(.char("t"))) == [.setTheme("default")])

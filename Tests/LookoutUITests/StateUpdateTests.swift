@@ -28,7 +28,7 @@ struct StateUpdateTests {
 
     @Test func theFirstRefreshFetchesEverythingWithAPointPerColumn() {
         var state = fresh()
-        #expect(state.perform(.refresh) == [.fetch(generation: 1, rangeSeconds: 3600, points: 58, variables: [:])])
+        #expect(state.perform(.refresh) == [.fetch(generation: 1, rangeSeconds: 3600, points: 118, variables: [:])])
         #expect(state.panels.allSatisfy { $0.isLoading })
     }
 
@@ -38,7 +38,7 @@ struct StateUpdateTests {
         finishedOK(&state, at: 1)
         #expect(state.connection == .connected)
         #expect(state.update(.tick(t(15))) == [])
-        #expect(state.update(.tick(t(16))) == [.fetch(generation: 2, rangeSeconds: 3600, points: 58, variables: [:])])
+        #expect(state.update(.tick(t(16))) == [.fetch(generation: 2, rangeSeconds: 3600, points: 118, variables: [:])])
     }
 
     @Test func resultsOfAnOlderGenerationAreDropped() {
@@ -110,12 +110,12 @@ struct StateUpdateTests {
         #expect(state.perform(.togglePause) == [])
         #expect(state.paused)
         #expect(state.update(.tick(t(100))) == [])
-        #expect(state.perform(.togglePause) == [.fetch(generation: 2, rangeSeconds: 3600, points: 58, variables: [:])])
+        #expect(state.perform(.togglePause) == [.fetch(generation: 2, rangeSeconds: 3600, points: 118, variables: [:])])
     }
 
     @Test func rangeKeysStepThroughTheListAndStopAtItsEnds() {
         var state = fresh()
-        #expect(state.perform(.widerRange) == [.fetch(generation: 1, rangeSeconds: 10_800, points: 58, variables: [:])])
+        #expect(state.perform(.widerRange) == [.fetch(generation: 1, rangeSeconds: 10_800, points: 118, variables: [:])])
         for _ in 0..<10 { _ = state.perform(.widerRange) }
         #expect(state.rangeSeconds == 604_800)
         #expect(state.perform(.widerRange) == [])
@@ -127,8 +127,9 @@ struct StateUpdateTests {
         var state = fresh()
         _ = state.perform(.refresh)
         finishedOK(&state, at: 0)
-        #expect(state.update(.resize(width: 200, height: 60)) == [.fetch(generation: 2, rangeSeconds: 3600, points: 48, variables: [:])])
-        #expect(state.update(.resize(width: 201, height: 60)) == [])
+        // 201 columns: the three graphs share the row under the health panel, 67 columns each.
+        #expect(state.update(.resize(width: 201, height: 60)) == [.fetch(generation: 2, rangeSeconds: 3600, points: 65, variables: [:])])
+        #expect(state.update(.resize(width: 202, height: 60)) == [])
     }
 
 }
@@ -161,7 +162,7 @@ struct VariableTests {
         var state = DashboardState(dashboard: Self.board, server: "p", now: Date(timeIntervalSince1970: 0))
         state.columns = 120
         _ = state.update(.variableOptions(name: "service", values: ["order-service", "payment-service"]))
-        #expect(state.perform(.nextVariableValue) == [.fetch(generation: 1, rangeSeconds: 3600, points: 58, variables: ["service": "order-service"])])
+        #expect(state.perform(.nextVariableValue) == [.fetch(generation: 1, rangeSeconds: 3600, points: 118, variables: ["service": "order-service"])])
         _ = state.perform(.nextVariableValue)
         #expect(state.variableValues["service"] == "payment-service")
         _ = state.perform(.nextVariableValue)

@@ -56,7 +56,11 @@ extension DashboardState {
     /// braille dots), at least 30.
     public var queryPoints: Int {
         if zoomed { return max(30, min(1000, (columns - 12) * 2)) }
-        let panelWidth = columns >= 160 ? columns / 4 : (columns >= 80 ? columns / 2 : columns)
+        // As many points as the widest graph panel has columns: a row of fewer panels (the graphs after a stat row,
+        // a wide panel) is wider than a quarter or a half.
+        let perRow = columns >= 160 ? 4 : (columns >= 80 ? 2 : 1)
+        let graphRows = DashboardLayout.gridRows(dashboard, perRow: perRow).filter { row in row.contains { dashboard.panels[$0].kind == .graph } }
+        let panelWidth = perRow == 1 ? columns : columns / max(1, graphRows.map(\.count).min() ?? perRow)
         return max(30, min(600, panelWidth - 2))
     }
 

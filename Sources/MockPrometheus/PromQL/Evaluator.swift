@@ -80,8 +80,9 @@ public struct EvaluationLimits: Sendable {
     public var lookbackMilliseconds: Int64 = 300_000
     /// How long one query may run (Prometheus' `--query.timeout`, 2 m there).
     public var timeout: Duration = .seconds(10)
-    /// Most queries evaluated at once; more are answered 503 `unavailable` (Prometheus: `--query.max-concurrency`).
-    public var maxConcurrent = 8
+    /// Most queries evaluated at once; more are answered 503 `unavailable` (Prometheus: `--query.max-concurrency`,
+    /// whose default this is: one dashboard refresh asks a dozen queries at once, and a slow machine overlaps two).
+    public var maxConcurrent = 20
     /// Raised when the server stops: queries in flight end at their next check instead of running on.
     public var stop = StopSignal()
 
