@@ -5,7 +5,7 @@
 #include "version.h"
 #endif
 #ifndef LOOKOUT_VERSION
-#define LOOKOUT_VERSION "unknown"
+#define LOOKOUT_VERSION "unknown (built without make: 'make build' or scripts/version.sh --write names it)"
 #endif
 
 const char *lookout_build_version(void) { return LOOKOUT_VERSION; }

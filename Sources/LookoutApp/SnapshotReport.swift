@@ -27,7 +27,11 @@ extension Snapshot {
         lines += alertLines()
         // The one boundary: whatever a line holds (titles from a dashboard file, server text), no control character
         // or escape sequence reaches stdout, and no line is unbounded.
-        return lines.map { SafeText.clip($0, 4 * InputLimits.messageCharacters) }.joined(separator: "\n") + "\n"
+        // --ascii: ASCII only, the separators and a server's text included.
+        return lines.map { line in
+            let safe = SafeText.clip(line, 4 * InputLimits.messageCharacters)
+            return ascii ? TextLayout.ascii(safe) : safe
+        }.joined(separator: "\n") + "\n"
     }
 
     func panelLines(_ panel: Panel, _ outcome: PanelOutcome, sparklineWidth: Int, ascii: Bool) -> [String] {

@@ -1,6 +1,22 @@
 /// Width-aware text layout, one implementation for the TUI, `lookout snapshot` and every other column of text: widths
 /// are terminal columns (`DisplayWidth`), so CJK and emoji line up with ASCII.
 public enum TextLayout {
+    /// The ASCII stand-ins of the symbols lookout draws (`--ascii`, or a locale that is not UTF-8).
+    public static let asciiForms: [Character: Character] = [
+        "–": "-", "—": "-", "…": "~", "·": ",", "→": ">", "←": "<", "↑": "^", "↓": "v", "▲": "^", "▼": "v",
+        "●": "+", "○": "o", "✖": "x", "◐": "!", "✔": "+", "✓": "+", "✗": "x", "•": "*", "│": "|", "─": "-",
+        "┌": "+", "┐": "+", "└": "+", "┘": "+", "├": "+", "┤": "+", "┬": "+", "┴": "+", "┼": "+", "━": "=",
+        "┃": "|", "┏": "+", "┓": "+", "┗": "+", "┛": "+", "×": "x", "≥": ">", "≤": "<", "°": "o", "µ": "u",
+        "“": "\"", "”": "\"", "‘": "'", "’": "'", "▏": "|", "█": "#", "░": ".", "▒": ":", "▓": "#", "╌": "-",
+    ]
+
+    /// `text` in ASCII: lookout's own symbols by their stand-ins, any other character that is not ASCII (a server's
+    /// label in another script) as `?`.
+    public static func ascii(_ text: String) -> String {
+        guard !text.unicodeScalars.allSatisfy(\.isASCII) else { return text }
+        return String(text.map { c in c.unicodeScalars.allSatisfy(\.isASCII) ? c : (asciiForms[c] ?? "?") })
+    }
+
     /// `text` padded with spaces to `width` columns, left-aligned or right-aligned. Longer text is left as it is.
     public static func pad(_ text: String, to width: Int, alignRight: Bool = false) -> String {
         let gap = String(repeating: " ", count: max(0, width - DisplayWidth.of(text)))

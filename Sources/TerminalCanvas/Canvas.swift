@@ -197,15 +197,6 @@ public struct Canvas: Sendable, Equatable {
         return column
     }
 
-    /// The ASCII stand-ins of the symbols lookout draws (`--ascii`, or a locale that is not UTF-8).
-    static let asciiForms: [Character: Character] = [
-        "–": "-", "—": "-", "…": "~", "·": ",", "→": ">", "←": "<", "↑": "^", "↓": "v", "▲": "^", "▼": "v",
-        "●": "+", "○": "o", "✖": "x", "◐": "!", "✔": "+", "✓": "+", "✗": "x", "•": "*", "│": "|", "─": "-",
-        "┌": "+", "┐": "+", "└": "+", "┘": "+", "├": "+", "┤": "+", "┬": "+", "┴": "+", "┼": "+", "━": "=",
-        "┃": "|", "┏": "+", "┓": "+", "┗": "+", "┛": "+", "×": "x", "≥": ">", "≤": "<", "°": "o", "µ": "u",
-        "“": "\"", "”": "\"", "‘": "'", "’": "'", "▏": "|", "█": "#", "░": ".", "▒": ":", "▓": "#",
-    ]
-
     /// Every cell in ASCII: lookout's own symbols by their stand-ins, anything else (a server's label in another
     /// script, a braille dot, a block) as `?`, and a wide character's two cells as `?` and a space. What `--ascii`
     /// promises, whatever a widget drew.
@@ -217,7 +208,7 @@ public struct Canvas: Sendable, Equatable {
                 continue
             }
             guard !cell.text.unicodeScalars.allSatisfy(\.isASCII) else { continue }
-            let form = cell.text.first.flatMap { Self.asciiForms[$0] } ?? "?"
+            let form = cell.text.first.flatMap { TextLayout.asciiForms[$0] } ?? "?"
             cells[i].text = String(form)
         }
     }

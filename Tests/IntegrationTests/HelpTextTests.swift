@@ -58,4 +58,19 @@ struct HelpTextTests {
         #expect(watch.contains("from 1m to 366d"))
         #expect(!watch.contains("24h"), "+ steps to 1d, and the help says so")
     }
+
+    /// `--version` is the tree's: make writes it before every build (`make test` too), and a build without make says
+    /// how to get one.
+    @Test func theVersionIsKnown() async throws {
+        let binary = try #require(Repository.builtProduct("lookout")).path
+        let version = try await runCommand(binary, ["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let header = Repository.root.appendingPathComponent("Sources/CBuildInfo/version.h")
+        if let text = try? String(contentsOf: header, encoding: .utf8) {
+            let written = text.split(separator: "\"").dropFirst().first.map(String.init)
+            #expect(version == written, "--version says \(version), version.h \(text)")
+            #expect(version.first?.isNumber == true)
+        } else {
+            #expect(version.hasPrefix("unknown (built without make"))
+        }
+    }
 }

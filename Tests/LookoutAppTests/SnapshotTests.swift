@@ -140,6 +140,10 @@ struct SnapshotTests {
     @Test func asciiSparklines() {
         let text = Self.incident().text(sparklineWidth: 10, ascii: true)
         #expect(text.contains("user-service   _-~+##*+##  last 48.2 req/s"))
+        // ASCII only, every line: the separators of the header, an alert's summary, a label in another script.
+        #expect(text.unicodeScalars.allSatisfy { $0.isASCII }, "\(text.split(separator: "\n").filter { !$0.unicodeScalars.allSatisfy(\.isASCII) })")
+        #expect(text.contains("Microservices Health Dashboard - "))
+        #expect(!Self.incident().text(sparklineWidth: 10).unicodeScalars.allSatisfy { $0.isASCII }, "without --ascii, the report keeps its symbols")
     }
 
     @Test func theJSONReportCarriesValuesNaNAndAlerts() throws {

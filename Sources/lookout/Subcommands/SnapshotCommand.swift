@@ -55,7 +55,7 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Option(help: "Output format: text, json, svg (a picture of the dashboard) or html (the picture in a page).")
     var output: Output = .text
 
-    @Flag(help: "ASCII sparklines instead of block characters.")
+    @Flag(help: "ASCII only: sparklines, separators and the server's text (a label in another script as ?).")
     var ascii = false
 
     @Option(help: ArgumentHelp("A built-in dashboard (microservices, operations) or a dashboard YAML file (see 'lookout dashboard print').", valueName: "name|file"))
