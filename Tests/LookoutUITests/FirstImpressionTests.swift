@@ -101,6 +101,11 @@ struct FirstImpressionTests {
         // The next key clears the notice.
         _ = app.update(.key(.char("r")))
         #expect(app.notice == nil)
+        // A key that no table of the screen knows says so.
+        _ = app.update(.key(.char("x")))
+        #expect(app.notice == "'x' does nothing here (? lists the keys)")
+        _ = app.update(.key(.function(7)))
+        #expect(app.notice == "F7 does nothing here (? lists the keys)")
         var lonely = Self.app(themes: ["default"])
         _ = lonely.update(.key(.char("t")))
         #expect(lonely.notice == "theme default: the only theme there is")

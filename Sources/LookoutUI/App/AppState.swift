@@ -156,7 +156,13 @@ public struct AppState: Sendable {
                 model.filter = ""
             }
         case .dashboard(let action): return perform(action)
-        case nil: break
+        case nil:
+            // A key no table of this screen knows is not silently dropped: a new user learns where the keys are.
+            switch key {
+            case .char(let c) where c != " ": notice = "'\(SafeText.sanitize(String(c)))' does nothing here (? lists the keys)"
+            case .function(let n): notice = "F\(n) does nothing here (? lists the keys)"
+            default: break
+            }
         }
         return []
     }
