@@ -6,6 +6,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import SafeText
+import Synchronization
 
 /// A client of the Prometheus HTTP API (`/api/v1`), for Prometheus and the engines that speak it.
 ///
@@ -15,6 +16,8 @@ public final class PrometheusClient: Sendable {
     public let options: ConnectionOptions
     private let transport: any HTTPTransport
     private let maxBodyBytes = InputLimits.answerBytes
+    /// Why a server's certificate was not trusted, by host and port, once told apart (a dashboard asks often).
+    private let diagnoses = Mutex<[String: TLSDiagnosis.Finding]>([:])
 
     /// A client over AsyncHTTPClient (TLS, proxy and time-outs from `options`).
     public convenience init(options: ConnectionOptions) throws {
@@ -268,7 +271,20 @@ public final class PrometheusClient: Sendable {
                 return response
             }
         } catch {
-            throw mapTransportError(error, url: url)
+            let mapped = mapTransportError(error, url: url)
+            // "Not trusted" has three causes with three fixes: a handshake of its own tells which.
+            if case .transport(_, let reason) = mapped, reason.hasPrefix(TLSFailure.notTrustedPrefix),
+               let target = URL(string: url), target.scheme == "https" {
+                let key = "\(target.host ?? ""):\(target.port ?? 443)"
+                let known = diagnoses.withLock { $0[key] }
+                let finding: TLSDiagnosis.Finding?
+                if let known { finding = known } else { finding = await TLSDiagnosis.diagnose(url: target, options: options) }
+                if let finding {
+                    diagnoses.withLock { $0[key] = finding }
+                    throw PrometheusError.transport(url: url, reason: TLSDiagnosis.describe(finding))
+                }
+            }
+            throw mapped
         }
     }
 

@@ -4,13 +4,16 @@ import SafeText
 /// A TLS failure in words: what went wrong and what to do, in one line, instead of BoringSSL's error stack (error
 /// numbers, source paths of the build).
 enum TLSFailure {
+    /// How the not-trusted failure begins (`TLSDiagnosis` then tells its cause, when it can).
+    static let notTrustedPrefix = "TLS: the server's certificate is not trusted"
+
     static func describe(_ text: String) -> String {
         func has(_ code: String) -> Bool { text.contains(code) }
         if text.contains("failedToValidateHostname") {
             return "TLS: the server's certificate is not for this host name or address: use a name it lists in the URL"
         }
         if has("CERTIFICATE_VERIFY_FAILED") {
-            return "TLS: the server's certificate is not trusted (self-signed, from an unknown authority, or expired):"
+            return notTrustedPrefix + " (self-signed, from an unknown authority, or expired):"
                 + " give its authority with --ca-file (caFile in a context)"
         }
         if has("WRONG_VERSION_NUMBER") || has("HTTP_REQUEST") {
