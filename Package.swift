@@ -44,7 +44,7 @@ let package = Package(
         // The dashboard as data: panels, units, thresholds, legends, health, alerts, formatting, YAML and Grafana.
         .target(
             name: "DashboardCore",
-            dependencies: ["PrometheusModels", "SafeText"]
+            dependencies: ["PrometheusModels", "PromQL", "SafeText"]
         ),
         // A generic text canvas: cells, styles, themes, the Terminal protocol (and an in-memory terminal), and widgets
         // as values (frame, sparkline, line chart, tiles, status line, key help). Knows nothing of dashboards.

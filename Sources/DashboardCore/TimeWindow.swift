@@ -140,6 +140,11 @@ public enum ClockFormat {
         return cFormat("%02d:%02d:%02d", parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
     }
 
+    /// Seconds east of UTC of the times shown: 0 in UTC, else the local zone's at `date`.
+    public static func offset(utc: Bool, at date: Date) -> Int {
+        utc ? 0 : TimeZone.current.secondsFromGMT(for: date)
+    }
+
     /// `UTC`, or the local zone's abbreviation (`CET`).
     public static func zoneName(utc: Bool, at date: Date) -> String {
         // A zone at UTC all year is called UTC, as beside it (Foundation says GMT).

@@ -371,6 +371,9 @@ public final class DashboardApp {
                 case .rangeQuery(let query, let rangeSeconds, let points, let end):
                     let answer = try await client.queryRange(query, range: QueryRange(last: rangeSeconds, end: end ?? clock.now(), points: points))
                     response = .result(answer.data, warnings: answer.warnings.map { SafeText.clip($0, InputLimits.messageCharacters) })
+                case .alertHistory(let from, let to):
+                    let (alerts, heartbeat) = try await HistoryFetch.fetch(client, from: from, to: to)
+                    response = .history(alerts: alerts, heartbeat: heartbeat)
                 case .rules:
                     response = .rules(try await client.rules().data)
                 case .targets:

@@ -4,6 +4,7 @@ import DashboardCore
 import Foundation
 import PrometheusAPI
 import TerminalCanvas
+import TestSupport
 
 /// Fixed dashboard states for the golden files and the size sweep.
 enum SampleStates {
@@ -276,6 +277,24 @@ enum SampleStates {
 
     /// Silences: the form over HighErrorRate with a comment typed and the count in, the list, and the alert list
     /// with a silenced alert.
+    /// The night's history (`h`) as the server answers it: the fixture's night (three firings, a blip, a pending
+    /// that never fired, an outage) with one silence; then the same with the first firing chosen, and in ASCII.
+    static let history: [(String, AppState)] = {
+        let night = NightFixture(end: Int(now.timeIntervalSince1970))
+        var app = AppState(model: with(incident) {
+            $0.utc = true
+            $0.silences.available = true
+            $0.silences.items = [Silence(
+                id: "s-1", matchers: [SilenceMatcher(name: "alertname", value: "HighErrorRate")], startsAt: now.addingTimeInterval(-9.6 * 3600),
+                endsAt: now.addingTimeInterval(-8 * 3600), createdBy: "alice@bastion", comment: "rolling back 2.4.1", state: .expired)]
+        })
+        _ = app.update(.key(.char("h")))
+        _ = app.update(.response(screen: app.screenIDs.last ?? 0, id: 1, .history(alerts: night.alertStreams, heartbeat: night.heartbeatStreams)))
+        var chosen = app
+        for key in [Key.down, .left, .left] { _ = chosen.update(.key(key)) }
+        return [("history", app), ("history-chosen", chosen), ("history-ascii", app)]
+    }()
+
     static let silences: [(String, AppState)] = {
         var form = app(silenced, [.char("a"), .char("S")] + "rolling back payment 1.4.2".map { Key.char($0) })
         _ = form.update(.response(screen: form.screenIDs.last ?? 0, id: 101, .alertCount(1, active: 1)))

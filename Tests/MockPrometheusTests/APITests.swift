@@ -260,8 +260,8 @@ struct APITests {
             let (_, _, labels) = try await fetch(base + "/api/v1/labels")
             let names = (try json(labels) as? [String: Any])?["data"] as? [String]
             #expect(names == [
-                "__name__", "container", "cronjob", "deployment", "instance", "job", "job_name", "le", "namespace", "persistentvolumeclaim", "pod",
-                "service", "status_code",
+                "__name__", "alertname", "alertstate", "container", "cronjob", "deployment", "instance", "job", "job_name", "le", "namespace",
+                "persistentvolumeclaim", "pod", "service", "severity", "status_code",
             ])
             let (_, _, values) = try await fetch(base + "/api/v1/label/service/values")
             #expect(((try json(values) as? [String: Any])?["data"] as? [String]) == World.serviceNames.sorted())

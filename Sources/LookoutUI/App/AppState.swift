@@ -210,7 +210,7 @@ public struct AppState: Sendable {
         let page = max(1, help.visibleLines(height: rows) - 1)
         let last = help.maxOffset(height: rows)
         switch key {
-        case .escape, .char("?"), .char("h"), .function(1): showHelp = false
+        case .escape, .char("?"), .function(1): showHelp = false
         case .up, .char("k"): helpOffset -= 1
         case .down, .char("j"): helpOffset += 1
         case .pageUp, .char("b"): helpOffset -= page

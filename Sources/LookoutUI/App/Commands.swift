@@ -34,6 +34,7 @@ public enum Commands {
             .push(ExploreScreen(query: argument, run: !argument.isEmpty))
         },
         Command(["alerts", "a"], usage: ":alerts", help: "the alert list") { _, _ in .push(AlertListScreen()) },
+        Command(["history", "hist"], usage: ":history", help: "what was pending or firing in the last 12 hours, silences included") { _, _ in .push(HistoryScreen()) },
         Command(["silences", "sil"], usage: ":silences", help: "Alertmanager's silences: x expires, e extends") { _, _ in .push(SilenceListScreen()) },
         Command(["targets", "t"], usage: ":targets", help: "scrape targets by pool, down first, with their last error") { _, _ in .push(TargetListScreen()) },
         Command(["ctx", "context", "contexts"], usage: ":ctx", help: "the config file's contexts: Enter switches") { _, _ in .push(ContextListScreen()) },

@@ -57,7 +57,7 @@ public enum GlobalKeys {
         KeyBinding([.char("t")], "t", "next colour theme", .dashboard(.cycleTheme)),
         KeyBinding([.char("D")], "D", "next dashboard: microservices, operations (backups, DR readiness)", .dashboard(.nextDashboard)),
         KeyBinding([.escape], "Esc", "back (closes help, the screen, then clears the filter)", .back),
-        KeyBinding([.char("?"), .char("h"), .function(1)], "?, F1", "this help (↑↓ PgUp PgDn Home End scroll it)", .help),
+        KeyBinding([.char("?"), .function(1)], "?, F1", "this help (↑↓ PgUp PgDn Home End scroll it)", .help),
     ])
 }
 

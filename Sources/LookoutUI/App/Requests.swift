@@ -24,6 +24,8 @@ public enum ScreenRequest: Sendable, Equatable {
     case expireSilence(id: String)
     /// The scrape targets (`/api/v1/targets`).
     case targets
+    /// `ALERTS` and Prometheus' own heartbeat over `from`–`to`, every sample (`AlertHistory.query`), for `:history`.
+    case alertHistory(from: Date, to: Date)
     /// Whether a context's server answers (`/-/ready`, else `/api/v1/status/buildinfo`), for `:ctx`.
     case probeContext(String)
 }
@@ -36,6 +38,8 @@ public enum ScreenResponse: Sendable, Equatable {
     case targets(TargetsResult)
     /// The alerts a set of matchers selects: how many, and how many of them fire unsilenced.
     case alertCount(Int, active: Int)
+    /// `ALERTS` over a window, and Prometheus' heartbeat (nil when it has none: it does not scrape itself).
+    case history(alerts: [SampleStream], heartbeat: [SampleStream]?)
     /// A silence was saved with this id.
     case saved(id: String)
     /// A write went through and has nothing to say.

@@ -84,6 +84,7 @@ public struct ScreenEntry: Sendable {
 public enum ScreenCatalog {
     public static let entries: [ScreenEntry] = [
         ScreenEntry(name: AlertListScreen.id, key: .char("a"), help: "alerts: scroll, Enter shows one alert") { _ in AlertListScreen() },
+        ScreenEntry(name: HistoryScreen.id, key: .char("h"), help: "what fired in the last 12 hours, blips included") { _ in HistoryScreen() },
         ScreenEntry(name: TargetListScreen.id, key: .char("T"), help: "scrape targets: down first, with their last error") { _ in TargetListScreen() },
     ]
 

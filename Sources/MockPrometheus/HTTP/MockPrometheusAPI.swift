@@ -56,9 +56,13 @@ public struct MockPrometheusAPI: Sendable {
 
     public init(world: World, rulesSince: Date, limits: EvaluationLimits = EvaluationLimits(), now: @escaping @Sendable () -> Date) {
         self.world = world
-        engine = Engine(source: world, limits: limits)
-        rules = [RuleEvaluator(engine: engine, group: .microservices), RuleEvaluator(engine: engine, group: .operations)]
-        self.rulesSince = Int64((rulesSince.timeIntervalSince1970 * 1000).rounded())
+        // The rules read the world; queries read it and the `ALERTS` series the rules (and the night before them) make.
+        let rulesEngine = Engine(source: world, limits: limits)
+        let rules = [RuleEvaluator(engine: rulesEngine, group: .microservices), RuleEvaluator(engine: rulesEngine, group: .operations)]
+        self.rules = rules
+        let since = Int64((rulesSince.timeIntervalSince1970 * 1000).rounded())
+        self.rulesSince = since
+        engine = Engine(source: AlertsSeriesSource(world: world, rules: rules, rulesSince: since, now: now), limits: limits)
         self.now = now
     }
 
@@ -261,7 +265,7 @@ public struct MockPrometheusAPI: Sendable {
         let selectors = parameters.all("match[]")
         if selectors.isEmpty {
             if required { throw .badData("no match[] parameter provided") }
-            return world.allSeries
+            return engine.source.allSeries
         }
         var found: [Int: SeriesRef] = [:]
         for text in selectors {
@@ -271,7 +275,7 @@ public struct MockPrometheusAPI: Sendable {
             } catch {
                 throw .badData("invalid parameter \"match[]\": \(error)")
             }
-            for series in world.series(matching: selector.matchers) { found[series.id] = series }
+            for series in engine.source.series(matching: selector.matchers) { found[series.id] = series }
         }
         return found.keys.sorted().compactMap { found[$0] }
     }

@@ -27,6 +27,8 @@ public struct SeriesRef: Sendable, Equatable {
 public protocol SeriesSource: Sendable {
     /// Every series the source can ever have (for `/api/v1/series`, `/api/v1/labels` and selectors).
     var allSeries: [SeriesRef] { get }
+    /// Series whose labels match every matcher (a source may find them without listing every series).
+    func series(matching matchers: [LabelMatcher]) -> [SeriesRef]
     /// Points of a series with timestamps in `[from, through]`, oldest first.
     func points(of series: SeriesRef, from: Int64, through: Int64) -> [Point]
     /// How many points `points(of:from:through:)` would return at most, without computing them.

@@ -318,7 +318,7 @@ public struct ExploreScreen: Screen {
                 // A parse error reads best as Prometheus words it: `1:17: parse error: …`, the caret above it.
                 let position = ParseErrorPosition(message: message)
                 problem = Problem(message: position?.excerpt ?? message, caret: position?.characterIndex(in: query))
-            case .names, .rules, .targets, .alertCount, .saved, .done:
+            case .names, .rules, .targets, .alertCount, .saved, .done, .history:
                 problem = Problem(message: "unexpected answer to a query", caret: nil)
             }
         case .names(let key):
@@ -340,7 +340,7 @@ public struct ExploreScreen: Screen {
             case .failure(let message):
                 if popup?.waiting == true { popup = nil }
                 problem = Problem(message: "completion: " + message, caret: nil)
-            case .result, .rules, .targets, .alertCount, .saved, .done:
+            case .result, .rules, .targets, .alertCount, .saved, .done, .history:
                 break
             }
         }
