@@ -157,6 +157,46 @@ public final class PrometheusClient: Sendable {
         try await call("/api/v1/status/runtimeinfo", form: nil, as: RuntimeInfo.self)
     }
 
+    /// `/api/v1/alertmanagers`: the Alertmanagers this Prometheus sends to.
+    public func alertmanagerDiscovery() async throws -> APIResponse<AlertmanagerDiscovery> {
+        try await call("/api/v1/alertmanagers", form: nil, as: AlertmanagerDiscovery.self)
+    }
+
+    /// The scrape jobs of the running configuration (`/api/v1/status/config`, whose YAML Prometheus writes out
+    /// normalised: one `- job_name: NAME` line per job).
+    public func scrapeJobs() async throws -> [String] {
+        struct Config: Decodable, Sendable { var yaml: String }
+        let yaml = try await call("/api/v1/status/config", form: nil, as: Config.self).data.yaml
+        return yaml.split(separator: "\n").compactMap { line in
+            let t = line.drop { $0 == " " || $0 == "-" }
+            guard t.hasPrefix("job_name:") else { return nil }
+            var name = t.dropFirst("job_name:".count).trimmingSpaces()
+            if name.count >= 2, (name.hasPrefix("\"") && name.hasSuffix("\"")) || (name.hasPrefix("'") && name.hasSuffix("'")) {
+                name = String(name.dropFirst().dropLast())
+            }
+            return name.isEmpty ? nil : SafeText.clip(SafeText.sanitize(name), InputLimits.labelCharacters)
+        }
+    }
+
+    /// Alertmanager's `/api/v2/status` under this client's base URL.
+    public func alertmanagerStatus() async throws -> AlertmanagerStatus {
+        try await alertmanagerCall("/api/v2/status", as: AlertmanagerStatus.self)
+    }
+
+    /// The server's own `/metrics` (Prometheus and Alertmanager serve it on their API's port), read as the text
+    /// exposition format; at most `InputLimits.metricsBytes` of it are read.
+    public func ownMetrics() async throws -> (samples: [ExpositionSample], skipped: Int) {
+        let url = url(for: "/metrics")
+        let request = TransportRequest(method: "GET", url: url)
+        let answer = try await send(request)
+        guard answer.status == 200 else {
+            let first = String(decoding: answer.body.prefix(200), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+            throw PrometheusError.unexpectedResponse(url: url, httpStatus: answer.status, reason: SafeText.clip(answer.reason, 40), firstLine: SafeText.clip(first, 120))
+        }
+        let body = answer.body.count > InputLimits.metricsBytes ? answer.body.prefix(InputLimits.metricsBytes) : answer.body
+        return Exposition.parse(String(decoding: body, as: UTF8.self))
+    }
+
     /// `/api/v1/status/buildinfo`.
     public func buildInfo() async throws -> APIResponse<BuildInfo> {
         try await call("/api/v1/status/buildinfo", form: nil, as: BuildInfo.self)

@@ -104,6 +104,33 @@ public struct RuleGroup: Sendable, Equatable, Decodable {
     public var file: String
     public var rules: [Rule]
     public var interval: Double?
+    /// When the group was last evaluated (nil before its first evaluation: Prometheus sends the zero time).
+    public var lastEvaluation: Date?
+    /// How long its last evaluation took, in seconds.
+    public var evaluationTime: Double?
+
+    public init(name: String, file: String, rules: [Rule], interval: Double?, lastEvaluation: Date? = nil, evaluationTime: Double? = nil) {
+        self.name = name
+        self.file = file
+        self.rules = rules
+        self.interval = interval
+        self.lastEvaluation = lastEvaluation
+        self.evaluationTime = evaluationTime
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, file, rules, interval, lastEvaluation, evaluationTime }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        file = try c.decode(String.self, forKey: .file)
+        rules = try c.decode([Rule].self, forKey: .rules)
+        interval = try c.decodeIfPresent(Double.self, forKey: .interval)
+        lastEvaluation = ((try? c.decodeIfPresent(String.self, forKey: .lastEvaluation)) ?? nil).flatMap(RFC3339.parse).flatMap {
+            $0.timeIntervalSince1970 > 0 ? $0 : nil
+        }
+        evaluationTime = ((try? c.decodeIfPresent(Double.self, forKey: .evaluationTime)) ?? nil).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+    }
 }
 
 /// An alerting or recording rule.
@@ -119,9 +146,13 @@ public struct Rule: Sendable, Equatable, Decodable {
     public var labels: Labels
     public var annotations: Labels
     public var alerts: [Alert]
+    /// When the rule was last evaluated (nil before its first evaluation).
+    public var lastEvaluation: Date?
+    /// `keep_firing_for`, in seconds (Prometheus 2.42 and later).
+    public var keepFiringFor: Double?
 
     private enum CodingKeys: String, CodingKey {
-        case type, name, query, health, lastError, state, duration, labels, annotations, alerts
+        case type, name, query, health, lastError, state, duration, labels, annotations, alerts, lastEvaluation, keepFiringFor
     }
 
     public init(from decoder: any Decoder) throws {
@@ -136,6 +167,10 @@ public struct Rule: Sendable, Equatable, Decodable {
         labels = try c.decodeIfPresent(Labels.self, forKey: .labels) ?? [:]
         annotations = try c.decodeIfPresent(Labels.self, forKey: .annotations) ?? [:]
         alerts = try c.decodeIfPresent([Alert].self, forKey: .alerts) ?? []
+        lastEvaluation = ((try? c.decodeIfPresent(String.self, forKey: .lastEvaluation)) ?? nil).flatMap(RFC3339.parse).flatMap {
+            $0.timeIntervalSince1970 > 0 ? $0 : nil
+        }
+        keepFiringFor = (try? c.decodeIfPresent(Double.self, forKey: .keepFiringFor)) ?? nil
     }
 }
 
@@ -225,6 +260,79 @@ public struct DroppedTarget: Sendable, Equatable, Decodable {
 /// `15d`, `15d or 10GiB`, or only a size; engines that keep data elsewhere (Thanos, Mimir) do not serve it.
 public struct RuntimeInfo: Sendable, Equatable, Decodable {
     public var storageRetention: String?
+    /// False when the last configuration reload failed (the server runs the previous configuration).
+    public var reloadConfigSuccess: Bool?
+    public var lastConfigTime: Date?
+    public var corruptionCount: Int?
+    public var startTime: Date?
+
+    public init(
+        storageRetention: String? = nil, reloadConfigSuccess: Bool? = nil, lastConfigTime: Date? = nil, corruptionCount: Int? = nil,
+        startTime: Date? = nil
+    ) {
+        self.startTime = startTime
+        self.storageRetention = storageRetention
+        self.reloadConfigSuccess = reloadConfigSuccess
+        self.lastConfigTime = lastConfigTime
+        self.corruptionCount = corruptionCount
+    }
+
+    private enum CodingKeys: String, CodingKey { case storageRetention, reloadConfigSuccess, lastConfigTime, corruptionCount, startTime }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        storageRetention = (try? c.decodeIfPresent(String.self, forKey: .storageRetention)) ?? nil
+        reloadConfigSuccess = (try? c.decodeIfPresent(Bool.self, forKey: .reloadConfigSuccess)) ?? nil
+        lastConfigTime = ((try? c.decodeIfPresent(String.self, forKey: .lastConfigTime)) ?? nil).flatMap(RFC3339.parse)
+        corruptionCount = (try? c.decodeIfPresent(Int.self, forKey: .corruptionCount)) ?? nil
+        startTime = ((try? c.decodeIfPresent(String.self, forKey: .startTime)) ?? nil).flatMap(RFC3339.parse)
+    }
+}
+
+/// `/api/v1/alertmanagers`: the Alertmanagers Prometheus sends to (listed as active even when nothing listens).
+public struct AlertmanagerDiscovery: Sendable, Equatable, Decodable {
+    public struct Member: Sendable, Equatable, Decodable { public var url: String }
+    public var activeAlertmanagers: [Member]
+    public var droppedAlertmanagers: [Member]
+
+    public init(activeAlertmanagers: [Member], droppedAlertmanagers: [Member] = []) {
+        self.activeAlertmanagers = activeAlertmanagers
+        self.droppedAlertmanagers = droppedAlertmanagers
+    }
+
+    private enum CodingKeys: String, CodingKey { case activeAlertmanagers, droppedAlertmanagers }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        activeAlertmanagers = (try? c.decodeIfPresent(LossyList<Member>.self, forKey: .activeAlertmanagers))??.elements ?? []
+        droppedAlertmanagers = (try? c.decodeIfPresent(LossyList<Member>.self, forKey: .droppedAlertmanagers))??.elements ?? []
+    }
+}
+
+/// Alertmanager's `/api/v2/status`, the part lookout reads: its cluster's state and peers, and since when it runs.
+public struct AlertmanagerStatus: Sendable, Equatable, Decodable {
+    /// `ready`, `settling` or `disabled`.
+    public var clusterStatus: String
+    public var peers: Int
+    public var uptime: Date?
+
+    public init(clusterStatus: String, peers: Int, uptime: Date? = nil) {
+        self.clusterStatus = clusterStatus
+        self.peers = peers
+        self.uptime = uptime
+    }
+
+    private enum CodingKeys: String, CodingKey { case cluster, uptime }
+    private enum ClusterKeys: String, CodingKey { case status, peers }
+    private struct Peer: Decodable {}
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let cluster = try c.nestedContainer(keyedBy: ClusterKeys.self, forKey: .cluster)
+        clusterStatus = SafeText.clip(try cluster.decode(String.self, forKey: .status), 40)
+        peers = ((try? cluster.decodeIfPresent(LossyList<Peer>.self, forKey: .peers)) ?? nil)?.elements.count ?? 0
+        uptime = ((try? c.decodeIfPresent(String.self, forKey: .uptime)) ?? nil).flatMap(RFC3339.parse)
+    }
 }
 
 /// `/api/v1/status/buildinfo`.

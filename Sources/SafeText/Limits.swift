@@ -9,6 +9,8 @@ public enum InputLimits {
     public static let warningsPerAnswer = 16
     /// An answer of the Prometheus or Alertmanager API, after decompression.
     public static let answerBytes = 64 << 20
+    /// The most of a server's own `/metrics` read for the pipeline's checks.
+    public static let metricsBytes = 8 << 20
     /// A dashboard YAML file.
     public static let dashboardFileBytes = 1 << 20
     /// A theme YAML file.

@@ -44,6 +44,9 @@ public final class PrometheusHarness: Sendable {
         public var backfill: String?
         /// Prometheus' `external_labels` (`cluster: lab`): on what it sends to Alertmanager, not on its own series.
         public var externalLabels: [String: String] = [:]
+        /// Where Prometheus sends its alerts instead of the harness' Alertmanagers (`127.0.0.1:PORT`, nothing
+        /// listening there, say).
+        public var alertingTargets: [String]?
         public init() {}
     }
 
@@ -138,8 +141,8 @@ public final class PrometheusHarness: Sendable {
                     """
             }
             if let custom = options.scrapeConfigs { scrape = custom }
-            let targets = amPorts.map { "\"127.0.0.1:\($0)\"" }.joined(separator: ", ")
-            let alerting = options.withAlertmanager ? "alerting: {alertmanagers: [{static_configs: [{targets: [\(targets)]}]}]}" : ""
+            let targets = (options.alertingTargets ?? amPorts.map { "127.0.0.1:\($0)" }).map { "\"\($0)\"" }.joined(separator: ", ")
+            let alerting = options.withAlertmanager || options.alertingTargets != nil ? "alerting: {alertmanagers: [{static_configs: [{targets: [\(targets)]}]}]}" : ""
             let external = options.externalLabels.isEmpty ? ""
                 : ", external_labels: {" + options.externalLabels.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
             let config = try dir.write(

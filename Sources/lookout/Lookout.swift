@@ -16,7 +16,7 @@ struct Lookout: AsyncParsableCommand {
             Secrets are read from files or environment variables, never from flag values.
             """,
         version: BuildInfo.version,
-        subcommands: [WatchCommand.self, SnapshotCommand.self, ReportCommand.self, QueryCommand.self, ConfigCommand.self, MockCommand.self, DemoCommand.self, DashboardCommand.self],
+        subcommands: [WatchCommand.self, SnapshotCommand.self, ReportCommand.self, CheckCommand.self, QueryCommand.self, ConfigCommand.self, MockCommand.self, DemoCommand.self, DashboardCommand.self],
         defaultSubcommand: WatchCommand.self
     )
 }

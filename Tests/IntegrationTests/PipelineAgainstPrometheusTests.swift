@@ -1,0 +1,97 @@
+import DashboardCore
+import Foundation
+import LookoutApp
+import PrometheusAPI
+import Testing
+import TestSupport
+
+/// The alerting pipeline's health against Debian's Prometheus and Alertmanagers, each fault built for real: a rule
+/// that fails at every evaluation (many-to-many matching), alerts sent where nothing listens, a configuration reload
+/// that fails, a Watchdog, a scrape job with no target; and the healthy lab, where nothing is said.
+@Suite("The alerting pipeline against a real Prometheus", .serialized, .timeLimit(.minutes(4)))
+struct PipelineAgainstPrometheusTests {
+    static let failingRule = """
+        groups:
+        - name: broken
+          interval: 1s
+          rules:
+          - alert: DuplicateMatch
+            expr: vector(1) * on() group_left() (label_replace(vector(1), "a", "1", "", "") or label_replace(vector(1), "a", "2", "", ""))
+            labels: {severity: critical}
+          - alert: Watchdog
+            expr: vector(1)
+            labels: {severity: none}
+        """
+
+    /// The broken lab: the failing rule and a Watchdog, alerts sent to a port where nothing listens, a scrape job with
+    /// no target, and (once started) a configuration reload that fails.
+    static func brokenLab(_ body: @escaping @Sendable (PrometheusHarness) async throws -> Void) async throws {
+        var options = PrometheusHarness.Options()
+        options.alertmanagers = 2
+        options.withExporter = false
+        options.scrapeConfigs = "scrape_configs: [{job_name: empty, static_configs: []}]"
+        options.extraRules = [failingRule]
+        options.alertingTargets = ["127.0.0.1:\(try FreePort.allocate())"]
+        // Alerts sent again every second (not every minute): the failed sends are counted at once.
+        options.prometheusArguments = ["--web.enable-lifecycle", "--rules.alert.resend-delay=1s"]
+        try await withPrometheusHarness(options) { harness in
+            // A reload that fails: the file broken, then POST /-/reload (the server keeps the old configuration).
+            let config = harness.directory.url.appendingPathComponent("prometheus.yml")
+            let good = try String(contentsOf: config, encoding: .utf8)
+            try (good + "\nthis is: [not valid\n").write(to: config, atomically: true, encoding: .utf8)
+            #expect(try await HTTPGet.post(harness.prometheusURL + "/-/reload") != 200)
+            // The failing rule has been evaluated and the Watchdog's notification refused.
+            try await PrometheusHarness.eventually(30, "the rule's error and a failed send") {
+                let text = try await HTTPGet.text(harness.prometheusURL + "/metrics")
+                let samples = Exposition.parse(text).samples
+                return (Exposition.sum(samples, "prometheus_rule_evaluation_failures_total") ?? 0) > 0
+                    && (Exposition.sum(samples, "prometheus_notifications_errors_total") ?? 0) > 0
+            }
+            // Both members have settled into their cluster.
+            for url in harness.alertmanagerURLs {
+                try await PrometheusHarness.eventually(60, "\(url) ready in its cluster") {
+                    try await HTTPGet.text(url + "/api/v2/status").contains(#""status":"ready""#)
+                }
+            }
+            try await body(harness)
+        }
+    }
+
+    @Test("lookout check exits 2 naming the failing rule with its error, the undeliverable alerts and the failed reload")
+    func theBrokenLabIsSaid() async throws {
+        let binary = try #require(Repository.builtProduct("lookout")).path
+        try await Self.brokenLab { harness in
+            let flags = ["--url", harness.prometheusURL] + harness.alertmanagerURLs.flatMap { ["--alertmanager-url", $0] }
+            let check = try await runCommand(binary, ["check"] + flags)
+            #expect(check.exitCode == 2, "\(check.stdout)\(check.stderr)")
+            let out = check.stdout
+            #expect(out.contains("BROKEN   rules") && out.contains("1 rule fails: DuplicateMatch: found duplicate series for the match group {} on the right hand-side of the operation"), "\(out)")
+            #expect(out.contains("BROKEN   Prometheus → Alertmanager") && out.contains("Prometheus cannot deliver to 127.0.0.1:"), "\(out)")
+            #expect(out.contains("BROKEN   Prometheus") && out.contains("the config reload failed"), "\(out)")
+            #expect(out.contains("DEGRADED targets") && out.contains("scrape job empty has no target"), "\(out)")
+            #expect(out.contains("OK       dead man's switch") && out.contains("Watchdog fires"), "\(out)")
+            #expect(out.contains("OK       Alertmanager 127.0.0.1:"), "\(out)")
+            let json = try await runCommand(binary, ["check", "--output", "json"] + flags)
+            #expect(json.exitCode == 2)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let checks = try #require(object["checks"] as? [[String: Any]])
+            #expect(checks.filter { $0["state"] as? Int == PipelineState.broken.rawValue }.count == 3)
+        }
+    }
+
+    @Test("the healthy lab: lookout check exits 0 and every check is ok")
+    func theHealthyLabIsQuiet() async throws {
+        let binary = try #require(Repository.builtProduct("lookout")).path
+        try await withPrometheusHarness(PrometheusHarness.Options()) { harness in
+            // An alert delivered and the targets synced: the pipeline at work.
+            try await PrometheusHarness.eventually(60, "the alerts delivered") {
+                let samples = Exposition.parse(try await HTTPGet.text(harness.prometheusURL + "/metrics")).samples
+                return (Exposition.sum(samples, "prometheus_notifications_sent_total") ?? 0) > 0
+                    && (Exposition.sum(samples, "prometheus_target_sync_length_seconds_count") ?? 0) > 0
+            }
+            let check = try await runCommand(binary, ["check", "--url", harness.prometheusURL, "--alertmanager-url", harness.alertmanagerURL])
+            #expect(check.exitCode == 0, "\(check.stdout)\(check.stderr)")
+            #expect(!check.stdout.contains("BROKEN") && !check.stdout.contains("DEGRADED"), "\(check.stdout)")
+        }
+    }
+}
