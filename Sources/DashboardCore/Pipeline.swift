@@ -31,6 +31,16 @@ public struct PipelineCheck: Sendable, Equatable, Codable {
     public var evidence: [String]
     public var since: Date?
 
+    /// The reason's first clause, for the status bar (`1 rule fails`, `the config reload failed`).
+    public var headline: String {
+        var text = Array(reason)
+        for mark in [";", ": ", " ("].map(Array.init) {
+            guard mark.count <= text.count else { continue }
+            if let i = (0...(text.count - mark.count)).first(where: { Array(text[$0..<($0 + mark.count)]) == mark }) { text = Array(text[..<i]) }
+        }
+        return String(text)
+    }
+
     public init(id: String, area: String, state: PipelineState, reason: String, evidence: [String] = [], since: Date? = nil) {
         self.id = id
         self.area = area
@@ -43,8 +53,8 @@ public struct PipelineCheck: Sendable, Equatable, Codable {
 
 /// What the checks read, each part as it came (or why it did not). Parts a server does not serve (Thanos, Mimir or
 /// VictoriaMetrics without Prometheus' `/metrics` or `runtimeinfo`) are failures, and their checks `unknown`.
-public struct PipelineReading: Sendable {
-    public struct Member: Sendable {
+public struct PipelineReading: Sendable, Equatable {
+    public struct Member: Sendable, Equatable {
         public var url: String
         public var status: Result<AlertmanagerStatus, PrometheusError>
         public var metrics: Result<[ExpositionSample], PrometheusError>
@@ -409,6 +419,26 @@ public enum Pipeline {
         return String(parts[1])
     }
 
+    /// The pipeline as the dashboard knows it: the last checks, and the counters the next reading is compared with.
+    public struct Status: Sendable, Equatable {
+        public var checks: [PipelineCheck] = []
+        public var counters: [String: Double]?
+        public var readAt: Date?
+
+        public init() {}
+
+        /// A new reading: its checks (against the previous counters), `since` carried on.
+        public mutating func record(_ reading: PipelineReading) {
+            let fresh = Pipeline.checks(reading, previous: counters)
+            checks = Pipeline.carrySince(fresh, from: checks, now: reading.at)
+            counters = Pipeline.counters(reading)
+            readAt = reading.at
+        }
+
+        /// The status bar's line, when something is degraded or broken.
+        public var summary: (state: PipelineState, text: String, short: String)? { Pipeline.summary(checks) }
+    }
+
     /// The checks with `since` carried from the previous ones when the state did not change, else now.
     public static func carrySince(_ checks: [PipelineCheck], from old: [PipelineCheck], now: Date) -> [PipelineCheck] {
         checks.map { check in
@@ -421,11 +451,12 @@ public enum Pipeline {
 
     /// The status bar's line when something is degraded or broken: `ALERTING BROKEN: 2 rules fail · Prometheus
     /// cannot deliver to …`, worst first; nil when all is ok or unknown.
-    public static func summary(_ checks: [PipelineCheck]) -> (state: PipelineState, text: String)? {
+    public static func summary(_ checks: [PipelineCheck]) -> (state: PipelineState, text: String, short: String)? {
         let bad = checks.filter { $0.state >= .degraded }.sorted { $0.state > $1.state }
         guard let worst = bad.first else { return nil }
         let word = worst.state == .broken ? "ALERTING BROKEN" : "ALERTING DEGRADED"
-        return (worst.state, "\(word): " + bad.map { $0.reason.split(separator: ";").first.map(String.init) ?? $0.reason }.joined(separator: " · "))
+        let short = "\(word): \(worst.headline)" + (bad.count > 1 ? " +\(bad.count - 1) more (H)" : " (H)")
+        return (worst.state, "\(word): " + bad.map(\.headline).joined(separator: " · "), short)
     }
 
     /// 0 all ok (or unknown), 1 degraded, 2 broken: `lookout check`'s exit code.

@@ -41,7 +41,11 @@ public final class DashboardApp {
     private var firstDataArrived: ContinuousClock.Instant?
     private var firstDataFrameLogged = false
     /// Asking the current server for its retention (a switch of context asks the new one and drops this answer).
-    private var retentionTask: Task<Void, Never>?
+    /// When the pipeline's checks were last asked for (at most once a minute, with a refresh).
+    private var pipelineAskedAt: Date?
+    private var pipelineTask: Task<Void, Never>?
+    /// How often the pipeline is checked, at most.
+    public static let pipelineSeconds: TimeInterval = 60
     /// The time and the ticks (a clock the test moves, in tests).
     private let clock: any AppClock
     /// How a client of another server is made (`:ctx`, its probes): over AsyncHTTPClient, or a test's transport.
@@ -150,8 +154,7 @@ public final class DashboardApp {
         app.model.now = clock.now()
         if let problem = history?.problem { app.notice = problem }
         perform(app.model.perform(.refresh))
-        askRetention()
-        defer { retentionTask?.cancel() }
+        defer { pipelineTask?.cancel() }
         render()
         for await event in events {
             if case .dashboard(.resize(let w, let h)) = event { canvas = Canvas(width: w, height: h) }
@@ -174,6 +177,7 @@ public final class DashboardApp {
             switch effect {
             case .fetch(let generation, let rangeSeconds, let points, let variables, let end):
                 startFetch(generation: generation, rangeSeconds: rangeSeconds, points: points, variables: variables, end: end)
+                checkPipeline()
             case .switchContext(let name):
                 track(Task {
                     await switchContext(to: name)
@@ -266,13 +270,24 @@ public final class DashboardApp {
     }
 
     /// The server's retention, once per server: a window that reaches past it says so.
-    private func askRetention() {
-        retentionTask?.cancel()
-        let fetcher = DashboardFetcher(client: client, dashboard: app.model.dashboard, alertmanager: nil)
+    /// Reads the pipeline's checks beside a refresh, unless they were read less than a minute ago (or are being
+    /// read).
+    private func checkPipeline() {
+        let now = clock.now()
+        if let asked = pipelineAskedAt, now.timeIntervalSince(asked) < Self.pipelineSeconds { return }
+        pipelineAskedAt = now
+        let client = self.client
+        let alertmanager = self.alertmanager
         let continuation = self.continuation
-        retentionTask = spawn {
-            guard let seconds = await fetcher.retention(), !Task.isCancelled else { return }
-            continuation.yield(.dashboard(.retention(seconds)))
+        let clock = self.clock
+        pipelineTask = spawn {
+            let reading = await PipelineProbe.read(client, alertmanager: alertmanager, now: clock.now())
+            guard !Task.isCancelled else { return }
+            // How long the server keeps its data comes with it (runtimeinfo), for "no data before".
+            if case .success(let info) = reading.runtime, let seconds = info.storageRetention.flatMap(DashboardFetcher.retention) {
+                continuation.yield(.dashboard(.retention(seconds)))
+            }
+            continuation.yield(.dashboard(.pipelineRead(reading)))
         }
     }
 
@@ -328,8 +343,10 @@ public final class DashboardApp {
         app = app.switched(to: state)
         if let problem = ContextChoice.remember(name, environment: switcher.environment) { app.notice = problem }
         logger.info("context switched", metadata: ["context": "\(name)", "server": "\(newClient.options.baseURL)"])
+        // The old server's pipeline is not the new one's: asked again with the first refresh.
+        pipelineTask?.cancel()
+        pipelineAskedAt = nil
         perform(app.model.perform(.refresh))
-        askRetention()
     }
 
     /// Carries out a screen's request; the answer goes back to the screen as an event.

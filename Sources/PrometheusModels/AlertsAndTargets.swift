@@ -291,7 +291,10 @@ public struct RuntimeInfo: Sendable, Equatable, Decodable {
 
 /// `/api/v1/alertmanagers`: the Alertmanagers Prometheus sends to (listed as active even when nothing listens).
 public struct AlertmanagerDiscovery: Sendable, Equatable, Decodable {
-    public struct Member: Sendable, Equatable, Decodable { public var url: String }
+    public struct Member: Sendable, Equatable, Decodable {
+        public var url: String
+        public init(url: String) { self.url = url }
+    }
     public var activeAlertmanagers: [Member]
     public var droppedAlertmanagers: [Member]
 

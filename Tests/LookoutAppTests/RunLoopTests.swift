@@ -52,7 +52,8 @@ struct RunLoopTests {
             // The counts are kept: the second refresh asks no count(…) again.
             let second = transport.requests.dropFirst(first)
             #expect(!second.contains { ($0.field("query") ?? "").hasPrefix("count(") })
-            #expect(second.filter { $0.path.hasSuffix("/runtimeinfo") }.isEmpty, "the retention is asked once")
+            // runtimeinfo (the retention, a failed reload) comes with the pipeline's checks, once a minute at most.
+            #expect(second.filter { $0.path.hasSuffix("/runtimeinfo") }.count <= 1, "runtimeinfo is asked once a minute at most")
         }
     }
 

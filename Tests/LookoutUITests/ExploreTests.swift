@@ -162,7 +162,7 @@ struct ExploreScreenTests {
         _ = unknown.update(.key(.char(":")))
         _ = type("frobnicate", &unknown)
         _ = unknown.update(.key(.enter))
-        #expect(unknown.notice == "unknown command 'frobnicate' (commands: explore, alerts, history, silences, targets, ctx, dashboard, help, quit)")
+        #expect(unknown.notice == "unknown command 'frobnicate' (commands: explore, alerts, history, health, rules, silences, targets, ctx, dashboard, help, quit)")
         _ = unknown.update(.key(.char("r")))
         #expect(unknown.notice == nil, "a notice lasts until the next key")
     }

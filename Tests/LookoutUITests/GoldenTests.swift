@@ -19,7 +19,7 @@ struct GoldenTests {
             + SampleStates.views.map { ($0.0, 100, 30) }
             + SampleStates.help.map { ($0.0, 80, 24) }
             + SampleStates.small.flatMap { name, _ in [("small-" + name, 40, 10), ("small-" + name, 50, 14)] }
-            + (SampleStates.explore + SampleStates.alertDetail + SampleStates.silences + SampleStates.targetsAndContexts + SampleStates.history).flatMap { name, _ in [(name, 80, 24), (name, 160, 45)] }
+            + (SampleStates.explore + SampleStates.alertDetail + SampleStates.silences + SampleStates.targetsAndContexts + SampleStates.history + SampleStates.pipeline).flatMap { name, _ in [(name, 80, 24), (name, 160, 45)] }
     }
 
     /// One letter per style role; a reversed cell (a selection) is `*`.
@@ -57,7 +57,7 @@ struct GoldenTests {
     func matchesGolden(name: String, width: Int, height: Int) throws {
         let apps = SampleStates.all.map { ($0.0, AppState(model: $0.1)) } + SampleStates.views + SampleStates.help
             + SampleStates.small.map { ("small-" + $0.0, AppState(model: $0.1)) } + SampleStates.explore + SampleStates.alertDetail
-            + SampleStates.silences + SampleStates.targetsAndContexts + SampleStates.history
+            + SampleStates.silences + SampleStates.targetsAndContexts + SampleStates.history + SampleStates.pipeline
         let app = try #require(apps.first { $0.0 == name }?.1)
         var canvas = Canvas(width: width, height: height)
         AppView.render(app, into: &canvas, options: RenderOptions(ascii: name.hasSuffix("ascii"), seriesMarks: name.hasSuffix("mono")))

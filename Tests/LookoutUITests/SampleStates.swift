@@ -295,6 +295,44 @@ enum SampleStates {
         return [("history", app), ("history-chosen", chosen), ("history-ascii", app)]
     }()
 
+    /// A broken alerting pipeline: a rule that fails, alerts that cannot be delivered, a reload that failed. The
+    /// dashboard says so first in its status bar and beside "No alerts firing"; `H` lists the checks; `:rules` the
+    /// rules.
+    static let brokenPipelineGroups: [RuleGroup] = {
+        let json = #"""
+            [{"name": "broken", "file": "/etc/prometheus/rules.yml", "interval": 30, "lastEvaluation": "2026-11-25T14:13:09Z", "evaluationTime": 0.0021,
+              "rules": [
+                {"type": "alerting", "name": "DuplicateMatch", "query": "a * on() group_left() b", "health": "err", "state": "inactive", "duration": 300,
+                 "lastError": "found duplicate series for the match group {} on the right hand-side of the operation", "labels": {"severity": "critical"}},
+                {"type": "alerting", "name": "Watchdog", "query": "vector(1)", "health": "ok", "state": "firing", "duration": 0, "keepFiringFor": 60,
+                 "labels": {"severity": "none"}, "alerts": [{"labels": {"alertname": "Watchdog"}, "state": "firing", "activeAt": "2026-11-25T12:00:00Z"}]},
+                {"type": "recording", "name": "job:up:sum", "query": "sum by (job) (up)", "health": "ok"}]}]
+            """#
+        return (try? JSONDecoder().decode([RuleGroup].self, from: Data(json.utf8))) ?? []
+    }()
+
+    static let pipeline: [(String, AppState)] = {
+        let reading = PipelineReading(
+            at: now, rules: .success(brokenPipelineGroups),
+            discovery: .success(AlertmanagerDiscovery(activeAlertmanagers: [.init(url: "http://alertmanager:9093/api/v2/alerts")])),
+            metrics: .success([
+                ExpositionSample(name: "prometheus_notifications_errors_total", labels: ["alertmanager": "http://alertmanager:9093/api/v2/alerts"], value: 12),
+                ExpositionSample(name: "prometheus_notifications_latency_seconds_count", labels: ["alertmanager": "http://alertmanager:9093/api/v2/alerts"], value: 12),
+                ExpositionSample(name: "prometheus_notifications_dropped_total", value: 14),
+            ]),
+            runtime: .success(RuntimeInfo(storageRetention: "15d", reloadConfigSuccess: false, lastConfigTime: now.addingTimeInterval(-7200))))
+        let model = with(healthy) { $0.pipeline.record(reading) }
+        var health = AppState(model: model)
+        _ = health.update(.key(.char("H")))
+        var evidence = health
+        _ = evidence.update(.key(.down))
+        _ = evidence.update(.key(.enter))
+        var rules = health
+        _ = rules.update(.key(.enter))
+        _ = rules.update(.response(screen: rules.screenIDs.last ?? 0, id: 1, .rules(brokenPipelineGroups)))
+        return [("pipeline-broken", AppState(model: model)), ("pipeline-health", health), ("pipeline-evidence", evidence), ("pipeline-rules", rules)]
+    }()
+
     static let silences: [(String, AppState)] = {
         var form = app(silenced, [.char("a"), .char("S")] + "rolling back payment 1.4.2".map { Key.char($0) })
         _ = form.update(.response(screen: form.screenIDs.last ?? 0, id: 101, .alertCount(1, active: 1)))

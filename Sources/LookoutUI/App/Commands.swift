@@ -35,6 +35,8 @@ public enum Commands {
         },
         Command(["alerts", "a"], usage: ":alerts", help: "the alert list") { _, _ in .push(AlertListScreen()) },
         Command(["history", "hist"], usage: ":history", help: "what was pending or firing in the last 12 hours, silences included") { _, _ in .push(HistoryScreen()) },
+        Command(["health", "pipeline"], usage: ":health", help: "is the alerting pipeline working: every check, its reason and evidence") { _, _ in .push(HealthScreen()) },
+        Command(["rules"], usage: ":rules", help: "every rule group and rule, failing ones with their error") { _, _ in .push(RulesScreen()) },
         Command(["silences", "sil"], usage: ":silences", help: "Alertmanager's silences: x expires, e extends") { _, _ in .push(SilenceListScreen()) },
         Command(["targets", "t"], usage: ":targets", help: "scrape targets by pool, down first, with their last error") { _, _ in .push(TargetListScreen()) },
         Command(["ctx", "context", "contexts"], usage: ":ctx", help: "the config file's contexts: Enter switches") { _, _ in .push(ContextListScreen()) },

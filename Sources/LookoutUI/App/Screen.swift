@@ -85,6 +85,7 @@ public enum ScreenCatalog {
     public static let entries: [ScreenEntry] = [
         ScreenEntry(name: AlertListScreen.id, key: .char("a"), help: "alerts: scroll, Enter shows one alert") { _ in AlertListScreen() },
         ScreenEntry(name: HistoryScreen.id, key: .char("h"), help: "what fired in the last 12 hours, blips included") { _ in HistoryScreen() },
+        ScreenEntry(name: HealthScreen.id, key: .char("H"), help: "the alerting pipeline: rules, delivery, Alertmanagers") { _ in HealthScreen() },
         ScreenEntry(name: TargetListScreen.id, key: .char("T"), help: "scrape targets: down first, with their last error") { _ in TargetListScreen() },
     ]
 

@@ -202,6 +202,8 @@ public struct DashboardState: Sendable, Equatable {
 
     /// How long the server keeps its data, when it says (Prometheus' runtime info).
     public var retentionSeconds: TimeInterval?
+    /// The alerting pipeline's checks (read at start, then at most once a minute).
+    public var pipeline = Pipeline.Status()
 
     /// The oldest instant the server still has data for, when the window reaches back past it: the window shows
     /// "no data before …" there instead of an empty chart that looks like a quiet past.

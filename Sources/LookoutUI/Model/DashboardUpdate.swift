@@ -24,6 +24,8 @@ public enum DashboardEvent: Sendable, Equatable {
     case fetchFinished(generation: Int, unreachable: String?, at: Date, retryAfter: TimeInterval? = nil)
     /// How long the server keeps its data (`/api/v1/status/runtimeinfo`), asked once at start.
     case retention(TimeInterval)
+    /// What the alerting pipeline's checks read.
+    case pipelineRead(PipelineReading)
 }
 
 /// What the run loop must do after an event.
@@ -139,6 +141,10 @@ extension DashboardState {
 
         case .retention(let seconds):
             retentionSeconds = seconds.isFinite && seconds > 0 ? seconds : nil
+            return []
+
+        case .pipelineRead(let reading):
+            pipeline.record(reading)
             return []
 
         case .fetchFinished(let gen, let unreachable, let at, let retryAfter):

@@ -52,7 +52,7 @@ struct AlertRows: Widget {
 
     /// `FIRING 2 critical · 2 warning · 1 pending`, or that nothing fires, and its role; `1 silenced, hidden` while
     /// `s` hides the silenced and inhibited alerts.
-    static func header(_ items: [AlertItem], ascii: Bool, suppressedHidden: Bool = false) -> (String, StyleRole) {
+    static func header(_ items: [AlertItem], ascii: Bool, suppressedHidden: Bool = false, pipeline: PipelineState? = nil) -> (String, StyleRole) {
         let counts = AlertCounts(items)
         let silenced = "\(counts.suppressed) silenced" + (suppressedHidden ? ", hidden" : "")
         let dot = ascii ? "," : " ·"
@@ -60,6 +60,10 @@ struct AlertRows: Widget {
             var text = "No alerts firing"
             if counts.pending > 0 { text += "\(dot) \(counts.pending) pending" }
             if counts.suppressed > 0 { text += "\(dot) \(silenced)" }
+            // Never alone while the pipeline is broken: it is what a broken pipeline looks like.
+            if let pipeline, pipeline >= .degraded {
+                return (text + "\(dot) but the alerting pipeline is \(pipeline.word) (H)", .critical)
+            }
             return (text, counts.pending > 0 ? .alertPending : .ok)
         }
         var parts: [String] = []

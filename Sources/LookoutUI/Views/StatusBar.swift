@@ -36,6 +36,10 @@ enum StatusBar {
         }
         parts.insert(time, at: 3)
         if model.tlsUnverified { parts.insert(StatusLine.Part("TLS NOT VERIFIED", role: .statusError, priority: 0), at: 2) }
+        // A broken alerting pipeline before anything else: "no alerts" means nothing while it is broken.
+        if let (_, text, short) = model.pipeline.summary {
+            parts.insert(StatusLine.Part(text, role: .statusError, priority: 0, short: short, shortenAt: 2), at: 0)
+        }
         // The context first, in its colour: prod is never mistaken for staging.
         if let context = model.contextName { parts.insert(StatusLine.Part(" \(context) ", role: .context, priority: 0), at: 0) }
         if let note = model.dataBeforeNote {
