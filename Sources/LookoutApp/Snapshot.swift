@@ -146,11 +146,14 @@ public struct Snapshot: Sendable {
         // A window that may reach past the server's retention asks for it alongside the queries.
         let retention: Task<TimeInterval?, Never>? = end != nil || rangeSeconds > 6 * 3600
             ? Task { await fetcher.retention() } : nil
+        // The alerting pipeline, beside the queries: "nothing firing" means little while it is broken.
+        let pipeline = Task { await PipelineProbe.read(client, alertmanager: alertmanager, now: now) }
         snapshot.model.generation += 1
         for await event in fetcher.refresh(generation: snapshot.model.generation, range: range) {
             _ = snapshot.model.update(event)
         }
         if let seconds = await retention?.value { _ = snapshot.model.update(.retention(seconds)) }
+        _ = snapshot.model.update(.pipelineRead(await pipeline.value))
         return snapshot
     }
 
@@ -206,6 +209,10 @@ public struct Snapshot: Sendable {
                     out.append("\(title): no current data (\(nearest))")
                 }
             }
+        }
+        // A broken alerting pipeline is not healthy: an alert that should fire would not be seen.
+        for check in model.pipeline.checks where check.state == .broken {
+            out.append("alerting pipeline: \(check.area): \(check.reason)")
         }
         return out
     }

@@ -19,6 +19,14 @@ extension Snapshot {
         if let oldest = dataBefore, let retentionSeconds {
             lines.append("no data before \(Self.clock(oldest)) (the server keeps \(ValueFormat.rangeLabel(retentionSeconds)))")
         }
+        // The pipeline first when it is not healthy: what follows ("no alerts firing") cannot be trusted.
+        if let (_, summary, _) = model.pipeline.summary {
+            lines += ["", summary]
+            for check in model.pipeline.checks where check.state >= .degraded {
+                lines.append("  \(check.state.word.uppercased()) \(check.area): \(check.reason)")
+                lines += check.evidence.prefix(5).map { "    " + $0 }
+            }
+        }
         for (panel, outcome) in zip(dashboard.panels, panels) {
             lines.append("")
             lines += panelLines(panel, outcome, sparklineWidth: sparklineWidth, ascii: ascii)
@@ -167,6 +175,8 @@ extension Snapshot {
         var noDataBefore: String?
         /// Present (true) when the server's certificate was not checked.
         var tlsNotVerified: Bool?
+        /// The alerting pipeline's checks.
+        var pipeline: [PipelineCheck]?
         var exitCode: Int32
     }
 
@@ -241,6 +251,7 @@ extension Snapshot {
         report.silencesProblem = silencesProblem
         report.noDataBefore = dataBefore.map(RFC3339.format)
         report.tlsNotVerified = model.tlsUnverified ? true : nil
+        report.pipeline = model.pipeline.checks.isEmpty ? nil : model.pipeline.checks
         report.silencesEndingWithinAnHour = silences.map { list in
             Silencing.endingSoon(list, now: takenAt).map {
                 JSONSilence(id: $0.id, matchers: $0.matchers.map(\.text), endsAt: RFC3339.format($0.endsAt), createdBy: $0.createdBy, comment: $0.comment)

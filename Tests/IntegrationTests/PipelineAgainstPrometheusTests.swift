@@ -76,6 +76,33 @@ struct PipelineAgainstPrometheusTests {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             let checks = try #require(object["checks"] as? [[String: Any]])
             #expect(checks.filter { $0["state"] as? Int == PipelineState.broken.rawValue }.count == 3)
+
+            // The snapshot says it first, and --require-healthy fails on it naming the checks.
+            let snapshot = try await runCommand(binary, ["snapshot", "--require-healthy"] + flags)
+            #expect(snapshot.exitCode == 2, "\(snapshot.stderr)")
+            let lines = snapshot.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.dropFirst().first { !$0.isEmpty }?.hasPrefix("ALERTING BROKEN: 1 rule fails · Prometheus cannot deliver to 127.0.0.1:") == true, "\(snapshot.stdout)")
+            #expect(snapshot.stderr.contains("not healthy: alerting pipeline: rules: 1 rule fails: DuplicateMatch"), "\(snapshot.stderr)")
+            #expect(snapshot.stderr.contains("not healthy: alerting pipeline: Prometheus: the config reload failed"), "\(snapshot.stderr)")
+            let snapshotJSON = try await runCommand(binary, ["snapshot", "--output", "json"] + flags)
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(snapshotJSON.stdout.utf8)) as? [String: Any])
+            #expect((report["pipeline"] as? [[String: Any]])?.contains { $0["id"] as? String == "delivery" && $0["state"] as? Int == PipelineState.broken.rawValue } == true)
+
+            // From the dashboard: the status bar says it at once, H lists the checks, Enter on the rules lists them.
+            try await withTmux("\(binary) \(flags.joined(separator: " "))", width: 160, height: 40) { tmux in
+                // The worst first and how many more (the whole list when it fits).
+                let screen = try await tmux.waitFor("the status bar", timeout: 45) { $0.contains("ALERTING BROKEN: 1 rule fails") }
+                #expect(screen.contains("ALERTING BROKEN: 1 rule fails +3 more (H)") || screen.contains("the config reload failed"), "\(screen)")
+                #expect(screen.contains("No alerts firing · but the alerting pipeline is broken (H)") || screen.contains("FIRING"), "\(screen)")
+                try await tmux.send("H")
+                let health = try await tmux.waitFor("the checks") { $0.contains("Alerting pipeline: broken") }
+                #expect(health.contains("the config reload failed"), "\(health)")
+                #expect(health.contains("BROKEN   rules") && health.contains("1 rule fails: DuplicateMatch: found duplicate series"), "\(health)")
+                #expect(health.contains("BROKEN   Prometheus → Alertmanager") && health.contains("DEGRADED targets"), "\(health)")
+                try await tmux.send("Enter")
+                let rules = try await tmux.waitFor("the failing rules") { $0.contains("Rules: ") && $0.contains("1 failing") }
+                #expect(rules.contains("ERR     alert  DuplicateMatch") && rules.contains("found duplicate series"), "\(rules)")
+            }
         }
     }
 
@@ -92,6 +119,14 @@ struct PipelineAgainstPrometheusTests {
             let check = try await runCommand(binary, ["check", "--url", harness.prometheusURL, "--alertmanager-url", harness.alertmanagerURL])
             #expect(check.exitCode == 0, "\(check.stdout)\(check.stderr)")
             #expect(!check.stdout.contains("BROKEN") && !check.stdout.contains("DEGRADED"), "\(check.stdout)")
+            // Nothing on screen: the dashboard's status bar as ever.
+            try await withTmux("\(binary) --url \(harness.prometheusURL) --alertmanager-url \(harness.alertmanagerURL)", width: 160, height: 40) { tmux in
+                let screen = try await tmux.waitFor("the dashboard's data", timeout: 45) { $0.contains("req/s") && $0.contains("updated") }
+                #expect(!screen.contains("ALERTING"), "\(screen)")
+                try await tmux.send("H")
+                let health = try await tmux.waitFor("the checks") { $0.contains("Alerting pipeline: ok") }
+                #expect(!health.contains("BROKEN") && !health.contains("DEGRADED"), "\(health)")
+            }
         }
     }
 }
