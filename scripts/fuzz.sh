@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
 swift=${SWIFT:-swift}
 if [ $# -gt 0 ]; then targets=("$@"); else
-  targets=(prometheus-answer alertmanager-answer dashboard-yaml grafana-import theme safetext promql legend alert-detail keys)
+  targets=(prometheus-answer alertmanager-answer dashboard-yaml grafana-import theme safetext promql legend alert-detail keys exposition)
 fi
 # -Xswiftc as well as --sanitize: SwiftPM's flag alone leaves the Swift modules of the dependency (lookout itself) without
 # coverage instrumentation, and libFuzzer would fuzz blind.

@@ -309,7 +309,8 @@ public enum Pipeline {
                 problems.append("\(corruptions) WAL corruption\(corruptions == 1 ? "" : "s")")
             }
         }
-        if case .success(let samples) = reading.metrics {
+        // /metrics says something of the configuration only when it is Prometheus' own (the counter is there).
+        if case .success(let samples) = reading.metrics, reloaded(samples) != nil {
             known = true
             if let reloaded = Exposition.sum(samples, "prometheus_config_last_reload_successful"), reloaded == 0, !problems.contains(where: { $0.hasPrefix("the config reload failed") }) {
                 state = .broken
@@ -455,8 +456,10 @@ public enum Pipeline {
         let bad = checks.filter { $0.state >= .degraded }.sorted { $0.state > $1.state }
         guard let worst = bad.first else { return nil }
         let word = worst.state == .broken ? "ALERTING BROKEN" : "ALERTING DEGRADED"
-        let short = "\(word): \(worst.headline)" + (bad.count > 1 ? " +\(bad.count - 1) more (H)" : " (H)")
-        return (worst.state, "\(word): " + bad.map(\.headline).joined(separator: " · "), short)
+        // An Alertmanager's own check names which one.
+        func said(_ check: PipelineCheck) -> String { check.id.hasPrefix("alertmanager ") ? "\(check.area): \(check.headline)" : check.headline }
+        let short = "\(word): \(said(worst))" + (bad.count > 1 ? " +\(bad.count - 1) more (H)" : " (H)")
+        return (worst.state, "\(word): " + bad.map(said).joined(separator: " · "), short)
     }
 
     /// 0 all ok (or unknown), 1 degraded, 2 broken: `lookout check`'s exit code.

@@ -16,7 +16,7 @@ import TerminalCanvas
 public enum FuzzTargets {
     public static let names = [
         "prometheus-answer", "alertmanager-answer", "dashboard-yaml", "grafana-import", "theme", "safetext", "promql",
-        "legend", "alert-detail", "keys",
+        "legend", "alert-detail", "keys", "exposition",
     ]
 
     /// The invariants that did not hold while target `name` ran on `data` (empty when all held); nil for an unknown
@@ -51,6 +51,7 @@ public enum FuzzTargets {
         case "legend": legend(data)
         case "alert-detail": alertDetail(data)
         case "keys": keys(data)
+        case "exposition": exposition(data)
         default: return false
         }
         return true
@@ -149,6 +150,20 @@ public enum FuzzTargets {
     /// in the input (`idle`), 0xFE for a key ncurses decoded (`interrupt`). Invariants: at most about one event a
     /// character, a paste at most `pasteLimit` long and held within its bound, no key a control character, and a
     /// final byte and a pause end any sequence.
+    /// `/metrics` text: the samples are bounded, and the pipeline's checks run on them without trapping.
+    static func exposition(_ data: [UInt8]) {
+        let text = String(decoding: data, as: UTF8.self)
+        let (samples, skipped) = Exposition.parse(text, maxSamples: 1000)
+        require(samples.count <= 1000, "more samples than the limit")
+        require(samples.count + skipped <= max(1, text.utf8.filter { $0 == 10 }.count + 1), "more samples and skipped lines than lines")
+        let reading = PipelineReading(
+            at: Date(timeIntervalSince1970: 1_700_000_000), rules: .success([]), discovery: .success(AlertmanagerDiscovery(activeAlertmanagers: [.init(url: "http://a")])),
+            metrics: .success(samples), runtime: .success(RuntimeInfo()))
+        let checks = Pipeline.checks(reading, previous: Pipeline.counters(reading))
+        require(!checks.isEmpty, "no check")
+        for check in checks { require(SafeText.sanitize(check.reason) == check.reason, "an unsanitised reason") }
+    }
+
     static func keys(_ data: [UInt8]) {
         var decoder = KeyDecoder()
         var events: [TerminalEvent] = []

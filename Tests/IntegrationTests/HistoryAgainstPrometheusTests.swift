@@ -91,7 +91,7 @@ struct HistoryAgainstPrometheusTests {
 
             // The same night on one screen at 80x24.
             try await withTmux("\(binary) \(flags.joined(separator: " ")) --utc", width: 80, height: 24) { tmux in
-                try await tmux.waitFor(text: "Microservices")
+                try await tmux.waitFor(text: "Service Health Status")
                 try await tmux.send("h")
                 let screen = try await tmux.waitFor("the history") { $0.contains("History: 3 fired, 1 only pending, 12h to now") }
                 let time = ClockFormat.time(Date(timeIntervalSince1970: Double(end - NightFixture.blipAgo)), utc: true)

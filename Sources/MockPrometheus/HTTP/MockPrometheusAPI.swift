@@ -72,7 +72,7 @@ public struct MockPrometheusAPI: Sendable {
 
     private static let apiMethods: [String: [String]] = [
         "/api/v1/query": ["GET", "POST"], "/api/v1/query_range": ["GET", "POST"], "/api/v1/series": ["GET", "POST"],
-        "/api/v1/labels": ["GET", "POST"], "/api/v1/alerts": ["GET"], "/api/v1/rules": ["GET"],
+        "/api/v1/labels": ["GET", "POST"], "/api/v1/alerts": ["GET"], "/api/v1/rules": ["GET"], "/api/v1/alertmanagers": ["GET"],
         "/api/v1/targets": ["GET"], "/api/v1/status/buildinfo": ["GET"], "/-/healthy": ["GET", "HEAD"],
         "/-/ready": ["GET", "HEAD"], "/metrics": ["GET"],
     ]
@@ -125,6 +125,12 @@ public struct MockPrometheusAPI: Sendable {
         case "/api/v1/alerts": return respond { () throws(QueryError) in alerts() }
         case "/api/v1/rules": return respond { () throws(QueryError) in try rulesData(parameters) }
         case "/api/v1/targets": return respond { () throws(QueryError) in targets() }
+        case "/api/v1/alertmanagers":
+            // Only the broken pipeline says where it sends (nowhere); the others do not pretend to deliver.
+            guard world.scenario == .brokenPipeline else {
+                return HTTPAnswer(status: 404, contentType: "text/plain; charset=utf-8", body: "404 page not found\n")
+            }
+            return respond { () throws(QueryError) in .object([("activeAlertmanagers", .array([])), ("droppedAlertmanagers", .array([]))]) }
         case "/api/v1/status/buildinfo": return respond { () throws(QueryError) in buildInfo() }
         case "/-/healthy":
             return HTTPAnswer(status: 200, contentType: "text/plain; charset=utf-8", body: "Prometheus Server is Healthy.\n")
@@ -338,7 +344,31 @@ public struct MockPrometheusAPI: Sendable {
             throw .badData("not supported value \(goQuote(type))")
         }
         guard type != "record" else { return .object([("groups", .array([]))]) }
-        return .object([("groups", .array(rules.map { groupJSON($0, $0.evaluate(at: nowMilliseconds, historyStart: rulesSince)) }))])
+        var groups = rules.map { groupJSON($0, $0.evaluate(at: nowMilliseconds, historyStart: rulesSince)) }
+        if world.scenario == .brokenPipeline { groups.append(brokenGroup()) }
+        return .object([("groups", .array(groups))])
+    }
+
+    /// The broken pipeline's own group: a rule that fails at every evaluation, and a Watchdog that does not fire.
+    func brokenGroup() -> JSON {
+        let last = JSON.string(RFC3339.format(Date(timeIntervalSince1970: Double(nowMilliseconds / 30_000 * 30_000) / 1000)))
+        func rule(_ name: String, _ query: String, health: String, error: String) -> JSON {
+            .object([
+                ("state", .string("inactive")), ("name", .string(name)), ("query", .string(query)), ("duration", .number("0")),
+                ("labels", .object([("severity", .string("critical"))])), ("annotations", .object([])), ("alerts", .array([])),
+                ("health", .string(health)), ("lastError", .string(error)), ("evaluationTime", .number("0.0004")),
+                ("lastEvaluation", last), ("type", .string("alerting")),
+            ])
+        }
+        return .object([
+            ("name", .string("pipeline")), ("file", .string("pipeline-rules.yml")),
+            ("rules", .array([
+                rule("OrderErrorBudget", #"sum by (service) (rate(http_requests_total{status_code=~"5.."}[5m])) / on() group_left() sum(rate(http_requests_total[5m]))"#,
+                     health: "err", error: "found duplicate series for the match group {} on the right hand-side of the operation: [{service=\"order-service\"}, {service=\"user-service\"}];many-to-many matching not allowed: matching labels must be unique on one side"),
+                rule("Watchdog", #"vector(1) unless on() absent(up{job="alertmanager"})"#, health: "ok", error: ""),
+            ])),
+            ("interval", .number("30")), ("evaluationTime", .number("0.0009")), ("lastEvaluation", last),
+        ])
     }
 
     func groupJSON(_ rules: RuleEvaluator, _ statuses: [RuleStatus]) -> JSON {

@@ -173,7 +173,7 @@ struct ServiceModel: Sendable {
                 return cycles * 7 + min(7, (within / 60).rounded(.down))
             }
             return base + total(t) - total(reset)
-        case .calm, .outage, .backupStale:
+        case .calm, .outage, .backupStale, .brokenPipeline:
             return base
         }
     }
@@ -190,7 +190,7 @@ struct ServiceModel: Sendable {
             let shifted = t + Noise.unit(seed, 0xF3) * cycle
             let within = shifted - (shifted / cycle).rounded(.down) * cycle
             return within < 480 ? desired - 1 : desired
-        case .calm, .outage, .backupStale: return desired
+        case .calm, .outage, .backupStale, .brokenPipeline: return desired
         }
     }
 }

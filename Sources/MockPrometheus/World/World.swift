@@ -20,6 +20,9 @@ public enum Scenario: String, Sendable, CaseIterable {
     /// The services are calm, but the nightly PostgreSQL backup has not succeeded for 30 hours and its last job
     /// failed: BackupTooOld and BackupJobFailed fire (`--dashboard operations` shows it).
     case backupStale = "backup-stale"
+    /// The services are calm, but the alerting pipeline is not: a rule fails at every evaluation, Prometheus sends
+    /// to no Alertmanager, and the Watchdog does not fire (`H` shows it; the status bar says ALERTING BROKEN).
+    case brokenPipeline = "broken-pipeline"
 }
 
 /// The synthetic microservices of the source design (user-, order-, inventory- and payment-service) as raw series,
