@@ -20,6 +20,8 @@ public struct HandoverReport: Sendable {
     public var silences: Result<[Silence], PrometheusError>?
     public var targetsDown: Result<[TargetItem], PrometheusError>
     public var failOn: Snapshot.FailOn = .warning
+    /// The alerting pipeline's checks, when they were read.
+    public var pipeline: [PipelineCheck] = []
     /// How far ahead "ending soon" looks.
     public static let aheadSeconds: TimeInterval = 12 * 3600
 
@@ -52,6 +54,7 @@ public struct HandoverReport: Sendable {
             }
         }()
         async let retention = fetcher.retention()
+        async let pipeline = PipelineProbe.read(client, alertmanager: alertmanager, now: now)
         let (streams, heartbeat) = try await HistoryFetch.fetch(client, from: from, to: to)
         var silences: Result<[Silence], PrometheusError>?
         if let alertmanager {
@@ -66,9 +69,11 @@ public struct HandoverReport: Sendable {
         let night = AlertHistory.night(
             alerts: streams, heartbeat: heartbeat, silences: (try? silences?.get()) ?? [], from: from, to: to, live: live,
             dataBefore: TimeWindow.noDataBefore(start: from, now: now, retention: await retention))
-        return HandoverReport(
+        var report = HandoverReport(
             night: night, server: client.options.baseURL.absoluteString, takenAt: now,
             firingNow: (await alerts).map(\.items), silences: silences, targetsDown: await targets)
+        report.pipeline = Pipeline.checks(await pipeline, previous: nil)
+        return report
     }
 
     // MARK: - What the report says
@@ -216,6 +221,12 @@ public struct HandoverReport: Sendable {
                 item("\(esc(target.pool)) \(esc(target.instance))\(error)")
             }
         }
+        if !pipeline.isEmpty {
+            heading("Alerting pipeline")
+            for check in pipeline {
+                item("\(check.state.word.uppercased()) \(esc(check.area)): \(esc(check.reason))")
+            }
+        }
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -291,6 +302,7 @@ public struct HandoverReport: Sendable {
         var silencesError: String?
         var targetsDown: [JSONTarget]?
         var targetsError: String?
+        var pipeline: [PipelineCheck]?
         var exitCode: Int32
     }
 
@@ -323,16 +335,11 @@ public struct HandoverReport: Sendable {
         case .failure(let error)?: report.silencesError = error.description
         case nil: break
         }
+        report.pipeline = pipeline.isEmpty ? nil : pipeline
         switch targetsDown {
         case .success(let down): report.targetsDown = down.map { JSONTarget(pool: $0.pool, instance: $0.instance, lastError: $0.lastError) }
         case .failure(let error): report.targetsError = error.description
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
-        return SafeText.escapeJSON(String(decoding: try encoder.encode(report), as: UTF8.self)) + "\n"
+        return try ReportJSON.encode(report) + "\n"
     }
 }

@@ -261,15 +261,7 @@ extension Snapshot {
         case .success(let items): report.alerts = items
         case .failure(let error): report.alertsError = error.description
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
-        return SafeText.escapeJSON(String(decoding: try encoder.encode(report), as: UTF8.self)) + "\n"
+        return try ReportJSON.encode(report) + "\n"
     }
 }
 

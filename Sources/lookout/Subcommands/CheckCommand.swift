@@ -52,15 +52,8 @@ struct CheckCommand: AsyncParsableCommand {
                 if check.state >= .degraded { for line in check.evidence { print("         " + line) } }
             }
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .custom { date, encoder in
-                var container = encoder.singleValueContainer()
-                try container.encode(RFC3339.format(date))
-            }
             struct Report: Encodable { var checks: [PipelineCheck]; var exitCode: Int32 }
-            let data = try encoder.encode(Report(checks: checks, exitCode: Pipeline.exitCode(checks)))
-            print(SafeText.escapeJSON(String(decoding: data, as: UTF8.self)))
+            print(try ReportJSON.encode(Report(checks: checks, exitCode: Pipeline.exitCode(checks))))
         }
         let code = Pipeline.exitCode(checks)
         if code != 0 { throw ExitCode(code) }
