@@ -66,6 +66,20 @@ public struct PipelineReading: Sendable, Equatable {
         }
     }
 
+    /// The dashboard's health panel's expected series, counted (`count(up{job="microservices"})`).
+    public struct HealthQuery: Sendable, Equatable {
+        public var panel: String
+        public var expr: String
+        /// How many series it selects now.
+        public var series: Result<Int, PrometheusError>
+
+        public init(panel: String, expr: String, series: Result<Int, PrometheusError>) {
+            self.panel = panel
+            self.expr = expr
+            self.series = series
+        }
+    }
+
     public var at: Date
     public var rules: Result<[RuleGroup], PrometheusError>
     public var discovery: Result<AlertmanagerDiscovery, PrometheusError>
@@ -76,12 +90,15 @@ public struct PipelineReading: Sendable, Equatable {
     public var targets: Result<TargetsResult, PrometheusError>?
     /// The members given with `--alertmanager-url`.
     public var alertmanagers: [Member]
+    public var health: HealthQuery?
 
     public init(
         at: Date, rules: Result<[RuleGroup], PrometheusError>, discovery: Result<AlertmanagerDiscovery, PrometheusError>,
         metrics: Result<[ExpositionSample], PrometheusError>, runtime: Result<RuntimeInfo, PrometheusError>,
-        jobs: Result<[String], PrometheusError>? = nil, targets: Result<TargetsResult, PrometheusError>? = nil, alertmanagers: [Member] = []
+        jobs: Result<[String], PrometheusError>? = nil, targets: Result<TargetsResult, PrometheusError>? = nil, alertmanagers: [Member] = [],
+        health: HealthQuery? = nil
     ) {
+        self.health = health
         self.at = at
         self.rules = rules
         self.discovery = discovery
@@ -120,8 +137,14 @@ public enum Pipeline {
         }
         for member in reading.alertmanagers {
             guard case .success(let samples) = member.metrics else { continue }
-            for sample in samples where sample.name == "alertmanager_notifications_failed_total" && sample.value.isFinite {
-                out["am|\(member.url)|\(sample.labels["integration"] ?? "")", default: 0] += sample.value
+            for sample in samples where sample.value.isFinite {
+                let integration = sample.labels["integration"] ?? ""
+                switch sample.name {
+                case "alertmanager_notifications_failed_total": out["am|\(member.url)|\(integration)", default: 0] += sample.value
+                case "alertmanager_notification_requests_total": out["amreq|\(member.url)|\(integration)", default: 0] += sample.value
+                case "alertmanager_notification_requests_failed_total": out["amreqfailed|\(member.url)|\(integration)", default: 0] += sample.value
+                default: break
+                }
             }
         }
         return out
@@ -141,6 +164,7 @@ public enum Pipeline {
     public static func checks(
         _ reading: PipelineReading, previous: [String: Double]?, watchdogNames: [String] = Pipeline.watchdogNames
     ) -> [PipelineCheck] {
+        let watchdogNames = watchdogNames.isEmpty ? Pipeline.watchdogNames : watchdogNames
         let now = counters(reading)
         var out: [PipelineCheck] = []
         // Service discovery (of targets and Alertmanagers) takes a few seconds after a start: until then an empty
@@ -158,6 +182,14 @@ public enum Pipeline {
         out += reading.alertmanagers.map { alertmanager($0, members: reading.alertmanagers.count, now, previous) }
         if let watchdog = watchdog(reading, names: watchdogNames) { out.append(watchdog) }
         if let targets = targets(reading, settling: settling) { out.append(targets) }
+        if let health = reading.health, case .success(let count) = health.series {
+            // The source design's ServiceMonitor selecting nothing looks exactly like this: no alert can fire for it.
+            out.append(count > 0
+                ? PipelineCheck(id: "health-query", area: "what the dashboard watches", state: .ok, reason: "\(health.panel): \(count) series")
+                : PipelineCheck(
+                    id: "health-query", area: "what the dashboard watches", state: settling ? .unknown : .degraded,
+                    reason: "\(health.panel)'s query \(health.expr) selects no series: nothing it watches is scraped (a ServiceMonitor that selects nothing looks like this)"))
+        }
         return out
     }
 
@@ -364,17 +396,29 @@ public enum Pipeline {
                 state = .broken
                 problems.append("its config reload failed")
             }
-            let integrations = Set(samples.filter { $0.name == "alertmanager_notifications_failed_total" }.compactMap { $0.labels["integration"] }).sorted()
+            // Each request to a receiver (a webhook, Slack, PagerDuty), and the notifications given up after their
+            // retries: requests that all fail are failing now, at the first look already.
+            let names = ["alertmanager_notification_requests_total", "alertmanager_notification_requests_failed_total", "alertmanager_notifications_failed_total"]
+            let integrations = Set(samples.filter { names.contains($0.name) }.compactMap { $0.labels["integration"] }).sorted()
             for integration in integrations {
-                let key = "am|\(member.url)|\(integration)"
-                let total = now[key] ?? 0
-                if let rose = rise(key, now, previous) {
-                    if rose > 0 {
+                let failedKey = "amreqfailed|\(member.url)|\(integration)", sentKey = "amreq|\(member.url)|\(integration)"
+                let (failed, sent) = (now[failedKey] ?? 0, now[sentKey] ?? 0)
+                let givenUp = now["am|\(member.url)|\(integration)"] ?? 0
+                if let dFailed = rise(failedKey, now, previous), let dSent = rise(sentKey, now, previous) {
+                    if dSent > 0, dFailed >= dSent {
                         state = max(state, .broken)
-                        problems.append("\(count(rose)) \(integration) notifications failed since the last check")
+                        problems.append("every \(integration) notification request failed since the last check (\(count(dFailed)))")
+                    } else if dFailed > 0 {
+                        state = max(state, .degraded)
+                        problems.append("\(count(dFailed)) of \(count(dSent)) \(integration) notification requests failed since the last check")
                     }
+                } else if sent > 0, failed >= sent {
+                    state = max(state, .broken)
+                    problems.append("every \(integration) notification request failed (\(count(failed)) since it started)")
                 }
-                if total > 0 { evidence.append("alertmanager_notifications_failed_total{integration=\"\(integration)\"} \(count(total))") }
+                if failed > 0 || givenUp > 0 {
+                    evidence.append("\(integration): \(count(failed)) of \(count(sent)) requests failed, \(count(givenUp)) notifications given up")
+                }
             }
         } else {
             evidence.append("its /metrics cannot be read")
@@ -425,12 +469,14 @@ public enum Pipeline {
         public var checks: [PipelineCheck] = []
         public var counters: [String: Double]?
         public var readAt: Date?
+        /// The dead man's switch rules' names (a context's `watchdog`); empty: the usual ones.
+        public var watchdogNames: [String] = []
 
         public init() {}
 
         /// A new reading: its checks (against the previous counters), `since` carried on.
         public mutating func record(_ reading: PipelineReading) {
-            let fresh = Pipeline.checks(reading, previous: counters)
+            let fresh = Pipeline.checks(reading, previous: counters, watchdogNames: watchdogNames)
             checks = Pipeline.carrySince(fresh, from: checks, now: reading.at)
             counters = Pipeline.counters(reading)
             readAt = reading.at

@@ -99,6 +99,7 @@ public final class DashboardApp {
         state.columns = terminal.width
         state.rows = terminal.height
         state.contextName = context?.name
+        state.pipeline.watchdogNames = context?.watchdog ?? []
         state.customDashboard = Dashboard.builtins.values.contains(dashboard) ? nil : dashboard
         state.contexts = switcher?.config.contexts.map { ContextEntry(name: $0.name, url: $0.url) } ?? []
         if let place = LookoutConfig.location(flag: nil, environment: ProcessInfo.processInfo.environment)?.path {
@@ -280,6 +281,7 @@ public final class DashboardApp {
         let alertmanager = self.alertmanager
         let continuation = self.continuation
         let clock = self.clock
+        // The health panel's own answer says whether it selects anything (`DashboardState.pipelineChecks`).
         pipelineTask = spawn {
             let reading = await PipelineProbe.read(client, alertmanager: alertmanager, now: clock.now())
             guard !Task.isCancelled else { return }
@@ -338,6 +340,7 @@ public final class DashboardApp {
         state.columns = old.columns
         state.rows = old.rows
         state.contextName = context?.name
+        state.pipeline.watchdogNames = context?.watchdog ?? []
         state.contexts = old.contexts
         state.configFile = old.configFile
         app = app.switched(to: state)

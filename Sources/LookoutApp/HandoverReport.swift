@@ -54,7 +54,7 @@ public struct HandoverReport: Sendable {
             }
         }()
         async let retention = fetcher.retention()
-        async let pipeline = PipelineProbe.read(client, alertmanager: alertmanager, now: now)
+        async let pipeline = PipelineProbe.read(client, alertmanager: alertmanager, now: now, health: PipelineProbe.healthPanel(.microservices))
         let (streams, heartbeat) = try await HistoryFetch.fetch(client, from: from, to: to)
         var silences: Result<[Silence], PrometheusError>?
         if let alertmanager {

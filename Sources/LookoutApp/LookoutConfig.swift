@@ -38,6 +38,8 @@ public struct LookoutConfig: Sendable, Equatable {
         public var readOnly = false
         /// The status bar's colour for this context (a colour name, 0–255 or `#rrggbb`).
         public var color: String?
+        /// The alerting rules that always fire (a dead man's switch); empty: `Watchdog` and `DeadMansSwitch`.
+        public var watchdog: [String] = []
 
         public init(name: String, url: String) {
             self.name = name
@@ -142,7 +144,7 @@ public struct LookoutConfig: Sendable, Equatable {
 
     static let contextKeys = [
         "name", "url", "alertmanagers", "bearerTokenFile", "bearerTokenEnv", "basicAuth", "headers", "caFile", "certFile",
-        "keyFile", "insecureSkipTLSVerify", "timeout", "dashboard", "readOnly", "color",
+        "keyFile", "insecureSkipTLSVerify", "timeout", "dashboard", "readOnly", "color", "watchdog",
     ]
     /// Keys that would hold a secret in the file itself.
     static let secretKeys: [String: String] = [
@@ -268,6 +270,7 @@ public struct LookoutConfig: Sendable, Equatable {
                         case "timeout": context.connection.timeout = try duration(v, at)
                         case "dashboard": context.dashboard = try string(v, at)
                         case "readOnly": context.readOnly = try bool(v, at)
+                        case "watchdog": context.watchdog = try list(v, at)
                         case "color":
                             let text = try string(v, at)
                             guard TerminalCanvas.Color(parsing: text) != nil else {

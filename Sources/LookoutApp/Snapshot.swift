@@ -135,7 +135,7 @@ public struct Snapshot: Sendable {
     /// its events into the dashboard's state with the dashboard's own update.
     public static func take(
         client: PrometheusClient, dashboard: Dashboard, rangeSeconds: TimeInterval, points: Int = 60,
-        now: Date = Date(), end: Date? = nil, alertmanager: AlertmanagerCluster? = nil
+        now: Date = Date(), end: Date? = nil, alertmanager: AlertmanagerCluster? = nil, watchdog: [String] = []
     ) async -> Snapshot {
         let fetcher = DashboardFetcher(client: client, dashboard: dashboard, alertmanager: alertmanager, now: { now })
         // The graphs end at `end` (`--to`); the alerts are always the current ones.
@@ -153,6 +153,7 @@ public struct Snapshot: Sendable {
             _ = snapshot.model.update(event)
         }
         if let seconds = await retention?.value { _ = snapshot.model.update(.retention(seconds)) }
+        snapshot.model.pipeline.watchdogNames = watchdog
         _ = snapshot.model.update(.pipelineRead(await pipeline.value))
         return snapshot
     }
@@ -211,7 +212,7 @@ public struct Snapshot: Sendable {
             }
         }
         // A broken alerting pipeline is not healthy: an alert that should fire would not be seen.
-        for check in model.pipeline.checks where check.state == .broken {
+        for check in model.pipelineChecks where check.state == .broken {
             out.append("alerting pipeline: \(check.area): \(check.reason)")
         }
         return out

@@ -20,9 +20,9 @@ extension Snapshot {
             lines.append("no data before \(Self.clock(oldest)) (the server keeps \(ValueFormat.rangeLabel(retentionSeconds)))")
         }
         // The pipeline first when it is not healthy: what follows ("no alerts firing") cannot be trusted.
-        if let (_, summary, _) = model.pipeline.summary {
+        if let (_, summary, _) = model.pipelineSummary {
             lines += ["", summary]
-            for check in model.pipeline.checks where check.state >= .degraded {
+            for check in model.pipelineChecks where check.state >= .degraded {
                 lines.append("  \(check.state.word.uppercased()) \(check.area): \(check.reason)")
                 lines += check.evidence.prefix(5).map { "    " + $0 }
             }
@@ -251,7 +251,7 @@ extension Snapshot {
         report.silencesProblem = silencesProblem
         report.noDataBefore = dataBefore.map(RFC3339.format)
         report.tlsNotVerified = model.tlsUnverified ? true : nil
-        report.pipeline = model.pipeline.checks.isEmpty ? nil : model.pipeline.checks
+        report.pipeline = model.pipelineChecks.isEmpty ? nil : model.pipelineChecks
         report.silencesEndingWithinAnHour = silences.map { list in
             Silencing.endingSoon(list, now: takenAt).map {
                 JSONSilence(id: $0.id, matchers: $0.matchers.map(\.text), endsAt: RFC3339.format($0.endsAt), createdBy: $0.createdBy, comment: $0.comment)

@@ -47,6 +47,8 @@ public final class PrometheusHarness: Sendable {
         /// Where Prometheus sends its alerts instead of the harness' Alertmanagers (`127.0.0.1:PORT`, nothing
         /// listening there, say).
         public var alertingTargets: [String]?
+        /// Where the Alertmanagers send: a webhook URL instead of the null receiver.
+        public var webhook: String?
         public init() {}
     }
 
@@ -98,7 +100,12 @@ public final class PrometheusHarness: Sendable {
             if options.withAlertmanager {
                 let amConfig = try dir.write(
                     "alertmanager.yml",
-                    """
+                    options.webhook.map { url in
+                        """
+                        route: {receiver: "hook", group_wait: 1s, group_interval: 1s, repeat_interval: 1s}
+                        receivers: [{name: "hook", webhook_configs: [{url: "\(url)", send_resolved: false}]}]
+                        """
+                    } ?? """
                     route: {receiver: "null", group_wait: 1s, group_interval: 1s}
                     receivers: [{name: "null"}]
                     """)

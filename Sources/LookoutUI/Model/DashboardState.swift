@@ -205,6 +205,25 @@ public struct DashboardState: Sendable, Equatable {
     /// The alerting pipeline's checks (read at start, then at most once a minute).
     public var pipeline = Pipeline.Status()
 
+    /// The pipeline's checks, and (once they were read) whether the health panel's expected series select anything:
+    /// from the panel's own answer, not asked again.
+    public var pipelineChecks: [PipelineCheck] {
+        var checks = pipeline.checks
+        guard pipeline.readAt != nil, !checks.contains(where: { $0.id == "health-query" }),
+              let index = dashboard.panels.firstIndex(where: \.isHealth), panels.indices.contains(index),
+              let data = panels[index].data, panels[index].error == nil else { return checks }
+        let panel = dashboard.panels[index]
+        checks.append(data.services.isEmpty
+            ? PipelineCheck(
+                id: "health-query", area: "what the dashboard watches", state: .degraded,
+                reason: "\(panel.title)'s query \(panel.expectedSeries ?? "") selects no series: nothing it watches is scraped (a ServiceMonitor that selects nothing looks like this)")
+            : PipelineCheck(id: "health-query", area: "what the dashboard watches", state: .ok, reason: "\(panel.title): \(data.services.count) series"))
+        return checks
+    }
+
+    /// The status bar's line when the pipeline is degraded or broken.
+    public var pipelineSummary: (state: PipelineState, text: String, short: String)? { Pipeline.summary(pipelineChecks) }
+
     /// The oldest instant the server still has data for, when the window reaches back past it: the window shows
     /// "no data before …" there instead of an empty chart that looks like a quiet past.
     public var dataBefore: Date? {

@@ -37,7 +37,7 @@ enum StatusBar {
         parts.insert(time, at: 3)
         if model.tlsUnverified { parts.insert(StatusLine.Part("TLS NOT VERIFIED", role: .statusError, priority: 0), at: 2) }
         // A broken alerting pipeline before anything else: "no alerts" means nothing while it is broken.
-        if let (_, text, short) = model.pipeline.summary {
+        if let (_, text, short) = model.pipelineSummary {
             parts.insert(StatusLine.Part(text, role: .statusError, priority: 0, short: short, shortenAt: 2), at: 0)
         }
         // The context first, in its colour: prod is never mistaken for staging.

@@ -27,13 +27,21 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Output format: text (one line per check) or json.")
     var output: Output = .text
 
+    @Option(help: ArgumentHelp("The dashboard whose health panel must select series: a built-in one (microservices, operations) or a dashboard YAML file.", valueName: "name|file"))
+    var dashboard: String?
+
+    func validate() throws {
+        _ = try DashboardChoice.load(dashboard)
+    }
+
     func run() async throws {
         let resolved = try connection.resolve()
+        let board = try DashboardChoice.load(dashboard ?? resolved.context?.dashboard)
         let reading: PipelineReading
         do {
             reading = try await withPrometheusClient(resolved.options) { client in
                 let alertmanager = try await AlertmanagerCluster.make(resolved.alertmanagers)
-                let reading = await PipelineProbe.read(client, alertmanager: alertmanager, now: Date())
+                let reading = await PipelineProbe.read(client, alertmanager: alertmanager, now: Date(), health: PipelineProbe.healthPanel(board))
                 await alertmanager?.shutdown()
                 return reading
             }
@@ -44,7 +52,7 @@ struct CheckCommand: AsyncParsableCommand {
         if case .failure(let error) = reading.rules, case .failure = reading.discovery, case .failure = reading.runtime, error.isConnectionFailure {
             throw CommandError(description: "the pipeline could not be checked: \(error.description)", exitCode: 3)
         }
-        let checks = Pipeline.checks(reading, previous: nil)
+        let checks = Pipeline.checks(reading, previous: nil, watchdogNames: resolved.context?.watchdog ?? [])
         switch output {
         case .text:
             for check in checks {

@@ -102,7 +102,8 @@ struct SnapshotCommand: AsyncParsableCommand {
             snapshot = try await withPrometheusClient(options) { client in
                 let alertmanager = try await AlertmanagerCluster.make(alertmanagerOptions)
                 let snapshot = await Snapshot.take(
-                    client: client, dashboard: board, rangeSeconds: rangeSeconds, now: now, end: window.pinnedEnd, alertmanager: alertmanager)
+                    client: client, dashboard: board, rangeSeconds: rangeSeconds, now: now, end: window.pinnedEnd, alertmanager: alertmanager,
+                    watchdog: resolved.context?.watchdog ?? [])
                 await alertmanager?.shutdown()
                 return snapshot
             }

@@ -77,7 +77,7 @@ public struct AlertListScreen: Screen {
         let ascii = context.options.ascii
         let items = items(model)
         let (header, _) = silenceID == nil
-            ? AlertRows.header(model.alerts.items, ascii: ascii, suppressedHidden: model.hideSuppressed, pipeline: model.pipeline.summary?.state)
+            ? AlertRows.header(model.alerts.items, ascii: ascii, suppressedHidden: model.hideSuppressed, pipeline: model.pipelineSummary?.state)
             : AlertRows.header(items, ascii: ascii)
         let heading = silenceID.map { "Alerts silenced by \($0)" } ?? "Alerts: \(header)"
         let inner = PanelFrame(

@@ -189,7 +189,7 @@ struct AlertSection: Widget {
             canvas.put(" alerts: loading…", x: area.x, y: area.y, style: Style(.dim), clip: headerRow)
             return
         }
-        let (header, role) = AlertRows.header(alerts.items, ascii: ascii, suppressedHidden: model.hideSuppressed, pipeline: model.pipeline.summary?.state)
+        let (header, role) = AlertRows.header(alerts.items, ascii: ascii, suppressedHidden: model.hideSuppressed, pipeline: model.pipelineSummary?.state)
         var end = canvas.put(" " + header, x: area.x, y: area.y, style: Style(role), clip: headerRow)
         if let error = alerts.error {
             end = canvas.put("   ! " + TextLayout.truncate(error, to: max(0, area.maxX - end - 6), ascii: ascii), x: end, y: area.y, style: Style(.critical), clip: headerRow)

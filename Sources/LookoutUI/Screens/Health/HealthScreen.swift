@@ -37,7 +37,7 @@ public struct HealthScreen: Screen {
     }
 
     public mutating func handle(_ key: Key, context: ScreenContext) -> [ScreenEffect]? {
-        let checks = context.model.pipeline.checks
+        let checks = context.model.pipelineChecks
         if detail {
             guard key == .escape || key == .enter else { return key == .ctrl("c") ? nil : [] }
             detail = false
@@ -59,7 +59,7 @@ public struct HealthScreen: Screen {
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         let model = context.model
         let ascii = context.options.ascii
-        let checks = model.pipeline.checks
+        let checks = model.pipelineChecks
         var title = "Alerting pipeline"
         if let worst = checks.map(\.state).max() { title += ": \(worst.word)" }
         if let at = model.pipeline.readAt { title += ", checked \(ValueFormat.age(max(0, model.now.timeIntervalSince(at)))) ago" }
