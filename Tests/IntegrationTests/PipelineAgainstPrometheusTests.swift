@@ -140,7 +140,7 @@ struct PipelineAgainstPrometheusTests {
         options.withExporter = false
         options.scrapeConfigs = "scrape_configs: []"
         options.webhook = hook.url + "/hook"
-        options.prometheusArguments = ["--rules.alert.resend-delay=1s"]
+        options.prometheusArguments = ["--rules.alert.resend-delay=1s", "--web.enable-lifecycle"]
         options.extraRules = ["""
             groups:
             - name: lab
@@ -177,6 +177,17 @@ struct PipelineAgainstPrometheusTests {
                 let health = try await tmux.waitFor("the checks") { $0.contains("Alerting pipeline: broken") }
                 #expect(health.contains("Watchdog is not firing") && health.contains("unreachable"), "\(health)")
             }
+            // The Watchdog removed (the rules file without it, reloaded): there is no dead man's switch to check.
+            let rules = harness.directory.url.appendingPathComponent("rules-0.yml")
+            let text = try String(contentsOf: rules, encoding: .utf8)
+            try text.replacingOccurrences(of: "  - alert: Watchdog\n    expr: vector(1) unless vector(1)", with: "").write(to: rules, atomically: true, encoding: .utf8)
+            #expect(try await HTTPGet.post(harness.prometheusURL + "/-/reload") == 200)
+            try await PrometheusHarness.eventually(30, "the Watchdog gone from the rules") {
+                try await !HTTPGet.text(harness.prometheusURL + "/api/v1/rules").contains("Watchdog")
+            }
+            let removed = try await runCommand(binary, ["check"] + flags)
+            #expect(!removed.stdout.contains("dead man's switch"), "\(removed.stdout)")
+            #expect(removed.stdout.contains("every webhook notification request failed"), "\(removed.stdout)")
         }
     }
 }
