@@ -178,7 +178,6 @@ public final class DashboardApp {
             switch effect {
             case .fetch(let generation, let rangeSeconds, let points, let variables, let end):
                 startFetch(generation: generation, rangeSeconds: rangeSeconds, points: points, variables: variables, end: end)
-                checkPipeline()
             case .switchContext(let name):
                 track(Task {
                     await switchContext(to: name)
@@ -238,6 +237,11 @@ public final class DashboardApp {
                 }
                 continuation.yield(.dashboard(event))
             }
+            // The pipeline is checked once the refresh has answered, not beside it: its requests never compete with
+            // the panels' (a server that limits concurrent requests would refuse some). Started from here, it is
+            // background work before this refresh ends (`waitForBackgroundWork` waits for it too).
+            guard !Task.isCancelled else { return }
+            await self.checkPipeline()
         }
     }
 
@@ -271,7 +275,7 @@ public final class DashboardApp {
     }
 
     /// The server's retention, once per server: a window that reaches past it says so.
-    /// Reads the pipeline's checks beside a refresh, unless they were read less than a minute ago (or are being
+    /// Reads the pipeline's checks after a refresh, unless they were read less than a minute ago (or are being
     /// read).
     private func checkPipeline() {
         let now = clock.now()
