@@ -219,9 +219,13 @@ public final class PrometheusHarness: Sendable {
         let deadline = Date().addingTimeInterval(limit)
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/-/ready")
         request.method = .GET
+        // A connection of its own (no pooled one left to a server that may be gone when the next test asks), and the
+        // answer read to its end.
+        request.headers.replaceOrAdd(name: "connection", value: "close")
         while Date() < deadline {
             if !process.isRunning { throw TestFailure("\(process.name) exited early:\n\(process.logTail())") }
-            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)), response.status == .ok { return }
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
+                (try? await response.body.collect(upTo: 1 << 16)) != nil, response.status == .ok { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw TestFailure("\(process.name) was not ready on \(port) within \(Int(limit)) s:\n\(process.logTail())")

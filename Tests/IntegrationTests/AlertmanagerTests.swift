@@ -1,8 +1,6 @@
-import AsyncHTTPClient
 import DashboardCore
 import Foundation
 import LookoutApp
-import NIOCore
 import PrometheusAPI
 import Testing
 import TestSupport
@@ -26,12 +24,9 @@ struct AlertmanagerTests {
                     "startsAt": RFC3339.format(now.addingTimeInterval(-60)), "endsAt": RFC3339.format(now.addingTimeInterval(3600)),
                     "createdBy": "lookout-tests", "comment": "testing silences",
                 ]
-                var request = HTTPClientRequest(url: harness.alertmanagerURL + "/api/v2/silences")
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: silence)))
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-                #expect(response.status == .ok)
+                let status = try await HTTPGet.post(
+                    harness.alertmanagerURL + "/api/v2/silences", json: try JSONSerialization.data(withJSONObject: silence))
+                #expect(status == 200)
                 try await PrometheusHarness.eventually(30, "the silence to apply") {
                     try await alertmanager.alertmanagerAlerts().elements.contains {
                         $0.labels["alertname"] == "HighLatency" && !$0.status.silencedBy.isEmpty

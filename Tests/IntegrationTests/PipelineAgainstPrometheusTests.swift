@@ -185,6 +185,12 @@ struct PipelineAgainstPrometheusTests {
             try await PrometheusHarness.eventually(30, "the Watchdog gone from the rules") {
                 try await !HTTPGet.text(harness.prometheusURL + "/api/v1/rules").contains("Watchdog")
             }
+            // The member left sends too (the cluster lets the next one send once the stopped one is missed): its
+            // own webhook requests have failed before its check is read.
+            try await PrometheusHarness.eventually(60, "a failed webhook notification from the member left") {
+                let samples = Exposition.parse(try await HTTPGet.text(harness.alertmanagerURLs[0] + "/metrics")).samples
+                return (Exposition.sum(samples, "alertmanager_notification_requests_failed_total", matching: ["integration": "webhook"]) ?? 0) > 0
+            }
             let removed = try await runCommand(binary, ["check"] + flags)
             #expect(!removed.stdout.contains("dead man's switch"), "\(removed.stdout)")
             #expect(removed.stdout.contains("every webhook notification request failed"), "\(removed.stdout)")
