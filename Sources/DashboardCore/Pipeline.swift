@@ -159,6 +159,22 @@ public enum Pipeline {
 
     static func short(_ error: PrometheusError) -> String { error.shortReason }
 
+    /// Failed requests among all requests, from two counters: since the last reading when requests were made since,
+    /// else since the server started (the first look, or nothing sent since). A failure ratio of 1 is `all`.
+    enum Failures: Equatable {
+        case none
+        case some(Double, of: Double, sinceStart: Bool)
+        case all(Double, of: Double, sinceStart: Bool)
+    }
+
+    static func failures(_ failedKey: String, of totalKey: String, _ now: [String: Double], _ previous: [String: Double]?) -> Failures {
+        if let failed = rise(failedKey, now, previous), let total = rise(totalKey, now, previous), total > 0 {
+            return failed >= total ? .all(failed, of: total, sinceStart: false) : failed > 0 ? .some(failed, of: total, sinceStart: false) : .none
+        }
+        let (failed, total) = (now[failedKey] ?? 0, now[totalKey] ?? 0)
+        return total > 0 && failed >= total ? .all(failed, of: total, sinceStart: true) : failed > 0 ? .some(failed, of: total, sinceStart: true) : .none
+    }
+
     static func count(_ n: Double) -> String { n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : ValueFormat.format(n, unit: .none) }
 
     public static func checks(
@@ -183,14 +199,20 @@ public enum Pipeline {
         if let watchdog = watchdog(reading, names: watchdogNames) { out.append(watchdog) }
         if let targets = targets(reading, settling: settling) { out.append(targets) }
         if let health = reading.health, case .success(let count) = health.series {
-            // The source design's ServiceMonitor selecting nothing looks exactly like this: no alert can fire for it.
-            out.append(count > 0
-                ? PipelineCheck(id: "health-query", area: "what the dashboard watches", state: .ok, reason: "\(health.panel): \(count) series")
-                : PipelineCheck(
-                    id: "health-query", area: "what the dashboard watches", state: settling ? .unknown : .degraded,
-                    reason: "\(health.panel)'s query \(health.expr) selects no series: nothing it watches is scraped (a ServiceMonitor that selects nothing looks like this)"))
+            out.append(healthQueryCheck(panel: health.panel, expr: health.expr, series: count, settling: settling))
         }
         return out
+    }
+
+    /// Whether the health panel's expected series select anything. The source design's ServiceMonitor selecting
+    /// nothing looks exactly like this: no alert can fire for it.
+    public static func healthQueryCheck(panel: String, expr: String, series: Int, settling: Bool = false) -> PipelineCheck {
+        let area = "what the dashboard watches"
+        return series > 0
+            ? PipelineCheck(id: "health-query", area: area, state: .ok, reason: "\(panel): \(series) series")
+            : PipelineCheck(
+                id: "health-query", area: area, state: settling ? .unknown : .degraded,
+                reason: "\(panel)'s query \(expr) selects no series: nothing it watches is scraped (a ServiceMonitor that selects nothing looks like this)")
     }
 
     static func rules(_ reading: PipelineReading, _ now: [String: Double], _ previous: [String: Double]?) -> PipelineCheck {
@@ -270,27 +292,21 @@ public enum Pipeline {
         var fine = 0
         let urls = Set(samples.filter { $0.name == "prometheus_notifications_latency_seconds_count" }.compactMap { $0.labels["alertmanager"] }).union(discovered).sorted()
         for url in urls {
-            let errorsKey = "prometheus_notifications_errors_total|\(url)", sendsKey = "prometheus_notifications_latency_seconds_count|\(url)"
-            let (errors, sends) = (now[errorsKey] ?? 0, now[sendsKey] ?? 0)
-            if let dErrors = rise(errorsKey, now, previous), let dSends = rise(sendsKey, now, previous), dSends > 0 {
-                // Since the last check.
-                if dErrors >= dSends {
-                    failingAll.append(url)
-                    evidence.append("\(url): \(count(dErrors)) of \(count(dSends)) sends failed since the last check")
-                } else if dErrors > 0 {
-                    failingSome.append(url)
-                    evidence.append("\(url): \(count(dErrors)) of \(count(dSends)) sends failed since the last check")
-                } else {
-                    fine += 1
-                }
-            } else if sends > 0, errors >= sends {
+            switch failures("prometheus_notifications_errors_total|\(url)", of: "prometheus_notifications_latency_seconds_count|\(url)", now, previous) {
+            case .all(let failed, let of, sinceStart: false):
                 failingAll.append(url)
-                evidence.append("\(url): all \(count(sends)) sends failed since Prometheus started")
-            } else if errors > 0 {
+                evidence.append("\(url): \(count(failed)) of \(count(of)) sends failed since the last check")
+            case .some(let failed, let of, sinceStart: false):
+                failingSome.append(url)
+                evidence.append("\(url): \(count(failed)) of \(count(of)) sends failed since the last check")
+            case .all(_, let of, sinceStart: true):
+                failingAll.append(url)
+                evidence.append("\(url): all \(count(of)) sends failed since Prometheus started")
+            case .some(let failed, let of, sinceStart: true):
                 // Some sends failed some time since Prometheus started: worth seeing, not an alarm until it rises.
                 fine += 1
-                evidence.append("\(url): \(count(errors)) of \(count(sends)) sends failed since Prometheus started")
-            } else {
+                evidence.append("\(url): \(count(failed)) of \(count(of)) sends failed since Prometheus started")
+            case .none:
                 fine += 1
             }
         }
@@ -404,17 +420,18 @@ public enum Pipeline {
                 let failedKey = "amreqfailed|\(member.url)|\(integration)", sentKey = "amreq|\(member.url)|\(integration)"
                 let (failed, sent) = (now[failedKey] ?? 0, now[sentKey] ?? 0)
                 let givenUp = now["am|\(member.url)|\(integration)"] ?? 0
-                if let dFailed = rise(failedKey, now, previous), let dSent = rise(sentKey, now, previous) {
-                    if dSent > 0, dFailed >= dSent {
-                        state = max(state, .broken)
-                        problems.append("every \(integration) notification request failed since the last check (\(count(dFailed)))")
-                    } else if dFailed > 0 {
-                        state = max(state, .degraded)
-                        problems.append("\(count(dFailed)) of \(count(dSent)) \(integration) notification requests failed since the last check")
-                    }
-                } else if sent > 0, failed >= sent {
+                switch failures(failedKey, of: sentKey, now, previous) {
+                case .all(let failed, _, sinceStart: false):
+                    state = max(state, .broken)
+                    problems.append("every \(integration) notification request failed since the last check (\(count(failed)))")
+                case .some(let failed, let of, sinceStart: false):
+                    state = max(state, .degraded)
+                    problems.append("\(count(failed)) of \(count(of)) \(integration) notification requests failed since the last check")
+                case .all(let failed, _, sinceStart: true):
                     state = max(state, .broken)
                     problems.append("every \(integration) notification request failed (\(count(failed)) since it started)")
+                case .some(_, _, sinceStart: true), .none:
+                    break
                 }
                 if failed > 0 || givenUp > 0 {
                     evidence.append("\(integration): \(count(failed)) of \(count(sent)) requests failed, \(count(givenUp)) notifications given up")

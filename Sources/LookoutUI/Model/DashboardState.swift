@@ -213,11 +213,7 @@ public struct DashboardState: Sendable, Equatable {
               let index = dashboard.panels.firstIndex(where: \.isHealth), panels.indices.contains(index),
               let data = panels[index].data, panels[index].error == nil else { return checks }
         let panel = dashboard.panels[index]
-        checks.append(data.services.isEmpty
-            ? PipelineCheck(
-                id: "health-query", area: "what the dashboard watches", state: .degraded,
-                reason: "\(panel.title)'s query \(panel.expectedSeries ?? "") selects no series: nothing it watches is scraped (a ServiceMonitor that selects nothing looks like this)")
-            : PipelineCheck(id: "health-query", area: "what the dashboard watches", state: .ok, reason: "\(panel.title): \(data.services.count) series"))
+        checks.append(Pipeline.healthQueryCheck(panel: panel.title, expr: panel.expectedSeries ?? "", series: data.services.count))
         return checks
     }
 
