@@ -31,17 +31,10 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How far back the report goes: a duration from 1m to 30d, such as 8h, 12h or 1d.", valueName: "duration"))
     var since = "12h"
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Start of the window instead: RFC 3339, or a time ago such as -10h.", valueName: "time"))
-    var from: String?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("End of the window: RFC 3339, now, or a time ago such as -1h (default now).", valueName: "time"))
-    var to: String?
+    @OptionGroup var windowFlags: WindowFlags
 
     @Option(help: "Output format: text, markdown (for a ticket or a chat) or json.")
     var output: Output = .text
-
-    @Option(help: ArgumentHelp("Which alerts firing now set the exit code: warning (and critical), or critical only.", valueName: "severity"))
-    var failOn: Snapshot.FailOn = .warning
 
     func validate() throws {
         guard let seconds = ValueFormat.parseDuration(since), seconds >= 60, seconds <= 30 * 86_400 else {
@@ -52,12 +45,7 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let resolved = try connection.resolve()
         let now = Date()
-        let window: TimeWindow
-        do {
-            window = try TimeWindow.from(from, to: to, range: ValueFormat.parseDuration(since) ?? 43_200, now: now).get()
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let window = try windowFlags.window(seconds: ValueFormat.parseDuration(since) ?? 43_200, now: now)
         let end = window.end(now: now)
         var report: HandoverReport
         do {
@@ -78,7 +66,7 @@ struct ReportCommand: AsyncParsableCommand {
         } catch let error as PrometheusError {
             throw CommandError(description: "the alert history could not be read: \(error.description)", exitCode: Snapshot.ExitCode.unreachable)
         }
-        report.failOn = failOn
+        report.failOn = windowFlags.failOn
         switch output {
         case .text: print(report.render(markdown: false), terminator: "")
         case .markdown: print(report.render(markdown: true), terminator: "")

@@ -46,11 +46,7 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Time range of the graphs: a duration from 1m to 366d, such as 15m, 1h, 1d or 7d.", valueName: "duration"))
     var range = "1h"
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Start of the window: RFC 3339, or a time ago such as -3h (with --to, the range is the difference).", valueName: "time"))
-    var from: String?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("End of the window: RFC 3339, now, or a time ago such as -1h (default now).", valueName: "time"))
-    var to: String?
+    @OptionGroup var windowFlags: WindowFlags
 
     @Option(help: "Output format: text, json, svg (a picture of the dashboard) or html (the picture in a page).")
     var output: Output = .text
@@ -60,9 +56,6 @@ struct SnapshotCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("A built-in dashboard (microservices, operations) or a dashboard YAML file (see 'lookout dashboard print').", valueName: "name|file"))
     var dashboard: String?
-
-    @Option(help: ArgumentHelp("Which firing alerts set the exit code: warning (and critical), or critical only.", valueName: "severity"))
-    var failOn: Snapshot.FailOn = .warning
 
     @Flag(help: "Exit 2 when any panel is at CRIT, any service is not UP or a panel cannot be read, even with no alert firing yet.")
     var requireHealthy = false
@@ -89,12 +82,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         let options = resolved.options
         let alertmanagerOptions = resolved.alertmanagers
         let now = Date()
-        let window: TimeWindow
-        do {
-            window = try TimeWindow.from(from, to: to, range: ValueFormat.parseDuration(range) ?? 3600, now: now).get()
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let window = try windowFlags.window(seconds: ValueFormat.parseDuration(range) ?? 3600, now: now)
         let rangeSeconds = window.rangeSeconds
         let board = try DashboardChoice.load(dashboard ?? resolved.context?.dashboard)
         var snapshot: Snapshot
@@ -110,7 +98,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.message)
         }
-        snapshot.failOn = failOn
+        snapshot.failOn = windowFlags.failOn
         snapshot.requireHealthy = requireHealthy
         // Nothing could be read at all: one line that says why, not a report of four identical failures.
         if case .failure(let error) = snapshot.alerts, !snapshot.hasAnyData {
