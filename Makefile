@@ -3,7 +3,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncurses-dev libyaml-dev prometheus prometheus-alertmanager prometheus-blackbox-exporter tmux openssl librsvg2-bin fonts-dejavu-core
 
-.PHONY: all deps version venv build release man completions install deb package-test order-file test unit-test integration-test fuzz fuzz-short soak sweep demo clean
+.PHONY: all deps version venv build release release-binary man completions install deb package-test order-file test unit-test integration-test fuzz fuzz-short soak sweep demo clean
 
 all: build
 
@@ -55,12 +55,15 @@ RELEASE_FLAGS := -c release --static-swift-stdlib --product lookout --scratch-pa
 	-Xswiftc -Osize -Xlinker --no-export-dynamic \
 	-Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections \
 	-Xlinker --section-ordering-file=$(CURDIR)/$(SECTION_ORDER)
-release: deps version
-	$(SWIFT) build $(RELEASE_FLAGS)
+release: release-binary
 	@mkdir -p $(DIST)
 	strip -o $(DIST)/lookout $$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/lookout
 	@ls -l $(DIST)/lookout | awk '{ printf "release: %s, %.1f MB\n", $$9, $$5 / 1048576 }'
 	@$(MAKE) --no-print-directory man completions
+
+# The optimised build alone (make test starts it beside its other steps; scripts/test.sh).
+release-binary: deps version
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 # The section order from a profile of the dashboard against Debian's Prometheus (scripts/release/order-profile.sh;
 # valgrind). Run it again when the code a dashboard runs has changed much; a stale order only costs memory.

@@ -23,26 +23,36 @@ echo "fuzz: building the targets with libFuzzer and AddressSanitizer ($config, .
 "$swift" build "${build[@]}" --product lookout-fuzz
 binary="$("$swift" build "${build[@]}" --show-bin-path)/lookout-fuzz"
 mkdir -p Fuzz/crashes
-found=0
+# FUZZ_JOBS targets at once (default: one per core); each prints its result once it has finished, in order.
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+run_target() {
+  local target=$1 work=".build-fuzz/corpus/$1"
+  mkdir -p "$work" "Fuzz/corpus/$target"
+  local before after status=0
+  before=$(find Fuzz/crashes -name "$target-*" | wc -l)
+  LOOKOUT_FUZZ_TARGET="$target" ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no "$binary" "$work" "Fuzz/corpus/$target" \
+      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+      -artifact_prefix="Fuzz/crashes/$target-" -print_final_stats=1 >".build-fuzz/$target.log" 2>&1 || status=1
+  after=$(find Fuzz/crashes -name "$target-*" | wc -l)
+  [ "$after" -gt "$before" ] && status=1
+  echo "$status" > ".build-fuzz/$target.status"
+}
+echo "fuzz: ${#targets[@]} targets for ${seconds}s each, $jobs at once"
+for target in "${targets[@]}"; do
+  rm -f ".build-fuzz/$target.status"
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  run_target "$target" &
+done
+wait
 failed=0
 for target in "${targets[@]}"; do
-  work=".build-fuzz/corpus/$target"
-  mkdir -p "$work" "Fuzz/corpus/$target"
-  echo "fuzz: $target for ${seconds}s"
-  before=$(ls Fuzz/crashes | wc -l)
-  if ! LOOKOUT_FUZZ_TARGET="$target" ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no "$binary" "$work" "Fuzz/corpus/$target" \
-      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-      -artifact_prefix="Fuzz/crashes/$target-" -print_final_stats=1 >".build-fuzz/$target.log" 2>&1; then
-    found=1
+  if [ "$(cat ".build-fuzz/$target.status" 2>/dev/null || echo 1)" != 0 ]; then
+    failed=$((failed + 1))
     echo "fuzz: $target FAILED; the input is in Fuzz/crashes/, the log in .build-fuzz/$target.log:"
     grep -E 'ERROR|SUMMARY|Fatal error|Test unit written' ".build-fuzz/$target.log" | head -5 || true
   else
-    grep -E '^stat::number_of_executed_units|^stat::new_units_added' ".build-fuzz/$target.log" | tr '\n' ' ' || true
-    echo
+    echo "fuzz: $target: $(grep -E '^stat::number_of_executed_units|^stat::new_units_added' ".build-fuzz/$target.log" | tr '\n' ' ' || true)"
   fi
-  after=$(ls Fuzz/crashes | wc -l)
-  if [ "$after" -gt "$before" ]; then found=1; fi
-  if [ "$found" -ne 0 ]; then failed=$((failed + 1)); found=0; fi
 done
 echo "fuzz: ${#targets[@]} targets, ${seconds}s each"
 echo "fuzz: $((${#targets[@]} - failed)) passed, $failed failed"
