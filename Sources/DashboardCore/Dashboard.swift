@@ -76,36 +76,6 @@ public struct Target: Sendable, Equatable, Codable {
     }
 }
 
-/// The unit of a panel's values, which decides how they are printed.
-public enum Unit: String, Sendable, Equatable, Codable, CaseIterable {
-    /// Requests per second: `48.2 req/s`, `1.2k req/s`.
-    case requestsPerSecond = "req/s"
-    /// A ratio between 0 and 1, shown as a percentage: `11.4 %`.
-    case percent
-    /// Seconds, shown as `850 ms` or `4.05 s`.
-    case seconds
-    /// A plain number.
-    case none
-}
-
-/// Levels at which a value becomes a warning or critical. Higher is worse.
-public struct Thresholds: Sendable, Equatable, Codable {
-    public var warning: Double
-    public var critical: Double
-
-    public init(warning: Double, critical: Double) {
-        self.warning = warning
-        self.critical = critical
-    }
-
-    public func state(of value: Double) -> ThresholdState {
-        if value.isNaN { return .unknown }
-        if value >= critical { return .critical }
-        if value >= warning { return .warning }
-        return .ok
-    }
-}
-
 public enum ThresholdState: String, Sendable, Equatable, Codable, Comparable {
     case unknown, ok, warning, critical
 
@@ -156,14 +126,14 @@ public struct Panel: Sendable, Equatable, Codable {
         self.wide = wide
     }
 
-    private enum CodingKeys: String, CodingKey { case title, type, targets, unit, thresholds, expectedSeries, wide }
+    private enum CodingKeys: String, CodingKey { case title, type, targets, unit, decimals, thresholds, expectedSeries, wide }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         title = try c.decode(String.self, forKey: .title)
         kind = try c.decode(PanelKind.self, forKey: .type)
         targets = try c.decode([Target].self, forKey: .targets)
-        unit = try c.decodeIfPresent(Unit.self, forKey: .unit) ?? .none
+        unit = (try c.decodeIfPresent(Unit.self, forKey: .unit) ?? .none).with(decimals: try c.decodeIfPresent(Int.self, forKey: .decimals))
         thresholds = try c.decodeIfPresent(Thresholds.self, forKey: .thresholds)
         expectedSeries = try c.decodeIfPresent(String.self, forKey: .expectedSeries)
         wide = try c.decodeIfPresent(Bool.self, forKey: .wide) ?? false
@@ -175,6 +145,7 @@ public struct Panel: Sendable, Equatable, Codable {
         try c.encode(kind, forKey: .type)
         try c.encode(targets, forKey: .targets)
         try c.encode(unit, forKey: .unit)
+        try c.encodeIfPresent(unit.decimals, forKey: .decimals)
         try c.encodeIfPresent(thresholds, forKey: .thresholds)
         try c.encodeIfPresent(expectedSeries, forKey: .expectedSeries)
         if wide { try c.encode(wide, forKey: .wide) }

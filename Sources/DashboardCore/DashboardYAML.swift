@@ -22,9 +22,23 @@ extension Dashboard {
         for panel in panels {
             lines.append("  - title: \(Self.quote(panel.title))")
             lines.append("    type: \(panel.kind.rawValue)")
-            lines.append("    unit: \(panel.unit.rawValue)")
+            lines.append("    unit: \(Self.quote(panel.unit.name))")
+            if let decimals = panel.unit.decimals { lines.append("    decimals: \(decimals)") }
             if let t = panel.thresholds {
-                lines.append("    thresholds: {warning: \(Self.number(t.warning)), critical: \(Self.number(t.critical))}")
+                if t.isTwoLevels {
+                    lines.append("    thresholds: {warning: \(Self.number(t.warning)), critical: \(Self.number(t.critical))}")
+                } else {
+                    // Grafana's steps: the base (no value) first, each with its colour and the state it gives.
+                    lines.append("    thresholds:")
+                    if t.percentage { lines.append("      mode: percentage") }
+                    if let min = t.min { lines.append("      min: \(Self.number(min))") }
+                    if let max = t.max { lines.append("      max: \(Self.number(max))") }
+                    lines.append("      steps:")
+                    for step in t.steps {
+                        let value = step.value.map { "value: \(Self.number($0)), " } ?? ""
+                        lines.append("        - {\(value)color: \(Self.quote(step.color)), state: \(step.state.rawValue)}")
+                    }
+                }
             }
             if let expected = panel.expectedSeries { lines.append("    expectedSeries: \(Self.quote(expected))") }
             if panel.wide { lines.append("    wide: true") }
@@ -153,7 +167,8 @@ extension Dashboard {
                     var expected: String?
                     var targets: [Target]?
                     var wide = false
-                    for (k, _, v) in try mapping(panelNode, path, keys: ["title", "type", "unit", "thresholds", "expectedSeries", "wide", "targets"]) {
+                    var decimals: Int?
+                    for (k, _, v) in try mapping(panelNode, path, keys: ["title", "type", "unit", "decimals", "thresholds", "expectedSeries", "wide", "targets"]) {
                         switch k {
                         case "title": panelTitle = try string(v, "\(path).title")
                         case "type":
@@ -164,17 +179,63 @@ extension Dashboard {
                             kind = k
                         case "unit":
                             let text = try string(v, "\(path).unit")
-                            guard let u = Unit(rawValue: text) else {
-                                throw fail(v, "\(path).unit", "unknown unit '\(text)' (expected req/s, percent, seconds or none)")
+                            let u = Unit(name: text)
+                            guard u.isKnown else {
+                                throw fail(v, "\(path).unit", "unknown unit '\(text)' (expected req/s, percent (0 to 1), seconds, none, or a Grafana unit such as bytes, bps, ms, percent100)")
                             }
                             unit = u
+                        case "decimals":
+                            let n = try number(v, "\(path).decimals")
+                            guard n == n.rounded(), n >= 0, n <= 10 else {
+                                throw fail(v, "\(path).decimals", "expected a whole number from 0 to 10")
+                            }
+                            decimals = Int(n)
                         case "thresholds":
                             var warning: Double?
                             var critical: Double?
-                            for (tk, _, tv) in try mapping(v, "\(path).thresholds", keys: ["warning", "critical"]) {
-                                if tk == "warning" { warning = try number(tv, "\(path).thresholds.warning") } else {
-                                    critical = try number(tv, "\(path).thresholds.critical")
+                            var steps: [Thresholds.Step]?
+                            var percentage = false
+                            var range: (min: Double?, max: Double?) = (nil, nil)
+                            for (tk, _, tv) in try mapping(v, "\(path).thresholds", keys: ["warning", "critical", "steps", "mode", "min", "max"]) {
+                                let at = "\(path).thresholds.\(tk)"
+                                switch tk {
+                                case "warning": warning = try number(tv, at)
+                                case "critical": critical = try number(tv, at)
+                                case "min": range.min = try number(tv, at)
+                                case "max": range.max = try number(tv, at)
+                                case "mode":
+                                    let mode = try string(tv, at)
+                                    guard mode == "absolute" || mode == "percentage" else { throw fail(tv, at, "expected absolute or percentage") }
+                                    percentage = mode == "percentage"
+                                default:
+                                    guard let list = tv.sequence, !list.isEmpty, list.count <= 32 else { throw fail(tv, at, "expected a list of 1 to 32 steps") }
+                                    steps = try list.enumerated().map { j, node in
+                                        let sp = "\(at)[\(j)]"
+                                        var value: Double?
+                                        var colour: String?
+                                        var state: ThresholdState?
+                                        for (sk, _, sv) in try mapping(node, sp, keys: ["value", "color", "state"]) {
+                                            switch sk {
+                                            case "value": value = try number(sv, "\(sp).value")
+                                            case "color": colour = try string(sv, "\(sp).color")
+                                            default:
+                                                let word = try string(sv, "\(sp).state")
+                                                guard let s = ThresholdState(rawValue: word), s != .unknown else {
+                                                    throw fail(sv, "\(sp).state", "expected ok, warning or critical")
+                                                }
+                                                state = s
+                                            }
+                                        }
+                                        guard colour != nil || state != nil else { throw fail(node, sp, "needs a color or a state") }
+                                        let c = colour ?? [ThresholdState.ok: "green", .warning: "orange", .critical: "red"][state ?? .ok] ?? "green"
+                                        return Thresholds.Step(value: value, state: state ?? Thresholds.state(ofColour: c), color: c)
+                                    }
                                 }
+                            }
+                            if let steps {
+                                guard warning == nil, critical == nil else { throw fail(v, "\(path).thresholds", "either steps or warning and critical, not both") }
+                                thresholds = Thresholds(steps: steps, percentage: percentage, min: range.min, max: range.max)
+                                break
                             }
                             guard let w = warning, let c = critical else {
                                 throw fail(v, "\(path).thresholds", "needs both warning and critical")
@@ -212,7 +273,7 @@ extension Dashboard {
                     guard let kind else { throw fail(panelNode, path, "missing type (stat or graph)") }
                     guard let targets else { throw fail(panelNode, path, "missing targets") }
                     panels.append(Panel(
-                        title: panelTitle, kind: kind, targets: targets, unit: unit, thresholds: thresholds,
+                        title: panelTitle, kind: kind, targets: targets, unit: unit.with(decimals: decimals ?? unit.decimals), thresholds: thresholds,
                         expectedSeries: expected, wide: wide))
                 }
             }

@@ -4,7 +4,7 @@ import SafeText
 
 /// Grafana's dashboard JSON from the same `Dashboard` value: one config, two dashboards that cannot drift.
 /// Health panels become stat panels with UP/DOWN value mappings, graphs become timeseries panels; queries and
-/// legend formats are copied verbatim; units map to Grafana's (reqps, percentunit, s) and thresholds to steps; the
+/// legend formats are copied verbatim; units are Grafana's ids (reqps, percentunit, s, bytes, …) with their decimals, thresholds to steps; the
 /// Prometheus data source is a dashboard variable (`${datasource}`).
 extension Dashboard {
     public func grafanaJSON(refresh: String = "15s", range: String = "1h") throws -> String {
@@ -17,10 +17,7 @@ extension Dashboard {
                     refId: String(UnicodeScalar(UInt8(65 + i % 26))), expr: target.expr, legendFormat: target.legendFormat,
                     datasource: datasource)
             }
-            var steps = [GrafanaStep(color: "green", value: nil)]
-            if let t = panel.thresholds {
-                steps += [GrafanaStep(color: "orange", value: t.warning), GrafanaStep(color: "red", value: t.critical)]
-            }
+            let steps = panel.thresholds?.steps.map { GrafanaStep(color: $0.color, value: $0.value) } ?? [GrafanaStep(color: "green", value: nil)]
             var mappings: [GrafanaMapping] = []
             if panel.isHealth {
                 mappings = [GrafanaMapping(options: [
@@ -36,8 +33,11 @@ extension Dashboard {
                 id: index + 1, type: panel.kind == .stat ? "stat" : "timeseries", title: panel.title,
                 datasource: datasource, gridPos: grid, targets: targets,
                 fieldConfig: GrafanaFieldConfig(defaults: GrafanaDefaults(
-                    unit: Self.grafanaUnit(panel.unit), thresholds: GrafanaThresholds(mode: "absolute", steps: steps),
-                    mappings: mappings)),
+                    unit: Self.grafanaUnit(panel.unit), decimals: panel.unit.decimals,
+                    thresholds: GrafanaThresholds(mode: panel.thresholds?.percentage == true ? "percentage" : "absolute", steps: steps),
+                    min: panel.thresholds?.min, max: panel.thresholds?.max, mappings: mappings,
+                    // A time series draws its thresholds only when asked to: as lines, as lookout's charts do.
+                    custom: panel.kind == .graph && panel.thresholds != nil ? GrafanaCustom(thresholdsStyle: GrafanaThresholdsStyle(mode: "line")) : nil)),
                 lookout: own)
         }
         let dashboard = GrafanaDashboard(
@@ -51,14 +51,7 @@ extension Dashboard {
         return SafeText.escapeJSON(String(decoding: try encoder.encode(dashboard), as: UTF8.self)) + "\n"
     }
 
-    public static func grafanaUnit(_ unit: Unit) -> String {
-        switch unit {
-        case .requestsPerSecond: return "reqps"
-        case .percent: return "percentunit"
-        case .seconds: return "s"
-        case .none: return "none"
-        }
-    }
+    public static func grafanaUnit(_ unit: Unit) -> String { unit.id }
 
     static func grafanaUID(_ title: String) -> String {
         let slug = title.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
@@ -115,9 +108,16 @@ struct GrafanaFieldConfig: Encodable {
 
 struct GrafanaDefaults: Encodable {
     var unit: String
+    var decimals: Int?
     var thresholds: GrafanaThresholds
+    var min: Double?
+    var max: Double?
     var mappings: [GrafanaMapping]
+    var custom: GrafanaCustom?
 }
+
+struct GrafanaCustom: Encodable { var thresholdsStyle: GrafanaThresholdsStyle }
+struct GrafanaThresholdsStyle: Encodable { var mode: String }
 
 struct GrafanaThresholds: Encodable { var mode: String; var steps: [GrafanaStep] }
 

@@ -69,7 +69,7 @@ public enum GrafanaImport {
                 let own = panel["lookout"]
                 let expected = own?["expectedSeries"]?.string.flatMap { $0.isEmpty ? nil : $0 }
                 panels.append(Panel(
-                    title: name, kind: kind, targets: targets, unit: unit, thresholds: thresholds(of: panel),
+                    title: name, kind: kind, targets: targets, unit: unit, thresholds: thresholds(of: panel, type: type),
                     expectedSeries: kind == .stat ? expected : nil, wide: own?["wide"]?.bool ?? false))
             }
         }
@@ -123,34 +123,70 @@ public enum GrafanaImport {
             .replacing("$__interval", with: "1m").replacing("${__interval}", with: "1m")
     }
 
+    /// The panel's unit and decimals: Grafana's id when lookout knows it (`UnitCatalog.swift`), else a plain number
+    /// and a warning naming the unit.
     static func unit(of panel: JSONValue) -> (Unit, String?) {
         let defaults = panel["fieldConfig"]?["defaults"]
         var grafana = (defaults?["unit"]?.string).flatMap { $0.isEmpty ? nil : $0 }
+        var decimals = (defaults?["decimals"]?.number).flatMap { $0.isFinite ? Int($0) : nil }
         if grafana == nil, let first = panel["yaxes"]?.objects.first {
             grafana = first["format"]?.string  // the old graph panel
+            decimals = decimals ?? (panel["decimals"]?.number).flatMap { $0.isFinite ? Int($0) : nil }
         }
-        switch grafana ?? "none" {
-        case "reqps", "rps", "ops", "opm": return (.requestsPerSecond, nil)
-        case "percentunit": return (.percent, nil)
-        case "s", "dtdurations": return (.seconds, nil)
-        case "none", "short", "": return (.none, nil)
-        case let other: return (.none, "unit '\(other)' has no lookout equivalent; values are shown as plain numbers")
+        if grafana == nil, let format = panel["format"]?.string { grafana = format }  // singlestat
+        let unit = Unit(grafana: grafana ?? "none", decimals: decimals)
+        guard unit.isKnown else {
+            return (Unit.none.with(decimals: decimals), "unit '\(unit.id)' has no lookout equivalent; values are shown as plain numbers")
         }
+        return (unit, nil)
     }
 
-    static func thresholds(of panel: JSONValue) -> Thresholds? {
+    /// The thresholds Grafana draws for this panel, with their colours: nil when it draws none (a time series'
+    /// `thresholdsStyle` off or absent, a stat's `colorMode: none`, a singlestat colouring nothing) or when every step
+    /// is ok-coloured (nothing can be a warning).
+    static func thresholds(of panel: JSONValue, type: String) -> Thresholds? {
         let defaults = panel["fieldConfig"]?["defaults"]
-        var values: [Double] = []
-        if let steps = defaults?["thresholds"]?["steps"]?.array {
-            values = steps.compactMap { $0["value"]?.number }
-        } else if let old = panel["thresholds"]?.array {
-            values = old.compactMap { $0["value"]?.number }
+        let drawn: Bool
+        switch type {
+        case "timeseries":
+            let mode = defaults?["custom"]?["thresholdsStyle"]?["mode"]?.string ?? "off"
+            drawn = mode != "off"
+        case "stat": drawn = (panel["options"]?["colorMode"]?.string ?? "value") != "none"
+        case "singlestat": drawn = panel["colorValue"]?.bool == true || panel["colorBackground"]?.bool == true
+        default: drawn = true
         }
-        values.sort()
-        switch values.count {
-        case 0: return nil
-        case 1: return Thresholds(warning: values[0], critical: values[0])
-        default: return Thresholds(warning: values[0], critical: values[1])
+        guard drawn else { return nil }
+        let number = { (v: JSONValue?) -> Double? in v?.number ?? v?.string.flatMap { Double($0.trimmingSpaces()) } }
+        var thresholds: Thresholds?
+        if let steps = defaults?["thresholds"]?["steps"]?.array, !steps.isEmpty {
+            thresholds = Thresholds(
+                steps: steps.prefix(32).map { Thresholds.Step(value: number($0["value"]), color: $0["color"]?.string ?? "green") },
+                percentage: defaults?["thresholds"]?["mode"]?.string == "percentage",
+                min: number(defaults?["min"]), max: number(defaults?["max"]))
+        } else if type == "singlestat", let text = panel["thresholds"]?.string {
+            // "80,90" and colors [base, at 80, at 90].
+            let colours = panel["colors"]?.array?.compactMap(\.string) ?? []
+            let values = text.split(separator: ",").compactMap { Double(String($0).trimmingSpaces()) }
+            let base = colours.first ?? "green"
+            thresholds = Thresholds(steps: [Thresholds.Step(value: nil, color: base)] + values.prefix(31).enumerated().map { i, v in
+                colours.indices.contains(i + 1) ? Thresholds.Step(value: v, color: colours[i + 1]) : Thresholds.Step(value: v, state: i == 0 ? .warning : .critical, color: i == 0 ? "orange" : "red")
+            })
+        } else if let old = panel["thresholds"]?.array, !old.isEmpty {
+            // The old graph panel: [{value, colorMode: critical|warning|ok|custom, op: gt|lt}].
+            var steps = [Thresholds.Step(value: nil, state: .ok, color: "green")]
+            for item in old.prefix(31) {
+                guard let value = number(item["value"]), item["op"]?.string ?? "gt" == "gt" else { continue }
+                let state: ThresholdState = switch item["colorMode"]?.string {
+                case "critical": .critical
+                case "warning": .warning
+                case "custom": Thresholds.state(ofColour: item["lineColor"]?.string ?? item["fillColor"]?.string ?? "")
+                default: .ok
+                }
+                steps.append(Thresholds.Step(value: value, state: state, color: state == .critical ? "red" : state == .warning ? "orange" : "green"))
+            }
+            thresholds = Thresholds(steps: steps)
         }
+        guard let thresholds, thresholds.canAlarm else { return nil }
+        return thresholds
     }
 }

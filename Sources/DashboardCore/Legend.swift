@@ -2,11 +2,13 @@ import PrometheusModels
 import SafeText
 
 /// Grafana's legend templates: `{{service}}` or `{{ service }}` is replaced by the label's value, a missing label
-/// by nothing; an empty template (or one that renders empty) names the series in PromQL form,
+/// by nothing; an empty template, `__auto` (or one that renders empty) names the series in PromQL form,
 /// `up{instance="a", job="b"}`. The result is sanitised: it is server text.
 public enum LegendTemplate {
     public static func render(_ template: String, labels: Labels) -> String {
-        if template.trimmingSpaces().isEmpty { return seriesName(labels) }
+        // `__auto`, Grafana's default since v9, names the series as Prometheus does, as no template does.
+        let trimmed = template.trimmingSpaces()
+        if trimmed.isEmpty || trimmed == "__auto" { return seriesName(labels) }
         var output = ""
         var rest = Substring(template)
         while let open = rest.firstRange(of: "{{") {

@@ -21,7 +21,7 @@ public struct SeriesSummary: Sendable, Equatable {
         lastTimestamp = points.last?.timestamp
         min = finite.min() ?? .nan
         max = finite.max() ?? .nan
-        state = thresholds?.state(of: last) ?? (last.isNaN ? .unknown : .ok)
+        state = thresholds?.state(of: last, range: finite.isEmpty ? nil : (min, max)) ?? (last.isNaN ? .unknown : .ok)
     }
 
     /// The series of a query result, named by the legend template and sorted by name.

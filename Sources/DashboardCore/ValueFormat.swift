@@ -2,20 +2,10 @@ import FoundationEssentials
 import Glibc
 import SafeText
 
-/// Short, unit-aware numbers for narrow columns: `48.2 req/s`, `1.2k req/s`, `11.4 %`, `850 ms`, `4.05 s`.
+/// Short, unit-aware numbers for narrow columns: `48.2 req/s`, `1.2k req/s`, `11.4 %`, `850 ms`, `4.05 s`,
+/// `25.3 GiB` (the units: `UnitCatalog.swift`).
 /// NaN (no defined value) is `–`; infinities are `+Inf` / `-Inf`.
 public enum ValueFormat {
-    public static func format(_ value: Double, unit: Unit) -> String {
-        if value.isNaN { return "–" }
-        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
-        switch unit {
-        case .requestsPerSecond: return compact(value) + " req/s"
-        case .percent: return percent(value * 100) + " %"
-        case .seconds: return duration(value)
-        case .none: return compact(value)
-        }
-    }
-
     /// Three significant figures at most, with k/M/G/T above a thousand.
     public static func compact(_ value: Double) -> String {
         let a = abs(value)

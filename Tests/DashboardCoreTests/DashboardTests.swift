@@ -56,6 +56,8 @@ struct LegendTests {
         ("{{unclosed", "{{unclosed"),
         ("", #"up{instance="10.0.0.1:3000", job="microservices", service="payment-service"}"#),
         ("{{missing}}", #"up{instance="10.0.0.1:3000", job="microservices", service="payment-service"}"#),
+        // Grafana's default legend since v9: the series as Prometheus names it, not the word.
+        ("__auto", #"up{instance="10.0.0.1:3000", job="microservices", service="payment-service"}"#),
     ])
     func templates(template: String, expected: String) {
         #expect(LegendTemplate.render(template, labels: labels) == expected)

@@ -44,7 +44,7 @@ struct GrafanaTests {
         let d = result.dashboard
         #expect(d.panels.map(\.title) == ["Old graph", "Latency", "Up", "Error ratio"])
         #expect(d.panels.map(\.kind) == [.graph, .graph, .stat, .stat])
-        #expect(d.panels[0].unit == .requestsPerSecond, "the old graph panel's yaxes format")
+        #expect(d.panels[0].unit == Unit(grafana: "ops"), "the old graph panel's yaxes format, Grafana's ops/s")
         #expect(d.panels[0].targets[0].expr == "sum(rate(http_requests_total[1m])) by (service)", "$__interval")
         #expect(d.panels[1].unit == .seconds)
         #expect(d.panels[3].unit == .percent)

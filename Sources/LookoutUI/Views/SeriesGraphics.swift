@@ -71,14 +71,15 @@ enum SeriesGraphics {
         } else {
             lo = finite.min() ?? 0
             hi = finite.max() ?? 1
-            if let thresholds, hi >= thresholds.warning * 0.8 { hi = max(hi, thresholds.warning) }
+            if let thresholds, !thresholds.percentage, hi >= thresholds.warning * 0.8 { hi = max(hi, thresholds.warning) }
             if lo > 0, lo < hi * 0.5 { lo = 0 }
             if hi <= lo { hi = lo + 1 }
             // Round ends: 1, 2 or 5 times a power of ten.
             if hi > 0 { hi = nice(hi) }
             if lo > 0 { lo = nice(lo, down: true) }
             // A ratio that cannot pass 100 % (usage, availability) keeps its axis at 100 %.
-            if unit == .percent, hi > 1, let top = finite.max(), top <= 1 { hi = 1 }
+            if unit.id == DashboardCore.Unit.percent.id, hi > 1, let top = finite.max(), top <= 1 { hi = 1 }
+            if unit.id == "percent", hi > 100, let top = finite.max(), top <= 100 { hi = 100 }
         }
         let shown = (top: log ? pow(10, hi) : hi, bottom: log ? pow(10, lo) : lo)
         let labels = (top: ValueFormat.format(shown.top, unit: unit) + (log ? " log" : ""), bottom: ValueFormat.format(shown.bottom, unit: unit))
@@ -91,9 +92,10 @@ enum SeriesGraphics {
                 bucket.maximum.flatMap(plot).map { LineChart.Point(value: $0, role: colour) }
             }
         }
+        // A line at each step, in its state's colour (percentage steps move with the data: none).
         let rules: [(value: Double, role: StyleRole, label: String)] = thresholds.map { t in
-            [(t.warning, StyleRole.warning), (t.critical, .critical)].compactMap { value, role in
-                plot(value).map { ($0, role, ValueFormat.format(value, unit: unit)) }
+            t.percentage ? [] : t.levels.compactMap { step in
+                step.value.flatMap { value in plot(value).map { ($0, step.state.role, ValueFormat.format(value, unit: unit)) } }
             }
         } ?? []
         var xLabels = clock.map { ($0(range.start), $0((range.start + range.end) / 2), $0(range.end)) }

@@ -1,9 +1,10 @@
-"""A dashboard written with Grafana's own grafana-foundation-sdk: timeseries, stat and gauge panels, a row, a
-label_values variable, $__rate_interval. Prints the JSON on stdout."""
+"""A dashboard written with Grafana's own grafana-foundation-sdk: timeseries (one drawing its thresholds as a line),
+stat and gauge panels, a row, a label_values variable, $__rate_interval. Prints the JSON on stdout."""
 import json
 
-from grafana_foundation_sdk.builders import dashboard, gauge, prometheus, stat, timeseries
+from grafana_foundation_sdk.builders import common, dashboard, gauge, prometheus, stat, timeseries
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
+from grafana_foundation_sdk.models.common import GraphThresholdsStyleMode
 from grafana_foundation_sdk.models.dashboard import ThresholdsMode, Threshold
 
 
@@ -22,6 +23,7 @@ board = (
     .with_row(dashboard.Row("Errors and latency"))
     .with_panel(
         timeseries.Panel().title("Error ratio").unit("percentunit").thresholds(thresholds(0.01, 0.05))
+        .thresholds_style(common.GraphThresholdsStyleConfig().mode(GraphThresholdsStyleMode.LINE))
         .with_target(prometheus.Dataquery().expr('sum(rate(http_requests_total{status_code=~"5.."}[5m])) by (service) / sum(rate(http_requests_total[5m])) by (service)').legend_format("{{service}}")))
     .with_panel(
         gauge.Panel().title("p95").unit("s").thresholds(thresholds(0.5, 1))
