@@ -14,45 +14,23 @@ public struct Dashboard: Sendable, Equatable, Codable {
         self.variables = variables
     }
 
-    /// The dashboard with every `$name` / `${name}` of its queries replaced by the chosen value; a variable with no
-    /// choice (or `All`) becomes `.+`, so queries that match it with `=~` select every value.
-    public func substituting(_ values: [String: String]) -> Dashboard {
+    /// The dashboard with every variable of its queries, legends and expected-series queries replaced
+    /// (`Variable.resolve`, `Variable.substitute`): `choices` are the values picked (`v`, `--var`), `options` the
+    /// values each variable offers, as asked.
+    public func substituting(_ choices: [String: String], options: [String: [String]] = [:]) -> Dashboard {
         guard !variables.isEmpty else { return self }
+        let values = Variable.resolve(variables, choices: choices, options: options)
         var copy = self
         for p in copy.panels.indices {
             for t in copy.panels[p].targets.indices {
-                copy.panels[p].targets[t].expr = Variable.substitute(copy.panels[p].targets[t].expr, variables: variables, values: values)
+                copy.panels[p].targets[t].expr = Variable.substitute(copy.panels[p].targets[t].expr, values)
+                copy.panels[p].targets[t].legendFormat = Variable.substitute(copy.panels[p].targets[t].legendFormat, values, display: true)
             }
             if let expected = copy.panels[p].expectedSeries {
-                copy.panels[p].expectedSeries = Variable.substitute(expected, variables: variables, values: values)
+                copy.panels[p].expectedSeries = Variable.substitute(expected, values)
             }
         }
         return copy
-    }
-}
-
-/// A dashboard variable filled from a label's values (`/api/v1/label/<label>/values`).
-public struct Variable: Sendable, Equatable, Codable {
-    public var name: String
-    /// The label whose values are offered; the name when not given.
-    public var label: String
-
-    public init(name: String, label: String? = nil) {
-        self.name = name
-        self.label = label ?? name
-    }
-
-    public static let all = "All"
-
-    static func substitute(_ expr: String, variables: [Variable], values: [String: String]) -> String {
-        var out = expr
-        // Longest names first, so `$service_name` is not cut by `$service`.
-        for variable in variables.sorted(by: { $0.name.count > $1.name.count }) {
-            let chosen = values[variable.name].flatMap { $0 == all ? nil : $0 } ?? ".+"
-            out = out.replacing("${\(variable.name)}", with: chosen)
-            out = out.replacing("$\(variable.name)", with: chosen)
-        }
-        return out
     }
 }
 

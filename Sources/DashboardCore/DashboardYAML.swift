@@ -53,6 +53,16 @@ extension Dashboard {
             for variable in variables {
                 lines.append("  - name: \(Self.quote(variable.name))")
                 lines.append("    label: \(Self.quote(variable.label))")
+                // lookout's own variables are a name and a label; Grafana's keep their fields.
+                guard !variable.isPlain else { continue }
+                lines.append("    kind: \(variable.kind.rawValue)")
+                if let selector = variable.selector { lines.append("    selector: \(Self.quote(selector))") }
+                if !variable.options.isEmpty { lines.append("    options: [\(variable.options.map(Self.quote).joined(separator: ", "))]") }
+                if !variable.current.isEmpty { lines.append("    current: [\(variable.current.map(Self.quote).joined(separator: ", "))]") }
+                lines.append("    includeAll: \(variable.includeAll)")
+                if let allValue = variable.allValue { lines.append("    allValue: \(Self.quote(allValue))") }
+                if variable.multi { lines.append("    multi: true") }
+                if let regex = variable.regex { lines.append("    regex: \(Self.quote(regex))") }
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -143,15 +153,45 @@ extension Dashboard {
                     let path = "variables[\(i)]"
                     var name: String?
                     var label: String?
-                    for (k, _, v) in try mapping(node, path, keys: ["name", "label"]) {
-                        let text = try string(v, "\(path).\(k)")
-                        guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-                            throw fail(v, "\(path).\(k)", "'\(text)' is not a label name (letters, digits, _)")
+                    var selector: String?
+                    var kind: Variable.Kind?
+                    var lists: [String: [String]] = [:]
+                    var flags: [String: Bool] = [:]
+                    var allValue: String?
+                    var regex: String?
+                    let keys = ["name", "label", "selector", "kind", "options", "current", "includeAll", "allValue", "multi", "regex"]
+                    for (k, _, v) in try mapping(node, path, keys: keys) {
+                        let at = "\(path).\(k)"
+                        switch k {
+                        case "name", "label":
+                            let text = try string(v, at)
+                            guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                                throw fail(v, at, "'\(text)' is not a label name (letters, digits, _)")
+                            }
+                            if k == "name" { name = text } else { label = text }
+                        case "selector": selector = try string(v, at)
+                        case "allValue": allValue = try string(v, at, nonEmpty: false)
+                        case "regex": regex = try string(v, at)
+                        case "kind":
+                            let text = try string(v, at)
+                            guard let parsed = Variable.Kind(rawValue: text) else { throw fail(v, at, "expected query, custom, constant or textbox") }
+                            kind = parsed
+                        case "options", "current":
+                            guard let items = v.sequence, items.count <= InputLimits.variableValues else { throw fail(v, at, "expected a list of values") }
+                            lists[k] = try items.enumerated().map { j, item in try string(item, "\(at)[\(j)]", nonEmpty: false) }
+                        default:
+                            guard let flag = v.bool else { throw fail(v, at, "expected true or false") }
+                            flags[k] = flag
                         }
-                        if k == "name" { name = text } else { label = text }
                     }
                     guard let name else { throw fail(node, path, "missing name") }
-                    variables.append(Variable(name: name, label: label))
+                    guard let kind else {
+                        variables.append(Variable(name: name, label: label))
+                        continue
+                    }
+                    variables.append(Variable(
+                        name: name, label: label, selector: selector, kind: kind, options: lists["options"] ?? [], current: lists["current"] ?? [],
+                        includeAll: flags["includeAll"] ?? false, allValue: allValue, multi: flags["multi"] ?? false, regex: regex))
                 }
             default:
                 guard let list = value.sequence else { throw fail(value, "panels", "expected a list of panels") }

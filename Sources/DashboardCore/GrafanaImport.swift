@@ -81,15 +81,9 @@ public enum GrafanaImport {
         var variables: [Variable] = []
         let templating = root["templating"]?["list"]?.objects ?? []
         for variable in templating {
-            guard let name = variable["name"]?.string else { continue }
-            let type = variable["type"]?.string ?? ""
-            if type == "datasource" || type == "interval" || type == "constant" || type == "textbox" { continue }
-            let query = variable["query"]?.string ?? variable["query"]?["query"]?.string ?? ""
-            if let label = labelValuesLabel(query) {
-                variables.append(Variable(name: name, label: label))
-            } else {
-                warnings.append("variable '\(name)' (type \(type)) is not label_values(…): its uses stay as written")
-            }
+            guard let name = variable["name"]?.string, !name.isEmpty,
+                  name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else { continue }
+            if let converted = Self.variable(variable, name: name, warnings: &warnings) { variables.append(converted) }
         }
         // The limits of a lookout dashboard: what is beyond them is said, not dropped silently.
         if panels.count > InputLimits.panels {
@@ -109,13 +103,56 @@ public enum GrafanaImport {
             warnings: warnings.map { SafeText.clip($0, InputLimits.messageCharacters) })
     }
 
-    /// `label_values(up, service)` or `label_values(service)` → `service`.
-    static func labelValuesLabel(_ query: String) -> String? {
+    /// A Grafana template variable as lookout's: query (`label_values`), custom, interval (its values), constant and
+    /// textbox; a data source variable needs nothing (one server); anything else is said and left as written.
+    static func variable(_ v: JSONValue, name: String, warnings: inout [String]) -> Variable? {
+        let type = v["type"]?.string ?? "query"
+        let query = v["query"]?.string ?? v["query"]?["query"]?.string ?? ""
+        // The saved value: a string or a list; `$__all` is All.
+        let saved = v["current"]?["value"]
+        let current = (saved?.array?.compactMap(\.string) ?? saved?.string.map { [$0] } ?? [])
+            .map { $0 == "$__all" ? Variable.all : $0 }.prefix(64).map { SafeText.clip($0, InputLimits.labelCharacters) }
+        let includeAll = v["includeAll"]?.bool ?? false
+        let allValue = (v["allValue"]?.string).flatMap { $0.isEmpty ? nil : $0 }
+        let multi = v["multi"]?.bool ?? false
+        let regex = v["regex"]?.string
+        // Custom and interval values: the options Grafana saved, else the query's comma-separated list.
+        func listed() -> [String] {
+            let options = (v["options"]?.objects ?? []).compactMap { $0["value"]?.string }.filter { $0 != "$__all" && $0 != "$__auto" }
+            let values = options.isEmpty ? query.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty } : options
+            return values.prefix(InputLimits.variableValues).map { SafeText.clip($0, InputLimits.labelCharacters) }
+        }
+        switch type {
+        case "datasource": return nil
+        case "query":
+            guard let (selector, label) = labelValues(query) else {
+                warnings.append("variable '\(name)': the query \(SafeText.clip(query, 80)) is not label_values(…): its uses stay as written")
+                return nil
+            }
+            return Variable(name: name, label: label, selector: selector, kind: .query, current: current, includeAll: includeAll,
+                            allValue: allValue, multi: multi, regex: regex)
+        case "custom", "interval":
+            return Variable(name: name, kind: .custom, options: listed(), current: current, includeAll: includeAll, allValue: allValue,
+                            multi: multi, regex: type == "custom" ? nil : regex)
+        case "constant": return Variable(name: name, kind: .constant, options: [SafeText.clip(query, InputLimits.labelCharacters)])
+        case "textbox": return Variable(name: name, kind: .textbox, options: [SafeText.clip(query, InputLimits.labelCharacters)], current: current)
+        default:
+            warnings.append("variable '\(name)' (type \(SafeText.clip(type, 20))) is not kept: its uses stay as written")
+            return nil
+        }
+    }
+
+    /// `label_values(up{job="x"}, service)` → (`up{job="x"}`, `service`); `label_values(service)` → (nil, `service`).
+    static func labelValues(_ query: String) -> (selector: String?, label: String)? {
         let q = query.trimmingSpaces()
         guard q.hasPrefix("label_values("), q.hasSuffix(")") else { return nil }
         let inner = q.dropFirst("label_values(".count).dropLast()
-        let label = inner.split(separator: ",").last.map { $0.trimmingSpaces() } ?? ""
-        return label.isEmpty || !label.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) ? nil : label
+        let comma = inner.lastIndex(of: ",")
+        let label = (comma.map { inner[inner.index(after: $0)...] } ?? inner).trimmingSpaces()
+        guard let first = label.first, first.isLetter || first == "_",
+              label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else { return nil }
+        let selector = comma.map { inner[..<$0].trimmingSpaces() }
+        return (selector.flatMap { $0.isEmpty ? nil : $0 }, label)
     }
 
     static func rewriteIntervals(_ expr: String) -> String {

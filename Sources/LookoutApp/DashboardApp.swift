@@ -220,14 +220,13 @@ public final class DashboardApp {
         let range = end.map { QueryRange(last: rangeSeconds, end: $0, points: points) }
             ?? QueryRange.aligned(last: rangeSeconds, now: now, points: points)
         let fetcher = DashboardFetcher(
-            client: client, dashboard: state.dashboard.substituting(variables), alertmanager: alertmanager,
+            client: client, dashboard: state.dashboard, alertmanager: alertmanager,
             rangeCache: rangeCache, instant: end ?? now, liveEdge: end == nil, now: { [clock] in clock.now() })
-        let declared = state.dashboard.variables
         let continuation = self.continuation
         let logger = self.logger
         fetchTask = spawn {
             var failed = 0
-            for await event in fetcher.refresh(generation: generation, range: range, variables: declared) {
+            for await event in fetcher.refresh(generation: generation, range: range, choices: variables) {
                 guard !Task.isCancelled else { return }
                 switch event {
                 case .panelLoaded(_, _, .failed, _), .alertsLoaded(_, nil, _, _, _): failed += 1

@@ -195,13 +195,18 @@ public struct DashboardFetcher: Sendable {
         }
     }
 
-    /// One refresh: every panel and the alerts concurrently, each result as an event as soon as it arrives, then the
-    /// values of the dashboard's variables (`variables`: the declared ones, to ask for), and last `fetchFinished`
-    /// with the one rule for an unreachable server. The dashboard's run loop and `lookout snapshot` both fetch
-    /// through here. Cancelling the consuming task stops the queries.
-    public func refresh(generation: Int, range: QueryRange, variables: [Variable] = []) -> AsyncStream<DashboardEvent> {
+    /// One refresh: first the values each of the dashboard's variables offers (each after those its selector uses),
+    /// then every panel, its queries with the variables' values (`choices`: those picked), and the alerts
+    /// concurrently, each result as an event as soon as it arrives, and last `fetchFinished` with the one rule for an
+    /// unreachable server. The dashboard's run loop and `lookout snapshot` both fetch through here. Cancelling the
+    /// consuming task stops the queries.
+    public func refresh(generation: Int, range: QueryRange, choices: [String: String] = [:]) -> AsyncStream<DashboardEvent> {
         AsyncStream { continuation in
             let task = Task {
+                let options = await variableOptions(choices: choices, range: range) { name, values in
+                    continuation.yield(.variableOptions(name: name, values: values))
+                }
+                let dashboard = dashboard.substituting(choices, options: options)
                 let failures = await withTaskGroup(of: PrometheusError?.self) { group -> [PrometheusError?] in
                     for (index, panel) in dashboard.panels.enumerated() {
                         group.addTask {
@@ -237,12 +242,6 @@ public struct DashboardFetcher: Sendable {
                     for await failure in group { all.append(failure) }
                     return all
                 }
-                // The values each variable can take, for `v` (a failure keeps the previous list).
-                for variable in variables where !Task.isCancelled {
-                    if let values = try? await client.labelValues(variable.label).data {
-                        continuation.yield(.variableOptions(name: variable.name, values: values.map(SafeText.sanitize)))
-                    }
-                }
                 let errors = failures.compactMap { $0 }
                 // Unreachable is about the panels and the alerts: the silences are Alertmanager's.
                 continuation.yield(.fetchFinished(
@@ -253,6 +252,27 @@ public struct DashboardFetcher: Sendable {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
+    }
+
+    /// The values each variable offers, asked in dependency order (a selector's variables resolved first); one
+    /// that cannot be asked is left out (its picked or saved value is used as it is).
+    func variableOptions(
+        choices: [String: String], range: QueryRange, _ answered: (String, [String]) -> Void
+    ) async -> [String: [String]] {
+        var options: [String: [String]] = [:]
+        let ordered = Variable.ordered(dashboard.variables)
+        for variable in ordered where !Task.isCancelled {
+            guard variable.kind == .query else {
+                if variable.kind == .custom { options[variable.name] = variable.offered([]) }
+                continue
+            }
+            let selector = variable.selector.map { Variable.substitute($0, Variable.resolve(ordered, choices: choices, options: options)) }
+            guard let values = try? await client.labelValues(variable.label, matching: selector).data else { continue }
+            let offered = variable.offered(Array(values.prefix(InputLimits.variableValues)).map { SafeText.clip($0, InputLimits.labelCharacters) })
+            options[variable.name] = offered
+            answered(variable.name, offered)
+        }
+        return options
     }
 
     /// How long the server keeps its data (`/api/v1/status/runtimeinfo`'s time part), or nil: not served (Thanos,

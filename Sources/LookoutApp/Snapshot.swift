@@ -135,7 +135,8 @@ public struct Snapshot: Sendable {
     /// its events into the dashboard's state with the dashboard's own update.
     public static func take(
         client: PrometheusClient, dashboard: Dashboard, rangeSeconds: TimeInterval, points: Int = 60,
-        now: Date = Date(), end: Date? = nil, alertmanager: AlertmanagerCluster? = nil, watchdog: [String] = []
+        now: Date = Date(), end: Date? = nil, alertmanager: AlertmanagerCluster? = nil, watchdog: [String] = [],
+        variables: [String: String] = [:]
     ) async -> Snapshot {
         let fetcher = DashboardFetcher(client: client, dashboard: dashboard, alertmanager: alertmanager, now: { now })
         // The graphs end at `end` (`--to`); the alerts are always the current ones.
@@ -149,7 +150,9 @@ public struct Snapshot: Sendable {
         // The alerting pipeline, beside the queries: "nothing firing" means little while it is broken.
         let pipeline = Task { await PipelineProbe.read(client, alertmanager: alertmanager, now: now) }
         snapshot.model.generation += 1
-        for await event in fetcher.refresh(generation: snapshot.model.generation, range: range) {
+        // The variables resolved as the dashboard resolves them: the values given (`--var`), else the saved ones.
+        snapshot.model.variableValues = variables
+        for await event in fetcher.refresh(generation: snapshot.model.generation, range: range, choices: variables) {
             _ = snapshot.model.update(event)
         }
         if let seconds = await retention?.value { _ = snapshot.model.update(.retention(seconds)) }

@@ -16,6 +16,11 @@ extension Snapshot {
         let window = takenAt.timeIntervalSince(range.end) > range.step ? " ending \(Self.clock(range.end))" : ""
         let unverified = model.tlsUnverified ? " — TLS NOT VERIFIED" : ""
         lines.append("\(dashboard.title) — \(SafeText.sanitize(server))\(unverified) — range \(rangeLabel)\(window) — \(Self.clock(takenAt))")
+        if !dashboard.variables.isEmpty {
+            let resolved = model.resolvedVariables
+            lines.append("variables: " + dashboard.variables.filter { $0.kind != .constant }
+                .map { "\($0.name)=\(SafeText.clip(resolved[$0.name]?.display ?? Variable.all, InputLimits.labelCharacters))" }.joined(separator: ", "))
+        }
         if let oldest = dataBefore, let retentionSeconds {
             lines.append("no data before \(Self.clock(oldest)) (the server keeps \(ValueFormat.rangeLabel(retentionSeconds)))")
         }
@@ -177,6 +182,8 @@ extension Snapshot {
         var tlsNotVerified: Bool?
         /// The alerting pipeline's checks.
         var pipeline: [PipelineCheck]?
+        /// Each variable's value(s) as the queries used them.
+        var variables: [String: [String]]?
         var exitCode: Int32
     }
 
@@ -249,6 +256,7 @@ extension Snapshot {
             range: JSONRange(start: RFC3339.format(range.start), end: RFC3339.format(range.end), step: range.step),
             panels: panels, unreadableAlerts: unreadableAlerts, exitCode: exitCode)
         report.silencesProblem = silencesProblem
+        if !dashboard.variables.isEmpty { report.variables = model.resolvedVariables.mapValues(\.values) }
         report.noDataBefore = dataBefore.map(RFC3339.format)
         report.tlsNotVerified = model.tlsUnverified ? true : nil
         report.pipeline = model.pipelineChecks.isEmpty ? nil : model.pipelineChecks

@@ -23,6 +23,8 @@ public enum InputLimits {
     public static let panels = 64
     public static let targetsPerPanel = 16
     public static let variables = 16
+    /// Values one variable offers (a label's values; the rest is not offered).
+    public static let variableValues = 10_000
     /// Nodes of a YAML document (aliases count each time they are used), so an alias fan-out cannot expand.
     public static let yamlNodes = 50_000
 }

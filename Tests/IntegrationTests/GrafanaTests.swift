@@ -35,7 +35,7 @@ struct GrafanaTests {
         #expect(d.panels[0].targets[0].legendFormat == "{{service}}")
         #expect(d.panels[1].thresholds == Thresholds(warning: 0.01, critical: 0.05))
         #expect(d.panels[2].thresholds == Thresholds(warning: 0.5, critical: 1))
-        #expect(d.variables == [Variable(name: "service", label: "service")])
+        #expect(d.variables == [Variable(name: "service", selector: "http_requests_total", kind: .query)], "label_values(selector, label)")
         #expect(try Dashboard.parse(yaml: d.yaml(), source: "sdk.yaml") == d, "the import is valid lookout YAML")
     }
 
@@ -49,7 +49,7 @@ struct GrafanaTests {
         #expect(d.panels[1].unit == .seconds)
         #expect(d.panels[3].unit == .percent)
         #expect(result.warnings.contains { $0.contains("'Runbook' (type text)") }, "\(result.warnings)")
-        #expect(d.variables == [Variable(name: "service", label: "service")])
+        #expect(d.variables == [Variable(name: "service", kind: .query)])
     }
 
     @Test func lookoutsExportReadsBackThroughTheSDKsModelAndRoundTrips() async throws {

@@ -1,6 +1,7 @@
 import DashboardCore
 import Foundation
 import LookoutApp
+import LookoutUI
 import MockPrometheus
 import PrometheusAPI
 import Testing
@@ -31,6 +32,46 @@ struct VariablesAgainstMockTests {
                 }
                 #expect(allData.series.count == 4)
                 #expect(oneData.series.map(\.legend) == ["payment-service"])
+            }
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
+    @Test("a refresh asks a variable's values first (its selector's variable resolved), then the panels with the saved value")
+    func aRefreshResolvesChainedVariablesBeforeThePanels() async throws {
+        let server = try await MockPrometheusServer.start()
+        let board = Dashboard(
+            title: "Per service",
+            panels: [Panel(title: "Rate", kind: .graph, targets: [
+                Target(expr: #"sum(rate(http_requests_total{service="$service"}[5m])) by (service)"#, legendFormat: "{{service}}"),
+            ], unit: .requestsPerSecond)],
+            variables: [
+                // Declared before the one its selector uses.
+                Variable(name: "service", selector: #"up{job="$job"}"#, kind: .query, current: ["payment-service"]),
+                Variable(name: "job", kind: .query, current: ["microservices"]),
+            ])
+        do {
+            try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL), timeout: .seconds(60))) { client in
+                let fetcher = DashboardFetcher(client: client, dashboard: board)
+                var events: [DashboardEvent] = []
+                for await event in fetcher.refresh(generation: 1, range: QueryRange(last: 600, end: Date(), points: 10)) { events.append(event) }
+                let options = events.compactMap { event -> (String, [String])? in
+                    if case .variableOptions(let name, let values) = event { return (name, values) }
+                    return nil
+                }
+                #expect(options.map(\.0) == ["job", "service"], "the job first")
+                #expect(options.last?.1.contains("payment-service") == true, "\(options)")
+                let firstPanel = events.firstIndex { if case .panelLoaded = $0 { return true } else { return false } }
+                let lastOptions = events.lastIndex { if case .variableOptions = $0 { return true } else { return false } }
+                #expect(lastOptions != nil && firstPanel != nil && lastOptions! < firstPanel!, "the values before the panels")
+                let loaded = events.compactMap { event -> PanelData? in
+                    if case .panelLoaded(_, _, .loaded(let data), _) = event { return data }
+                    return nil
+                }
+                #expect(loaded.first?.series.map(\.legend) == ["payment-service"], "the saved value, offered, narrows the panel")
             }
         } catch {
             await server.stop()

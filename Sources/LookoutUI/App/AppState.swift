@@ -184,7 +184,7 @@ public struct AppState: Sendable {
             return "theme \(SafeText.clip(model.themeName, 40))"
         case .nextVariableValue:
             guard let variable = model.dashboard.variables.first else { return "this dashboard has no variables (v does nothing here)" }
-            let value = model.variableValues[variable.name] ?? Variable.all
+            let value = model.resolvedVariables[variable.name]?.display ?? Variable.all
             return "$\(SafeText.clip(variable.name, 40)) = \(SafeText.clip(value, 60))"
         case .toggleSuppressed:
             return model.hideSuppressed

@@ -127,6 +127,11 @@ public struct DashboardState: Sendable, Equatable {
     /// The chosen value of each dashboard variable (`All` when none was chosen), and the values on offer.
     public var variableValues: [String: String]
     public var variableOptions: [String: [String]]
+
+    /// Each variable's value(s) as the queries use them: the one picked, else the saved one, else the first offered.
+    public var resolvedVariables: [String: Variable.Resolved] {
+        Variable.resolve(dashboard.variables, choices: variableValues, options: variableOptions)
+    }
     /// Silenced and inhibited alerts (Alertmanager) are left out of the lists (`s`).
     public var hideSuppressed: Bool
     public var themeName: String

@@ -233,10 +233,12 @@ extension DashboardState {
             seriesOrder = seriesOrder.next
             return []
         case .nextVariableValue:
-            // Cycles the first variable through All and its values; the panels are fetched again with it.
+            // Cycles the first variable through All (when offered) and its values; the panels are fetched again with it.
             guard let variable = dashboard.variables.first else { return [] }
-            let choices = [Variable.all] + (variableOptions[variable.name] ?? [])
-            let current = choices.firstIndex(of: variableValues[variable.name] ?? Variable.all) ?? 0
+            let choices = variable.choices(offered: variableOptions[variable.name] ?? variable.offered([]))
+            guard !choices.isEmpty else { return [] }
+            let shown = resolvedVariables[variable.name]?.values.first ?? Variable.all
+            let current = choices.firstIndex(of: shown) ?? -1
             variableValues[variable.name] = choices[(current + 1) % choices.count]
             return startFetch(at: now)
         case .toggleSuppressed:

@@ -48,8 +48,9 @@ enum StatusBar {
         if let last = model.lastUpdate {
             parts.append(StatusLine.Part("updated \(ValueFormat.age(model.now.timeIntervalSince(last))) ago", priority: 3))
         }
-        for variable in model.dashboard.variables {
-            parts.append(StatusLine.Part("\(variable.name)=\(model.variableValues[variable.name] ?? Variable.all)", priority: 1))
+        let resolved = model.resolvedVariables
+        for variable in model.dashboard.variables where variable.kind != .constant {
+            parts.append(StatusLine.Part("\(variable.name)=\(resolved[variable.name]?.display ?? Variable.all)", priority: 1))
         }
         switch model.connection {
         case .connecting: parts.append(StatusLine.Part("connecting…", priority: 0))
