@@ -20,12 +20,7 @@ public enum ValueFormat {
             let digits = abs(scaled) >= 99.95 ? 0 : 1
             return fixed(scaled, digits) + suffixes[index]
         }
-        if a == 0 { return "0" }
-        if a >= 99.95 { return fixed(value, 0) }
-        if a >= 9.995 { return fixed(value, 1) }
-        if a >= 0.9995 { return fixed(value, 2) }
-        if a >= 0.001 { return trimZeros(fixed(value, 3)) }
-        return cFormat("%.2g", value)
+        return significant(value)
     }
 
     static func percent(_ p: Double) -> String {
