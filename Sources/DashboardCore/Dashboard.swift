@@ -34,6 +34,17 @@ public struct Dashboard: Sendable, Equatable, Codable {
     }
 }
 
+extension Dashboard {
+    /// The panels' titles as shown: each variable replaced by its value(s) as they read (`CPU of $node` → `CPU of
+    /// a:9100`), as Grafana shows them.
+    public func titled(_ values: [String: Variable.Resolved]) -> Dashboard {
+        guard !variables.isEmpty else { return self }
+        var copy = self
+        for p in copy.panels.indices { copy.panels[p].title = Variable.substitute(copy.panels[p].title, values, display: true) }
+        return copy
+    }
+}
+
 /// How a panel shows its data.
 public enum PanelKind: String, Sendable, Equatable, Codable, CaseIterable {
     /// One tile per series: UP/DOWN for health queries, or the last value.

@@ -63,7 +63,7 @@ public final class DashboardApp {
         alertmanager: AlertmanagerCluster? = nil, history: HistoryFile? = nil, clipboard: Bool = true,
         silences: SilenceSettings = SilenceSettings(), utc: Bool = false, pinnedEnd: Date? = nil,
         context: LookoutConfig.Context? = nil, switcher: ContextSwitcher? = nil, incremental: Bool = true,
-        clock: any AppClock = SystemClock(),
+        variables: [String: String] = [:], clock: any AppClock = SystemClock(),
         makeClient: @escaping @Sendable (ConnectionOptions) throws -> PrometheusClient = { try PrometheusClient(options: $0) }
     ) {
         self.switcher = switcher
@@ -90,6 +90,7 @@ public final class DashboardApp {
         state.clipboard = clipboard
         state.utc = utc
         state.pinnedEnd = pinnedEnd
+        state.variableValues = variables
         state.paused = pinnedEnd != nil
         state.silences = SilencesState(
             available: alertmanager != nil, readOnly: silences.readOnly,

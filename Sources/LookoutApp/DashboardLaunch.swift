@@ -28,6 +28,8 @@ public struct DisplaySettings: Sendable {
     public var incremental = true
     /// The window to open on (`--from`, `--to`): pinned in the past, or live.
     public var window: TimeWindow
+    /// The dashboard variables' values to open with (`--var`); the others take their saved or first value.
+    public var variables: [String: String] = [:]
 
     public struct Invalid: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -132,7 +134,7 @@ public enum DashboardLaunch {
             history: HistoryFile(path: HistoryFile.path(environment: environment)), clipboard: display.clipboard,
             silences: SilenceSettings(readOnly: display.readOnly, author: AuthorFile(environment: environment)),
             utc: display.utc, pinnedEnd: display.window.pinnedEnd, context: context, switcher: switcher,
-            incremental: display.incremental)
+            incremental: display.incremental, variables: display.variables)
         app.onSignalsHeard = onSignalsHeard
         await app.run()
         terminal.restore()

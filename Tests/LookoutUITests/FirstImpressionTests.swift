@@ -115,8 +115,46 @@ struct FirstImpressionTests {
         var app = Self.app()
         app.model.dashboard.variables = [Variable(name: "service")]
         app.model.variableOptions["service"] = ["order-service", "user-service"]
+        // One variable: v opens on its values, All first and current.
         _ = app.update(.key(.char("v")))
-        #expect(app.notice == "$service = order-service")
+        #expect(app.top.id == VariablePickerScreen.id)
+        _ = app.update(.key(.down))
+        let effects = app.update(.key(.enter))
+        #expect(app.notice == "$service = order-service: the panels are asked again")
+        #expect(app.top.id != VariablePickerScreen.id, "the picker closes")
+        #expect(effects.contains { if case .fetch(_, _, _, let variables, _) = $0 { return variables == ["service": "order-service"] } else { return false } })
+        var none = Self.app()
+        _ = none.update(.key(.char("v")))
+        #expect(none.notice == "this dashboard has no variables (v does nothing here)" && none.top.id != VariablePickerScreen.id)
+    }
+
+    /// Node Exporter Full's shape: a job, then the node of that job. `v` lists both with their values; Enter on the
+    /// node lists its values, letters filter them, Enter picks one and the panels are asked with it.
+    @Test func thePickerChoosesAnyVariableAndFiltersItsValues() {
+        var app = Self.app(width: 100, height: 30)
+        app.model.dashboard.variables = [
+            Variable(name: "job", kind: .query, current: ["node"]),
+            Variable(name: "node", label: "instance", selector: #"node_uname_info{job="$job"}"#, kind: .query, current: ["a:9100"]),
+            Variable(name: "ds", kind: .constant, options: ["prometheus"]),
+        ]
+        app.model.variableOptions = ["job": ["node"], "node": ["a:9100", "b:9100", "db-1:9100"]]
+        _ = app.update(.key(.char("v")))
+        var screen = Self.screen(app, width: 100, height: 30)
+        #expect(screen.contains { $0.contains("job") && $0.contains("= node") }, "\(screen)")
+        #expect(screen.contains { $0.contains("node") && $0.contains("= a:9100") })
+        #expect(!screen.contains { $0.contains("ds") && $0.contains("prometheus") }, "a constant is not picked")
+        _ = app.update(.key(.down))
+        _ = app.update(.key(.enter))
+        for c in "db" { _ = app.update(.key(.char(c))) }
+        screen = Self.screen(app, width: 100, height: 30)
+        #expect(screen.contains { $0.contains("filter: db") } && screen.contains { $0.contains("db-1:9100") } && !screen.contains { $0.contains("b:9100") && !$0.contains("db-1") }, "\(screen)")
+        // q is a letter of the filter here, not quit.
+        _ = app.update(.key(.char("q")))
+        #expect(Self.screen(app, width: 100, height: 30).contains { $0.contains("nothing matches 'dbq'") })
+        _ = app.update(.key(.backspace))
+        let effects = app.update(.key(.enter))
+        #expect(effects.contains { if case .fetch(_, _, _, let variables, _) = $0 { return variables["node"] == "db-1:9100" } else { return false } })
+        #expect(app.model.resolvedVariables["node"]?.values == ["db-1:9100"])
     }
 
     /// `s` hides silenced alerts: the header says they are there, and hidden.

@@ -53,7 +53,6 @@ public enum GlobalKeys {
         KeyBinding([.char("/")], "/", "filter series by text", .filter),
         KeyBinding([.char(":")], ":", "the command line (its commands are listed under Commands)", .command),
         KeyBinding([.char("s")], "s", "hide / show silenced and inhibited alerts", .dashboard(.toggleSuppressed)),
-        KeyBinding([.char("v")], "v", "next value of the dashboard variable", .dashboard(.nextVariableValue)),
         KeyBinding([.char("t")], "t", "next colour theme", .dashboard(.cycleTheme)),
         KeyBinding([.char("D")], "D", "next dashboard: microservices, operations (backups, DR readiness)", .dashboard(.nextDashboard)),
         KeyBinding([.escape], "Esc", "back (closes help, the screen, then clears the filter)", .back),

@@ -87,6 +87,7 @@ public enum ScreenCatalog {
         ScreenEntry(name: HistoryScreen.id, key: .char("h"), help: "what fired in the last 12 hours, blips included") { _ in HistoryScreen() },
         ScreenEntry(name: HealthScreen.id, key: .char("H"), help: "the alerting pipeline: rules, delivery, Alertmanagers") { _ in HealthScreen() },
         ScreenEntry(name: TargetListScreen.id, key: .char("T"), help: "scrape targets: down first, with their last error") { _ in TargetListScreen() },
+        ScreenEntry(name: VariablePickerScreen.id, key: .char("v"), help: "the dashboard's variables: pick a value (type to filter)") { _ in VariablePickerScreen() },
     ]
 
     public static var help: KeyHelp.Section {

@@ -241,6 +241,10 @@ extension DashboardState {
             let current = choices.firstIndex(of: shown) ?? -1
             variableValues[variable.name] = choices[(current + 1) % choices.count]
             return startFetch(at: now)
+        case .setVariable(let name, let value):
+            guard dashboard.variables.contains(where: { $0.name == name }) else { return [] }
+            variableValues[name] = value
+            return startFetch(at: now)
         case .toggleSuppressed:
             hideSuppressed.toggle()
             return []
@@ -296,6 +300,8 @@ public enum DashboardAction: Sendable, Equatable {
     case panBack, panForward, live, toggleUTC
     /// `o`: worst first, by name, by value.
     case cycleOrder
+    /// A variable's value picked (`v`): the panels are asked again with it.
+    case setVariable(name: String, value: String)
     /// Centre the window on an instant (`g` on an alert: its start).
     case centre(Date)
     case setFilter(String)

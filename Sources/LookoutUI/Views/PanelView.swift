@@ -73,7 +73,7 @@ struct PanelView {
     /// first.
     var title: String {
         let order = panel.isHealth || model.seriesOrder == .worstFirst ? "" : " · " + model.seriesOrder.label
-        return "\(index + 1) \(panel.title)\(order)"
+        return "\(index + 1) \(Variable.substitute(panel.title, model.resolvedVariables, display: true))\(order)"
     }
 
     /// What the panel's title bar says besides the title: stale, a failed query over old data, or how many are up.

@@ -48,7 +48,7 @@ struct SnapshotCommand: AsyncParsableCommand {
 
     @OptionGroup var windowFlags: WindowFlags
 
-    @Option(name: .customLong("var"), help: ArgumentHelp("A dashboard variable's value, as name=value (repeat it for each); All for all. Without it, the value the dashboard saved, else the first offered.", valueName: "name=value"))
+    @Option(name: .customLong("var"), help: VariableFlags.help)
     var vars: [String] = []
 
     @Option(help: "Output format: text, json, svg (a picture of the dashboard) or html (the picture in a page).")
@@ -64,7 +64,7 @@ struct SnapshotCommand: AsyncParsableCommand {
     var requireHealthy = false
 
     func validate() throws {
-        _ = try Self.variables(vars)
+        _ = try VariableFlags.parse(vars)
         guard let seconds = ValueFormat.parseDuration(range), seconds >= 60, seconds <= 366 * 86_400 else {
             throw ValidationError("bad --range '\(SafeText.clip(range, 40))': expected a duration from 1m to 366d, such as 15m, 1h or 7d")
         }
@@ -95,7 +95,7 @@ struct SnapshotCommand: AsyncParsableCommand {
                 let alertmanager = try await AlertmanagerCluster.make(alertmanagerOptions)
                 let snapshot = await Snapshot.take(
                     client: client, dashboard: board, rangeSeconds: rangeSeconds, now: now, end: window.pinnedEnd, alertmanager: alertmanager,
-                    watchdog: resolved.context?.watchdog ?? [], variables: try Self.variables(vars))
+                    watchdog: resolved.context?.watchdog ?? [], variables: try VariableFlags.parse(vars))
                 await alertmanager?.shutdown()
                 return snapshot
             }
@@ -129,18 +129,6 @@ struct SnapshotCommand: AsyncParsableCommand {
         }
         let code = snapshot.exitCode
         if code != 0 { throw ExitCode(code) }
-    }
-
-    /// `--var name=value`, each once; the last of a name wins.
-    static func variables(_ flags: [String]) throws -> [String: String] {
-        var out: [String: String] = [:]
-        for flag in flags {
-            guard let eq = flag.firstIndex(of: "="), eq != flag.startIndex else {
-                throw ValidationError("bad --var '\(SafeText.clip(flag, 60))': expected name=value, such as --var node=host:9100")
-            }
-            out[String(flag[..<eq])] = String(flag[flag.index(after: eq)...])
-        }
-        return out
     }
 }
 

@@ -98,6 +98,9 @@ struct DisplayFlags: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("End of the window: RFC 3339, now, or a time ago such as -1h; a past end opens paused (0: live).", valueName: "time"))
     var to: String?
 
+    @Option(name: .customLong("var"), help: VariableFlags.help)
+    var vars: [String] = []
+
     /// The settings of these flags over the config's defaults (theme, refresh, range, utc, mouse).
     func settings(defaults: LookoutConfig.Defaults) throws -> DisplaySettings {
         do {
@@ -110,6 +113,7 @@ struct DisplayFlags: ParsableArguments {
             settings.utc = utc || defaults.utc == true
             settings.mouse = !noMouse && defaults.mouse != false
             settings.window = try TimeWindow.from(from, to: to, range: settings.rangeSeconds, now: Date()).get()
+            settings.variables = try VariableFlags.parse(vars)
             return settings
         } catch let error as DisplaySettings.Invalid {
             throw ValidationError(error.description)
