@@ -101,10 +101,12 @@ public struct Panel: Sendable, Equatable, Codable {
     public var expectedSeries: String?
     /// Layout hint: in the grid, the panel takes a whole row.
     public var wide: Bool
+    /// Values shown as texts (Grafana's value mappings).
+    public var mappings: [ValueMapping]
 
     public init(
         title: String, kind: PanelKind, targets: [Target], unit: Unit = .none, thresholds: Thresholds? = nil,
-        expectedSeries: String? = nil, wide: Bool = false
+        expectedSeries: String? = nil, wide: Bool = false, mappings: [ValueMapping] = []
     ) {
         self.title = title
         self.kind = kind
@@ -113,9 +115,10 @@ public struct Panel: Sendable, Equatable, Codable {
         self.thresholds = thresholds
         self.expectedSeries = expectedSeries
         self.wide = wide
+        self.mappings = mappings
     }
 
-    private enum CodingKeys: String, CodingKey { case title, type, targets, unit, decimals, thresholds, expectedSeries, wide }
+    private enum CodingKeys: String, CodingKey { case title, type, targets, unit, decimals, thresholds, expectedSeries, wide, mappings }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -126,6 +129,7 @@ public struct Panel: Sendable, Equatable, Codable {
         thresholds = try c.decodeIfPresent(Thresholds.self, forKey: .thresholds)
         expectedSeries = try c.decodeIfPresent(String.self, forKey: .expectedSeries)
         wide = try c.decodeIfPresent(Bool.self, forKey: .wide) ?? false
+        mappings = try c.decodeIfPresent([ValueMapping].self, forKey: .mappings) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -138,6 +142,7 @@ public struct Panel: Sendable, Equatable, Codable {
         try c.encodeIfPresent(thresholds, forKey: .thresholds)
         try c.encodeIfPresent(expectedSeries, forKey: .expectedSeries)
         if wide { try c.encode(wide, forKey: .wide) }
+        if !mappings.isEmpty { try c.encode(mappings, forKey: .mappings) }
     }
 
     /// True for a stat panel that tells which services are up (it has an `expectedSeries` query).

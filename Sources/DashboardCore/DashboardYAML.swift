@@ -40,6 +40,20 @@ extension Dashboard {
                     }
                 }
             }
+            if !panel.mappings.isEmpty {
+                lines.append("    mappings:")
+                for mapping in panel.mappings {
+                    var fields: [String]
+                    switch mapping.match {
+                    case .value(let v): fields = ["value: \(Self.number(v))"]
+                    case .range(let from, let to): fields = (from.map { ["from: \(Self.number($0))"] } ?? []) + (to.map { ["to: \(Self.number($0))"] } ?? [])
+                    case .noValue: fields = ["noValue: true"]
+                    }
+                    if let text = mapping.text { fields.append("text: \(Self.quote(text))") }
+                    if let color = mapping.color { fields.append("color: \(Self.quote(color))") }
+                    lines.append("      - {\(fields.joined(separator: ", "))}")
+                }
+            }
             if let expected = panel.expectedSeries { lines.append("    expectedSeries: \(Self.quote(expected))") }
             if panel.wide { lines.append("    wide: true") }
             lines.append("    targets:")
@@ -208,7 +222,8 @@ extension Dashboard {
                     var targets: [Target]?
                     var wide = false
                     var decimals: Int?
-                    for (k, _, v) in try mapping(panelNode, path, keys: ["title", "type", "unit", "decimals", "thresholds", "expectedSeries", "wide", "targets"]) {
+                    var mappings: [ValueMapping] = []
+                    for (k, _, v) in try mapping(panelNode, path, keys: ["title", "type", "unit", "decimals", "thresholds", "mappings", "expectedSeries", "wide", "targets"]) {
                         switch k {
                         case "title": panelTitle = try string(v, "\(path).title")
                         case "type":
@@ -284,6 +299,36 @@ extension Dashboard {
                                 throw fail(v, "\(path).thresholds", "warning (\(Self.number(w))) must not be above critical (\(Self.number(c)))")
                             }
                             thresholds = Thresholds(warning: w, critical: c)
+                        case "mappings":
+                            guard let list = v.sequence, list.count <= 64 else { throw fail(v, "\(path).mappings", "expected a list of at most 64 mappings") }
+                            mappings = try list.enumerated().map { j, node in
+                                let mp = "\(path).mappings[\(j)]"
+                                var fields: [String: Double] = [:]
+                                var texts: [String: String] = [:]
+                                var noValue = false
+                                for (mk, _, mv) in try mapping(node, mp, keys: ["value", "from", "to", "noValue", "text", "color"]) {
+                                    switch mk {
+                                    case "value", "from", "to": fields[mk] = try number(mv, "\(mp).\(mk)")
+                                    case "noValue":
+                                        guard let flag = mv.bool else { throw fail(mv, "\(mp).noValue", "expected true or false") }
+                                        noValue = flag
+                                    default: texts[mk] = try string(mv, "\(mp).\(mk)", nonEmpty: false)
+                                    }
+                                }
+                                let match: ValueMapping.Match
+                                if let value = fields["value"] {
+                                    guard fields["from"] == nil, fields["to"] == nil, !noValue else { throw fail(node, mp, "either value, from/to or noValue") }
+                                    match = .value(value)
+                                } else if fields["from"] != nil || fields["to"] != nil {
+                                    guard !noValue else { throw fail(node, mp, "either value, from/to or noValue") }
+                                    match = .range(from: fields["from"], to: fields["to"])
+                                } else if noValue {
+                                    match = .noValue
+                                } else {
+                                    throw fail(node, mp, "needs value, from/to or noValue")
+                                }
+                                return ValueMapping(match, text: texts["text"], color: texts["color"])
+                            }
                         case "expectedSeries": expected = try string(v, "\(path).expectedSeries")
                         case "wide":
                             guard let flag = v.bool else { throw fail(v, "\(path).wide", "expected true or false") }
@@ -314,7 +359,7 @@ extension Dashboard {
                     guard let targets else { throw fail(panelNode, path, "missing targets") }
                     panels.append(Panel(
                         title: panelTitle, kind: kind, targets: targets, unit: unit.with(decimals: decimals ?? unit.decimals), thresholds: thresholds,
-                        expectedSeries: expected, wide: wide))
+                        expectedSeries: expected, wide: wide, mappings: mappings))
                 }
             }
         }

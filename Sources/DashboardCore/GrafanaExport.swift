@@ -18,12 +18,19 @@ extension Dashboard {
                     datasource: datasource)
             }
             let steps = panel.thresholds?.steps.map { GrafanaStep(color: $0.color, value: $0.value) } ?? [GrafanaStep(color: "green", value: nil)]
-            var mappings: [GrafanaMapping] = []
-            if panel.isHealth {
-                mappings = [GrafanaMapping(options: [
+            var mappings: [GrafanaMapping] = panel.mappings.enumerated().map { index, mapping in
+                let result = GrafanaMappingResult(text: mapping.text, color: mapping.color, index: index)
+                switch mapping.match {
+                case .value(let v): return GrafanaMapping(type: "value", options: .values([Dashboard.number(v): result]))
+                case .range(let from, let to): return GrafanaMapping(type: "range", options: .range(from: from, to: to, result: result))
+                case .noValue: return GrafanaMapping(type: "special", options: .special(match: "null+nan", result: result))
+                }
+            }
+            if panel.isHealth, mappings.isEmpty {
+                mappings = [GrafanaMapping(options: .values([
                     "0": GrafanaMappingResult(text: "DOWN", color: "red", index: 1),
                     "1": GrafanaMappingResult(text: "UP", color: "green", index: 0),
-                ])]
+                ]))]
             }
             // What Grafana has no field for rides along under "lookout" (Grafana keeps a panel's unknown keys), so an
             // import of the export is the same dashboard.
@@ -135,9 +142,37 @@ struct GrafanaStep: Encodable {
     }
 }
 
+/// A value mapping as Grafana writes it: `{type: value, options: {"0": result}}`, `{type: range, options: {from, to,
+/// result}}`, `{type: special, options: {match, result}}`.
 struct GrafanaMapping: Encodable {
+    enum Options {
+        case values([String: GrafanaMappingResult])
+        case range(from: Double?, to: Double?, result: GrafanaMappingResult)
+        case special(match: String, result: GrafanaMappingResult)
+    }
+
     var type = "value"
-    var options: [String: GrafanaMappingResult]
+    var options: Options
+
+    enum CodingKeys: String, CodingKey { case type, options }
+    enum OptionKeys: String, CodingKey { case from, to, result, match }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(type, forKey: .type)
+        switch options {
+        case .values(let values): try c.encode(values, forKey: .options)
+        case .range(let from, let to, let result):
+            var o = c.nestedContainer(keyedBy: OptionKeys.self, forKey: .options)
+            if let from { try o.encode(from, forKey: .from) } else { try o.encodeNil(forKey: .from) }
+            if let to { try o.encode(to, forKey: .to) } else { try o.encodeNil(forKey: .to) }
+            try o.encode(result, forKey: .result)
+        case .special(let match, let result):
+            var o = c.nestedContainer(keyedBy: OptionKeys.self, forKey: .options)
+            try o.encode(match, forKey: .match)
+            try o.encode(result, forKey: .result)
+        }
+    }
 }
 
-struct GrafanaMappingResult: Encodable { var text: String; var color: String; var index: Int }
+struct GrafanaMappingResult: Encodable { var text: String?; var color: String?; var index: Int }

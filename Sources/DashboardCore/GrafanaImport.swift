@@ -68,9 +68,12 @@ public enum GrafanaImport {
                 // the wide hint); a query like the panel's own, in a file already bounded.
                 let own = panel["lookout"]
                 let expected = own?["expectedSeries"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+                var mappings = Self.mappings(of: panel, warnings: &warnings, name: name)
+                // lookout's export gives a health panel UP/DOWN: its own, not a mapping of the dashboard's.
+                if kind == .stat, expected != nil, mappings == ValueMapping.upDown { mappings = [] }
                 panels.append(Panel(
                     title: name, kind: kind, targets: targets, unit: unit, thresholds: thresholds(of: panel, type: type),
-                    expectedSeries: kind == .stat ? expected : nil, wide: own?["wide"]?.bool ?? false))
+                    expectedSeries: kind == .stat ? expected : nil, wide: own?["wide"]?.bool ?? false, mappings: mappings))
             }
         }
         walk(root["panels"]?.objects ?? [])
@@ -176,6 +179,48 @@ public enum GrafanaImport {
             return (Unit.none.with(decimals: decimals), "unit '\(unit.id)' has no lookout equivalent; values are shown as plain numbers")
         }
         return (unit, nil)
+    }
+
+    /// Grafana's value mappings (value, range, special; a regex one is said and left out), and singlestat's
+    /// `valueMaps` and `rangeMaps`; at most 64.
+    static func mappings(of panel: JSONValue, warnings: inout [String], name: String) -> [ValueMapping] {
+        let number = { (v: JSONValue?) -> Double? in v?.number ?? v?.string.flatMap { Double($0.trimmingSpaces()) } }
+        var out: [ValueMapping] = []
+        var unread: Set<String> = []
+        for mapping in panel["fieldConfig"]?["defaults"]?["mappings"]?.objects ?? [] {
+            let options = mapping["options"]
+            switch mapping["type"]?.string {
+            case "value":
+                // {"0": {text, color, index}}, in the order of their index.
+                let entries = (options?.object ?? [:]).compactMap { key, result -> (Int, ValueMapping)? in
+                    guard let value = Double(key.trimmingSpaces()) else { unread.insert("a value mapping of '\(SafeText.clip(key, 20))'"); return nil }
+                    let index = number(result["index"]).map { Int($0) } ?? Int.max
+                    return (index, ValueMapping(.value(value), text: result["text"]?.string, color: result["color"]?.string))
+                }
+                out += entries.sorted { $0.0 < $1.0 }.map(\.1)
+            case "range":
+                let result = options?["result"]
+                out.append(ValueMapping(.range(from: number(options?["from"]), to: number(options?["to"])), text: result?["text"]?.string, color: result?["color"]?.string))
+            case "special":
+                let result = options?["result"]
+                switch options?["match"]?.string {
+                case "null", "nan", "null+nan":
+                    out.append(ValueMapping(.noValue, text: result?["text"]?.string, color: result?["color"]?.string))
+                case let other: unread.insert("a special mapping of \(SafeText.clip(other ?? "?", 20))")
+                }
+            case let other: unread.insert("a \(SafeText.clip(other ?? "?", 20)) mapping")
+            }
+        }
+        // singlestat: [{value: "1", text: "UP"}] and [{from, to, text}].
+        for map in panel["valueMaps"]?.objects ?? [] {
+            guard let value = number(map["value"]) else { continue }
+            out.append(ValueMapping(.value(value), text: map["text"]?.string))
+        }
+        for map in panel["rangeMaps"]?.objects ?? [] {
+            out.append(ValueMapping(.range(from: number(map["from"]), to: number(map["to"])), text: map["text"]?.string))
+        }
+        for what in unread.sorted() { warnings.append("panel '\(name)': \(what) is not kept") }
+        return Array(out.prefix(64))
     }
 
     /// The thresholds Grafana draws for this panel, with their colours: nil when it draws none (a time series'

@@ -11,8 +11,12 @@ public struct SeriesSummary: Sendable, Equatable {
     public var min: Double
     public var max: Double
     public var state: ThresholdState
+    /// The last value's text under the panel's value mappings (`DOWN`), nil when none matches.
+    public var text: String?
+    /// A value mapping's colour decided the state (the value is coloured even without thresholds).
+    public var mappedState = false
 
-    public init(legend: String, labels: Labels, points: [SamplePair], thresholds: Thresholds?) {
+    public init(legend: String, labels: Labels, points: [SamplePair], thresholds: Thresholds?, mappings: [ValueMapping] = []) {
         self.legend = legend
         self.labels = labels
         self.points = points
@@ -22,16 +26,27 @@ public struct SeriesSummary: Sendable, Equatable {
         min = finite.min() ?? .nan
         max = finite.max() ?? .nan
         state = thresholds?.state(of: last, range: finite.isEmpty ? nil : (min, max)) ?? (last.isNaN ? .unknown : .ok)
+        // A mapping's colour colours the value, as in Grafana; its text stands for the number.
+        if let mapping = ValueMapping.first(mappings, for: last) {
+            text = mapping.text
+            if let mapped = mapping.state {
+                state = mapped
+                mappedState = true
+            }
+        }
     }
+
+    /// The last value as shown: the mapping's text, else the number in `unit`.
+    public func lastText(_ unit: Unit) -> String { text ?? ValueFormat.format(last, unit: unit) }
 
     /// The series of a query result, named by the legend template and sorted by name.
     public static func from(
-        _ streams: [SampleStream], legendFormat: String, thresholds: Thresholds?
+        _ streams: [SampleStream], legendFormat: String, thresholds: Thresholds?, mappings: [ValueMapping] = []
     ) -> [SeriesSummary] {
         streams.map {
             SeriesSummary(
                 legend: LegendTemplate.render(legendFormat, labels: $0.metric), labels: $0.metric, points: $0.values,
-                thresholds: thresholds)
+                thresholds: thresholds, mappings: mappings)
         }.sorted { $0.legend < $1.legend }
     }
 }

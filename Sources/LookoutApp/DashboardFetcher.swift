@@ -121,7 +121,7 @@ public struct DashboardFetcher: Sendable {
                     try Self.require(response.data, [.matrix], panel: "a graph panel", url: client.url(for: "/api/v1/query_range"))
                     data.warnings += response.warnings
                     let streams = try await reachingNow(response.data.streams, expr: expr, range: range)
-                    data.series += SeriesSummary.from(streams, legendFormat: target.legendFormat, thresholds: panel.thresholds)
+                    data.series += SeriesSummary.from(streams, legendFormat: target.legendFormat, thresholds: panel.thresholds, mappings: panel.mappings)
                 }
                 return .success(data)
             case .stat:
@@ -167,7 +167,7 @@ public struct DashboardFetcher: Sendable {
                     data.warnings += response.warnings
                     try Self.require(response.data, [.vector, .scalar], panel: "a stat panel", url: url)
                     data.series += SeriesSummary.from(
-                        response.data.streams, legendFormat: target.legendFormat, thresholds: panel.thresholds)
+                        response.data.streams, legendFormat: target.legendFormat, thresholds: panel.thresholds, mappings: panel.mappings)
                 }
                 return .success(data)
             }

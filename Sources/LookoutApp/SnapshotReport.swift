@@ -68,7 +68,7 @@ extension Snapshot {
             let start = range.start.timeIntervalSince1970
             let end = range.end.timeIntervalSince1970
             let figures = data.series.map { series in
-                [series.last, series.min, series.max].map { ValueFormat.format($0, unit: panel.unit) }
+                [series.lastText(panel.unit)] + [series.min, series.max].map { ValueFormat.format($0, unit: panel.unit) }
             }
             let figureWidth = figures.flatMap { $0 }.map { DisplayWidth.of($0) }.max() ?? 0
             for (series, values) in zip(data.series, figures) {
@@ -219,6 +219,8 @@ extension Snapshot {
         var legend: String
         var labels: Labels
         var last: Double
+        /// The last value's text under the panel's value mappings, when one matches.
+        var text: String?
         var min: Double
         var max: Double
         var state: ThresholdState
@@ -244,7 +246,7 @@ extension Snapshot {
                     case .ahead(let by): ahead = by
                     }
                     return JSONSeries(
-                        legend: s.legend, labels: s.labels, last: s.last, min: s.min, max: s.max, state: s.state,
+                        legend: s.legend, labels: s.labels, last: s.last, text: s.text, min: s.min, max: s.max, state: s.state,
                         stale: stale, clockAheadSeconds: ahead, points: s.points)
                 }
                 return JSONPanel(

@@ -1,5 +1,6 @@
 import DashboardCore
 import Foundation
+import PrometheusModels
 import Testing
 
 /// Grafana's panel model as the import reads it: units and decimals, thresholds as Grafana draws them (colours,
@@ -123,5 +124,31 @@ struct GrafanaFidelityTests {
         #expect(back.warnings.isEmpty, "\(back.warnings)")
         // And the YAML form reads back equal.
         #expect(try Dashboard.parse(yaml: board.yaml(), source: "b.yaml") == board)
+    }
+
+    @Test("value mappings: CoreDNS' 0 → DOWN in red, 1 → UP in green; a range; no value; the first that matches wins")
+    func valueMappings() throws {
+        let panel = #"{"type": "stat", "title": "CoreDNS", "targets": [{"expr": "up"}], "fieldConfig": {"defaults": {"mappings": [{"type": "value", "options": {"0": {"text": "DOWN", "color": "red", "index": 1}, "1": {"text": "UP", "color": "green", "index": 0}}}, {"type": "range", "options": {"from": 2, "to": 10, "result": {"text": "some"}}}, {"type": "special", "options": {"match": "null+nan", "result": {"text": "n/a"}}}, {"type": "regex", "options": {"pattern": "x", "result": {"text": "y"}}}]}}}"#
+        let result = try Self.imported(panel)
+        let p = result.dashboard.panels[0]
+        #expect(p.mappings.count == 4)
+        let series = { (v: Double) in SeriesSummary(legend: "a", labels: [:], points: [SamplePair(timestamp: 1, value: v)], thresholds: p.thresholds, mappings: p.mappings) }
+        #expect(series(0).lastText(p.unit) == "DOWN" && series(0).state == .critical && series(0).mappedState)
+        #expect(series(1).lastText(p.unit) == "UP" && series(1).state == .ok)
+        #expect(series(5).lastText(p.unit) == "some" && !series(5).mappedState, "a mapping without a colour leaves the state")
+        #expect(series(.nan).lastText(p.unit) == "n/a")
+        #expect(series(42).lastText(p.unit) == "42.0", "no mapping: the number")
+        #expect(result.warnings.contains { $0.contains("a regex mapping is not kept") }, "\(result.warnings)")
+        // Through the export, and YAML, the same.
+        let board = Dashboard(title: "m", panels: [p])
+        #expect(try GrafanaImport.convert(json: Data(try board.grafanaJSON().utf8), source: "e.json").dashboard == board)
+        #expect(try Dashboard.parse(yaml: board.yaml(), source: "m.yaml") == board)
+    }
+
+    @Test("singlestat's valueMaps and rangeMaps")
+    func singlestatMaps() throws {
+        let panel = #"{"type": "singlestat", "title": "s", "targets": [{"expr": "up"}], "valueMaps": [{"value": "1", "op": "=", "text": "UP"}], "rangeMaps": [{"from": "2", "to": "5", "text": "many"}]}"#
+        let p = try Self.imported(panel).dashboard.panels[0]
+        #expect(p.mappings == [ValueMapping(.value(1), text: "UP"), ValueMapping(.range(from: 2, to: 5), text: "many")])
     }
 }

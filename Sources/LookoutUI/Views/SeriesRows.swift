@@ -22,7 +22,7 @@ public struct SeriesRowLayout: Sendable, Equatable {
     public static func fit(
         width: Int, series: [SeriesSummary], unit: DashboardCore.Unit, hasThresholds: Bool, markerWidth: Int = 0
     ) -> SeriesRowLayout {
-        let valueWidth = max(5, series.map { ValueFormat.format($0.last, unit: unit).count }.max() ?? 5)
+        let valueWidth = max(5, series.map { DisplayWidth.of($0.lastText(unit)) }.max() ?? 5)
         var stateWidth = hasThresholds && width >= 36 ? 4 : 0
         // A stale or future series says so in the state column, which grows to hold the marker when there is room.
         if markerWidth > 0, width >= 30 { stateWidth = max(stateWidth, min(markerWidth, 16)) }
@@ -135,8 +135,8 @@ public struct SeriesRows: Widget {
             x += layout.sparklineWidth + 1
         }
         let value = values.map { list in list.indices.contains(row) ? list[row].map { ValueFormat.format($0, unit: unit) } ?? "–" : "–" }
-            ?? ValueFormat.format(series.last, unit: unit)
-        let valueRole: StyleRole = stale ? .dim : (thresholds == nil ? .text : series.state.role)
+            ?? series.lastText(unit)
+        let valueRole: StyleRole = stale ? .dim : (thresholds == nil && !series.mappedState ? .text : series.state.role)
         if let marker, layout.stateWidth == 0 {
             // No state column: the marker takes the value's place.
             canvas.put(TextLayout.fit(marker, to: layout.valueWidth, alignRight: true, ascii: ascii), x: x, y: area.y, style: Style(isHidden ? .dim : .warning), clip: area)
