@@ -46,6 +46,21 @@ public enum LegendTemplate {
         return names.isEmpty ? nil : names
     }
 
+    /// The series' names in PromQL form with only what tells them apart: the labels whose values differ between
+    /// them (and the metric name when it differs), for a column too narrow for the whole label sets. Two series
+    /// that differ only in their last label no longer read the same once cut from the right.
+    public static func distinguishing(_ labelSets: [Labels]) -> [String] {
+        guard labelSets.count > 1 else { return labelSets.map(seriesName) }
+        let keys = Set(labelSets.flatMap(\.keys)).sorted()
+        let differing = keys.filter { key in Set(labelSets.map { $0[key] ?? "" }).count > 1 }
+        return labelSets.map { labels in
+            let name = differing.contains("__name__") ? labels["__name__"] ?? "" : ""
+            let pairs = differing.filter { $0 != "__name__" }.compactMap { key in labels[key].map { "\(key)=\"\($0)\"" } }
+            let text = pairs.isEmpty ? (name.isEmpty ? seriesName(labels) : name) : name + "{" + pairs.joined(separator: ", ") + "}"
+            return SafeText.clip(text, InputLimits.labelCharacters)
+        }
+    }
+
     /// `name{a="1", b="2"}` with labels sorted, `{}` for an empty label set.
     public static func seriesName(_ labels: Labels) -> String {
         let name = labels["__name__"] ?? ""

@@ -1,4 +1,5 @@
 import PrometheusModels
+import SafeText
 
 /// One named series of a panel with the figures every view shows: last, min, max and the threshold state of the
 /// last value.
@@ -41,12 +42,15 @@ public struct SeriesSummary: Sendable, Equatable {
 
     /// The series of a query result, named by the legend template and sorted by name.
     public static func from(
-        _ streams: [SampleStream], legendFormat: String, thresholds: Thresholds?, mappings: [ValueMapping] = []
+        _ streams: [SampleStream], legendFormat: String, thresholds: Thresholds?, mappings: [ValueMapping] = [], expr: String? = nil
     ) -> [SeriesSummary] {
         streams.map {
-            SeriesSummary(
-                legend: LegendTemplate.render(legendFormat, labels: $0.metric), labels: $0.metric, points: $0.values,
-                thresholds: thresholds, mappings: mappings)
+            // A series without labels (`sum(…)`) and no template is named by its query, as Grafana names it, not `{}`.
+            var legend = LegendTemplate.render(legendFormat, labels: $0.metric)
+            if $0.metric.isEmpty, legend == LegendTemplate.seriesName([:]), let expr, !expr.isEmpty {
+                legend = SafeText.clip(expr.split(whereSeparator: \.isNewline).joined(separator: " "), InputLimits.labelCharacters)
+            }
+            return SeriesSummary(legend: legend, labels: $0.metric, points: $0.values, thresholds: thresholds, mappings: mappings)
         }.sorted { $0.legend < $1.legend }
     }
 }

@@ -121,7 +121,8 @@ public struct DashboardFetcher: Sendable {
                     try Self.require(response.data, [.matrix], panel: "a graph panel", url: client.url(for: "/api/v1/query_range"))
                     data.warnings += response.warnings
                     let streams = try await reachingNow(response.data.streams, expr: expr, range: range)
-                    data.series += SeriesSummary.from(streams, legendFormat: target.legendFormat, thresholds: panel.thresholds, mappings: panel.mappings)
+                    data.series += SeriesSummary.from(
+                        streams, legendFormat: target.legendFormat, thresholds: panel.thresholds, mappings: panel.mappings, expr: target.expr)
                 }
                 return .success(data)
             case .stat:
@@ -167,7 +168,7 @@ public struct DashboardFetcher: Sendable {
                     data.warnings += response.warnings
                     try Self.require(response.data, [.vector, .scalar], panel: "a stat panel", url: url)
                     data.series += SeriesSummary.from(
-                        response.data.streams, legendFormat: target.legendFormat, thresholds: panel.thresholds, mappings: panel.mappings)
+                        response.data.streams, legendFormat: target.legendFormat, thresholds: panel.thresholds, mappings: panel.mappings, expr: target.expr)
                 }
                 return .success(data)
             }

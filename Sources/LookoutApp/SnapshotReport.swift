@@ -64,16 +64,21 @@ extension Snapshot {
             }
         } else {
             lines.append(panel.title)
-            let legendWidth = min(36, data.series.map { DisplayWidth.of($0.legend) }.max() ?? 0)
+            // Series named by their whole label sets, too long for the column: only the labels that tell them apart.
+            let isAuto = { (s: SeriesSummary) in s.legend == LegendTemplate.seriesName(s.labels) }
+            let short = data.series.contains { DisplayWidth.of($0.legend) > 36 && isAuto($0) }
+                ? LegendTemplate.distinguishing(data.series.map(\.labels)) : data.series.map(\.legend)
+            let names = zip(data.series, short).map { isAuto($0) ? $1 : $0.legend }
+            let legendWidth = min(36, names.map { DisplayWidth.of($0) }.max() ?? 0)
             let start = range.start.timeIntervalSince1970
             let end = range.end.timeIntervalSince1970
             let figures = data.series.map { series in
                 [series.lastText(panel.unit)] + [series.min, series.max].map { ValueFormat.format($0, unit: panel.unit) }
             }
             let figureWidth = figures.flatMap { $0 }.map { DisplayWidth.of($0) }.max() ?? 0
-            for (series, values) in zip(data.series, figures) {
+            for ((series, values), name) in zip(zip(data.series, figures), names) {
                 let columns = SparklineModel.columns(series.points, start: start, end: end, width: sparklineWidth)
-                var line = "  " + TextLayout.fit(series.legend, to: legendWidth) + "  "
+                var line = "  " + TextLayout.fit(name, to: legendWidth) + "  "
                 line += SparklineModel.text(columns, ascii: ascii)
                 line += "  last " + TextLayout.pad(values[0], to: figureWidth)
                 line += "  min " + TextLayout.pad(values[1], to: figureWidth)

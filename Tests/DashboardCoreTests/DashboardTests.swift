@@ -63,6 +63,19 @@ struct LegendTests {
         #expect(LegendTemplate.render(template, labels: labels) == expected)
     }
 
+    @Test("too long for a column, series named by their label sets keep what tells them apart, not the first characters")
+    func distinguishing() {
+        let sets: [Labels] = [
+            ["__name__": "node_filesystem_avail_bytes", "instance": "host:9100", "job": "node", "device": "/dev/sda1", "mountpoint": "/"],
+            ["__name__": "node_filesystem_avail_bytes", "instance": "host:9100", "job": "node", "device": "/dev/sda2", "mountpoint": "/boot"],
+        ]
+        #expect(LegendTemplate.distinguishing(sets) == [#"{device="/dev/sda1", mountpoint="/"}"#, #"{device="/dev/sda2", mountpoint="/boot"}"#])
+        // Different metrics: the name tells them apart.
+        #expect(LegendTemplate.distinguishing([["__name__": "a", "job": "x"], ["__name__": "b", "job": "x"]]) == ["a", "b"])
+        // One series: its whole name.
+        #expect(LegendTemplate.distinguishing([["__name__": "up", "job": "x"]]) == [#"up{job="x"}"#])
+    }
+
     @Test func seriesNamesWithoutAMetricName() {
         #expect(LegendTemplate.seriesName([:]) == "{}")
         #expect(LegendTemplate.seriesName(["service": "a"]) == #"{service="a"}"#)
