@@ -4,8 +4,8 @@ import SafeText
 
 /// Converts a Grafana dashboard JSON into a lookout `Dashboard`: stat and gauge panels become stat panels, graph and
 /// timeseries panels become graphs, with their Prometheus targets (PromQL and legend format), unit and threshold
-/// steps. Panels in rows (also collapsed ones) are included. `$__rate_interval` becomes `5m` and `$__interval`
-/// `1m`; query and custom template variables whose values come from a label become lookout variables. Panels it
+/// steps. Panels in rows (also collapsed ones) are included. Grafana's built-ins (`$__rate_interval`, `$__interval`)
+/// stay as written and are computed for each fetch (`GrafanaBuiltins`); template variables become lookout variables. Panels it
 /// cannot show are listed in `warnings`, never dropped silently.
 public enum GrafanaImport {
     public struct Result: Sendable, Equatable {
@@ -56,7 +56,7 @@ public enum GrafanaImport {
                 let targets = (panel["targets"]?.objects ?? []).compactMap { target -> Target? in
                     guard let expr = target["expr"]?.string, !expr.isEmpty else { return nil }
                     if target["hide"]?.bool == true { return nil }
-                    return Target(expr: rewriteIntervals(expr), legendFormat: target["legendFormat"]?.string ?? "")
+                    return Target(expr: expr, legendFormat: target["legendFormat"]?.string ?? "")
                 }
                 guard !targets.isEmpty else {
                     warnings.append("skipped panel '\(name)' (type \(type)): no Prometheus query")
@@ -156,11 +156,6 @@ public enum GrafanaImport {
               label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else { return nil }
         let selector = comma.map { inner[..<$0].trimmingSpaces() }
         return (selector.flatMap { $0.isEmpty ? nil : $0 }, label)
-    }
-
-    static func rewriteIntervals(_ expr: String) -> String {
-        expr.replacing("$__rate_interval", with: "5m").replacing("${__rate_interval}", with: "5m")
-            .replacing("$__interval", with: "1m").replacing("${__interval}", with: "1m")
     }
 
     /// The panel's unit and decimals: Grafana's id when lookout knows it (`UnitCatalog.swift`), else a plain number

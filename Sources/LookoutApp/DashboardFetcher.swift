@@ -208,6 +208,7 @@ public struct DashboardFetcher: Sendable {
                     continuation.yield(.variableOptions(name: name, values: values))
                 }
                 let dashboard = dashboard.substituting(choices, options: options)
+                    .withBuiltins(start: range.start, end: range.end, step: range.step)
                 let failures = await withTaskGroup(of: PrometheusError?.self) { group -> [PrometheusError?] in
                     for (index, panel) in dashboard.panels.enumerated() {
                         group.addTask {

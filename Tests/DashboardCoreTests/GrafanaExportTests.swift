@@ -76,7 +76,7 @@ struct GrafanaImportEdgeTests {
             """
         let result = try convert(json)
         #expect(result.dashboard.panels.map(\.title) == ["a"])
-        #expect(result.dashboard.panels[0].targets == [Target(expr: "rate(x[5m])")])
+        #expect(result.dashboard.panels[0].targets == [Target(expr: "rate(x[$__rate_interval])")])
         #expect(result.warnings == ["skipped panel 'h' (type heatmap): lookout shows stat, gauge, graph and timeseries panels"])
     }
 }

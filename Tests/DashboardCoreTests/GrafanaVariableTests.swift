@@ -120,4 +120,18 @@ struct GrafanaVariableTests {
         let board = result.dashboard.substituting([:], options: ["job": ["node"], "node": ["a:9100"]])
         #expect(board.panels[0].targets[0].expr == #"up{instance=".*"}"#)
     }
+
+    @Test("built-ins as Grafana computes them: $__interval is the step, $__rate_interval max(step + 15 s, 60 s), $__range the window")
+    func builtins() {
+        let end = Date(timeIntervalSince1970: 1_764_811_119)
+        let hour = GrafanaBuiltins.values(start: end.addingTimeInterval(-3600), end: end, step: 60)
+        #expect(hour["__interval"] == "60s" && hour["__rate_interval"] == "75s" && hour["__range"] == "3600s" && hour["__range_s"] == "3600")
+        #expect(hour["__interval_ms"] == "60000" && hour["__to"] == "1764811119000" && hour["__from"] == "1764807519000")
+        // A short step: four scrape intervals, so rate() spans enough samples.
+        #expect(GrafanaBuiltins.values(start: end.addingTimeInterval(-300), end: end, step: 5)["__rate_interval"] == "60s")
+        #expect(GrafanaBuiltins.substitute("rate(x[$__rate_interval]) / ${__range_s} + [[__interval]] + $__unknown", start: end.addingTimeInterval(-3600), end: end, step: 60)
+                == "rate(x[75s]) / 3600 + 60s + $__unknown")
+        let board = Dashboard(title: "b", panels: [Panel(title: "p", kind: .graph, targets: [Target(expr: "rate(x[$__rate_interval])")])])
+        #expect(board.withBuiltins(start: end.addingTimeInterval(-21_600), end: end, step: 300).panels[0].targets[0].expr == "rate(x[315s])")
+    }
 }

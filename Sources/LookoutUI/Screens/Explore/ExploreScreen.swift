@@ -75,7 +75,10 @@ public struct ExploreScreen: Screen {
 
     /// Explore over a panel's first query, with the dashboard's variables substituted, run at once.
     public static func of(panel index: Int, _ context: ScreenContext) -> ExploreScreen {
-        let board = context.model.dashboard.substituting(context.model.variableValues, options: context.model.variableOptions)
+        let model = context.model
+        let end = model.windowEnd
+        let board = model.dashboard.substituting(model.variableValues, options: model.variableOptions)
+            .withBuiltins(start: end.addingTimeInterval(-model.rangeSeconds), end: end, step: model.rangeSeconds / Double(max(1, model.queryPoints)))
         let query = board.panels.indices.contains(index) ? board.panels[index].targets.first?.expr ?? "" : ""
         return ExploreScreen(query: query.replacing("\n", with: " "), run: true)
     }
