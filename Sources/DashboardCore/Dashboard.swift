@@ -103,10 +103,12 @@ public struct Panel: Sendable, Equatable, Codable {
     public var wide: Bool
     /// Values shown as texts (Grafana's value mappings).
     public var mappings: [ValueMapping]
+    /// A stat panel's value of each series over the window (Grafana's reducer); nil: the value at the end.
+    public var reducer: Reducer?
 
     public init(
         title: String, kind: PanelKind, targets: [Target], unit: Unit = .none, thresholds: Thresholds? = nil,
-        expectedSeries: String? = nil, wide: Bool = false, mappings: [ValueMapping] = []
+        expectedSeries: String? = nil, wide: Bool = false, mappings: [ValueMapping] = [], reducer: Reducer? = nil
     ) {
         self.title = title
         self.kind = kind
@@ -116,9 +118,10 @@ public struct Panel: Sendable, Equatable, Codable {
         self.expectedSeries = expectedSeries
         self.wide = wide
         self.mappings = mappings
+        self.reducer = reducer
     }
 
-    private enum CodingKeys: String, CodingKey { case title, type, targets, unit, decimals, thresholds, expectedSeries, wide, mappings }
+    private enum CodingKeys: String, CodingKey { case title, type, targets, unit, decimals, thresholds, expectedSeries, wide, mappings, reducer }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -130,6 +133,7 @@ public struct Panel: Sendable, Equatable, Codable {
         expectedSeries = try c.decodeIfPresent(String.self, forKey: .expectedSeries)
         wide = try c.decodeIfPresent(Bool.self, forKey: .wide) ?? false
         mappings = try c.decodeIfPresent([ValueMapping].self, forKey: .mappings) ?? []
+        reducer = try c.decodeIfPresent(Reducer.self, forKey: .reducer)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -143,6 +147,7 @@ public struct Panel: Sendable, Equatable, Codable {
         try c.encodeIfPresent(expectedSeries, forKey: .expectedSeries)
         if wide { try c.encode(wide, forKey: .wide) }
         if !mappings.isEmpty { try c.encode(mappings, forKey: .mappings) }
+        try c.encodeIfPresent(reducer, forKey: .reducer)
     }
 
     /// True for a stat panel that tells which services are up (it has an `expectedSeries` query).

@@ -54,6 +54,7 @@ extension Dashboard {
                     lines.append("      - {\(fields.joined(separator: ", "))}")
                 }
             }
+            if let reducer = panel.reducer { lines.append("    reducer: \(reducer.rawValue)") }
             if let expected = panel.expectedSeries { lines.append("    expectedSeries: \(Self.quote(expected))") }
             if panel.wide { lines.append("    wide: true") }
             lines.append("    targets:")
@@ -223,7 +224,8 @@ extension Dashboard {
                     var wide = false
                     var decimals: Int?
                     var mappings: [ValueMapping] = []
-                    for (k, _, v) in try mapping(panelNode, path, keys: ["title", "type", "unit", "decimals", "thresholds", "mappings", "expectedSeries", "wide", "targets"]) {
+                    var reducer: Reducer?
+                    for (k, _, v) in try mapping(panelNode, path, keys: ["title", "type", "unit", "decimals", "thresholds", "mappings", "reducer", "expectedSeries", "wide", "targets"]) {
                         switch k {
                         case "title": panelTitle = try string(v, "\(path).title")
                         case "type":
@@ -329,6 +331,12 @@ extension Dashboard {
                                 }
                                 return ValueMapping(match, text: texts["text"], color: texts["color"])
                             }
+                        case "reducer":
+                            let text = try string(v, "\(path).reducer")
+                            guard let r = Reducer(rawValue: text) else {
+                                throw fail(v, "\(path).reducer", "unknown reducer '\(text)' (expected \(Reducer.allCases.map(\.rawValue).joined(separator: ", ")))")
+                            }
+                            reducer = r == .lastNotNull || r == .last ? nil : r
                         case "expectedSeries": expected = try string(v, "\(path).expectedSeries")
                         case "wide":
                             guard let flag = v.bool else { throw fail(v, "\(path).wide", "expected true or false") }
@@ -359,7 +367,7 @@ extension Dashboard {
                     guard let targets else { throw fail(panelNode, path, "missing targets") }
                     panels.append(Panel(
                         title: panelTitle, kind: kind, targets: targets, unit: unit.with(decimals: decimals ?? unit.decimals), thresholds: thresholds,
-                        expectedSeries: expected, wide: wide, mappings: mappings))
+                        expectedSeries: expected, wide: wide, mappings: mappings, reducer: reducer))
                 }
             }
         }

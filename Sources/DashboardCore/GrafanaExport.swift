@@ -45,6 +45,7 @@ extension Dashboard {
                     min: panel.thresholds?.min, max: panel.thresholds?.max, mappings: mappings,
                     // A time series draws its thresholds only when asked to: as lines, as lookout's charts do.
                     custom: panel.kind == .graph && panel.thresholds != nil ? GrafanaCustom(thresholdsStyle: GrafanaThresholdsStyle(mode: "line")) : nil)),
+                options: panel.kind == .stat ? GrafanaPanelOptions(reduceOptions: GrafanaReduceOptions(calcs: [(panel.reducer ?? .lastNotNull).rawValue])) : nil,
                 lookout: own)
         }
         let dashboard = GrafanaDashboard(
@@ -99,8 +100,13 @@ struct GrafanaPanel: Encodable {
     var gridPos: GrafanaGridPos
     var targets: [GrafanaTarget]
     var fieldConfig: GrafanaFieldConfig
+    var options: GrafanaPanelOptions?
     var lookout: GrafanaLookoutFields?
 }
+
+/// A stat panel's options: the reducer of each series (`lastNotNull` is lookout's value at the end).
+struct GrafanaPanelOptions: Encodable { var reduceOptions: GrafanaReduceOptions }
+struct GrafanaReduceOptions: Encodable { var calcs: [String]; var values = false }
 
 /// A panel's lookout fields that Grafana has no place for.
 struct GrafanaLookoutFields: Encodable {

@@ -71,9 +71,18 @@ public enum GrafanaImport {
                 var mappings = Self.mappings(of: panel, warnings: &warnings, name: name)
                 // lookout's export gives a health panel UP/DOWN: its own, not a mapping of the dashboard's.
                 if kind == .stat, expected != nil, mappings == ValueMapping.upDown { mappings = [] }
+                // A stat's reducer; lastNotNull (Grafana's default) is the value at the end, as lookout asks it.
+                var reducer: Reducer?
+                if kind == .stat, let calc = panel["options"]?["reduceOptions"]?["calcs"]?.array?.first?.string {
+                    if let known = Reducer(rawValue: calc) {
+                        reducer = known == .lastNotNull || known == .last ? nil : known
+                    } else {
+                        warnings.append("panel '\(name)': the reducer \(SafeText.clip(calc, 30)) is not kept; the value at the end is shown")
+                    }
+                }
                 panels.append(Panel(
                     title: name, kind: kind, targets: targets, unit: unit, thresholds: thresholds(of: panel, type: type),
-                    expectedSeries: kind == .stat ? expected : nil, wide: own?["wide"]?.bool ?? false, mappings: mappings))
+                    expectedSeries: kind == .stat ? expected : nil, wide: own?["wide"]?.bool ?? false, mappings: mappings, reducer: reducer))
             }
         }
         walk(root["panels"]?.objects ?? [])

@@ -17,12 +17,15 @@ public struct SeriesSummary: Sendable, Equatable {
     /// A value mapping's colour decided the state (the value is coloured even without thresholds).
     public var mappedState = false
 
-    public init(legend: String, labels: Labels, points: [SamplePair], thresholds: Thresholds?, mappings: [ValueMapping] = []) {
+    /// `reducer`: the value shown is the points' reduction (Grafana's stat `calcs`), else the last point.
+    public init(
+        legend: String, labels: Labels, points: [SamplePair], thresholds: Thresholds?, mappings: [ValueMapping] = [], reducer: Reducer? = nil
+    ) {
         self.legend = legend
         self.labels = labels
         self.points = points
         let finite = points.map(\.value).filter { !$0.isNaN }
-        last = points.last?.value ?? .nan
+        last = reducer.map { $0.reduce(points) } ?? points.last?.value ?? .nan
         lastTimestamp = points.last?.timestamp
         min = finite.min() ?? .nan
         max = finite.max() ?? .nan
@@ -42,7 +45,8 @@ public struct SeriesSummary: Sendable, Equatable {
 
     /// The series of a query result, named by the legend template and sorted by name.
     public static func from(
-        _ streams: [SampleStream], legendFormat: String, thresholds: Thresholds?, mappings: [ValueMapping] = [], expr: String? = nil
+        _ streams: [SampleStream], legendFormat: String, thresholds: Thresholds?, mappings: [ValueMapping] = [], expr: String? = nil,
+        reducer: Reducer? = nil
     ) -> [SeriesSummary] {
         streams.map {
             // A series without labels (`sum(…)`) and no template is named by its query, as Grafana names it, not `{}`.
@@ -50,7 +54,7 @@ public struct SeriesSummary: Sendable, Equatable {
             if $0.metric.isEmpty, legend == LegendTemplate.seriesName([:]), let expr, !expr.isEmpty {
                 legend = SafeText.clip(expr.split(whereSeparator: \.isNewline).joined(separator: " "), InputLimits.labelCharacters)
             }
-            return SeriesSummary(legend: legend, labels: $0.metric, points: $0.values, thresholds: thresholds, mappings: mappings)
+            return SeriesSummary(legend: legend, labels: $0.metric, points: $0.values, thresholds: thresholds, mappings: mappings, reducer: reducer)
         }.sorted { $0.legend < $1.legend }
     }
 }

@@ -164,6 +164,16 @@ public struct DashboardFetcher: Sendable {
                         }
                         continue
                     }
+                    if let reducer = panel.reducer, reducer.needsRange {
+                        // A value over the window (mean, max, …): the window's points, reduced per series.
+                        let response = try await queryRange(target.expr, range: range)
+                        try Self.require(response.data, [.matrix], panel: "a stat panel", url: client.url(for: "/api/v1/query_range"))
+                        data.warnings += response.warnings
+                        data.series += SeriesSummary.from(
+                            response.data.streams, legendFormat: target.legendFormat, thresholds: panel.thresholds, mappings: panel.mappings,
+                            expr: target.expr, reducer: reducer)
+                        continue
+                    }
                     let response = try await client.query(target.expr, at: at)
                     data.warnings += response.warnings
                     try Self.require(response.data, [.vector, .scalar], panel: "a stat panel", url: url)

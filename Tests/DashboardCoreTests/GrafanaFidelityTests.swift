@@ -151,4 +151,37 @@ struct GrafanaFidelityTests {
         let p = try Self.imported(panel).dashboard.panels[0]
         #expect(p.mappings == [ValueMapping(.value(1), text: "UP"), ValueMapping(.range(from: 2, to: 5), text: "many")])
     }
+
+    @Test(arguments: [
+        (Reducer.lastNotNull, 3.0), (.last, .nan), (.first, 1), (.firstNotNull, 1), (.mean, 2), (.min, 1), (.max, 3), (.sum, 6),
+        (.count, 4), (.range, 2), (.diff, 2), (.median, 2), (.delta, 2),
+    ])
+    func reducers(reducer: Reducer, expected: Double) {
+        let points = [1, 2, 3, .nan].enumerated().map { SamplePair(timestamp: Double($0.offset), value: $0.element) }
+        let value = reducer.reduce(points)
+        #expect(expected.isNaN ? value.isNaN : value == expected, "\(reducer)")
+    }
+
+    @Test("delta adds the rises, a counter reset counting from zero")
+    func deltaAcrossAReset() {
+        let points = [10, 15, 3, 5].enumerated().map { SamplePair(timestamp: Double($0.offset), value: Double($0.element)) }
+        #expect(Reducer.delta.reduce(points) == 5 + 3 + 2)
+    }
+
+    @Test("a stat's reducer is imported (mean, max), lastNotNull is the value at the end; the series shows the reduction")
+    func statReducer() throws {
+        let panel = #"{"type": "stat", "title": "Load", "targets": [{"expr": "up"}], "options": {"reduceOptions": {"calcs": ["max"]}}, "fieldConfig": {"defaults": {"thresholds": {"steps": [{"color": "green", "value": null}, {"color": "red", "value": 5}]}}}}"#
+        let p = try Self.imported(panel).dashboard.panels[0]
+        #expect(p.reducer == .max)
+        let s = SeriesSummary(legend: "a", labels: [:], points: [1, 7, 2].enumerated().map { SamplePair(timestamp: Double($0.offset), value: Double($0.element)) },
+                              thresholds: p.thresholds, reducer: p.reducer)
+        #expect(s.last == 7 && s.state == .critical, "the max, and its state")
+        let last = try Self.imported(panel.replacingOccurrences(of: "\"max\"", with: "\"lastNotNull\""))
+        #expect(last.dashboard.panels[0].reducer == nil)
+        let odd = try Self.imported(panel.replacingOccurrences(of: "\"max\"", with: "\"p99\""))
+        #expect(odd.dashboard.panels[0].reducer == nil && odd.warnings.contains { $0.contains("the reducer p99 is not kept") })
+        let board = Dashboard(title: "r", panels: [p])
+        #expect(try GrafanaImport.convert(json: Data(try board.grafanaJSON().utf8), source: "e.json").dashboard == board)
+        #expect(try Dashboard.parse(yaml: board.yaml(), source: "r.yaml") == board)
+    }
 }

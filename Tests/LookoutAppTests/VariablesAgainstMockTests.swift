@@ -79,4 +79,33 @@ struct VariablesAgainstMockTests {
         }
         await server.stop()
     }
+
+    @Test("a stat panel with a reducer asks the window and shows each series' reduction; without, the value at the end")
+    func aStatWithAReducerAsksTheWindow() async throws {
+        let server = try await MockPrometheusServer.start()
+        let expr = #"sum(rate(http_requests_total[1m])) by (service)"#
+        let mean = Panel(title: "Mean rate", kind: .stat, targets: [Target(expr: expr, legendFormat: "{{service}}")], reducer: .mean)
+        let plain = Panel(title: "Rate", kind: .stat, targets: [Target(expr: expr, legendFormat: "{{service}}")])
+        do {
+            try await withPrometheusClient(ConnectionOptions(baseURL: try ConnectionOptions.parseBaseURL(server.baseURL), timeout: .seconds(60))) { client in
+                let range = QueryRange(last: 600, end: Date(), points: 10)
+                let board = Dashboard(title: "s", panels: [mean, plain])
+                let fetcher = DashboardFetcher(client: client, dashboard: board)
+                guard case .loaded(let reduced) = await fetcher.fetch(panel: mean, range: range),
+                      case .loaded(let atEnd) = await fetcher.fetch(panel: plain, range: range) else {
+                    Issue.record("queries failed")
+                    return
+                }
+                let series = try #require(reduced.series.first { $0.legend == "payment-service" })
+                #expect(series.points.count > 1, "the window's points")
+                let average = series.points.map(\.value).reduce(0, +) / Double(series.points.count)
+                #expect(abs(series.last - average) < 1e-9, "the mean of the window")
+                #expect(atEnd.series.first { $0.legend == "payment-service" }?.points.count == 1, "one value at the end")
+            }
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
 }
