@@ -81,6 +81,15 @@ extension AgainstOnePrometheus {
                 #expect(header.hasPrefix("__name__") && header.hasSuffix("value"), "\(header)")
                 for service in TestExporter.services { #expect(text.stdout.contains(service.name)) }
 
+                // --var fills $name (escaped for its quotes); Grafana's built-ins are computed for the query.
+                let withVar = try await runCommand(lookout, [
+                    "query", "--url", url, "--output", "csv", "--var", "job=microservices", #"max_over_time(up{job="$job"}[$__rate_interval])"#,
+                ])
+                #expect(withVar.exitCode == 0, "\(withVar.stderr)")
+                #expect(withVar.stdout.split(separator: "\n").count == 1 + TestExporter.services.count + 1, "\(withVar.stdout)")
+                let badVar = try await runCommand(lookout, ["query", "--url", url, "--var", "job", "up"])
+                #expect(badVar.exitCode != 0 && badVar.stderr.contains("bad --var 'job': expected name=value"), "\(badVar.stderr)")
+
                 let csv = try await runCommand(lookout, ["query", "--url", url, "--output", "csv", #"up{job="microservices"}"#])
                 #expect(csv.exitCode == 0)
                 #expect(csv.stdout.hasPrefix("__name__,instance,job,service,timestamp,value\n"), "\(csv.stdout)")

@@ -46,6 +46,11 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between the points of a range query (15s, 1m).", valueName: "duration"))
     var step: String?
 
+    @Option(name: .customLong("var"), help: ArgumentHelp(
+        "A value for $name, ${name} or [[name]] in the expression, as name=value (repeat it for each); Grafana's built-ins ($__rate_interval, $__interval, $__range) are computed for the query.",
+        valueName: "name=value"))
+    var vars: [String] = []
+
     @Option(help: "Output format: text, json or csv.")
     var output: Output = .text
 
@@ -112,12 +117,24 @@ struct QueryCommand: AsyncParsableCommand {
         guard !expr.trimmingSpaces().isEmpty else { throw ValidationError("the query is empty") }
         _ = try rangeWindow()
         _ = try time()
+        _ = try VariableFlags.parse(vars)
+    }
+
+    /// The expression with the `--var` values (each escaped for a quoted string) and Grafana's built-ins for the
+    /// window (`step` the range query's, else 15 s, Grafana's scrape interval) in place of their names.
+    func expression(window: (Date, Date, TimeInterval)?, at when: Date?) throws -> String {
+        let given = try VariableFlags.parse(vars)
+        let variables = given.keys.sorted().map { Variable(name: $0, kind: .textbox, current: [given[$0] ?? ""]) }
+        let substituted = Variable.substitute(expr, Variable.resolve(variables, choices: [:], options: [:]))
+        let (start, end, step) = window ?? ((when ?? Date()).addingTimeInterval(-GrafanaBuiltins.scrapeInterval), when ?? Date(), GrafanaBuiltins.scrapeInterval)
+        return GrafanaBuiltins.substitute(substituted, start: start, end: end, step: step)
     }
 
     func run() async throws {
         let options = try connection.resolve().options
         let when = try time()
         let window = try rangeWindow()
+        let expr = try expression(window: window, at: when)
         let answer: APIResponse<QueryResult>
         do {
             answer = try await withPrometheusClient(options) { client in
