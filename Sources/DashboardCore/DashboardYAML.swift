@@ -283,9 +283,12 @@ extension Dashboard {
                                                 state = s
                                             }
                                         }
-                                        guard colour != nil || state != nil else { throw fail(node, sp, "needs a color or a state") }
-                                        let c = colour ?? [ThresholdState.ok: "green", .warning: "orange", .critical: "red"][state ?? .ok] ?? "green"
-                                        return Thresholds.Step(value: value, state: state ?? Thresholds.state(ofColour: c), color: c)
+                                        switch (colour, state) {
+                                        case (let colour?, let state?): return Thresholds.Step(value: value, state: state, color: colour)
+                                        case (let colour?, nil): return Thresholds.Step(value: value, color: colour)
+                                        case (nil, let state?): return Thresholds.Step(value: value, state: state)
+                                        case (nil, nil): throw fail(node, sp, "needs a color or a state")
+                                        }
                                     }
                                 }
                             }
@@ -336,7 +339,7 @@ extension Dashboard {
                             guard let r = Reducer(rawValue: text) else {
                                 throw fail(v, "\(path).reducer", "unknown reducer '\(text)' (expected \(Reducer.allCases.map(\.rawValue).joined(separator: ", ")))")
                             }
-                            reducer = r == .lastNotNull || r == .last ? nil : r
+                            reducer = r.needsRange ? r : nil
                         case "expectedSeries": expected = try string(v, "\(path).expectedSeries")
                         case "wide":
                             guard let flag = v.bool else { throw fail(v, "\(path).wide", "expected true or false") }

@@ -18,20 +18,8 @@ extension Dashboard {
                     datasource: datasource)
             }
             let steps = panel.thresholds?.steps.map { GrafanaStep(color: $0.color, value: $0.value) } ?? [GrafanaStep(color: "green", value: nil)]
-            var mappings: [GrafanaMapping] = panel.mappings.enumerated().map { index, mapping in
-                let result = GrafanaMappingResult(text: mapping.text, color: mapping.color, index: index)
-                switch mapping.match {
-                case .value(let v): return GrafanaMapping(type: "value", options: .values([Dashboard.number(v): result]))
-                case .range(let from, let to): return GrafanaMapping(type: "range", options: .range(from: from, to: to, result: result))
-                case .noValue: return GrafanaMapping(type: "special", options: .special(match: "null+nan", result: result))
-                }
-            }
-            if panel.isHealth, mappings.isEmpty {
-                mappings = [GrafanaMapping(options: .values([
-                    "0": GrafanaMappingResult(text: "DOWN", color: "red", index: 1),
-                    "1": GrafanaMappingResult(text: "UP", color: "green", index: 0),
-                ]))]
-            }
+            // A health panel without mappings of its own: UP and DOWN.
+            let mappings = Self.grafanaMappings(panel.mappings.isEmpty && panel.isHealth ? ValueMapping.upDown : panel.mappings)
             // What Grafana has no field for rides along under "lookout" (Grafana keeps a panel's unknown keys), so an
             // import of the export is the same dashboard.
             let own = panel.expectedSeries != nil || panel.wide
@@ -60,6 +48,28 @@ extension Dashboard {
     }
 
     public static func grafanaUnit(_ unit: Unit) -> String { unit.id }
+
+    /// Value mappings as Grafana writes them: consecutive value mappings in one `value` object (keys are values,
+    /// `index` the order of all), each range and special one in its own.
+    static func grafanaMappings(_ mappings: [ValueMapping]) -> [GrafanaMapping] {
+        var out: [GrafanaMapping] = []
+        for (index, mapping) in mappings.enumerated() {
+            let result = GrafanaMappingResult(text: mapping.text, color: mapping.color, index: index)
+            switch mapping.match {
+            case .value(let v):
+                let key = Dashboard.number(v)
+                if case .values(var values)? = out.last?.options, values[key] == nil {
+                    values[key] = result
+                    out[out.count - 1].options = .values(values)
+                } else {
+                    out.append(GrafanaMapping(type: "value", options: .values([key: result])))
+                }
+            case .range(let from, let to): out.append(GrafanaMapping(type: "range", options: .range(from: from, to: to, result: result)))
+            case .noValue: out.append(GrafanaMapping(type: "special", options: .special(match: "null+nan", result: result)))
+            }
+        }
+        return out
+    }
 
     static func grafanaUID(_ title: String) -> String {
         let slug = title.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }

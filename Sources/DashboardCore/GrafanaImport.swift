@@ -75,7 +75,7 @@ public enum GrafanaImport {
                 var reducer: Reducer?
                 if kind == .stat, let calc = panel["options"]?["reduceOptions"]?["calcs"]?.array?.first?.string {
                     if let known = Reducer(rawValue: calc) {
-                        reducer = known == .lastNotNull || known == .last ? nil : known
+                        reducer = known.needsRange ? known : nil
                     } else {
                         warnings.append("panel '\(name)': the reducer \(SafeText.clip(calc, 30)) is not kept; the value at the end is shown")
                     }
@@ -167,15 +167,25 @@ public enum GrafanaImport {
         return (selector.flatMap { $0.isEmpty ? nil : $0 }, label)
     }
 
+    /// A JSON number, or a string holding one (old dashboards write `"80"`).
+    static func number(_ value: JSONValue?) -> Double? {
+        value?.number ?? value?.string.flatMap { Double($0.trimmingSpaces()) }
+    }
+
+    /// A whole number from a JSON number (`decimals`): rounded toward zero, a huge one clamped, not trapped on.
+    static func whole(_ value: JSONValue?) -> Int? {
+        (value?.number).flatMap { $0.isFinite ? Int(saturating: $0) : nil }
+    }
+
     /// The panel's unit and decimals: Grafana's id when lookout knows it (`UnitCatalog.swift`), else a plain number
     /// and a warning naming the unit.
     static func unit(of panel: JSONValue) -> (Unit, String?) {
         let defaults = panel["fieldConfig"]?["defaults"]
         var grafana = (defaults?["unit"]?.string).flatMap { $0.isEmpty ? nil : $0 }
-        var decimals = (defaults?["decimals"]?.number).flatMap { $0.isFinite ? Int($0) : nil }
+        var decimals = whole(defaults?["decimals"])
         if grafana == nil, let first = panel["yaxes"]?.objects.first {
             grafana = first["format"]?.string  // the old graph panel
-            decimals = decimals ?? (panel["decimals"]?.number).flatMap { $0.isFinite ? Int($0) : nil }
+            decimals = decimals ?? whole(panel["decimals"])
         }
         if grafana == nil, let format = panel["format"]?.string { grafana = format }  // singlestat
         let unit = Unit(grafana: grafana ?? "none", decimals: decimals)
@@ -188,7 +198,6 @@ public enum GrafanaImport {
     /// Grafana's value mappings (value, range, special; a regex one is said and left out), and singlestat's
     /// `valueMaps` and `rangeMaps`; at most 64.
     static func mappings(of panel: JSONValue, warnings: inout [String], name: String) -> [ValueMapping] {
-        let number = { (v: JSONValue?) -> Double? in v?.number ?? v?.string.flatMap { Double($0.trimmingSpaces()) } }
         var out: [ValueMapping] = []
         var unread: Set<String> = []
         for mapping in panel["fieldConfig"]?["defaults"]?["mappings"]?.objects ?? [] {
@@ -198,7 +207,7 @@ public enum GrafanaImport {
                 // {"0": {text, color, index}}, in the order of their index.
                 let entries = (options?.object ?? [:]).compactMap { key, result -> (Int, ValueMapping)? in
                     guard let value = Double(key.trimmingSpaces()) else { unread.insert("a value mapping of '\(SafeText.clip(key, 20))'"); return nil }
-                    let index = number(result["index"]).map { Int($0) } ?? Int.max
+                    let index = number(result["index"]).map { Int(saturating: $0) } ?? Int.max
                     return (index, ValueMapping(.value(value), text: result["text"]?.string, color: result["color"]?.string))
                 }
                 out += entries.sorted { $0.0 < $1.0 }.map(\.1)
@@ -242,7 +251,6 @@ public enum GrafanaImport {
         default: drawn = true
         }
         guard drawn else { return nil }
-        let number = { (v: JSONValue?) -> Double? in v?.number ?? v?.string.flatMap { Double($0.trimmingSpaces()) } }
         var thresholds: Thresholds?
         if let steps = defaults?["thresholds"]?["steps"]?.array, !steps.isEmpty {
             thresholds = Thresholds(
@@ -255,11 +263,11 @@ public enum GrafanaImport {
             let values = text.split(separator: ",").compactMap { Double(String($0).trimmingSpaces()) }
             let base = colours.first ?? "green"
             thresholds = Thresholds(steps: [Thresholds.Step(value: nil, color: base)] + values.prefix(31).enumerated().map { i, v in
-                colours.indices.contains(i + 1) ? Thresholds.Step(value: v, color: colours[i + 1]) : Thresholds.Step(value: v, state: i == 0 ? .warning : .critical, color: i == 0 ? "orange" : "red")
+                colours.indices.contains(i + 1) ? Thresholds.Step(value: v, color: colours[i + 1]) : Thresholds.Step(value: v, state: i == 0 ? .warning : .critical)
             })
         } else if let old = panel["thresholds"]?.array, !old.isEmpty {
             // The old graph panel: [{value, colorMode: critical|warning|ok|custom, op: gt|lt}].
-            var steps = [Thresholds.Step(value: nil, state: .ok, color: "green")]
+            var steps = [Thresholds.Step(value: nil, state: .ok)]
             for item in old.prefix(31) {
                 guard let value = number(item["value"]), item["op"]?.string ?? "gt" == "gt" else { continue }
                 let state: ThresholdState = switch item["colorMode"]?.string {
@@ -268,7 +276,7 @@ public enum GrafanaImport {
                 case "custom": Thresholds.state(ofColour: item["lineColor"]?.string ?? item["fillColor"]?.string ?? "")
                 default: .ok
                 }
-                steps.append(Thresholds.Step(value: value, state: state, color: state == .critical ? "red" : state == .warning ? "orange" : "green"))
+                steps.append(Thresholds.Step(value: value, state: state))
             }
             thresholds = Thresholds(steps: steps)
         }

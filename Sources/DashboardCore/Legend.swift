@@ -61,6 +61,14 @@ public enum LegendTemplate {
         }
     }
 
+    /// The names to show in a column `width` wide: each series' legend, except that series named by their whole
+    /// label sets (no template) are named by the labels that tell them apart when one of them does not fit.
+    public static func shown(_ series: [SeriesSummary], width: Int) -> [String] {
+        let named = series.map { $0.legend == seriesName($0.labels) }
+        guard zip(series, named).contains(where: { $1 && DisplayWidth.of($0.legend) > width }) else { return series.map(\.legend) }
+        return zip(zip(series, named), distinguishing(series.map(\.labels))).map { pair, short in pair.1 ? short : pair.0.legend }
+    }
+
     /// `name{a="1", b="2"}` with labels sorted, `{}` for an empty label set.
     public static func seriesName(_ labels: Labels) -> String {
         let name = labels["__name__"] ?? ""

@@ -25,6 +25,11 @@ public struct Thresholds: Sendable, Equatable, Codable {
         public init(value: Double?, color: String) {
             self.init(value: value, state: Thresholds.state(ofColour: color), color: color)
         }
+
+        /// A step of `state` in its usual colour (green, orange, red), for thresholds that name no colour.
+        public init(value: Double?, state: ThresholdState) {
+            self.init(value: value, state: state, color: state == .critical ? "red" : state == .warning ? "orange" : "green")
+        }
     }
 
     /// The base step first, then the others by value.
@@ -38,9 +43,9 @@ public struct Thresholds: Sendable, Equatable, Codable {
     /// lookout's two levels: ok below `warning`, a warning from it, critical from `critical`.
     public init(warning: Double, critical: Double) {
         self.init(steps: [
-            Step(value: nil, state: .ok, color: "green"),
-            Step(value: Swift.min(warning, critical), state: .warning, color: "orange"),
-            Step(value: critical, state: .critical, color: "red"),
+            Step(value: nil, state: .ok),
+            Step(value: Swift.min(warning, critical), state: .warning),
+            Step(value: critical, state: .critical),
         ])
     }
 
@@ -51,7 +56,7 @@ public struct Thresholds: Sendable, Equatable, Codable {
         var levels = finite.filter { $0.value != nil }.enumerated()
             .sorted { ($0.element.value ?? 0, $0.offset) < ($1.element.value ?? 0, $1.offset) }.map(\.element)
         if base == nil, !levels.isEmpty { base = Step(value: nil, state: levels[0].state, color: levels[0].color); levels.removeFirst() }
-        self.steps = (base.map { [$0] } ?? [Step(value: nil, state: .ok, color: "green")]) + levels
+        self.steps = (base.map { [$0] } ?? [Step(value: nil, state: .ok)]) + levels
         self.percentage = percentage
         self.min = min.flatMap { $0.isFinite ? $0 : nil }
         self.max = max.flatMap { $0.isFinite ? $0 : nil }

@@ -209,6 +209,8 @@ public struct Variable: Sendable, Equatable, Codable {
     /// Calls `replace` for each `$name`, `${name}`, `${name:format}`, `[[name]]` and `[[name:format]]` in `text`;
     /// nil leaves it as written. Built-ins (`$__interval`) are names like any other.
     static func scan(_ text: String, _ replace: (String, String?) -> String?) -> String {
+        // Most titles, legends and queries use none: nothing to look at.
+        guard text.contains("$") || text.contains("[[") else { return text }
         var out = ""
         var i = text.startIndex
         func isName(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "_") }

@@ -64,11 +64,7 @@ extension Snapshot {
             }
         } else {
             lines.append(panel.title)
-            // Series named by their whole label sets, too long for the column: only the labels that tell them apart.
-            let isAuto = { (s: SeriesSummary) in s.legend == LegendTemplate.seriesName(s.labels) }
-            let short = data.series.contains { DisplayWidth.of($0.legend) > 36 && isAuto($0) }
-                ? LegendTemplate.distinguishing(data.series.map(\.labels)) : data.series.map(\.legend)
-            let names = zip(data.series, short).map { isAuto($0) ? $1 : $0.legend }
+            let names = LegendTemplate.shown(data.series, width: 36)
             let legendWidth = min(36, names.map { DisplayWidth.of($0) }.max() ?? 0)
             let start = range.start.timeIntervalSince1970
             let end = range.end.timeIntervalSince1970

@@ -184,4 +184,12 @@ struct GrafanaFidelityTests {
         #expect(try GrafanaImport.convert(json: Data(try board.grafanaJSON().utf8), source: "e.json").dashboard == board)
         #expect(try Dashboard.parse(yaml: board.yaml(), source: "r.yaml") == board)
     }
+
+    @Test("numbers a file makes huge (decimals, a mapping's index) are clamped, not trapped on")
+    func hugeNumbers() throws {
+        let panel = #"{"type": "stat", "title": "h", "targets": [{"expr": "up"}], "fieldConfig": {"defaults": {"unit": "bytes", "decimals": 1e300, "mappings": [{"type": "value", "options": {"1": {"text": "one", "index": 1e300}, "0": {"text": "zero", "index": -1e300}}}]}}}"#
+        let p = try Self.imported(panel).dashboard.panels[0]
+        #expect(p.unit.decimals == 10)
+        #expect(p.mappings.map(\.text) == ["zero", "one"], "ordered by their index")
+    }
 }

@@ -100,11 +100,9 @@ public struct SeriesRows: Widget {
         layout.legendWidth += number
         let fits = series.count + (unfetched > 0 ? 1 : 0) <= area.height ? series.count : max(0, area.height - 1)
         let colours = colourKey ? self.colours : [:]
-        // Series named by their whole label sets, too long for the column: only the labels that tell them apart.
-        let short = series.contains { DisplayWidth.of($0.legend) > layout.legendWidth - number && $0.legend == LegendTemplate.seriesName($0.labels) }
-            ? LegendTemplate.distinguishing(series.map(\.labels)) : nil
+        let names = LegendTemplate.shown(series, width: layout.legendWidth - number)
         for (i, s) in series.prefix(fits).enumerated() {
-            drawRow(s, row: i, colour: colours[s.legend] ?? 0, shown: short.map { $0[i] }, marker: i < markers.count ? markers[i] : nil, layout: layout, into: &canvas,
+            drawRow(s, row: i, colour: colours[s.legend] ?? 0, shown: names[i], marker: i < markers.count ? markers[i] : nil, layout: layout, into: &canvas,
                     area: Rect(x: area.x, y: area.y + i, width: area.width, height: 1))
         }
         guard fits < series.count || unfetched > 0 else { return }
@@ -129,7 +127,7 @@ public struct SeriesRows: Widget {
         let marker = isHidden ? "hidden" : marker
         let stale = stale || marker != nil
         let legendRole: StyleRole = stale || isHidden ? .dim : (colourKey ? .series(colour) : .text)
-        var legend = series.legend == LegendTemplate.seriesName(series.labels) ? shown ?? series.legend : series.legend
+        var legend = shown ?? series.legend
         if marks, colourKey { legend = "\(LineChart.mark(.series(colour))) " + legend }
         if numbered { legend = (row < 9 ? "\(row + 1) " : "  ") + legend }
         var x = canvas.put(TextLayout.fit(legend, to: layout.legendWidth, ascii: ascii), x: area.x, y: area.y, style: Style(legendRole), clip: area) + 1
