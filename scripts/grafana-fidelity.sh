@@ -11,7 +11,7 @@
 #   state      no series is WARN or CRIT unless Grafana colours that panel (its thresholds drawn, or a mapping's colour)
 # and "right" is a panel with all five. Unit, legend and state are checked against Grafana's rules as lookout knows
 # them, not against a Grafana: the figures say what lookout does, not what Grafana would draw.
-# Usage: scripts/grafana-fidelity.sh   (about a minute; the debug build is used)
+# Usage: scripts/grafana-fidelity.sh   (about 20 seconds once built; the debug build is used)
 #        FIDELITY_DETAILS=1 scripts/grafana-fidelity.sh   also names each panel that is not right, and why
 # Needs ../shared/grafana (a developer's checkout; a user's clone has none) and Debian's prometheus,
 # prometheus-node-exporter and prometheus-alertmanager (installed when run as root).
@@ -51,9 +51,13 @@ YAML
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
   --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 & pids+=($!)
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$prom_port/-/ready" >/dev/null && break; sleep 0.5; done
-# Rates need two scrapes of each target in their window; 30 s gives every target several.
-sleep 30
 url=http://127.0.0.1:$prom_port
+# Rates need two scrapes of each target in their window: wait until every target has been scraped four times (at
+# most a minute).
+for _ in $(seq 120); do
+  curl -sf "$url/api/v1/query" --data-urlencode 'query=min(count_over_time(up[1m])) >= 4 and count(up) == 3' | grep -q '"value"' && break
+  sleep 0.5
+done
 for f in "$shared"/*.json; do
   name=$(basename "$f" .json)
   "$bin" dashboard import grafana "$f" >"$work/$name.yaml" 2>"$work/$name.warnings" || true
