@@ -51,6 +51,55 @@ public enum PanelKind: String, Sendable, Equatable, Codable, CaseIterable {
     case stat
     /// A time series per target result, drawn as sparklines.
     case graph
+    /// A section header (Grafana's row): the panels after it, up to the next row, are its own; a collapsed row hides
+    /// them until it is opened. It has no query.
+    case row
+}
+
+/// What a stat panel shows of each series (Grafana's `textMode`): `auto` (Grafana's default) the value alone for one
+/// series, the name and the value for several.
+public enum StatText: String, Sendable, Equatable, Codable, CaseIterable {
+    case auto, value, name
+    case valueAndName = "value_and_name"
+    case none
+
+    /// Whether the series' names are shown for `count` series.
+    public func showsName(count: Int) -> Bool {
+        switch self {
+        case .auto: return count > 1
+        case .name, .valueAndName: return true
+        case .value, .none: return false
+        }
+    }
+
+    /// Whether the values are shown.
+    public var showsValue: Bool { self != .name && self != .none }
+}
+
+/// Where a panel sits on Grafana's grid: 24 columns wide, `y` and `h` in grid rows (30 px in Grafana, a terminal
+/// row in lookout). Values are clamped to the grid when read (`clamped`).
+public struct GridPos: Sendable, Equatable, Codable, Hashable {
+    public var x: Int
+    public var y: Int
+    public var w: Int
+    public var h: Int
+
+    public static let columns = 24
+    /// The tallest panel kept, in grid rows; taller ones are cut to it.
+    public static let maxHeight = 200
+
+    public init(x: Int, y: Int, w: Int, h: Int) {
+        self.x = x
+        self.y = y
+        self.w = w
+        self.h = h
+    }
+
+    /// The position made valid: x in 0…23, w in 1…(24 − x), y ≥ 0, h in 1…200.
+    public var clamped: GridPos {
+        let x = min(max(0, self.x), Self.columns - 1)
+        return GridPos(x: x, y: max(0, y), w: min(max(1, w), Self.columns - x), h: min(max(1, h), Self.maxHeight))
+    }
 }
 
 /// One PromQL query of a panel and how its series are named.
@@ -105,10 +154,19 @@ public struct Panel: Sendable, Equatable, Codable {
     public var mappings: [ValueMapping]
     /// A stat panel's value of each series over the window (Grafana's reducer); nil: the value at the end.
     public var reducer: Reducer?
+    /// Its place on Grafana's grid; nil lays the panel out by lookout's own rules (four, two or one to a row).
+    public var gridPos: GridPos?
+    /// A row that starts closed (its panels hidden until Enter opens it).
+    public var collapsed: Bool
+    /// A stat's text (Grafana's `textMode`; lookout's own dashboards name every series, an import says Grafana's)
+    /// and whether it draws each series' sparkline (`graphMode: area`).
+    public var textMode: StatText = .valueAndName
+    public var sparkline = true
 
     public init(
         title: String, kind: PanelKind, targets: [Target], unit: Unit = .none, thresholds: Thresholds? = nil,
-        expectedSeries: String? = nil, wide: Bool = false, mappings: [ValueMapping] = [], reducer: Reducer? = nil
+        expectedSeries: String? = nil, wide: Bool = false, mappings: [ValueMapping] = [], reducer: Reducer? = nil,
+        gridPos: GridPos? = nil, collapsed: Bool = false
     ) {
         self.title = title
         self.kind = kind
@@ -119,21 +177,34 @@ public struct Panel: Sendable, Equatable, Codable {
         self.wide = wide
         self.mappings = mappings
         self.reducer = reducer
+        self.gridPos = gridPos
+        self.collapsed = collapsed
     }
 
-    private enum CodingKeys: String, CodingKey { case title, type, targets, unit, decimals, thresholds, expectedSeries, wide, mappings, reducer }
+    /// A section header.
+    public static func row(_ title: String, collapsed: Bool = false, gridPos: GridPos? = nil) -> Panel {
+        Panel(title: title, kind: .row, targets: [], gridPos: gridPos, collapsed: collapsed)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case title, type, targets, unit, decimals, thresholds, expectedSeries, wide, mappings, reducer, gridPos, collapsed, textMode, sparkline
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         title = try c.decode(String.self, forKey: .title)
         kind = try c.decode(PanelKind.self, forKey: .type)
-        targets = try c.decode([Target].self, forKey: .targets)
+        targets = try c.decodeIfPresent([Target].self, forKey: .targets) ?? []
         unit = (try c.decodeIfPresent(Unit.self, forKey: .unit) ?? .none).with(decimals: try c.decodeIfPresent(Int.self, forKey: .decimals))
         thresholds = try c.decodeIfPresent(Thresholds.self, forKey: .thresholds)
         expectedSeries = try c.decodeIfPresent(String.self, forKey: .expectedSeries)
         wide = try c.decodeIfPresent(Bool.self, forKey: .wide) ?? false
         mappings = try c.decodeIfPresent([ValueMapping].self, forKey: .mappings) ?? []
         reducer = try c.decodeIfPresent(Reducer.self, forKey: .reducer)
+        gridPos = try c.decodeIfPresent(GridPos.self, forKey: .gridPos)?.clamped
+        collapsed = try c.decodeIfPresent(Bool.self, forKey: .collapsed) ?? false
+        textMode = try c.decodeIfPresent(StatText.self, forKey: .textMode) ?? .valueAndName
+        sparkline = try c.decodeIfPresent(Bool.self, forKey: .sparkline) ?? true
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -148,10 +219,40 @@ public struct Panel: Sendable, Equatable, Codable {
         if wide { try c.encode(wide, forKey: .wide) }
         if !mappings.isEmpty { try c.encode(mappings, forKey: .mappings) }
         try c.encodeIfPresent(reducer, forKey: .reducer)
+        try c.encodeIfPresent(gridPos, forKey: .gridPos)
+        if collapsed { try c.encode(collapsed, forKey: .collapsed) }
+        if textMode != .valueAndName { try c.encode(textMode, forKey: .textMode) }
+        if !sparkline { try c.encode(sparkline, forKey: .sparkline) }
     }
 
     /// True for a stat panel that tells which services are up (it has an `expectedSeries` query).
     public var isHealth: Bool { kind == .stat && expectedSeries != nil }
+
+    /// A section header rather than a panel with data.
+    public var isRow: Bool { kind == .row }
+}
+
+extension Dashboard {
+    /// The panels that ask the server for data (every panel but the rows).
+    public var queriedPanels: Int { panels.count { !$0.isRow } }
+
+    /// The row each panel belongs to (the last row before it), nil for a panel before any row and for the rows.
+    public var owningRows: [Int?] {
+        var out: [Int?] = []
+        var current: Int?
+        for (i, panel) in panels.enumerated() {
+            if panel.isRow {
+                current = i
+                out.append(nil)
+            } else {
+                out.append(current)
+            }
+        }
+        return out
+    }
+
+    /// Whether any panel has a place on Grafana's grid: the dashboard is laid out as Grafana lays it out.
+    public var hasGrid: Bool { panels.contains { $0.gridPos != nil } }
 }
 
 extension Dashboard {

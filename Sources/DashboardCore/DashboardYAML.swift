@@ -22,6 +22,11 @@ extension Dashboard {
         for panel in panels {
             lines.append("  - title: \(Self.quote(panel.title))")
             lines.append("    type: \(panel.kind.rawValue)")
+            if let g = panel.gridPos { lines.append("    gridPos: {x: \(g.x), y: \(g.y), w: \(g.w), h: \(g.h)}") }
+            if panel.isRow {
+                if panel.collapsed { lines.append("    collapsed: true") }
+                continue
+            }
             lines.append("    unit: \(Self.quote(panel.unit.name))")
             if let decimals = panel.unit.decimals { lines.append("    decimals: \(decimals)") }
             if let t = panel.thresholds {
@@ -55,6 +60,8 @@ extension Dashboard {
                 }
             }
             if let reducer = panel.reducer { lines.append("    reducer: \(reducer.rawValue)") }
+            if panel.kind == .stat, panel.textMode != .valueAndName { lines.append("    textMode: \(panel.textMode.rawValue)") }
+            if !panel.sparkline { lines.append("    sparkline: false") }
             if let expected = panel.expectedSeries { lines.append("    expectedSeries: \(Self.quote(expected))") }
             if panel.wide { lines.append("    wide: true") }
             lines.append("    targets:")
@@ -225,13 +232,20 @@ extension Dashboard {
                     var decimals: Int?
                     var mappings: [ValueMapping] = []
                     var reducer: Reducer?
-                    for (k, _, v) in try mapping(panelNode, path, keys: ["title", "type", "unit", "decimals", "thresholds", "mappings", "reducer", "expectedSeries", "wide", "targets"]) {
+                    var gridPos: GridPos?
+                    var collapsed = false
+                    var textMode = StatText.valueAndName
+                    var sparkline = true
+                    for (k, _, v) in try mapping(panelNode, path, keys: [
+                        "title", "type", "unit", "decimals", "thresholds", "mappings", "reducer", "expectedSeries", "wide", "targets", "gridPos", "collapsed",
+                        "textMode", "sparkline",
+                    ]) {
                         switch k {
                         case "title": panelTitle = try string(v, "\(path).title")
                         case "type":
                             let text = try string(v, "\(path).type")
                             guard let k = PanelKind(rawValue: text) else {
-                                throw fail(v, "\(path).type", "unknown panel type '\(text)' (expected stat or graph)")
+                                throw fail(v, "\(path).type", "unknown panel type '\(text)' (expected stat, graph or row)")
                             }
                             kind = k
                         case "unit":
@@ -344,6 +358,31 @@ extension Dashboard {
                         case "wide":
                             guard let flag = v.bool else { throw fail(v, "\(path).wide", "expected true or false") }
                             wide = flag
+                        case "collapsed":
+                            guard let flag = v.bool else { throw fail(v, "\(path).collapsed", "expected true or false") }
+                            collapsed = flag
+                        case "sparkline":
+                            guard let flag = v.bool else { throw fail(v, "\(path).sparkline", "expected true or false") }
+                            sparkline = flag
+                        case "textMode":
+                            let text = try string(v, "\(path).textMode")
+                            guard let mode = StatText(rawValue: text) else {
+                                throw fail(v, "\(path).textMode", "unknown text mode '\(text)' (expected \(StatText.allCases.map(\.rawValue).joined(separator: ", ")))")
+                            }
+                            textMode = mode
+                        case "gridPos":
+                            var fields: [String: Int] = [:]
+                            for (gk, _, gv) in try mapping(v, "\(path).gridPos", keys: ["x", "y", "w", "h"]) {
+                                let n = try number(gv, "\(path).gridPos.\(gk)")
+                                guard n == n.rounded(), n >= 0, n <= 100_000 else {
+                                    throw fail(gv, "\(path).gridPos.\(gk)", "expected a whole number from 0 to 100000")
+                                }
+                                fields[gk] = Int(n)
+                            }
+                            guard let x = fields["x"], let y = fields["y"], let w = fields["w"], let h = fields["h"] else {
+                                throw fail(v, "\(path).gridPos", "needs x, y, w and h (Grafana's 24-column grid)")
+                            }
+                            gridPos = GridPos(x: x, y: y, w: w, h: h).clamped
                         default:
                             guard let list = v.sequence, !list.isEmpty else {
                                 throw fail(v, "\(path).targets", "expected a list of at least one target")
@@ -367,15 +406,24 @@ extension Dashboard {
                     }
                     guard let panelTitle else { throw fail(panelNode, path, "missing title") }
                     guard let kind else { throw fail(panelNode, path, "missing type (stat or graph)") }
+                    if kind == .row {
+                        guard targets == nil else { throw fail(panelNode, path, "a row has no targets (it is a section header)") }
+                        panels.append(.row(panelTitle, collapsed: collapsed, gridPos: gridPos))
+                        continue
+                    }
                     guard let targets else { throw fail(panelNode, path, "missing targets") }
-                    panels.append(Panel(
+                    var panel = Panel(
                         title: panelTitle, kind: kind, targets: targets, unit: unit.with(decimals: decimals ?? unit.decimals), thresholds: thresholds,
-                        expectedSeries: expected, wide: wide, mappings: mappings, reducer: reducer))
+                        expectedSeries: expected, wide: wide, mappings: mappings, reducer: reducer, gridPos: gridPos)
+                    panel.textMode = textMode
+                    panel.sparkline = sparkline
+                    panels.append(panel)
                 }
             }
         }
         guard let title else { throw fail(root, "", "missing title") }
         guard !panels.isEmpty else { throw fail(root, "", "missing panels (at least one)") }
+        guard panels.contains(where: { !$0.isRow }) else { throw fail(root, "", "missing panels (at least one that is not a row)") }
         return Dashboard(title: title, panels: panels, variables: variables)
     }
 }

@@ -9,9 +9,16 @@ import SafeText
 extension Dashboard {
     public func grafanaJSON(refresh: String = "15s", range: String = "1h") throws -> String {
         let datasource = GrafanaDatasource(type: "prometheus", uid: "${datasource}")
-        let panels = self.panels.enumerated().map { index, panel -> GrafanaPanel in
+        let exported = self.panels.enumerated().map { index, panel -> GrafanaPanel in
             let width = 12
-            let grid = GrafanaGridPos(h: 8, w: width, x: (index % 2) * width, y: (index / 2) * 8)
+            // Its place on the grid, else two to a row in order.
+            let grid = panel.gridPos.map { GrafanaGridPos(h: $0.h, w: $0.w, x: $0.x, y: $0.y) }
+                ?? GrafanaGridPos(h: 8, w: width, x: (index % 2) * width, y: (index / 2) * 8)
+            if panel.isRow {
+                return GrafanaPanel(
+                    id: index + 1, type: "row", title: panel.title, gridPos: grid,
+                    lookout: panel.gridPos == nil ? GrafanaLookoutFields(grid: false) : nil, collapsed: panel.collapsed, panels: [])
+            }
             let targets = panel.targets.enumerated().map { i, target in
                 GrafanaTarget(
                     refId: String(UnicodeScalar(UInt8(65 + i % 26))), expr: target.expr, legendFormat: target.legendFormat,
@@ -22,8 +29,9 @@ extension Dashboard {
             let mappings = Self.grafanaMappings(panel.mappings.isEmpty && panel.isHealth ? ValueMapping.upDown : panel.mappings)
             // What Grafana has no field for rides along under "lookout" (Grafana keeps a panel's unknown keys), so an
             // import of the export is the same dashboard.
-            let own = panel.expectedSeries != nil || panel.wide
-                ? GrafanaLookoutFields(expectedSeries: panel.expectedSeries, wide: panel.wide ? true : nil) : nil
+            // A panel lookout lays out itself says so, and its import keeps it so (the position is Grafana's only).
+            let own = panel.expectedSeries != nil || panel.wide || panel.gridPos == nil
+                ? GrafanaLookoutFields(expectedSeries: panel.expectedSeries, wide: panel.wide ? true : nil, grid: panel.gridPos == nil ? false : nil) : nil
             return GrafanaPanel(
                 id: index + 1, type: panel.kind == .stat ? "stat" : "timeseries", title: panel.title,
                 datasource: datasource, gridPos: grid, targets: targets,
@@ -33,8 +41,25 @@ extension Dashboard {
                     min: panel.thresholds?.min, max: panel.thresholds?.max, mappings: mappings,
                     // A time series draws its thresholds only when asked to: as lines, as lookout's charts do.
                     custom: panel.kind == .graph && panel.thresholds != nil ? GrafanaCustom(thresholdsStyle: GrafanaThresholdsStyle(mode: "line")) : nil)),
-                options: panel.kind == .stat ? GrafanaPanelOptions(reduceOptions: GrafanaReduceOptions(calcs: [(panel.reducer ?? .lastNotNull).rawValue])) : nil,
+                options: panel.kind == .stat
+                    ? GrafanaPanelOptions(
+                        reduceOptions: GrafanaReduceOptions(calcs: [(panel.reducer ?? .lastNotNull).rawValue]), textMode: panel.textMode.rawValue,
+                        graphMode: panel.sparkline ? "area" : "none")
+                    : nil,
                 lookout: own)
+        }
+        // A collapsed row keeps its panels inside it, as Grafana saves it; an open one has them after it.
+        var panels: [GrafanaPanel] = []
+        var closedRow: Int?
+        for (panel, out) in zip(self.panels, exported) {
+            if panel.isRow {
+                panels.append(out)
+                closedRow = panel.collapsed ? panels.count - 1 : nil
+            } else if let row = closedRow {
+                panels[row].panels?.append(out)
+            } else {
+                panels.append(out)
+            }
         }
         let dashboard = GrafanaDashboard(
             title: title, uid: Self.grafanaUID(title), tags: ["lookout"], schemaVersion: 39, version: 1,
@@ -106,22 +131,27 @@ struct GrafanaPanel: Encodable {
     var id: Int
     var type: String
     var title: String
-    var datasource: GrafanaDatasource
+    var datasource: GrafanaDatasource?
     var gridPos: GrafanaGridPos
-    var targets: [GrafanaTarget]
-    var fieldConfig: GrafanaFieldConfig
+    var targets: [GrafanaTarget]?
+    var fieldConfig: GrafanaFieldConfig?
     var options: GrafanaPanelOptions?
     var lookout: GrafanaLookoutFields?
+    /// A row's: closed, and (closed) the panels in it.
+    var collapsed: Bool?
+    var panels: [GrafanaPanel]?
 }
 
 /// A stat panel's options: the reducer of each series (`lastNotNull` is lookout's value at the end).
-struct GrafanaPanelOptions: Encodable { var reduceOptions: GrafanaReduceOptions }
+struct GrafanaPanelOptions: Encodable { var reduceOptions: GrafanaReduceOptions; var textMode: String; var graphMode: String }
 struct GrafanaReduceOptions: Encodable { var calcs: [String]; var values = false }
 
 /// A panel's lookout fields that Grafana has no place for.
 struct GrafanaLookoutFields: Encodable {
     var expectedSeries: String?
     var wide: Bool?
+    /// false: the panel is laid out by lookout's own rules, its `gridPos` written for Grafana only.
+    var grid: Bool?
 }
 
 struct GrafanaFieldConfig: Encodable {

@@ -4,7 +4,8 @@ import SafeText
 
 /// Converts a Grafana dashboard JSON into a lookout `Dashboard`: stat and gauge panels become stat panels, graph and
 /// timeseries panels become graphs, with their Prometheus targets (PromQL and legend format), unit and threshold
-/// steps. Panels in rows (also collapsed ones) are included. Grafana's built-ins (`$__rate_interval`, `$__interval`)
+/// steps, each at its `gridPos`. Rows become section headers (`PanelKind.row`, collapsed or not) followed by their
+/// panels, in the grid's order; old dashboards' `rows[]` with `span`s get the same positions. Grafana's built-ins (`$__rate_interval`, `$__interval`)
 /// stay as written and are computed for each fetch (`GrafanaBuiltins`); template variables become lookout variables. Panels it
 /// cannot show are listed in `warnings`, never dropped silently.
 public enum GrafanaImport {
@@ -37,11 +38,16 @@ public enum GrafanaImport {
         }
         var warnings: [String] = []
         var panels: [Panel] = []
+        // Grafana's order is the grid's, top to bottom and left to right; a collapsed row keeps its panels inside it,
+        // an open one has them after it.
         func walk(_ list: [JSONValue]) {
-            for panel in list {
+            for panel in Self.inGridOrder(list) {
                 let type = panel["type"]?.string ?? "?"
                 let name = panel["title"]?.string ?? "(untitled)"
+                // lookout's export of a panel it lays out itself: the position was written for Grafana only.
+                let gridPos = panel["lookout"]?["grid"]?.bool == false ? nil : Self.gridPos(of: panel)
                 if type == "row" {
+                    panels.append(.row(name, collapsed: panel["collapsed"]?.bool ?? false, gridPos: gridPos ?? GridPos(x: 0, y: 0, w: 24, h: 1)))
                     walk(panel["panels"]?.objects ?? [])
                     continue
                 }
@@ -80,15 +86,44 @@ public enum GrafanaImport {
                         warnings.append("panel '\(name)': the reducer \(SafeText.clip(calc, 30)) is not kept; the value at the end is shown")
                     }
                 }
-                panels.append(Panel(
+                var converted = Panel(
                     title: name, kind: kind, targets: targets, unit: unit, thresholds: thresholds(of: panel, type: type),
-                    expectedSeries: kind == .stat ? expected : nil, wide: own?["wide"]?.bool ?? false, mappings: mappings, reducer: reducer))
+                    expectedSeries: kind == .stat ? expected : nil, wide: own?["wide"]?.bool ?? false, mappings: mappings, reducer: reducer,
+                    gridPos: gridPos)
+                if kind == .stat {
+                    // A stat's text and sparkline (a gauge has neither: its value alone).
+                    let options = panel["options"]
+                    converted.textMode = options?["textMode"]?.string.flatMap(StatText.init(rawValue:)) ?? .auto
+                    converted.sparkline = type == "stat" && options?["graphMode"]?.string != "none"
+                        || type == "singlestat" && panel["sparkline"]?["show"]?.bool == true
+                    if type == "singlestat" { converted.textMode = .value }
+                }
+                panels.append(converted)
             }
         }
         walk(root["panels"]?.objects ?? [])
-        // Very old dashboards keep panels in rows[].panels.
-        for row in root["rows"]?.objects ?? [] { walk(row["panels"]?.objects ?? []) }
-        guard !panels.isEmpty else { throw DashboardFileError(message: "\(source): no panel lookout can show" + (warnings.isEmpty ? "" : " (\(warnings.joined(separator: "; ")))")) }
+        // Very old dashboards keep panels in rows[].panels, 12 spans to a row, each row `height` pixels tall.
+        var rowY = 0
+        for row in root["rows"]?.objects ?? [] {
+            let height = Self.oldRowHeight(row["height"])
+            if row["showTitle"]?.bool == true || row["collapse"]?.bool == true {
+                panels.append(.row(row["title"]?.string ?? "(untitled)", collapsed: row["collapse"]?.bool ?? false, gridPos: GridPos(x: 0, y: rowY, w: 24, h: 1)))
+                rowY += 1
+            }
+            var x = 0
+            let placed = (row["panels"]?.objects ?? []).map { panel -> JSONValue in
+                let w = min(24, max(1, 2 * Int((Self.number(panel["span"]) ?? 12).rounded())))
+                if x + w > 24 { x = 0; rowY += height }
+                let at = JSONValue.object(["x": .number(Double(x)), "y": .number(Double(rowY)), "w": .number(Double(w)), "h": .number(Double(height))])
+                x += w
+                guard case .object(var fields) = panel else { return panel }
+                fields["gridPos"] = at
+                return .object(fields)
+            }
+            walk(placed)
+            rowY += height
+        }
+        guard panels.contains(where: { !$0.isRow }) else { throw DashboardFileError(message: "\(source): no panel lookout can show" + (warnings.isEmpty ? "" : " (\(warnings.joined(separator: "; ")))")) }
 
         var variables: [Variable] = []
         let templating = root["templating"]?["list"]?.objects ?? []
@@ -99,8 +134,10 @@ public enum GrafanaImport {
         }
         // The limits of a lookout dashboard: what is beyond them is said, not dropped silently.
         if panels.count > InputLimits.panels {
-            warnings.append("\(panels.count - InputLimits.panels) panels beyond the limit of \(InputLimits.panels) were left out")
-            panels.removeLast(panels.count - InputLimits.panels)
+            let cut = panels[InputLimits.panels...].map { "'\(SafeText.clip($0.title, 60))'" }
+            let named = cut.prefix(10).joined(separator: ", ") + (cut.count > 10 ? " and \(cut.count - 10) more" : "")
+            warnings.append("\(cut.count) panels beyond the limit of \(InputLimits.panels) were left out: \(named)")
+            panels.removeLast(cut.count)
         }
         for i in panels.indices where panels[i].targets.count > InputLimits.targetsPerPanel {
             warnings.append("panel '\(panels[i].title)': \(panels[i].targets.count - InputLimits.targetsPerPanel) queries beyond the limit of \(InputLimits.targetsPerPanel) were left out")
@@ -113,6 +150,31 @@ public enum GrafanaImport {
         return Result(
             dashboard: Dashboard(title: title, panels: panels, variables: variables),
             warnings: warnings.map { SafeText.clip($0, InputLimits.messageCharacters) })
+    }
+
+    /// A panel's `gridPos`, clamped to the grid; nil when it has none.
+    static func gridPos(of panel: JSONValue) -> GridPos? {
+        guard let g = panel["gridPos"], g.object != nil else { return nil }
+        return GridPos(x: whole(g["x"]) ?? 0, y: whole(g["y"]) ?? 0, w: whole(g["w"]) ?? 12, h: whole(g["h"]) ?? 8).clamped
+    }
+
+    /// Panels in the grid's order (by `gridPos` row, then column; those without one where they were).
+    static func inGridOrder(_ list: [JSONValue]) -> [JSONValue] {
+        let keyed = list.enumerated().map { i, panel in (i, gridPos(of: panel)) }
+        guard keyed.contains(where: { $0.1 != nil }) else { return list }
+        var last = (0, 0)
+        let keys = keyed.map { i, pos -> (Int, Int, Int) in
+            if let pos { last = (pos.y, pos.x) }
+            return (last.0, last.1, i)
+        }
+        return keys.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map { list[$0.2] }
+    }
+
+    /// An old row's height (`"250px"`, 250) in grid rows of 30 px: 8 unless said.
+    static func oldRowHeight(_ value: JSONValue?) -> Int {
+        let pixels = value?.string.flatMap { text in Double(text.trimmingSpaces().hasSuffix("px") ? String(text.trimmingSpaces().dropLast(2)) : text.trimmingSpaces()) } ?? number(value)
+        guard let pixels, pixels.isFinite, pixels > 0 else { return 8 }
+        return min(GridPos.maxHeight, max(2, Int((pixels / 30).rounded())))
     }
 
     /// A Grafana template variable as lookout's: query (`label_values`), custom, interval (its values), constant and

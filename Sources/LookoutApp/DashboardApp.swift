@@ -177,8 +177,8 @@ public final class DashboardApp {
     private func perform(_ effects: [DashboardEffect]) {
         for effect in effects {
             switch effect {
-            case .fetch(let generation, let rangeSeconds, let points, let variables, let end):
-                startFetch(generation: generation, rangeSeconds: rangeSeconds, points: points, variables: variables, end: end)
+            case .fetch(let generation, let rangeSeconds, let points, let variables, let end, let panels):
+                startFetch(generation: generation, rangeSeconds: rangeSeconds, points: points, variables: variables, end: end, panels: panels)
             case .switchContext(let name):
                 track(Task {
                     await switchContext(to: name)
@@ -213,7 +213,7 @@ public final class DashboardApp {
         }
     }
 
-    private func startFetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String], end: Date?) {
+    private func startFetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String], end: Date?, panels: Set<Int>?) {
         fetchTask?.cancel()
         let now = clock.now()
         // A live window ends at the last whole step, so refreshes share one grid and ask only for what is new;
@@ -227,7 +227,7 @@ public final class DashboardApp {
         let logger = self.logger
         fetchTask = spawn {
             var failed = 0
-            for await event in fetcher.refresh(generation: generation, range: range, choices: variables) {
+            for await event in fetcher.refresh(generation: generation, range: range, choices: variables, only: panels) {
                 guard !Task.isCancelled else { return }
                 switch event {
                 case .panelLoaded(_, _, .failed, _), .alertsLoaded(_, nil, _, _, _): failed += 1

@@ -112,6 +112,8 @@ public struct DashboardFetcher: Sendable {
     public func fetchResult(panel: Panel, range: QueryRange) async -> Result<PanelData, PrometheusError> {
         do {
             switch panel.kind {
+            case .row:
+                return .success(PanelData())
             case .graph:
                 var data = PanelData()
                 for target in panel.targets {
@@ -206,12 +208,18 @@ public struct DashboardFetcher: Sendable {
         }
     }
 
+    /// Panels asked at once: a dashboard of a hundred panels does not open a hundred connections.
+    public static let panelsInFlight = 8
+
     /// One refresh: first the values each of the dashboard's variables offers (each after those its selector uses),
-    /// then every panel, its queries with the variables' values (`choices`: those picked), and the alerts
-    /// concurrently, each result as an event as soon as it arrives, and last `fetchFinished` with the one rule for an
-    /// unreachable server. The dashboard's run loop and `lookout snapshot` both fetch through here. Cancelling the
-    /// consuming task stops the queries.
-    public func refresh(generation: Int, range: QueryRange, choices: [String: String] = [:]) -> AsyncStream<DashboardEvent> {
+    /// then the panels (`only` those when given: the ones on screen; never the rows), their queries with the
+    /// variables' values (`choices`: those picked), at most `panelsInFlight` at once, and the alerts beside them,
+    /// each result as an event as soon as it arrives, and last `fetchFinished` with the one rule for an unreachable
+    /// server. The dashboard's run loop and `lookout snapshot` both fetch through here. Cancelling the consuming task
+    /// stops the queries.
+    public func refresh(
+        generation: Int, range: QueryRange, choices: [String: String] = [:], only: Set<Int>? = nil
+    ) -> AsyncStream<DashboardEvent> {
         AsyncStream { continuation in
             let task = Task {
                 let options = await variableOptions(choices: choices, range: range) { name, values in
@@ -219,16 +227,32 @@ public struct DashboardFetcher: Sendable {
                 }
                 let dashboard = dashboard.substituting(choices, options: options)
                     .withBuiltins(start: range.start, end: range.end, step: range.step)
-                let failures = await withTaskGroup(of: PrometheusError?.self) { group -> [PrometheusError?] in
-                    for (index, panel) in dashboard.panels.enumerated() {
-                        group.addTask {
-                            let result = await fetchResult(panel: panel, range: range)
-                            let outcome: PanelOutcome = switch result {
-                            case .success(let data): .loaded(data)
-                            case .failure(let error): .failed(error.description)
+                let asked = dashboard.panels.indices.filter { !dashboard.panels[$0].isRow && only?.contains($0) ?? true }
+                let failures = await withTaskGroup(of: [PrometheusError?].self) { group -> [PrometheusError?] in
+                    // The panels, a few at a time (`panelsInFlight`): each one done starts the next.
+                    group.addTask {
+                        await withTaskGroup(of: PrometheusError?.self) { panelGroup -> [PrometheusError?] in
+                            var pending = asked[...]
+                            func start() {
+                                guard let index = pending.popFirst() else { return }
+                                let panel = dashboard.panels[index]
+                                panelGroup.addTask {
+                                    let result = await fetchResult(panel: panel, range: range)
+                                    let outcome: PanelOutcome = switch result {
+                                    case .success(let data): .loaded(data)
+                                    case .failure(let error): .failed(error.description)
+                                    }
+                                    continuation.yield(.panelLoaded(index: index, generation: generation, outcome: outcome, at: now()))
+                                    return result.failure
+                                }
                             }
-                            continuation.yield(.panelLoaded(index: index, generation: generation, outcome: outcome, at: now()))
-                            return result.failure
+                            for _ in 0..<Self.panelsInFlight { start() }
+                            var all: [PrometheusError?] = []
+                            for await failure in panelGroup {
+                                all.append(failure)
+                                start()
+                            }
+                            return all
                         }
                     }
                     group.addTask {
@@ -240,25 +264,25 @@ public struct DashboardFetcher: Sendable {
                         case .failure(let error):
                             continuation.yield(.alertsLoaded(generation: generation, items: nil, error: error.description, at: now()))
                         }
-                        return result.failure
+                        return [result.failure]
                     }
                     if let alertmanager {
                         // Alongside the alerts; Alertmanager's silences never make Prometheus unreachable.
                         group.addTask {
                             let (silences, error, down) = await Self.fetchSilences(alertmanager)
                             continuation.yield(.silencesLoaded(generation: generation, silences: silences, error: error, down: down, at: now()))
-                            return nil
+                            return []
                         }
                     }
                     var all: [PrometheusError?] = []
-                    for await failure in group { all.append(failure) }
+                    for await failures in group { all += failures }
                     return all
                 }
                 let errors = failures.compactMap { $0 }
                 // Unreachable is about the panels and the alerts: the silences are Alertmanager's.
                 continuation.yield(.fetchFinished(
                     generation: generation,
-                    unreachable: Self.unreachable(errors, queries: dashboard.panels.count + 1)?.shortReason,
+                    unreachable: Self.unreachable(errors, queries: asked.count + 1)?.shortReason,
                     at: now(), retryAfter: errors.compactMap(\.retryAfter).max()))
                 continuation.finish()
             }

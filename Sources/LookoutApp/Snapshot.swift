@@ -31,7 +31,9 @@ public struct Snapshot: Sendable {
     /// Each panel's outcome, in the dashboard's order.
     public var panels: [PanelOutcome] {
         get {
-            model.panels.map { state in
+            zip(model.dashboard.panels, model.panels).map { panel, state in
+                // A row is a section header: nothing to fetch, nothing missing.
+                if panel.isRow { return .loaded(PanelData()) }
                 if let error = state.error { return .failed(error) }
                 return state.data.map { .loaded($0) } ?? .failed("not fetched")
             }
@@ -176,7 +178,8 @@ public struct Snapshot: Sendable {
         switch alerts {
         case .failure: return ExitCode.unreachable
         case .success(let items):
-            let allFailed = !panels.isEmpty && panels.allSatisfy { if case .failed = $0 { true } else { false } }
+            let queried = zip(dashboard.panels, panels).filter { !$0.0.isRow }.map(\.1)
+            let allFailed = !queried.isEmpty && queried.allSatisfy { if case .failed = $0 { true } else { false } }
             if allFailed { return ExitCode.unreachable }
             let counts = AlertCounts(items)
             var code = failOn == .critical ? (counts.critical > 0 ? ExitCode.criticalFiring : ExitCode.ok) : counts.exitCode
@@ -189,7 +192,7 @@ public struct Snapshot: Sendable {
     /// only stale data (or data from the future); a service not UP; a series at CRIT.
     public var unhealthy: [String] {
         var out: [String] = []
-        for (panel, outcome) in zip(dashboard.panels, panels) {
+        for (panel, outcome) in zip(dashboard.panels, panels) where !panel.isRow {
             let title = SafeText.clip(panel.title, InputLimits.labelCharacters)
             switch outcome {
             case .failed(let message):

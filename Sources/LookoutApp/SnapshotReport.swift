@@ -50,6 +50,10 @@ extension Snapshot {
     func panelLines(_ panel: Panel, _ outcome: PanelOutcome, sparklineWidth: Int, ascii: Bool) -> [String] {
         var panel = panel
         panel.title = Variable.substitute(panel.title, model.resolvedVariables, display: true)
+        if panel.isRow {
+            let rule = ascii ? "--" : "──"
+            return ["\(rule) \(panel.title) \(rule)\(panel.collapsed ? " (collapsed)" : "")"]
+        }
         guard case .loaded(let data) = outcome else {
             if case .failed(let message) = outcome { return [panel.title, "  query failed: \(message)"] }
             return [panel.title]
@@ -234,6 +238,7 @@ extension Snapshot {
     /// The same report as JSON, for scripts. NaN and infinities are written as the strings Prometheus uses.
     public func json() throws -> String {
         let panels = zip(dashboard.titled(model.resolvedVariables).panels, self.panels).map { panel, outcome -> JSONPanel in
+            if panel.isRow { return JSONPanel(title: panel.title, type: panel.kind, unit: panel.unit, error: nil, warnings: []) }
             switch outcome {
             case .failed(let message):
                 return JSONPanel(title: panel.title, type: panel.kind, unit: panel.unit, error: message, warnings: [])

@@ -19,8 +19,9 @@ public enum InputLimits {
     public static let grafanaFileBytes = 4 << 20
     /// A token or password file.
     public static let secretFileBytes = 64 << 10
-    /// Panels, targets per panel and variables of a dashboard.
-    public static let panels = 64
+    /// Panels (rows included), targets per panel and variables of a dashboard. Only the panels on screen and a
+    /// screen above and below are asked for, so a thousand cost what a screenful does.
+    public static let panels = 1000
     public static let targetsPerPanel = 16
     public static let variables = 16
     /// Values one variable offers (a label's values; the rest is not offered).

@@ -132,6 +132,23 @@ public struct Canvas: Sendable, Equatable {
         }
     }
 
+    /// Copies the cells of `source` in `other` to (x, y), clipped to this canvas. A wide character cut by either
+    /// edge of the copy is left out (blank), as `put` does.
+    public mutating func paste(_ other: Canvas, from source: Rect, x: Int, y: Int) {
+        let dx = x - source.x, dy = y - source.y
+        let from = source.intersection(other.bounds)
+        let target = Rect(x: from.x + dx, y: from.y + dy, width: from.width, height: from.height).intersection(bounds)
+        guard !target.isEmpty else { return }
+        for ty in target.y..<target.maxY {
+            clearWide(at: target.x, y: ty)
+            clearWide(at: target.maxX - 1, y: ty)
+            for tx in target.x..<target.maxX { cells[ty * width + tx] = other[tx - dx, ty - dy] }
+            let first = ty * width + target.x, last = ty * width + target.maxX - 1
+            if cells[first].isContinuation { cells[first] = Cell(" ", style: cells[first].style) }
+            if other[target.maxX - dx, ty - dy].isContinuation { cells[last] = Cell(" ", style: cells[last].style) }
+        }
+    }
+
     /// Sets the style of the cells in `area`, keeping their text.
     public mutating func setStyle(_ area: Rect, _ style: Style) {
         let a = area.intersection(bounds)

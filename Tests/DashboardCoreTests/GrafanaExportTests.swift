@@ -75,8 +75,9 @@ struct GrafanaImportEdgeTests {
               {"type": "heatmap", "title": "h", "targets": [{"expr": "y"}]}]}}
             """
         let result = try convert(json)
-        #expect(result.dashboard.panels.map(\.title) == ["a"])
-        #expect(result.dashboard.panels[0].targets == [Target(expr: "rate(x[$__rate_interval])")])
+        #expect(result.dashboard.panels.map(\.title) == ["r", "a"])
+        #expect(result.dashboard.panels[0].isRow && result.dashboard.panels[0].collapsed)
+        #expect(result.dashboard.panels[1].targets == [Target(expr: "rate(x[$__rate_interval])")])
         #expect(result.warnings == ["skipped panel 'h' (type heatmap): lookout shows stat, gauge, graph and timeseries panels"])
     }
 }

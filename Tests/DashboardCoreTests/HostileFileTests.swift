@@ -65,7 +65,7 @@ struct HostileFileTests {
     @Test func panelTargetAndVariableCountsAreBounded() {
         let panel = "  - {title: p, type: graph, targets: [{expr: up}]}\n"
         let many = "title: x\npanels:\n" + String(repeating: panel, count: InputLimits.panels + 1)
-        #expect(throws: DashboardFileError(message: "many.yaml:3:3: panels: 65 panels, more than the limit of 64")) {
+        #expect(throws: DashboardFileError(message: "many.yaml:3:3: panels: 1001 panels, more than the limit of 1000")) {
             try Dashboard.parse(yaml: many, source: "many.yaml")
         }
         let targets = "title: x\npanels:\n  - title: p\n    type: graph\n    targets:\n" + String(repeating: "      - {expr: up}\n", count: 17)
@@ -107,10 +107,12 @@ struct HostileFileTests {
 
     @Test func grafanaPanelsBeyondTheLimitAreLeftOutWithAWarning() throws {
         let panel = #"{"type":"timeseries","title":"p\u001b[2J","targets":[{"expr":"up"}]}"#
-        let json = #"{"title":"t","panels":["# + Array(repeating: panel, count: 70).joined(separator: ",") + "]}"
+        let json = #"{"title":"t","panels":["# + Array(repeating: panel, count: InputLimits.panels + 12).joined(separator: ",") + "]}"
         let result = try GrafanaImport.convert(json: Data(json.utf8), source: "g.json")
         #expect(result.dashboard.panels.count == InputLimits.panels)
-        #expect(result.warnings.contains("6 panels beyond the limit of 64 were left out"))
+        // The warning names the panels it cuts (the first ten, and how many more).
+        let names = Array(repeating: "'p'", count: 10).joined(separator: ", ")
+        #expect(result.warnings.contains("12 panels beyond the limit of 1000 were left out: \(names) and 2 more"))
         for warning in result.warnings { Self.expectClean(warning) }
     }
 }

@@ -28,13 +28,15 @@ struct GrafanaTests {
         let result = try GrafanaImport.convert(json: try await generate("foundation_sdk_dashboard.py"), source: "sdk.json")
         let d = result.dashboard
         #expect(d.title == "Checkout (SDK)")
-        #expect(d.panels.map(\.title) == ["Requests", "Error ratio", "p95", "Up"])
-        #expect(d.panels.map(\.kind) == [.graph, .graph, .stat, .stat])
-        #expect(d.panels.map(\.unit) == [.requestsPerSecond, .percent, .seconds, .none])
+        // The row is a section header before its panels, each at its place on Grafana's grid.
+        #expect(d.panels.map(\.title) == ["Requests", "Errors and latency", "Error ratio", "p95", "Up"])
+        #expect(d.panels.map(\.kind) == [.graph, .row, .graph, .stat, .stat])
+        #expect(d.panels.map(\.unit) == [.requestsPerSecond, .none, .percent, .seconds, .none])
+        #expect(d.panels.allSatisfy { $0.gridPos != nil })
         #expect(d.panels[0].targets[0].expr == #"sum(rate(http_requests_total{service=~"$service"}[$__rate_interval])) by (service)"#, "computed at each fetch")
         #expect(d.panels[0].targets[0].legendFormat == "{{service}}")
-        #expect(d.panels[1].thresholds == Thresholds(warning: 0.01, critical: 0.05))
-        #expect(d.panels[2].thresholds == Thresholds(warning: 0.5, critical: 1))
+        #expect(d.panels[2].thresholds == Thresholds(warning: 0.01, critical: 0.05))
+        #expect(d.panels[3].thresholds == Thresholds(warning: 0.5, critical: 1))
         #expect(d.variables == [Variable(name: "service", selector: "http_requests_total", kind: .query)], "label_values(selector, label)")
         #expect(try Dashboard.parse(yaml: d.yaml(), source: "sdk.yaml") == d, "the import is valid lookout YAML")
     }

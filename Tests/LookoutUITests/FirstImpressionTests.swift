@@ -122,7 +122,7 @@ struct FirstImpressionTests {
         let effects = app.update(.key(.enter))
         #expect(app.notice == "$service = order-service: the panels are asked again")
         #expect(app.top.id != VariablePickerScreen.id, "the picker closes")
-        #expect(effects.contains { if case .fetch(_, _, _, let variables, _) = $0 { return variables == ["service": "order-service"] } else { return false } })
+        #expect(effects.contains { if case .fetch(_, _, _, let variables, _, _) = $0 { return variables == ["service": "order-service"] } else { return false } })
         var none = Self.app()
         _ = none.update(.key(.char("v")))
         #expect(none.notice == "this dashboard has no variables (v does nothing here)" && none.top.id != VariablePickerScreen.id)
@@ -153,7 +153,7 @@ struct FirstImpressionTests {
         #expect(Self.screen(app, width: 100, height: 30).contains { $0.contains("nothing matches 'dbq'") })
         _ = app.update(.key(.backspace))
         let effects = app.update(.key(.enter))
-        #expect(effects.contains { if case .fetch(_, _, _, let variables, _) = $0 { return variables["node"] == "db-1:9100" } else { return false } })
+        #expect(effects.contains { if case .fetch(_, _, _, let variables, _, _) = $0 { return variables["node"] == "db-1:9100" } else { return false } })
         #expect(app.model.resolvedVariables["node"]?.values == ["db-1:9100"])
     }
 

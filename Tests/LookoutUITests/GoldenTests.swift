@@ -20,6 +20,7 @@ struct GoldenTests {
             + SampleStates.help.map { ($0.0, 80, 24) }
             + SampleStates.small.flatMap { name, _ in [("small-" + name, 40, 10), ("small-" + name, 50, 14)] }
             + (SampleStates.explore + SampleStates.alertDetail + SampleStates.silences + SampleStates.targetsAndContexts + SampleStates.history + SampleStates.pipeline).flatMap { name, _ in [(name, 80, 24), (name, 160, 45)] }
+            + GridSamples.cases.map { ($0.name, $0.width, $0.height) }
     }
 
     /// One letter per style role; a reversed cell (a selection) is `*`.
@@ -58,7 +59,8 @@ struct GoldenTests {
         let apps = SampleStates.all.map { ($0.0, AppState(model: $0.1)) } + SampleStates.views + SampleStates.help
             + SampleStates.small.map { ("small-" + $0.0, AppState(model: $0.1)) } + SampleStates.explore + SampleStates.alertDetail
             + SampleStates.silences + SampleStates.targetsAndContexts + SampleStates.history + SampleStates.pipeline
-        let app = try #require(apps.first { $0.0 == name }?.1)
+        let grid = GridSamples.cases.first { $0.name == name && $0.width == width && $0.height == height }?.app
+        let app = try #require(grid ?? apps.first { $0.0 == name }?.1)
         var canvas = Canvas(width: width, height: height)
         AppView.render(app, into: &canvas, options: RenderOptions(ascii: name.hasSuffix("ascii"), seriesMarks: name.hasSuffix("mono")))
         let text = Self.golden(canvas)

@@ -95,6 +95,16 @@ public struct AppState: Sendable {
         }
         // Zooming in or out changes how many points the queries ask for: fetch again at the new width.
         let zoomed = top is PanelScreen
+        let zoomedPanel = (top as? PanelScreen)?.panel
+        if zoomedPanel != model.zoomedPanel {
+            // Another panel zoomed (←/→ in the zoomed panel) is asked for with those on the dashboard's screen.
+            let asked = model.askedPanels
+            let unseen = zoomedPanel.map { panel in asked.map { !$0.contains(panel) } ?? false } ?? false
+            model.zoomedPanel = zoomedPanel
+            if unseen, zoomed == model.zoomed, model.updatedOnce, !effects.contains(where: { if case .fetch = $0 { true } else { false } }) {
+                effects += model.perform(.refresh)
+            }
+        }
         if zoomed != model.zoomed {
             model.zoomed = zoomed
             if !effects.contains(where: { if case .fetch = $0 { true } else { false } }), model.updatedOnce {

@@ -124,6 +124,12 @@ public struct DashboardState: Sendable, Equatable {
     public var seriesOrder: SeriesOrder = .worstFirst
     /// A panel is zoomed: the queries ask for as many points as its chart is wide, not a grid cell.
     public var zoomed = false
+    /// The zoomed panel, asked for with those on the dashboard's screen.
+    public var zoomedPanel: Int?
+    /// How far the dashboard is scrolled, in rows (clamped where it is laid out).
+    public var scrollTop = 0
+    /// The rows (indices of row panels) that are closed: their panels are not drawn, nor asked for.
+    public var closedRows: Set<Int> = []
     /// The chosen value of each dashboard variable (`All` when none was chosen), and the values on offer.
     public var variableValues: [String: String]
     public var variableOptions: [String: [String]]
@@ -165,6 +171,7 @@ public struct DashboardState: Sendable, Equatable {
         self.rangeSeconds = rangeSeconds
         self.refreshSeconds = refreshSeconds
         panels = Array(repeating: PanelState(), count: dashboard.panels.count)
+        closedRows = Self.closedRows(of: dashboard)
         alerts = AlertsState()
         connection = .connecting
         self.now = now
@@ -178,6 +185,11 @@ public struct DashboardState: Sendable, Equatable {
         failures = 0
         nextRefreshAt = nil
         columns = 120
+    }
+
+    /// The rows a dashboard starts with closed (Grafana's `collapsed`).
+    static func closedRows(of dashboard: Dashboard) -> Set<Int> {
+        Set(dashboard.panels.indices.filter { dashboard.panels[$0].isRow && dashboard.panels[$0].collapsed })
     }
 
     /// The graphs' window: its range and its end (pinned, or now).

@@ -30,9 +30,10 @@ public enum DashboardEvent: Sendable, Equatable {
 
 /// What the run loop must do after an event.
 public enum DashboardEffect: Sendable, Equatable {
-    /// Query every panel and the alerts, tagging the results with `generation`, with `points` steps per range, with
-    /// the dashboard's variables set to `variables`.
-    case fetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String], end: Date? = nil)
+    /// Query the panels (`panels` only when given: those on screen, a screen above and below, and the zoomed one)
+    /// and the alerts, tagging the results with `generation`, with `points` steps per range, with the dashboard's
+    /// variables set to `variables`.
+    case fetch(generation: Int, rangeSeconds: TimeInterval, points: Int, variables: [String: String], end: Date? = nil, panels: Set<Int>? = nil)
     case setTheme(String)
     /// Carry out a screen's request and answer with `AppEvent.response(screen:id:_)`.
     case request(screen: Int, id: Int, ScreenRequest)
@@ -60,6 +61,7 @@ extension DashboardState {
         if zoomed { return max(30, min(1000, (columns - 12) * 2)) }
         // As many points as the widest graph panel has columns: a row of fewer panels (the graphs after a stat row,
         // a wide panel) is wider than a quarter or a half.
+        if let width = DashboardLayout.widestGraph(self) { return max(30, min(600, width - 2)) }
         let perRow = columns >= 160 ? 4 : (columns >= 80 ? 2 : 1)
         let graphRows = DashboardLayout.gridRows(dashboard, perRow: perRow).filter { row in row.contains { dashboard.panels[$0].kind == .graph } }
         let panelWidth = perRow == 1 ? columns : columns / max(1, graphRows.map(\.count).min() ?? perRow)
@@ -72,13 +74,35 @@ extension DashboardState {
 
     mutating func startFetch(at now: Date) -> [DashboardEffect] {
         generation += 1
-        for i in panels.indices { panels[i].isLoading = true }
+        let asked = askedPanels
+        // A panel the last generation asked for and this one does not will not be answered: it is not loading.
+        for i in panels.indices { panels[i].isLoading = !dashboard.panels[i].isRow && asked?.contains(i) ?? true }
         alerts.isLoading = true
         nextRefreshAt = nil
         fetchDeadline = now.addingTimeInterval(refreshDeadline)
         // A pinned window ends on the step grid, so every refresh of it asks for the same points.
         let end = pinnedEnd.map { TimeWindow.aligned($0, step: queryStep) }
-        return [.fetch(generation: generation, rangeSeconds: rangeSeconds, points: queryPoints, variables: variableValues, end: end)]
+        return [.fetch(generation: generation, rangeSeconds: rangeSeconds, points: queryPoints, variables: variableValues, end: end, panels: asked)]
+    }
+
+    /// The panels a refresh asks for: nil (all) unless the dashboard scrolls, else those on screen and a screen above
+    /// and below (`DashboardLayout.wanted`), and the zoomed one.
+    var askedPanels: Set<Int>? {
+        guard var wanted = DashboardLayout.wanted(self) else { return nil }
+        if let zoomedPanel { wanted.insert(zoomedPanel) }
+        return wanted
+    }
+
+    /// After a scroll or a row opened: a panel now wanted that has no data yet (or, live, data older than a refresh)
+    /// is asked for now rather than at the next refresh.
+    mutating func revealed() -> [DashboardEffect] {
+        guard let asked = askedPanels else { return [] }
+        let missing = asked.contains { i in
+            guard panels.indices.contains(i), !dashboard.panels[i].isRow, !panels[i].isLoading else { return false }
+            guard let at = panels[i].updatedAt else { return panels[i].error == nil }
+            return pinnedEnd == nil && !paused && now.timeIntervalSince(at) > refreshSeconds
+        }
+        return missing && connection == .connected ? startFetch(at: now) : []
     }
 
     /// Applies an event and says what to do next. Pure: the time comes from the events.
@@ -256,6 +280,14 @@ extension DashboardState {
         case .setFilter(let text):
             filter = text
             return []
+        case .scroll(let top):
+            scrollTop = DashboardLayout.clampedScroll(self, top)
+            return revealed()
+        case .toggleRow(let index):
+            guard dashboard.panels.indices.contains(index), dashboard.panels[index].isRow else { return [] }
+            if closedRows.contains(index) { closedRows.remove(index) } else { closedRows.insert(index) }
+            scrollTop = DashboardLayout.clampedScroll(self, scrollTop)
+            return revealed()
         case .showDashboard(let name):
             guard let board = Dashboard.builtins[name], board != dashboard else { return [] }
             return use(board)
@@ -271,6 +303,8 @@ extension DashboardState {
     mutating func use(_ board: Dashboard) -> [DashboardEffect] {
         dashboard = board
         panels = Array(repeating: PanelState(), count: board.panels.count)
+        closedRows = Self.closedRows(of: board)
+        scrollTop = 0
         variableValues = [:]
         variableOptions = [:]
         return startFetch(at: now)
@@ -309,4 +343,8 @@ public enum DashboardAction: Sendable, Equatable {
     case showDashboard(String)
     /// The next dashboard: the one given at start (a file), then the built-in ones (`D`).
     case nextDashboard
+    /// The dashboard scrolled to this row (PgUp/PgDn, Home/End, the wheel, the focus moving off screen).
+    case scroll(Int)
+    /// A row opened or closed (Enter on it).
+    case toggleRow(Int)
 }

@@ -136,6 +136,12 @@ struct PanelView {
             thresholds: panel.thresholds, range: range, stale: model.staleAge(ofPanel: index) != nil,
             moreHint: zoomed ? "(/ filters)" : "", colourKey: chartHeight > 0, ascii: ascii)
         rows.numbered = zoomed && chartHeight > 0
+        if panel.kind == .stat, !zoomed {
+            // Grafana's stat: its value alone for one series (textMode auto), its sparkline when graphMode says so.
+            rows.showsLegend = panel.textMode.showsName(count: series.count)
+            rows.showsValue = panel.textMode.showsValue
+            rows.showsSparkline = panel.sparkline
+        }
         rows.unfetched = data.moreSeries
         rows.marks = marks
         rows.hidden = hidden

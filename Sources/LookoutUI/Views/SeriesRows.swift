@@ -19,18 +19,28 @@ public struct SeriesRowLayout: Sendable, Equatable {
     /// Shares `width` columns between the parts: the legend gets its full length while the sparkline keeps at
     /// least 6 columns, else it is truncated (to no less than 8); the sparkline takes the rest and disappears below 3.
     /// `markerWidth`: the widest freshness marker (`stale 10m`) of the rows, 0 when every series is fresh.
+    /// Without `legend` (a stat showing its value alone) the sparkline takes the legend's room; without `sparkline`
+    /// there is none.
     public static func fit(
-        width: Int, series: [SeriesSummary], unit: DashboardCore.Unit, hasThresholds: Bool, markerWidth: Int = 0
+        width: Int, series: [SeriesSummary], unit: DashboardCore.Unit, hasThresholds: Bool, markerWidth: Int = 0,
+        legend showsLegend: Bool = true, sparkline showsSparkline: Bool = true
     ) -> SeriesRowLayout {
         let valueWidth = max(5, series.map { DisplayWidth.of($0.lastText(unit)) }.max() ?? 5)
+        if !showsLegend {
+            let stateWidth = hasThresholds && width >= 36 ? 4 : 0
+            let spark = showsSparkline ? width - valueWidth - 1 - (stateWidth > 0 ? stateWidth + 1 : 0) : 0
+            return SeriesRowLayout(legendWidth: 0, sparklineWidth: spark >= 3 ? spark : 0, valueWidth: valueWidth, stateWidth: stateWidth)
+        }
         var stateWidth = hasThresholds && width >= 36 ? 4 : 0
         // A stale or future series says so in the state column, which grows to hold the marker when there is room.
         if markerWidth > 0, width >= 30 { stateWidth = max(stateWidth, min(markerWidth, 16)) }
         let fixed = valueWidth + 2 + (stateWidth > 0 ? stateWidth + 1 : 0)
         let longest = series.map { DisplayWidth.of($0.legend) }.max() ?? 8
         var legend = longest
-        var spark = width - fixed - legend
-        if spark < 6 {
+        var spark = showsSparkline ? width - fixed - legend : 0
+        if !showsSparkline {
+            legend = max(1, width - fixed + 1)
+        } else if spark < 6 {
             if width - fixed - 6 >= 12 {
                 // A sparkline of 6 and a legend of at least 12, truncated.
                 legend = width - fixed - 6
@@ -71,6 +81,10 @@ public struct SeriesRows: Widget {
     public var unfetched = 0
     /// Every series the chart's colours are assigned over (nil: these rows' own), so that hiding one changes none.
     public var colourNames: [String]?
+    /// The series' names, sparklines and values are drawn (a stat's `textMode` and `graphMode`).
+    public var showsLegend = true
+    public var showsSparkline = true
+    public var showsValue = true
     public var ascii: Bool
 
     public init(
@@ -96,7 +110,13 @@ public struct SeriesRows: Widget {
         let number = (numbered ? 2 : 0) + (marks && colourKey ? 2 : 0)
         var layout = SeriesRowLayout.fit(
             width: max(1, area.width - number), series: series, unit: unit, hasThresholds: thresholds != nil,
-            markerWidth: max(markers.map { $0?.count ?? 0 }.max() ?? 0, hidden.isEmpty ? 0 : 6))
+            markerWidth: max(markers.map { $0?.count ?? 0 }.max() ?? 0, hidden.isEmpty ? 0 : 6),
+            legend: showsLegend || number > 0, sparkline: showsSparkline)
+        if !showsValue {
+            // The names alone (Grafana's textMode name): they take the value's room too.
+            layout.legendWidth += layout.valueWidth + 1
+            layout.valueWidth = 0
+        }
         layout.legendWidth += number
         let fits = series.count + (unfetched > 0 ? 1 : 0) <= area.height ? series.count : max(0, area.height - 1)
         let colours = colourKey ? self.colours : [:]
@@ -130,7 +150,10 @@ public struct SeriesRows: Widget {
         var legend = shown ?? series.legend
         if marks, colourKey { legend = "\(LineChart.mark(.series(colour))) " + legend }
         if numbered { legend = (row < 9 ? "\(row + 1) " : "  ") + legend }
-        var x = canvas.put(TextLayout.fit(legend, to: layout.legendWidth, ascii: ascii), x: area.x, y: area.y, style: Style(legendRole), clip: area) + 1
+        var x = area.x
+        if layout.legendWidth > 0 {
+            x = canvas.put(TextLayout.fit(legend, to: layout.legendWidth, ascii: ascii), x: area.x, y: area.y, style: Style(legendRole), clip: area) + 1
+        }
         if layout.sparklineWidth > 0 {
             let width = min(layout.sparklineWidth, area.maxX - x)
             SeriesGraphics.sparkline(series.points, range: range, width: max(0, width), thresholds: thresholds, ascii: ascii)
@@ -139,6 +162,9 @@ public struct SeriesRows: Widget {
         }
         let value = values.map { list in list.indices.contains(row) ? list[row].map { ValueFormat.format($0, unit: unit) } ?? "–" : "–" }
             ?? series.lastText(unit)
+        guard layout.valueWidth > 0 else { return }
+        // A value alone (a stat without name or sparkline) in the middle, as Grafana draws it.
+        if layout.legendWidth == 0, layout.sparklineWidth == 0 { x = area.x + max(0, (area.width - layout.valueWidth - layout.stateWidth) / 2) }
         let valueRole: StyleRole = stale ? .dim : (thresholds == nil && !series.mappedState ? .text : series.state.role)
         if let marker, layout.stateWidth == 0 {
             // No state column: the marker takes the value's place.

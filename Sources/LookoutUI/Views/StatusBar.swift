@@ -48,6 +48,9 @@ enum StatusBar {
         if let last = model.lastUpdate {
             parts.append(StatusLine.Part("updated \(ValueFormat.age(model.now.timeIntervalSince(last))) ago", priority: 3))
         }
+        if breadcrumbs.count <= 1, let position = DashboardLayout.position(model, ascii: ascii) {
+            parts.append(StatusLine.Part(position, priority: 2))
+        }
         let resolved = model.resolvedVariables
         for variable in model.dashboard.variables where variable.kind != .constant {
             parts.append(StatusLine.Part("\(variable.name)=\(resolved[variable.name]?.display ?? Variable.all)", priority: 1))

@@ -62,11 +62,15 @@ public struct PanelScreen: Screen {
             guard series.indices.contains(n - 1) else { return [.notice("no series \(n) in this panel")] }
             let legend = series[n - 1].legend
             if hidden.contains(legend) { hidden.remove(legend) } else { hidden.insert(legend) }
-        case .next:
-            panel = (panel + 1) % count
-            hidden = []
-        case .previous:
-            panel = (panel + count - 1) % count
+        case .next, .previous:
+            // The next panel with data, past the rows.
+            let panels = context.model.dashboard.panels
+            var next = panel
+            for _ in 0..<count {
+                next = action == .next ? (next + 1) % count : (next + count - 1) % count
+                if !panels.indices.contains(next) || !panels[next].isRow { break }
+            }
+            panel = next
             hidden = []
         case .explore: return [.push(ExploreScreen.of(panel: panel, context))]
         case .log: log.toggle()

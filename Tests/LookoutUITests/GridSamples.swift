@@ -1,0 +1,89 @@
+import DashboardCore
+import Foundation
+import LookoutUI
+import PrometheusModels
+import TerminalCanvas
+
+/// A dashboard in the shape of Node Exporter Full, as an import gives it: Grafana's grid (`gridPos`), an open row of
+/// stats and graphs, a closed row, and a row taller than a screen, so that it scrolls at every size.
+enum GridSamples {
+    static func pos(_ x: Int, _ y: Int, _ w: Int, _ h: Int) -> GridPos { GridPos(x: x, y: y, w: w, h: h) }
+
+    static func graph(_ title: String, _ at: GridPos, unit: DashboardCore.Unit = .none) -> Panel {
+        Panel(title: title, kind: .graph, targets: [Target(expr: "rate(\(title.lowercased().filter(\.isLetter))_total[5m])", legendFormat: "{{mode}}")], unit: unit, gridPos: at)
+    }
+
+    /// A stat as an import gives it: Grafana's textMode (auto: the value alone), its sparkline but for the uptime.
+    static func stat(_ title: String, _ at: GridPos, unit: DashboardCore.Unit) -> Panel {
+        var panel = Panel(title: title, kind: .stat, targets: [Target(expr: "\(title.lowercased().filter(\.isLetter))")], unit: unit, gridPos: at)
+        panel.textMode = .auto
+        panel.sparkline = title != "Uptime"
+        return panel
+    }
+
+    static let dashboard = Dashboard(title: "Node Exporter Full", panels: [
+        .row("Quick CPU / Mem / Disk", gridPos: pos(0, 0, 24, 1)),
+        stat("CPU Busy", pos(0, 1, 6, 4), unit: Unit(name: "percent100")),
+        stat("RAM Total", pos(6, 1, 6, 4), unit: Unit(name: "bytes")),
+        stat("Uptime", pos(12, 1, 6, 4), unit: Unit(name: "s")),
+        stat("Load", pos(18, 1, 6, 4), unit: .none),
+        graph("CPU Basic", pos(0, 5, 12, 9), unit: Unit(name: "percentunit")),
+        graph("Network Traffic Basic", pos(12, 5, 12, 9), unit: Unit(name: "bps")),
+        .row("Storage Disk", collapsed: true, gridPos: pos(0, 14, 24, 1)),
+        graph("Disk IOps", pos(0, 15, 12, 8), unit: Unit(name: "iops")),
+        graph("Disk Throughput", pos(12, 15, 12, 8), unit: Unit(name: "Bps")),
+        .row("Network Traffic", gridPos: pos(0, 15, 24, 1)),
+        graph("Traffic by Packets", pos(0, 16, 12, 8), unit: Unit(name: "pps")),
+        graph("Traffic Errors", pos(12, 16, 12, 8), unit: Unit(name: "pps")),
+        graph("Traffic Drop", pos(0, 24, 8, 8), unit: Unit(name: "pps")),
+        graph("Traffic Compressed", pos(8, 24, 8, 8), unit: Unit(name: "pps")),
+        graph("Traffic Multicast", pos(16, 24, 8, 8), unit: Unit(name: "pps")),
+        graph("Network Operational Status", pos(0, 32, 24, 7)),
+        graph("Sockets Used", pos(0, 39, 8, 8)),
+        graph("Sockets Memory", pos(8, 39, 8, 8), unit: Unit(name: "bytes")),
+        graph("Sockets Orphaned", pos(16, 39, 8, 8)),
+    ])
+
+    static let modes = ["idle", "system", "user"]
+
+    /// Every panel loaded but those of the closed row (a closed row's panels are not asked for).
+    static let loaded: DashboardState = {
+        var state = DashboardState(dashboard: dashboard, server: "prometheus:9090", rangeSeconds: 3600, refreshSeconds: 15, now: SampleStates.now)
+        state.connection = .connected
+        let at = SampleStates.now.addingTimeInterval(-3)
+        for (i, panel) in dashboard.panels.enumerated() where !panel.isRow && !(8...9).contains(i) {
+            let base = [45.2, 25.3e9, 11_520, 0.42][min(3, max(0, i - 1))]
+            let series: [SeriesSummary] = panel.kind == .stat
+                ? [SeriesSummary(legend: panel.targets[0].expr, labels: [:], points: SampleStates.wave(base, amplitude: 0.05, seed: i), thresholds: nil)]
+                : modes.enumerated().map { m, mode in
+                    SeriesSummary(legend: mode, labels: ["mode": mode], points: SampleStates.wave(0.2 * Double(m + 1), amplitude: 0.3, seed: i + m), thresholds: nil)
+                }
+            state.panels[i] = PanelState(data: PanelData(series: series), updatedAt: at)
+        }
+        state.alerts = AlertsState(items: [], updatedAt: at)
+        return state
+    }()
+
+    /// The dashboard at a size, after keys typed there (the model knows the terminal's size, as the run loop tells it).
+    static func app(_ width: Int, _ height: Int, _ keys: [Key] = []) -> AppState {
+        var state = loaded
+        state.columns = width
+        state.rows = height
+        var app = AppState(model: state)
+        _ = app.update(.dashboard(.resize(width: width, height: height)))
+        for key in keys { _ = app.update(.key(key)) }
+        return app
+    }
+
+    /// The golden cases: the grid at 80, 160 and 240 columns, stacked at 60; a page down; the closed row opened;
+    /// the end, in ASCII.
+    static let cases: [(name: String, width: Int, height: Int, app: AppState)] = [
+        ("grid", 80, 24, app(80, 24)),
+        ("grid", 160, 45, app(160, 45)),
+        ("grid", 240, 60, app(240, 60)),
+        ("grid-stacked", 60, 30, app(60, 30)),
+        ("grid-page-down", 160, 45, app(160, 45, [.pageDown])),
+        ("grid-row-opened", 160, 45, app(160, 45, [.down, .down, .down, .enter])),
+        ("grid-end-ascii", 120, 30, app(120, 30, [.end])),
+    ]
+}
