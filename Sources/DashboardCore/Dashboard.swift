@@ -51,6 +51,10 @@ public enum PanelKind: String, Sendable, Equatable, Codable, CaseIterable {
     case stat
     /// A time series per target result, drawn as sparklines.
     case graph
+    /// A bar per series from its minimum to its maximum, in the colour of its value's threshold (Grafana's gauge).
+    case gauge
+    /// A bar per series, coloured by the thresholds along it (Grafana's bar gauge: `displayMode` basic, gradient, lcd).
+    case bargauge
     /// A section header (Grafana's row): the panels after it, up to the next row, are its own; a collapsed row hides
     /// them until it is opened. It has no query.
     case row
@@ -74,6 +78,12 @@ public enum StatText: String, Sendable, Equatable, Codable, CaseIterable {
 
     /// Whether the values are shown.
     public var showsValue: Bool { self != .name && self != .none }
+}
+
+/// How a bar gauge fills its bars (Grafana's `displayMode`): one colour, that of the value (`basic`); each cell in the
+/// colour of the threshold at its height (`gradient`); the same in separate blocks (`lcd`).
+public enum BarMode: String, Sendable, Equatable, Codable, CaseIterable {
+    case basic, gradient, lcd
 }
 
 /// Where a panel sits on Grafana's grid: 24 columns wide, `y` and `h` in grid rows (30 px in Grafana, a terminal
@@ -162,6 +172,8 @@ public struct Panel: Sendable, Equatable, Codable {
     /// and whether it draws each series' sparkline (`graphMode: area`).
     public var textMode: StatText = .valueAndName
     public var sparkline = true
+    /// A bar gauge's bars.
+    public var barMode = BarMode.gradient
 
     public init(
         title: String, kind: PanelKind, targets: [Target], unit: Unit = .none, thresholds: Thresholds? = nil,
@@ -187,7 +199,7 @@ public struct Panel: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case title, type, targets, unit, decimals, thresholds, expectedSeries, wide, mappings, reducer, gridPos, collapsed, textMode, sparkline
+        case title, type, targets, unit, decimals, thresholds, expectedSeries, wide, mappings, reducer, gridPos, collapsed, textMode, sparkline, displayMode
     }
 
     public init(from decoder: any Decoder) throws {
@@ -205,6 +217,7 @@ public struct Panel: Sendable, Equatable, Codable {
         collapsed = try c.decodeIfPresent(Bool.self, forKey: .collapsed) ?? false
         textMode = try c.decodeIfPresent(StatText.self, forKey: .textMode) ?? .valueAndName
         sparkline = try c.decodeIfPresent(Bool.self, forKey: .sparkline) ?? true
+        barMode = try c.decodeIfPresent(BarMode.self, forKey: .displayMode) ?? .gradient
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -223,6 +236,7 @@ public struct Panel: Sendable, Equatable, Codable {
         if collapsed { try c.encode(collapsed, forKey: .collapsed) }
         if textMode != .valueAndName { try c.encode(textMode, forKey: .textMode) }
         if !sparkline { try c.encode(sparkline, forKey: .sparkline) }
+        if kind == .bargauge { try c.encode(barMode, forKey: .displayMode) }
     }
 
     /// True for a stat panel that tells which services are up (it has an `expectedSeries` query).
@@ -230,6 +244,25 @@ public struct Panel: Sendable, Equatable, Codable {
 
     /// A section header rather than a panel with data.
     public var isRow: Bool { kind == .row }
+
+    /// A panel of values at an instant (stat, gauge, bar gauge): asked with instant queries, reduced when it says.
+    public var isInstant: Bool { kind == .stat || kind == .gauge || kind == .bargauge }
+
+    /// The span a gauge's bars cover: its `min` and `max`, else the unit's (0–100 %, 0–1), else from 0 (or the lowest
+    /// value, when below) to the highest value or threshold.
+    public func gaugeBounds(_ values: [Double]) -> (min: Double, max: Double) {
+        let finite = values.filter(\.isFinite)
+        let unitBounds: (Double, Double)? = switch unit.id {
+        case "percent": (0, 100)
+        case "percentunit": (0, 1)
+        default: nil
+        }
+        let lo = thresholds?.min ?? unitBounds?.0 ?? Swift.min(0, finite.min() ?? 0)
+        let top = Swift.max(finite.max() ?? 1, thresholds?.levels.compactMap(\.value).filter(\.isFinite).max() ?? -.infinity)
+        var hi = thresholds?.max ?? unitBounds?.1 ?? top
+        if !(hi > lo) { hi = lo + 1 }
+        return (lo, hi)
+    }
 }
 
 extension Dashboard {

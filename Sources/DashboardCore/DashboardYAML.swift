@@ -3,7 +3,7 @@ import Glibc
 import SafeText
 
 /// A dashboard file that cannot be used. The message names the file, the line and column, the key, and what was
-/// expected: `my.yaml:12:11: panels[2].type: unknown panel type 'pie' (expected stat or graph)`.
+/// expected: `my.yaml:12:11: panels[2].type: unknown panel type 'pie' (expected stat, graph, gauge, bargauge or row)`.
 public struct DashboardFileError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// The message quotes the file's own text: it is sanitised and cut here, once, for every output.
@@ -62,6 +62,7 @@ extension Dashboard {
             if let reducer = panel.reducer { lines.append("    reducer: \(reducer.rawValue)") }
             if panel.kind == .stat, panel.textMode != .valueAndName { lines.append("    textMode: \(panel.textMode.rawValue)") }
             if !panel.sparkline { lines.append("    sparkline: false") }
+            if panel.kind == .bargauge { lines.append("    displayMode: \(panel.barMode.rawValue)") }
             if let expected = panel.expectedSeries { lines.append("    expectedSeries: \(Self.quote(expected))") }
             if panel.wide { lines.append("    wide: true") }
             lines.append("    targets:")
@@ -236,16 +237,17 @@ extension Dashboard {
                     var collapsed = false
                     var textMode = StatText.valueAndName
                     var sparkline = true
+                    var barMode = BarMode.gradient
                     for (k, _, v) in try mapping(panelNode, path, keys: [
                         "title", "type", "unit", "decimals", "thresholds", "mappings", "reducer", "expectedSeries", "wide", "targets", "gridPos", "collapsed",
-                        "textMode", "sparkline",
+                        "textMode", "sparkline", "displayMode",
                     ]) {
                         switch k {
                         case "title": panelTitle = try string(v, "\(path).title")
                         case "type":
                             let text = try string(v, "\(path).type")
                             guard let k = PanelKind(rawValue: text) else {
-                                throw fail(v, "\(path).type", "unknown panel type '\(text)' (expected stat, graph or row)")
+                                throw fail(v, "\(path).type", "unknown panel type '\(text)' (expected stat, graph, gauge, bargauge or row)")
                             }
                             kind = k
                         case "unit":
@@ -361,6 +363,12 @@ extension Dashboard {
                         case "collapsed":
                             guard let flag = v.bool else { throw fail(v, "\(path).collapsed", "expected true or false") }
                             collapsed = flag
+                        case "displayMode":
+                            let text = try string(v, "\(path).displayMode")
+                            guard let mode = BarMode(rawValue: text) else {
+                                throw fail(v, "\(path).displayMode", "unknown display mode '\(text)' (expected basic, gradient or lcd)")
+                            }
+                            barMode = mode
                         case "sparkline":
                             guard let flag = v.bool else { throw fail(v, "\(path).sparkline", "expected true or false") }
                             sparkline = flag
@@ -405,7 +413,7 @@ extension Dashboard {
                         }
                     }
                     guard let panelTitle else { throw fail(panelNode, path, "missing title") }
-                    guard let kind else { throw fail(panelNode, path, "missing type (stat or graph)") }
+                    guard let kind else { throw fail(panelNode, path, "missing type (stat, graph, gauge, bargauge or row)") }
                     if kind == .row {
                         guard targets == nil else { throw fail(panelNode, path, "a row has no targets (it is a section header)") }
                         panels.append(.row(panelTitle, collapsed: collapsed, gridPos: gridPos))
@@ -417,6 +425,7 @@ extension Dashboard {
                         expectedSeries: expected, wide: wide, mappings: mappings, reducer: reducer, gridPos: gridPos)
                     panel.textMode = textMode
                     panel.sparkline = sparkline
+                    panel.barMode = barMode
                     panels.append(panel)
                 }
             }

@@ -33,7 +33,7 @@ extension Dashboard {
             let own = panel.expectedSeries != nil || panel.wide || panel.gridPos == nil
                 ? GrafanaLookoutFields(expectedSeries: panel.expectedSeries, wide: panel.wide ? true : nil, grid: panel.gridPos == nil ? false : nil) : nil
             return GrafanaPanel(
-                id: index + 1, type: panel.kind == .stat ? "stat" : "timeseries", title: panel.title,
+                id: index + 1, type: panel.kind == .graph ? "timeseries" : panel.kind.rawValue, title: panel.title,
                 datasource: datasource, gridPos: grid, targets: targets,
                 fieldConfig: GrafanaFieldConfig(defaults: GrafanaDefaults(
                     unit: Self.grafanaUnit(panel.unit), decimals: panel.unit.decimals,
@@ -41,10 +41,11 @@ extension Dashboard {
                     min: panel.thresholds?.min, max: panel.thresholds?.max, mappings: mappings,
                     // A time series draws its thresholds only when asked to: as lines, as lookout's charts do.
                     custom: panel.kind == .graph && panel.thresholds != nil ? GrafanaCustom(thresholdsStyle: GrafanaThresholdsStyle(mode: "line")) : nil)),
-                options: panel.kind == .stat
+                options: panel.isInstant
                     ? GrafanaPanelOptions(
-                        reduceOptions: GrafanaReduceOptions(calcs: [(panel.reducer ?? .lastNotNull).rawValue]), textMode: panel.textMode.rawValue,
-                        graphMode: panel.sparkline ? "area" : "none")
+                        reduceOptions: GrafanaReduceOptions(calcs: [(panel.reducer ?? .lastNotNull).rawValue]),
+                        textMode: panel.kind == .stat ? panel.textMode.rawValue : nil, graphMode: panel.kind == .stat ? (panel.sparkline ? "area" : "none") : nil,
+                        displayMode: panel.kind == .bargauge ? panel.barMode.rawValue : nil, orientation: panel.kind == .bargauge ? "horizontal" : nil)
                     : nil,
                 lookout: own)
         }
@@ -143,7 +144,13 @@ struct GrafanaPanel: Encodable {
 }
 
 /// A stat panel's options: the reducer of each series (`lastNotNull` is lookout's value at the end).
-struct GrafanaPanelOptions: Encodable { var reduceOptions: GrafanaReduceOptions; var textMode: String; var graphMode: String }
+struct GrafanaPanelOptions: Encodable {
+    var reduceOptions: GrafanaReduceOptions
+    var textMode: String?
+    var graphMode: String?
+    var displayMode: String?
+    var orientation: String?
+}
 struct GrafanaReduceOptions: Encodable { var calcs: [String]; var values = false }
 
 /// A panel's lookout fields that Grafana has no place for.

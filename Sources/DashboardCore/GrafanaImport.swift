@@ -53,10 +53,12 @@ public enum GrafanaImport {
                 }
                 let kind: PanelKind
                 switch type {
-                case "stat", "gauge", "singlestat": kind = .stat
+                case "stat", "singlestat": kind = .stat
+                case "gauge": kind = .gauge
+                case "bargauge": kind = .bargauge
                 case "graph", "timeseries": kind = .graph
                 default:
-                    warnings.append("skipped panel '\(name)' (type \(type)): lookout shows stat, gauge, graph and timeseries panels")
+                    warnings.append("skipped panel '\(name)' (type \(type)): lookout shows stat, gauge, bargauge, graph and timeseries panels")
                     continue
                 }
                 let targets = (panel["targets"]?.objects ?? []).compactMap { target -> Target? in
@@ -79,7 +81,7 @@ public enum GrafanaImport {
                 if kind == .stat, expected != nil, mappings == ValueMapping.upDown { mappings = [] }
                 // A stat's reducer; lastNotNull (Grafana's default) is the value at the end, as lookout asks it.
                 var reducer: Reducer?
-                if kind == .stat, let calc = panel["options"]?["reduceOptions"]?["calcs"]?.array?.first?.string {
+                if kind != .graph, let calc = panel["options"]?["reduceOptions"]?["calcs"]?.array?.first?.string {
                     if let known = Reducer(rawValue: calc) {
                         reducer = known.needsRange ? known : nil
                     } else {
@@ -97,6 +99,12 @@ public enum GrafanaImport {
                     converted.sparkline = type == "stat" && options?["graphMode"]?.string != "none"
                         || type == "singlestat" && panel["sparkline"]?["show"]?.bool == true
                     if type == "singlestat" { converted.textMode = .value }
+                }
+                if kind == .bargauge {
+                    converted.barMode = panel["options"]?["displayMode"]?.string.flatMap(BarMode.init(rawValue:)) ?? .gradient
+                    if panel["options"]?["orientation"]?.string == "vertical" {
+                        warnings.append("panel '\(name)': its vertical bars are drawn horizontally")
+                    }
                 }
                 panels.append(converted)
             }

@@ -127,7 +127,7 @@ public struct DashboardFetcher: Sendable {
                         streams, legendFormat: target.legendFormat, thresholds: panel.thresholds, mappings: panel.mappings, expr: target.expr)
                 }
                 return .success(data)
-            case .stat:
+            case .stat, .gauge, .bargauge:
                 var data = PanelData()
                 for target in panel.targets {
                     let at = instant ?? range.end

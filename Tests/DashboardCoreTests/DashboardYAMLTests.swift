@@ -45,7 +45,7 @@ struct DashboardYAMLTests {
         ("panels: []\n", "f.yaml:1:1: missing title"),
         ("title: x\n", "f.yaml:1:1: missing panels (at least one)"),
         ("title: x\ncolour: red\n", "f.yaml:2:1: unknown key 'colour' (expected title, panels, variables)"),
-        ("title: x\npanels:\n  - title: A\n    type: pie\n    targets: [{expr: up}]\n", "f.yaml:4:11: panels[0].type: unknown panel type 'pie' (expected stat, graph or row)"),
+        ("title: x\npanels:\n  - title: A\n    type: pie\n    targets: [{expr: up}]\n", "f.yaml:4:11: panels[0].type: unknown panel type 'pie' (expected stat, graph, gauge, bargauge or row)"),
         ("title: x\npanels:\n  - title: A\n    type: graph\n    targets: [{legendFormat: x}]\n", "f.yaml:5:15: panels[0].targets[0]: missing expr (the PromQL query)"),
         ("title: x\npanels:\n  - title: A\n    type: graph\n    unit: bytez\n    targets: [{expr: up}]\n", "f.yaml:5:11: panels[0].unit: unknown unit 'bytez' (expected req/s, percent (0 to 1), seconds, none, or a Grafana unit such as bytes, bps, ms, percent100)"),
         ("title: x\npanels:\n  - title: A\n    type: graph\n    decimals: 2.5\n    targets: [{expr: up}]\n", "f.yaml:5:15: panels[0].decimals: expected a whole number from 0 to 10"),

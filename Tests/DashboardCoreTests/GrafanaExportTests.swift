@@ -78,6 +78,6 @@ struct GrafanaImportEdgeTests {
         #expect(result.dashboard.panels.map(\.title) == ["r", "a"])
         #expect(result.dashboard.panels[0].isRow && result.dashboard.panels[0].collapsed)
         #expect(result.dashboard.panels[1].targets == [Target(expr: "rate(x[$__rate_interval])")])
-        #expect(result.warnings == ["skipped panel 'h' (type heatmap): lookout shows stat, gauge, graph and timeseries panels"])
+        #expect(result.warnings == ["skipped panel 'h' (type heatmap): lookout shows stat, gauge, bargauge, graph and timeseries panels"])
     }
 }

@@ -30,7 +30,7 @@ struct GrafanaTests {
         #expect(d.title == "Checkout (SDK)")
         // The row is a section header before its panels, each at its place on Grafana's grid.
         #expect(d.panels.map(\.title) == ["Requests", "Errors and latency", "Error ratio", "p95", "Up"])
-        #expect(d.panels.map(\.kind) == [.graph, .row, .graph, .stat, .stat])
+        #expect(d.panels.map(\.kind) == [.graph, .row, .graph, .gauge, .stat])
         #expect(d.panels.map(\.unit) == [.requestsPerSecond, .none, .percent, .seconds, .none])
         #expect(d.panels.allSatisfy { $0.gridPos != nil })
         #expect(d.panels[0].targets[0].expr == #"sum(rate(http_requests_total{service=~"$service"}[$__rate_interval])) by (service)"#, "computed at each fetch")
@@ -45,7 +45,7 @@ struct GrafanaTests {
         let result = try GrafanaImport.convert(json: try await generate("grafanalib_dashboard.py"), source: "gl.json")
         let d = result.dashboard
         #expect(d.panels.map(\.title) == ["Old graph", "Latency", "Up", "Error ratio"])
-        #expect(d.panels.map(\.kind) == [.graph, .graph, .stat, .stat])
+        #expect(d.panels.map(\.kind) == [.graph, .graph, .stat, .gauge])
         #expect(d.panels[0].unit == Unit(grafana: "ops"), "the old graph panel's yaxes format, Grafana's ops/s")
         #expect(d.panels[0].targets[0].expr == "sum(rate(http_requests_total[$__interval])) by (service)", "computed at each fetch")
         #expect(d.panels[1].unit == .seconds)

@@ -75,6 +75,52 @@ enum GridSamples {
         return app
     }
 
+    /// Gauges and bar gauges as Node Exporter Full has them: CPU and RAM gauges (0–100 %, green, orange at 85, red at
+    /// 95), pressure as a gradient bar gauge, speeds as an LCD one, scrape durations as a basic one.
+    static let gauges: DashboardState = {
+        let steps = Thresholds(steps: [
+            .init(value: nil, state: .ok, color: "green"), .init(value: 85, state: .warning, color: "orange"),
+            .init(value: 95, state: .critical, color: "red"),
+        ], min: 0, max: 100)
+        func panel(_ title: String, _ kind: PanelKind, _ at: GridPos, mode: BarMode = .gradient, unit: String = "percent") -> Panel {
+            var p = Panel(title: title, kind: kind, targets: [Target(expr: "x")], unit: Unit(grafana: unit), thresholds: steps, gridPos: at)
+            p.barMode = mode
+            return p
+        }
+        let board = Dashboard(title: "Gauges", panels: [
+            panel("CPU Busy", .gauge, pos(0, 0, 8, 4)),
+            panel("RAM Used", .gauge, pos(8, 0, 8, 4)),
+            panel("Root FS Used", .gauge, pos(16, 0, 8, 4)),
+            panel("Pressure", .bargauge, pos(0, 4, 12, 6)),
+            panel("Speed", .bargauge, pos(12, 4, 12, 6), mode: .lcd),
+            panel("Scrape duration", .bargauge, pos(0, 10, 24, 5), mode: .basic),
+        ])
+        var state = DashboardState(dashboard: board, server: "prometheus:9090", rangeSeconds: 3600, refreshSeconds: 15, now: SampleStates.now)
+        state.connection = .connected
+        let at = SampleStates.now.addingTimeInterval(-3)
+        func load(_ i: Int, _ values: [(String, Double)]) {
+            let series = values.map { name, v in
+                SeriesSummary(legend: name, labels: ["name": name], points: [SamplePair(timestamp: at.timeIntervalSince1970, value: v)], thresholds: steps)
+            }
+            state.panels[i] = PanelState(data: PanelData(series: series), updatedAt: at)
+        }
+        load(0, [("cpu", 42.5)])
+        load(1, [("ram", 88.1)])
+        load(2, [("fs", 97.3)])
+        load(3, [("CPU some", 12), ("Memory some", 3.5), ("IO some", 91), ("IO full", 60)])
+        load(4, [("eth0", 50), ("lo", 100), ("docker0", 0)])
+        load(5, [("node", 35), ("prometheus", 72)])
+        state.alerts = AlertsState(items: [], updatedAt: at)
+        return state
+    }()
+
+    static func gaugesApp(_ width: Int, _ height: Int) -> AppState {
+        var state = gauges
+        state.columns = width
+        state.rows = height
+        return AppState(model: state)
+    }
+
     /// The golden cases: the grid at 80, 160 and 240 columns, stacked at 60; a page down; the closed row opened;
     /// the end, in ASCII.
     static let cases: [(name: String, width: Int, height: Int, app: AppState)] = [
@@ -85,5 +131,7 @@ enum GridSamples {
         ("grid-page-down", 160, 45, app(160, 45, [.pageDown])),
         ("grid-row-opened", 160, 45, app(160, 45, [.down, .down, .down, .enter])),
         ("grid-end-ascii", 120, 30, app(120, 30, [.end])),
+        ("gauges", 120, 30, gaugesApp(120, 30)),
+        ("gauges-ascii", 80, 24, gaugesApp(80, 24)),
     ]
 }

@@ -125,6 +125,14 @@ struct PanelView {
             canvas.put(data.series.isEmpty ? noData : "no series matches /\(model.filter)", x: content.x, y: content.y, style: Style(.dim), clip: content)
             return
         }
+        if panel.kind == .gauge || panel.kind == .bargauge, !zoomed {
+            BarGauge(
+                series: series, unit: panel.unit, thresholds: panel.thresholds, bounds: panel.gaugeBounds(series.map(\.last)),
+                mode: panel.kind == .gauge ? .basic : panel.barMode, showsLegend: series.count > 1, stale: model.staleAge(ofPanel: index) != nil,
+                ascii: ascii
+            ).render(into: &canvas, area: content)
+            return
+        }
         let layout = chart(content, series: series, zoomed: zoomed, log: log, inspect: inspect, hidden: hidden)
         let chartHeight = layout?.area.height ?? 0
         if let layout {
