@@ -118,34 +118,37 @@ for f in sorted(os.listdir(shared)):
     except Exception: snap = {"panels": []}
     got = snap.get("panels") or []
     counts = {"fill": len(fill), "imported": len(got), "data": 0, "unit": 0, "legend": 0, "state": 0, "right": 0}
-    # The panels' titles as imported (the snapshot shows them with the variables' values).
-    raw_titles = []
-    for line in open(os.path.join(work, name + ".yaml")):
-        if line.startswith("  - title: "):
-            try: raw_titles.append(json.loads(line[len("  - title: "):].strip()))
-            except ValueError: raw_titles.append(line.strip())
-    counts["imported"] = 0
-    for index, p in enumerate(got):
+    # Each panel lookout drew, matched to the panel of the file it comes from by its title (the variables in it
+    # match any text, so a repeated panel's copies match it); a panel counts once, right when all its copies are.
+    def pattern(title):
+        parts = re.split(r"\$\{?\w+(?::\w+)?\}?|\[\[\w+\]\]", title)
+        return re.compile("^" + ".+".join(re.escape(x) for x in parts) + "$", re.S)
+    sources = [(pattern(p.get("title", "")), p) for p in fill]
+    verdicts = {}
+    warned = open(os.path.join(work, name + ".warnings")).read()
+    for p in got:
         if p.get("type") == "row": continue  # a section header
-        source = by_title.get(raw_titles[index] if index < len(raw_titles) else p["title"])
+        source = next((s for pat, s in sources if pat.match(p.get("title", ""))), None)
         if source is None: continue  # a panel Grafana would not fill here
-        counts["imported"] += 1
         series = p.get("series") or []
         has = (bool(series) or bool(p.get("services"))) and not p.get("error")
-        unit_ok = True  # an unknown unit was turned into a plain number and named in a warning
-        warned = open(os.path.join(work, name + ".warnings")).read()
-        if f"panel '{p['title']}': unit" in warned: unit_ok = False
+        unit_ok = f"panel '{source.get('title')}': unit" not in warned  # an unknown unit is named in a warning
         legends = [s.get("legend", "") for s in series]
         legend_ok = not any(("{{" in l) or l in ("__auto", "{}") for l in legends) and not re.search(r"\$\w", p.get("title", ""))
         # WARN or CRIT only where Grafana colours the panel: its thresholds drawn (a stat or gauge colouring its value
         # with a step that is not green, a time series whose thresholdsStyle is on), or a value mapping's colour.
         alarmed = any(s.get("state") in ("warning", "critical") for s in series)
         state_ok = not alarmed or colours(source)
-        counts["data"] += has; counts["unit"] += unit_ok; counts["legend"] += legend_ok; counts["state"] += state_ok
-        counts["right"] += has and unit_ok and legend_ok and state_ok
-        if details and not (has and unit_ok and legend_ok and state_ok):
+        mine = (has, unit_ok, legend_ok, state_ok)
+        before = verdicts.get(id(source), (True, True, True, True))
+        verdicts[id(source)] = tuple(a and b for a, b in zip(before, mine))
+        if details and not all(mine):
             why = [w for w, ok in (("no data: " + (p.get("error") or "no series"), has), ("unit", unit_ok), ("legend " + ", ".join(legends[:2]), legend_ok), ("state", state_ok)) if not ok]
             print(f"  {name}: {p['title'][:50]}: {'; '.join(why)[:150]}")
+    counts["imported"] = len(verdicts)
+    for has, unit_ok, legend_ok, state_ok in verdicts.values():
+        counts["data"] += has; counts["unit"] += unit_ok; counts["legend"] += legend_ok; counts["state"] += state_ok
+        counts["right"] += has and unit_ok and legend_ok and state_ok
     for k in total: total[k] += counts[k]
     print(f"{name:42} {counts['fill']:>5} {counts['imported']:>9} {counts['data']:>6} {counts['unit']:>6} {counts['legend']:>7} {counts['state']:>6} {counts['right']:>6}")
 print(f"{'all':42} {total['fill']:>5} {total['imported']:>9} {total['data']:>6} {total['unit']:>6} {total['legend']:>7} {total['state']:>6} {total['right']:>6}")

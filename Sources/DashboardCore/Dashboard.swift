@@ -174,6 +174,8 @@ public struct Panel: Sendable, Equatable, Codable {
     public var sparkline = true
     /// A bar gauge's bars.
     public var barMode = BarMode.gradient
+    /// Drawn once per value of a variable (Grafana's `repeat`; a row repeats with its panels).
+    public var repeatOver: Repeat?
 
     public init(
         title: String, kind: PanelKind, targets: [Target], unit: Unit = .none, thresholds: Thresholds? = nil,
@@ -199,7 +201,7 @@ public struct Panel: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case title, type, targets, unit, decimals, thresholds, expectedSeries, wide, mappings, reducer, gridPos, collapsed, textMode, sparkline, displayMode
+        case title, type, targets, unit, decimals, thresholds, expectedSeries, wide, mappings, reducer, gridPos, collapsed, textMode, sparkline, displayMode, `repeat`
     }
 
     public init(from decoder: any Decoder) throws {
@@ -218,6 +220,7 @@ public struct Panel: Sendable, Equatable, Codable {
         textMode = try c.decodeIfPresent(StatText.self, forKey: .textMode) ?? .valueAndName
         sparkline = try c.decodeIfPresent(Bool.self, forKey: .sparkline) ?? true
         barMode = try c.decodeIfPresent(BarMode.self, forKey: .displayMode) ?? .gradient
+        repeatOver = try c.decodeIfPresent(Repeat.self, forKey: .repeat)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -237,6 +240,7 @@ public struct Panel: Sendable, Equatable, Codable {
         if textMode != .valueAndName { try c.encode(textMode, forKey: .textMode) }
         if !sparkline { try c.encode(sparkline, forKey: .sparkline) }
         if kind == .bargauge { try c.encode(barMode, forKey: .displayMode) }
+        try c.encodeIfPresent(repeatOver, forKey: .repeat)
     }
 
     /// True for a stat panel that tells which services are up (it has an `expectedSeries` query).

@@ -23,6 +23,9 @@ extension Dashboard {
             lines.append("  - title: \(Self.quote(panel.title))")
             lines.append("    type: \(panel.kind.rawValue)")
             if let g = panel.gridPos { lines.append("    gridPos: {x: \(g.x), y: \(g.y), w: \(g.w), h: \(g.h)}") }
+            if let r = panel.repeatOver {
+                lines.append("    repeat: {variable: \(Self.quote(r.variable))\(r.vertical ? ", vertical: true" : ""), maxPerRow: \(r.maxPerRow)}")
+            }
             if panel.isRow {
                 if panel.collapsed { lines.append("    collapsed: true") }
                 continue
@@ -238,9 +241,10 @@ extension Dashboard {
                     var textMode = StatText.valueAndName
                     var sparkline = true
                     var barMode = BarMode.gradient
+                    var repeatOver: Repeat?
                     for (k, _, v) in try mapping(panelNode, path, keys: [
                         "title", "type", "unit", "decimals", "thresholds", "mappings", "reducer", "expectedSeries", "wide", "targets", "gridPos", "collapsed",
-                        "textMode", "sparkline", "displayMode",
+                        "textMode", "sparkline", "displayMode", "repeat",
                     ]) {
                         switch k {
                         case "title": panelTitle = try string(v, "\(path).title")
@@ -363,6 +367,24 @@ extension Dashboard {
                         case "collapsed":
                             guard let flag = v.bool else { throw fail(v, "\(path).collapsed", "expected true or false") }
                             collapsed = flag
+                        case "repeat":
+                            var name: String?
+                            var vertical = false
+                            var perRow = 4
+                            for (rk, _, rv) in try mapping(v, "\(path).repeat", keys: ["variable", "vertical", "maxPerRow"]) {
+                                switch rk {
+                                case "variable": name = try string(rv, "\(path).repeat.variable")
+                                case "vertical":
+                                    guard let flag = rv.bool else { throw fail(rv, "\(path).repeat.vertical", "expected true or false") }
+                                    vertical = flag
+                                default:
+                                    let n = try number(rv, "\(path).repeat.maxPerRow")
+                                    guard n == n.rounded(), n >= 1, n <= 24 else { throw fail(rv, "\(path).repeat.maxPerRow", "expected a whole number from 1 to 24") }
+                                    perRow = Int(n)
+                                }
+                            }
+                            guard let name else { throw fail(v, "\(path).repeat", "needs variable (the name of the variable to repeat over)") }
+                            repeatOver = Repeat(variable: name, vertical: vertical, maxPerRow: perRow)
                         case "displayMode":
                             let text = try string(v, "\(path).displayMode")
                             guard let mode = BarMode(rawValue: text) else {
@@ -416,7 +438,9 @@ extension Dashboard {
                     guard let kind else { throw fail(panelNode, path, "missing type (stat, graph, gauge, bargauge or row)") }
                     if kind == .row {
                         guard targets == nil else { throw fail(panelNode, path, "a row has no targets (it is a section header)") }
-                        panels.append(.row(panelTitle, collapsed: collapsed, gridPos: gridPos))
+                        var row = Panel.row(panelTitle, collapsed: collapsed, gridPos: gridPos)
+                        row.repeatOver = repeatOver
+                        panels.append(row)
                         continue
                     }
                     guard let targets else { throw fail(panelNode, path, "missing targets") }
@@ -426,6 +450,7 @@ extension Dashboard {
                     panel.textMode = textMode
                     panel.sparkline = sparkline
                     panel.barMode = barMode
+                    panel.repeatOver = repeatOver
                     panels.append(panel)
                 }
             }

@@ -17,7 +17,8 @@ extension Dashboard {
             if panel.isRow {
                 return GrafanaPanel(
                     id: index + 1, type: "row", title: panel.title, gridPos: grid,
-                    lookout: panel.gridPos == nil ? GrafanaLookoutFields(grid: false) : nil, collapsed: panel.collapsed, panels: [])
+                    lookout: panel.gridPos == nil ? GrafanaLookoutFields(grid: false) : nil, collapsed: panel.collapsed, panels: [],
+                    repeat: panel.repeatOver?.variable)
             }
             let targets = panel.targets.enumerated().map { i, target in
                 GrafanaTarget(
@@ -47,7 +48,8 @@ extension Dashboard {
                         textMode: panel.kind == .stat ? panel.textMode.rawValue : nil, graphMode: panel.kind == .stat ? (panel.sparkline ? "area" : "none") : nil,
                         displayMode: panel.kind == .bargauge ? panel.barMode.rawValue : nil, orientation: panel.kind == .bargauge ? "horizontal" : nil)
                     : nil,
-                lookout: own)
+                lookout: own, repeat: panel.repeatOver?.variable, repeatDirection: panel.repeatOver.map { $0.vertical ? "v" : "h" },
+                maxPerRow: panel.repeatOver?.maxPerRow)
         }
         // A collapsed row keeps its panels inside it, as Grafana saves it; an open one has them after it.
         var panels: [GrafanaPanel] = []
@@ -141,6 +143,10 @@ struct GrafanaPanel: Encodable {
     /// A row's: closed, and (closed) the panels in it.
     var collapsed: Bool?
     var panels: [GrafanaPanel]?
+    /// Repeated per value of this variable.
+    var `repeat`: String?
+    var repeatDirection: String?
+    var maxPerRow: Int?
 }
 
 /// A stat panel's options: the reducer of each series (`lastNotNull` is lookout's value at the end).

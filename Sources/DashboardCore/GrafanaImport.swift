@@ -47,7 +47,9 @@ public enum GrafanaImport {
                 // lookout's export of a panel it lays out itself: the position was written for Grafana only.
                 let gridPos = panel["lookout"]?["grid"]?.bool == false ? nil : Self.gridPos(of: panel)
                 if type == "row" {
-                    panels.append(.row(name, collapsed: panel["collapsed"]?.bool ?? false, gridPos: gridPos ?? GridPos(x: 0, y: 0, w: 24, h: 1)))
+                    var row = Panel.row(name, collapsed: panel["collapsed"]?.bool ?? false, gridPos: gridPos ?? GridPos(x: 0, y: 0, w: 24, h: 1))
+                    row.repeatOver = Self.repeatRule(of: panel)
+                    panels.append(row)
                     walk(panel["panels"]?.objects ?? [])
                     continue
                 }
@@ -100,6 +102,7 @@ public enum GrafanaImport {
                         || type == "singlestat" && panel["sparkline"]?["show"]?.bool == true
                     if type == "singlestat" { converted.textMode = .value }
                 }
+                converted.repeatOver = Self.repeatRule(of: panel)
                 if kind == .bargauge {
                     converted.barMode = panel["options"]?["displayMode"]?.string.flatMap(BarMode.init(rawValue:)) ?? .gradient
                     if panel["options"]?["orientation"]?.string == "vertical" {
@@ -158,6 +161,13 @@ public enum GrafanaImport {
         return Result(
             dashboard: Dashboard(title: title, panels: panels, variables: variables),
             warnings: warnings.map { SafeText.clip($0, InputLimits.messageCharacters) })
+    }
+
+    /// A panel's or row's `repeat` (a variable's name), with `repeatDirection` and `maxPerRow`.
+    static func repeatRule(of panel: JSONValue) -> Repeat? {
+        guard let name = panel["repeat"]?.string, !name.isEmpty,
+              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else { return nil }
+        return Repeat(variable: name, vertical: panel["repeatDirection"]?.string == "v", maxPerRow: whole(panel["maxPerRow"]) ?? 4)
     }
 
     /// A panel's `gridPos`, clamped to the grid; nil when it has none.

@@ -152,6 +152,12 @@ public struct Variable: Sendable, Equatable, Codable {
         public var values: [String]
         public var offered: [String]
 
+        public init(variable: Variable, values: [String], offered: [String]) {
+            self.variable = variable
+            self.values = values
+            self.offered = offered
+        }
+
         /// As the status bar shows it: `All`, `a`, `a + b`.
         public var display: String { values.isEmpty ? "–" : values.joined(separator: " + ") }
     }

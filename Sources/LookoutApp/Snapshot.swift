@@ -154,8 +154,16 @@ public struct Snapshot: Sendable {
         snapshot.model.generation += 1
         // The variables resolved as the dashboard resolves them: the values given (`--var`), else the saved ones.
         snapshot.model.variableValues = variables
+        var redrawn = false
         for await event in fetcher.refresh(generation: snapshot.model.generation, range: range, choices: variables) {
-            _ = snapshot.model.update(event)
+            // Repeated panels drawn anew from the values on offer start a refresh of their own: it is made below.
+            if !snapshot.model.update(event).isEmpty { redrawn = true }
+        }
+        if redrawn {
+            let again = DashboardFetcher(client: client, dashboard: snapshot.model.dashboard, alertmanager: alertmanager, now: { now })
+            for await event in again.refresh(generation: snapshot.model.generation, range: range, choices: variables) {
+                _ = snapshot.model.update(event)
+            }
         }
         if let seconds = await retention?.value { _ = snapshot.model.update(.retention(seconds)) }
         snapshot.model.pipeline.watchdogNames = watchdog

@@ -141,3 +141,21 @@ struct GridLayoutTests {
         #expect(canvas.lines.contains { $0.hasPrefix(" No alerts firing") })
     }
 }
+
+/// Repeats on the dashboard (#24): a panel repeated per value of its variable follows the values on offer.
+@Suite("Repeated panels on the dashboard")
+struct RepeatOnDashboardTests {
+    @Test("the values on offer arriving draw the copies and ask for them at once; a value picked draws one")
+    func followsTheVariable() throws {
+        var model = GridSamples.repeatedApp(160, 45).model
+        #expect(model.dashboard.panels.map(\.title) == ["Nodes", "CPU of $instance"], "before the values are known, the panel once, as written")
+        let effects = model.update(.variableOptions(name: "instance", values: ["a:9100", "b:9100", "c:9100"]))
+        #expect(model.dashboard.panels.map(\.title) == ["Nodes", "CPU of a:9100", "CPU of b:9100", "CPU of c:9100"])
+        #expect(model.panels.count == 4)
+        #expect(effects.contains { if case .fetch = $0 { true } else { false } }, "the copies are asked for")
+        #expect(model.update(.variableOptions(name: "instance", values: ["a:9100", "b:9100", "c:9100"])).isEmpty, "the same values: nothing again")
+        _ = model.perform(.setVariable(name: "instance", value: "b:9100"))
+        #expect(model.dashboard.panels.map(\.title) == ["Nodes", "CPU of b:9100"])
+        #expect(model.repeatSource?.panels.count == 2)
+    }
+}

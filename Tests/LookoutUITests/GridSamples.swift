@@ -121,6 +121,29 @@ enum GridSamples {
         return AppState(model: state)
     }
 
+    /// A panel repeated per instance (Grafana's `repeat`), its three copies side by side once the values are known.
+    static func repeatedApp(_ width: Int, _ height: Int, values: [String]? = nil) -> AppState {
+        var cpu = graph("CPU of $instance", pos(0, 1, 24, 9), unit: Unit(name: "percentunit"))
+        cpu.targets = [Target(expr: #"rate(node_cpu_seconds_total{instance=~"$instance"}[5m])"#, legendFormat: "{{mode}}")]
+        cpu.repeatOver = Repeat(variable: "instance")
+        let board = Dashboard(title: "Per node", panels: [.row("Nodes", gridPos: pos(0, 0, 24, 1)), cpu], variables: [Variable(name: "instance")])
+        var state = DashboardState(dashboard: board, server: "prometheus:9090", rangeSeconds: 3600, refreshSeconds: 15, now: SampleStates.now)
+        state.connection = .connected
+        state.columns = width
+        state.rows = height
+        if let values {
+            _ = state.update(.variableOptions(name: "instance", values: values))
+            let at = SampleStates.now.addingTimeInterval(-3)
+            for i in state.dashboard.panels.indices where !state.dashboard.panels[i].isRow {
+                state.panels[i] = PanelState(data: PanelData(series: modes.enumerated().map { m, mode in
+                    SeriesSummary(legend: mode, labels: ["mode": mode], points: SampleStates.wave(0.1 * Double(m + i), amplitude: 0.3, seed: i + m), thresholds: nil)
+                }), updatedAt: at)
+            }
+            state.alerts = AlertsState(items: [], updatedAt: at)
+        }
+        return AppState(model: state)
+    }
+
     /// The golden cases: the grid at 80, 160 and 240 columns, stacked at 60; a page down; the closed row opened;
     /// the end, in ASCII.
     static let cases: [(name: String, width: Int, height: Int, app: AppState)] = [
@@ -132,6 +155,7 @@ enum GridSamples {
         ("grid-row-opened", 160, 45, app(160, 45, [.down, .down, .down, .enter])),
         ("grid-end-ascii", 120, 30, app(120, 30, [.end])),
         ("gauges", 120, 30, gaugesApp(120, 30)),
+        ("grid-repeat", 120, 30, repeatedApp(120, 30, values: ["a:9100", "b:9100", "c:9100"])),
         ("gauges-ascii", 80, 24, gaugesApp(80, 24)),
     ]
 }

@@ -103,7 +103,10 @@ public struct ContextEntry: Sendable, Equatable {
 /// What the app knows about the dashboard and its server, shared by every screen (read-only for them): the data,
 /// the refresh schedule, the range, the filter and the other settings the user changes with keys.
 public struct DashboardState: Sendable, Equatable {
+    /// The dashboard as drawn and asked for: its repeating panels once per value (`Dashboard.repeated`).
     public var dashboard: Dashboard
+    /// The dashboard as written, when it repeats panels; `dashboard` follows its variables' values.
+    public var repeatSource: Dashboard?
     /// `host:port` of the server, for the status bar.
     public var server: String
     public var rangeSeconds: TimeInterval
@@ -167,6 +170,7 @@ public struct DashboardState: Sendable, Equatable {
         now: Date = Date()
     ) {
         self.dashboard = dashboard
+        repeatSource = dashboard.hasRepeats ? dashboard : nil
         self.server = server
         self.rangeSeconds = rangeSeconds
         self.refreshSeconds = refreshSeconds
@@ -185,6 +189,27 @@ public struct DashboardState: Sendable, Equatable {
         failures = 0
         nextRefreshAt = nil
         columns = 120
+        _ = expandRepeats()
+    }
+
+    /// Draws the repeating panels once per value the variables have now; true when that changed the panels. A
+    /// panel that is still there (by its kind, title and query) keeps its data, a row its being closed.
+    mutating func expandRepeats() -> Bool {
+        guard let source = repeatSource else { return false }
+        let next = source.repeated(resolvedVariables)
+        guard next != dashboard else { return false }
+        func key(_ p: Panel) -> String { "\(p.kind.rawValue)\u{0}\(p.title)\u{0}\(p.targets.first?.expr ?? "")" }
+        var kept: [String: PanelState] = [:]
+        for (panel, state) in zip(dashboard.panels, panels) where kept[key(panel)] == nil { kept[key(panel)] = state }
+        let closedTitles = Set(closedRows.compactMap { dashboard.panels.indices.contains($0) ? dashboard.panels[$0].title : nil })
+        let openedTitles = Set(dashboard.panels.indices.filter { dashboard.panels[$0].isRow && !closedRows.contains($0) }.map { dashboard.panels[$0].title })
+        dashboard = next
+        panels = next.panels.map { kept[key($0)] ?? PanelState() }
+        closedRows = Set(next.panels.indices.filter { i in
+            let p = next.panels[i]
+            return p.isRow && (closedTitles.contains(p.title) || (p.collapsed && !openedTitles.contains(p.title)))
+        })
+        return true
     }
 
     /// The rows a dashboard starts with closed (Grafana's `collapsed`).

@@ -161,7 +161,8 @@ extension DashboardState {
 
         case .variableOptions(let name, let values):
             variableOptions[name] = values
-            return []
+            // Repeated panels follow the values on offer: drawn anew, and asked for with them.
+            return expandRepeats() ? startFetch(at: now) : []
 
         case .retention(let seconds):
             retentionSeconds = seconds.isFinite && seconds > 0 ? seconds : nil
@@ -264,10 +265,12 @@ extension DashboardState {
             let shown = resolvedVariables[variable.name]?.values.first ?? Variable.all
             let current = choices.firstIndex(of: shown) ?? -1
             variableValues[variable.name] = choices[(current + 1) % choices.count]
+            _ = expandRepeats()
             return startFetch(at: now)
         case .setVariable(let name, let value):
             guard dashboard.variables.contains(where: { $0.name == name }) else { return [] }
             variableValues[name] = value
+            _ = expandRepeats()
             return startFetch(at: now)
         case .toggleSuppressed:
             hideSuppressed.toggle()
@@ -289,12 +292,12 @@ extension DashboardState {
             scrollTop = DashboardLayout.clampedScroll(self, scrollTop)
             return revealed()
         case .showDashboard(let name):
-            guard let board = Dashboard.builtins[name], board != dashboard else { return [] }
+            guard let board = Dashboard.builtins[name], board != (repeatSource ?? dashboard) else { return [] }
             return use(board)
         case .nextDashboard:
             let choices = (customDashboard.map { [$0] } ?? []) + Dashboard.builtinNames.compactMap { Dashboard.builtins[$0] }
             guard choices.count > 1 else { return [] }
-            let next = choices.firstIndex(of: dashboard).map { ($0 + 1) % choices.count } ?? 0
+            let next = choices.firstIndex(of: repeatSource ?? dashboard).map { ($0 + 1) % choices.count } ?? 0
             return use(choices[next])
         }
     }
@@ -302,11 +305,13 @@ extension DashboardState {
     /// Shows another dashboard: its panels empty until the fetch that starts now answers.
     mutating func use(_ board: Dashboard) -> [DashboardEffect] {
         dashboard = board
+        repeatSource = board.hasRepeats ? board : nil
         panels = Array(repeating: PanelState(), count: board.panels.count)
         closedRows = Self.closedRows(of: board)
         scrollTop = 0
         variableValues = [:]
         variableOptions = [:]
+        _ = expandRepeats()
         return startFetch(at: now)
     }
 
